@@ -1,0 +1,96 @@
+// swift-tools-version: 6.0
+//
+// AutoencoderLabs — six notebook-style labs on one small tensor + autodiff core.
+//
+// The exercise modules (`Lab01Exercises`, …) compile from `Labs/LabNN/` — the student's
+// stubs — unless the environment variable `LABKIT_SOLUTIONS=1` is set, in which case they
+// compile from `Solutions/LabNN/`, the reference implementation with the same API:
+//
+//     swift run lab01                          # the student's code
+//     LABKIT_SOLUTIONS=1 swift test            # verify the kit with the reference solutions
+//
+// `LABKIT_LABS_DIR=/path/to/Labs` points the exercise modules at another folder (the
+// grader uses it to build one student's submission against the shared, compiled core).
+import PackageDescription
+
+let environment = Context.environment
+let useSolutions = ["1", "true", "yes"].contains(environment["LABKIT_SOLUTIONS"]?.lowercased() ?? "")
+let exercisesRoot = environment["LABKIT_LABS_DIR"] ?? (useSolutions ? "Solutions" : "Labs")
+
+/// The core is compiled with optimisation even in debug builds, so that `swift run lab03`
+/// and `swift test` train at nearly release speed (students never pass `-c release`).
+let optimizedSwift: [SwiftSetting] = [.unsafeFlags(["-O"], .when(configuration: .debug))]
+let optimizedC: [CSetting] = [.unsafeFlags(["-O3", "-fno-math-errno"])]
+
+/// (lab number, topic) for every lab that exists.
+let labs: [(String, String)] = [
+    ("01", "PCA as a linear autoencoder"),
+]
+
+var targets: [Target] = [
+    // C: the few hot kernels (packed SIMD matrix multiply), and the system libraries.
+    .target(name: "CKernels", cSettings: optimizedC),
+    .systemLibrary(
+        name: "CPNG", pkgConfig: "libpng",
+        providers: [.apt(["libpng-dev"]), .brew(["libpng"])]),
+    .systemLibrary(
+        name: "CZlib", pkgConfig: "zlib",
+        providers: [.apt(["zlib1g-dev"]), .brew(["zlib"])]),
+
+    // Swift: the core (tensors, autodiff, layers, optimizers, linear algebra) …
+    .target(name: "LabKit", dependencies: ["CKernels"], swiftSettings: optimizedSwift),
+    // … PNG files and plots …
+    .target(
+        name: "LabPlot", dependencies: ["CPNG", "LabKit"],
+        resources: [.copy("Resources/font")], swiftSettings: optimizedSwift),
+    // … IDX datasets (system Fashion-MNIST, any folder, the embedded sample) …
+    .target(
+        name: "LabData", dependencies: ["CZlib", "LabKit"],
+        resources: [.copy("Resources/fashion-sample")], swiftSettings: optimizedSwift),
+    // … and what every lab executable shares: flags, notebook output, reports, grading.
+    .target(
+        name: "LabSupport",
+        dependencies: [
+            "LabKit", "LabPlot", "LabData",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ],
+        swiftSettings: optimizedSwift),
+
+    .executableTarget(
+        name: "bench", dependencies: ["LabKit"], swiftSettings: optimizedSwift),
+    .executableTarget(
+        name: "figure-gallery", dependencies: ["LabSupport"], swiftSettings: optimizedSwift),
+    .executableTarget(
+        name: "grade",
+        dependencies: ["LabSupport", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+
+    .testTarget(name: "LabKitTests", dependencies: ["LabKit"]),
+    .testTarget(name: "LabPlotTests", dependencies: ["LabPlot"]),
+    .testTarget(name: "LabDataTests", dependencies: ["LabData"]),
+    .testTarget(name: "LabSupportTests", dependencies: ["LabSupport"]),
+]
+
+for (number, _) in labs {
+    let exercises = "Lab\(number)Exercises"
+    targets += [
+        .target(
+            name: exercises, dependencies: ["LabKit"],
+            path: "\(exercisesRoot)/Lab\(number)", swiftSettings: optimizedSwift),
+        .executableTarget(
+            name: "lab\(number)", dependencies: [.target(name: exercises), "LabSupport"],
+            swiftSettings: optimizedSwift),
+        .testTarget(
+            name: "Lab\(number)Checks", dependencies: [.target(name: exercises), "LabSupport"],
+            path: "Tests/Graded/Lab\(number)Checks"),
+    ]
+}
+
+let package = Package(
+    name: "AutoencoderLabs",
+    platforms: [.macOS(.v13)],
+    products: [.library(name: "LabKit", targets: ["LabKit"])],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0")
+    ],
+    targets: targets
+)

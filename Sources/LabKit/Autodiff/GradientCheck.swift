@@ -1,0 +1,71 @@
+import Foundation
+
+/// Compares the gradients from `backward()` with central finite differences.
+///
+/// For each input entry xᵢ the numerical derivative is
+/// ```
+/// ∂f/∂xᵢ ≈ (f(x + h·eᵢ) − f(x − h·eᵢ)) / 2h
+/// ```
+/// with f evaluated in Float32 and the difference formed in Double. The relative error of
+/// an entry is |analytic − numeric| / max(|analytic|, |numeric|, floor); the floor keeps
+/// entries whose true derivative is ~0 from dominating through round-off.
+///
+/// ```
+/// let report = try checkGradients(at: [x, w]) { v in (matmul(v[0], v[1]).sigmoid()).sum() }
+/// XCTAssertLessThan(report.maxRelativeError, 1e-2, report.summary)
+/// ```
+public struct GradientCheckReport: CustomStringConvertible, Sendable {
+    public struct Entry: Sendable {
+        public let input: Int, index: Int
+        public let analytic: Double, numeric: Double, relativeError: Double
+    }
+    /// One entry per scalar of every input (or of the sampled entries).
+    public let entries: [Entry]
+
+    public var maxRelativeError: Double { entries.map(\.relativeError).max() ?? 0 }
+    public var worst: Entry? { entries.max { $0.relativeError < $1.relativeError } }
+
+    public var summary: String {
+        guard let w = worst else { return "no entries checked" }
+        return String(format: "max relative error %.2e at input %d, entry %d: analytic %.6g, numeric %.6g",
+                      w.relativeError, w.input, w.index, w.analytic, w.numeric)
+    }
+    public var description: String { summary }
+}
+
+/// Checks `function`'s gradients with respect to every input at `inputs`.
+/// - Parameters:
+///   - inputs: the points at which to differentiate; each becomes a variable that requires a gradient.
+///   - step: the finite-difference step h.
+///   - floor: the smallest denominator of the relative error.
+///   - maxEntriesPerInput: check at most this many (evenly spaced) entries of each input.
+///   - function: builds a scalar from the input variables.
+public func checkGradients(
+    at inputs: [Tensor], step: Float = 1e-3, floor: Double = 1e-3, maxEntriesPerInput: Int = 64,
+    of function: ([Variable]) throws -> Variable
+) throws -> GradientCheckReport {
+    let variables = inputs.map { Variable($0, requiresGradient: true) }
+    try function(variables).backward()
+    let analytic = variables.enumerated().map { i, v in v.grad ?? Tensor.zeros(inputs[i].shape) }
+
+    func evaluate(_ point: [Tensor]) throws -> Double {
+        Double(try withoutGradients { try function(point.map { Variable($0) }) }.value.scalar)
+    }
+
+    var entries: [GradientCheckReport.Entry] = []
+    for (i, input) in inputs.enumerated() {
+        let stride = Swift.max(1, input.count / Swift.max(1, maxEntriesPerInput))
+        for index in Swift.stride(from: 0, to: input.count, by: stride) {
+            var plus = inputs, minus = inputs
+            plus[i][index] += step
+            minus[i][index] -= step
+            // The actual step after rounding to Float32, so the quotient stays unbiased.
+            let h = Double(plus[i][index]) - Double(minus[i][index])
+            let numeric = (try evaluate(plus) - evaluate(minus)) / h
+            let a = Double(analytic[i][index])
+            let error = Swift.abs(a - numeric) / Swift.max(Swift.abs(a), Swift.abs(numeric), floor)
+            entries.append(.init(input: i, index: index, analytic: a, numeric: numeric, relativeError: error))
+        }
+    }
+    return GradientCheckReport(entries: entries)
+}

@@ -1,0 +1,44 @@
+/// How a dense layer's weights are drawn.
+public enum WeightInitialization: Sendable {
+    /// Glorot & Bengio (2010): W ~ U(−a, a), a = √(6 / (fan_in + fan_out)); suits sigmoid/tanh.
+    case glorotUniform
+    /// He et al. (2015): W ~ N(0, 2 / fan_in); suits ReLU.
+    case heNormal
+    /// The default for an activation: He for ReLU, Glorot otherwise.
+    static func suited(to activation: Activation) -> WeightInitialization {
+        activation == .relu ? .heNormal : .glorotUniform
+    }
+}
+
+/// A fully connected layer y = activation(x·W + b).
+///
+/// Shapes: x [N, D] → y [N, H]; W [D, H]; b [H], initialised to zero.
+public final class Dense: Layer {
+    public let weight: Variable
+    public let bias: Variable
+    public let activation: Activation
+
+    public init(
+        _ inputSize: Int, _ outputSize: Int, activation: Activation = .identity,
+        initialization: WeightInitialization? = nil, name: String = "dense",
+        using generator: inout SeededGenerator
+    ) {
+        let w: Tensor
+        switch initialization ?? .suited(to: activation) {
+        case .glorotUniform:
+            let a = Float((6.0 / Double(inputSize + outputSize)).squareRoot())
+            w = .randomUniform([inputSize, outputSize], low: -a, high: a, using: &generator)
+        case .heNormal:
+            w = .randomNormal([inputSize, outputSize], standardDeviation: Float((2.0 / Double(inputSize)).squareRoot()), using: &generator)
+        }
+        weight = Variable(w, requiresGradient: true, name: "\(name).weight")
+        bias = Variable(.zeros([outputSize]), requiresGradient: true, name: "\(name).bias")
+        self.activation = activation
+    }
+
+    public var inputSize: Int { weight.shape[0] }
+    public var outputSize: Int { weight.shape[1] }
+
+    public func callAsFunction(_ x: Variable) -> Variable { activation(affine(x, weight, bias)) }
+    public var parameters: [Variable] { [weight, bias] }
+}

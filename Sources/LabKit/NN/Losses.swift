@@ -1,0 +1,99 @@
+/// How a loss over [N, D] elements is reduced to one number.
+public enum LossReduction: Sendable {
+    /// The mean over all N·D elements.
+    case mean
+    /// Summed over the D features of each example, then averaged over the N examples
+    /// (nats per image, as in the VAE's ELBO).
+    case sumPerExample
+
+    func divisor(_ shape: [Int]) -> Float {
+        let n = Float(shape.reduce(1, *))
+        switch self {
+        case .mean: return n
+        case .sumPerExample: return shape.count == 2 ? Float(shape[0]) : 1
+        }
+    }
+}
+
+/// Mean squared error.
+/// ```
+/// L = (1/n) Σᵢ (pᵢ − tᵢ)²,   ∂L/∂pᵢ = 2(pᵢ − tᵢ)/n
+/// ```
+/// n is the element count (`.mean`) or the batch size (`.sumPerExample`).
+public func meanSquaredError(
+    predictions p: Variable, targets t: Tensor, reduction: LossReduction = .mean
+) -> Variable {
+    precondition(p.shape == t.shape, "meanSquaredError: predictions \(p.shape) and targets \(t.shape) differ")
+    let difference = p.value - t
+    let n = reduction.divisor(t.shape)
+    var total = 0.0
+    for d in difference.scalars { total += Double(d * d) }
+    return Variable(Tensor(Float(total / Double(n))), inputs: [p]) { g in [difference * (2 * g.scalar / n)] }
+}
+
+/// Binary cross-entropy of probabilities p against targets t ∈ [0, 1].
+/// ```
+/// L = −(1/n) Σᵢ [tᵢ log pᵢ + (1 − tᵢ) log(1 − pᵢ)],   ∂L/∂pᵢ = (pᵢ − tᵢ) / (pᵢ(1 − pᵢ)) / n
+/// ```
+/// p is clamped to [ε, 1 − ε] (ε = 1e-7) so that log 0 never occurs.
+public func binaryCrossEntropy(
+    probabilities p: Variable, targets t: Tensor, reduction: LossReduction = .mean
+) -> Variable {
+    precondition(p.shape == t.shape, "binaryCrossEntropy: probabilities \(p.shape) and targets \(t.shape) differ")
+    let epsilon: Float = 1e-7
+    let clamped = p.value.clamped(epsilon, 1 - epsilon)
+    let n = reduction.divisor(t.shape)
+    var total = 0.0
+    for (pi, ti) in zip(clamped.scalars, t.scalars) {
+        total -= Double(ti * _logf(pi) + (1 - ti) * _logf(1 - pi))
+    }
+    return Variable(Tensor(Float(total / Double(n))), inputs: [p]) { g in
+        let scale = g.scalar / n
+        return [Tensor.broadcasting(clamped, t) { pi, ti in scale * (pi - ti) / (pi * (1 - pi)) }]
+    }
+}
+
+/// Binary cross-entropy from logits z (p = σ(z)), in the stable form
+/// ```
+/// ℓ(z, t) = max(z, 0) − z·t + log(1 + e^−|z|),   ∂ℓ/∂z = σ(z) − t
+/// ```
+/// which never overflows and never takes the log of 0.
+public func binaryCrossEntropy(
+    logits z: Variable, targets t: Tensor, reduction: LossReduction = .mean
+) -> Variable {
+    precondition(z.shape == t.shape, "binaryCrossEntropy: logits \(z.shape) and targets \(t.shape) differ")
+    let n = reduction.divisor(t.shape)
+    var total = 0.0
+    for (zi, ti) in zip(z.value.scalars, t.scalars) {
+        total += Double(Swift.max(zi, 0) - zi * ti + _log1pf(_expf(-Swift.abs(zi))))
+    }
+    let probabilities = z.value.sigmoid()
+    return Variable(Tensor(Float(total / Double(n))), inputs: [z]) { g in
+        [(probabilities - t) * (g.scalar / n)]
+    }
+}
+
+/// The KL divergence between Bernoulli distributions, summed over units — the sparse
+/// autoencoder's penalty:
+/// ```
+/// Σⱼ KL(ρ ‖ ρ̂ⱼ) = Σⱼ ρ log(ρ/ρ̂ⱼ) + (1 − ρ) log((1 − ρ)/(1 − ρ̂ⱼ))
+/// ```
+/// ρ̂ is clamped to [ε, 1 − ε] (ε = 1e-6) so a dead or saturated unit gives a large, finite
+/// penalty instead of NaN.
+public func bernoulliKLDivergence(target rho: Float, meanActivations rhoHat: Variable) -> Variable {
+    let r = rhoHat.clamped(1e-6, 1 - 1e-6)
+    let first = (Variable(Tensor(rho)) / r).log() * rho
+    let second = (Variable(Tensor(1 - rho)) / (1 - r)).log() * (1 - rho)
+    return (first + second).sum()
+}
+
+/// The KL divergence of the diagonal Gaussian N(μ, σ²) from N(0, I), summed over the latent
+/// dimensions and averaged over the batch:
+/// ```
+/// KL = −½ Σⱼ (1 + log σⱼ² − μⱼ² − σⱼ²)
+/// ```
+/// Shapes: mu and logVariance are [N, Z].
+public func gaussianKLDivergence(mu: Variable, logVariance: Variable) -> Variable {
+    let perElement = 1 + logVariance - mu.squared() - logVariance.exp()
+    return perElement.sum() * (-0.5 / Float(mu.value.rows))
+}

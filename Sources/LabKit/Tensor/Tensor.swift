@@ -1,0 +1,86 @@
+import Foundation
+
+/// A dense array of `Float` values with a shape — the kit's one data type.
+///
+/// Tensors are values: assigning one copies it lazily (the scalars are a Swift `Array`,
+/// which is copy-on-write), so a function can never change a tensor its caller holds.
+/// Most operations work on scalars (rank 0), vectors (rank 1) and matrices (rank 2), stored
+/// row-major; a vector of length n behaves as a 1×n row wherever a matrix is expected.
+///
+/// ```
+/// let x = Tensor([[1, 2], [3, 4]])     // shape [2, 2]
+/// let y = (x * 2 + 1).sum(alongAxis: 0) // shape [2]: [10, 14]
+/// ```
+public struct Tensor: Equatable, Sendable {
+    /// The size of each axis, outermost first: `[rows, columns]` for a matrix.
+    public private(set) var shape: [Int]
+    /// The values in row-major order; `scalars.count == shape.reduce(1, *)`.
+    /// Mutated only inside the core, so the count always matches the shape.
+    public internal(set) var scalars: [Float]
+
+    /// A tensor with the given shape and row-major values.
+    public init(shape: [Int], scalars: [Float]) {
+        precondition(shape.allSatisfy { $0 >= 0 }, "negative size in shape \(shape)")
+        precondition(shape.reduce(1, *) == scalars.count,
+                      "shape \(shape) needs \(shape.reduce(1, *)) scalars, got \(scalars.count)")
+        self.shape = shape
+        self.scalars = scalars
+    }
+
+    /// A vector.
+    public init(_ vector: [Float]) { self.init(shape: [vector.count], scalars: vector) }
+
+    /// A matrix from its rows, which must all have the same length.
+    public init(_ rows: [[Float]]) {
+        let columns = rows.first?.count ?? 0
+        precondition(rows.allSatisfy { $0.count == columns }, "rows of different lengths")
+        self.init(shape: [rows.count, columns], scalars: rows.flatMap { $0 })
+    }
+
+    /// A scalar (rank-0 tensor).
+    public init(_ value: Float) { self.init(shape: [], scalars: [value]) }
+
+    public var rank: Int { shape.count }
+    public var count: Int { scalars.count }
+
+    /// Rows of the tensor seen as a matrix (1 for a scalar or a vector).
+    public var rows: Int { rank == 2 ? shape[0] : 1 }
+    /// Columns of the tensor seen as a matrix (the length of a vector).
+    public var columns: Int { rank == 0 ? 1 : shape[rank - 1] }
+
+    /// The only value of a one-element tensor.
+    public var scalar: Float {
+        precondition(count == 1, "`scalar` of a tensor with shape \(shape)")
+        return scalars[0]
+    }
+
+    /// The element at (row, column) of a matrix.
+    public subscript(row: Int, column: Int) -> Float {
+        get { scalars[row * columns + column] }
+        set { scalars[row * columns + column] = newValue }
+    }
+
+    /// The element at a flat (row-major) index.
+    public subscript(index: Int) -> Float {
+        get { scalars[index] }
+        set { scalars[index] = newValue }
+    }
+
+    /// The same scalars with another shape of the same size.
+    public func reshaped(_ newShape: [Int]) -> Tensor { Tensor(shape: newShape, scalars: scalars) }
+
+    /// Rows of a matrix as arrays (handy in tests and reports).
+    public var arrayRows: [[Float]] {
+        (0..<rows).map { Array(scalars[($0 * columns)..<(($0 + 1) * columns)]) }
+    }
+
+    /// True when every value is finite (no NaN, no ±∞).
+    public var isFinite: Bool { scalars.allSatisfy { $0.isFinite } }
+}
+
+extension Tensor: CustomStringConvertible {
+    public var description: String {
+        let shown = scalars.prefix(8).map { String(format: "%.4g", $0) }.joined(separator: ", ")
+        return "Tensor(shape: \(shape), [\(shown)\(count > 8 ? ", …" : "")])"
+    }
+}

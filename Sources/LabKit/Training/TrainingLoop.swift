@@ -1,0 +1,95 @@
+import Foundation
+
+/// The loss of one minibatch: the total to differentiate, plus named parts to report
+/// (e.g. "reconstruction" and "penalty").
+public struct LossTerms {
+    public let total: Variable
+    public let parts: [(String, Float)]
+    public init(_ total: Variable, parts: [(String, Float)] = []) {
+        self.total = total
+        self.parts = parts
+    }
+}
+
+/// Per-epoch averages of the loss and its parts.
+public struct TrainingHistory: Sendable {
+    public var loss: [Float] = []
+    public var parts: [String: [Float]] = [:]
+    public var partNames: [String] = []
+    public var seconds: Double = 0
+    public init() {}
+}
+
+/// Minibatch gradient descent over the rows of a data matrix.
+///
+/// Each epoch shuffles the rows with the seeded generator, cuts them into minibatches,
+/// and for each: zero the gradients, compute the loss, `backward()`, `optimizer.step()`.
+/// Stops with `TrainingError.nonFiniteLoss` as soon as a loss is NaN or infinite.
+///
+/// ```
+/// var loop = TrainingLoop(epochs: 10, batchSize: 128, label: "dae", seed: 7)
+/// let history = try loop.run(on: train, optimizer: adam) { batch, rng in
+///     let noisy = maskingNoise(batch, probability: 0.3, using: &rng)
+///     return LossTerms(meanSquaredError(predictions: model(noisy), targets: batch))
+/// }
+/// ```
+public struct TrainingLoop {
+    public var epochs: Int
+    public var batchSize: Int
+    public var label: String
+    public var generator: SeededGenerator
+    public var silent: Bool
+
+    public init(epochs: Int, batchSize: Int = 128, label: String, seed: UInt64, silent: Bool = false) {
+        self.epochs = epochs
+        self.batchSize = batchSize
+        self.label = label
+        self.generator = SeededGenerator(seed: seed)
+        self.silent = silent
+    }
+
+    public mutating func run(
+        on data: Tensor, optimizer: Optimizer,
+        afterEpoch: ((Int, TrainingHistory) throws -> Void)? = nil,
+        loss: (Tensor, inout SeededGenerator) throws -> LossTerms
+    ) throws -> TrainingHistory {
+        precondition(data.rank == 2 && data.rows > 0, "training data must be a non-empty matrix, got \(data.shape)")
+        let progress = ProgressReporter(label: label, silent: silent)
+        let n = data.rows
+        let batches = (n + batchSize - 1) / batchSize
+        var history = TrainingHistory()
+        let start = Date()
+        for epoch in 1...Swift.max(epochs, 1) where epochs > 0 {
+            let order = generator.permutation(n)
+            var totalLoss = 0.0
+            var totalParts: [String: Double] = [:]
+            for b in 0..<batches {
+                let indices = Array(order[(b * batchSize)..<Swift.min(n, (b + 1) * batchSize)])
+                let batch = data.gatherRows(indices)
+                optimizer.zeroGradients()
+                let terms = try loss(batch, &generator)
+                let value = terms.total.value.scalar
+                if !value.isFinite {
+                    let part = terms.parts.first { !$0.1.isFinite }?.0
+                    throw TrainingError.nonFiniteLoss(label: label, epoch: epoch, step: b + 1, value: value, part: part)
+                }
+                try terms.total.backward()
+                optimizer.step()
+                totalLoss += Double(value) * Double(indices.count)
+                for (name, v) in terms.parts {
+                    if totalParts[name] == nil && epoch == 1 && !history.partNames.contains(name) { history.partNames.append(name) }
+                    totalParts[name, default: 0] += Double(v) * Double(indices.count)
+                }
+                progress.batch(epoch: epoch, of: epochs, batch: b + 1, of: batches, loss: value,
+                               elapsed: Date().timeIntervalSince(start))
+            }
+            history.loss.append(Float(totalLoss / Double(n)))
+            for name in history.partNames { history.parts[name, default: []].append(Float((totalParts[name] ?? 0) / Double(n))) }
+            history.seconds = Date().timeIntervalSince(start)
+            progress.epoch(epoch, of: epochs, loss: history.loss.last!,
+                           parts: history.partNames.map { ($0, history.parts[$0]!.last!) }, elapsed: history.seconds)
+            try afterEpoch?(epoch, history)
+        }
+        return history
+    }
+}
