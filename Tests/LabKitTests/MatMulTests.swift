@@ -1,0 +1,61 @@
+import XCTest
+@testable import LabKit
+
+/// The packed SIMD kernel against the naive triple loop (in Double), llm.c style.
+final class MatMulTests: XCTestCase {
+    func naive(_ a: Tensor, _ b: Tensor, _ ta: Bool, _ tb: Bool) -> Tensor {
+        let a = ta ? a.transposed : a, b = tb ? b.transposed : b
+        let (m, k, n) = (a.shape[0], a.shape[1], b.shape[1])
+        var c = Tensor.zeros([m, n])
+        for i in 0..<m { for j in 0..<n {
+            var s = 0.0
+            for p in 0..<k { s += Double(a[i, p]) * Double(b[p, j]) }
+            c[i, j] = Float(s)
+        } }
+        return c
+    }
+
+    func testMatchesNaiveProductForAllTransposesAndEdgeShapes() {
+        var rng = SeededGenerator(seed: 3)
+        for (m, k, n) in [(1, 1, 1), (7, 5, 17), (13, 300, 33), (64, 64, 64), (100, 513, 19), (6, 16, 16)] {
+            for ta in [false, true] { for tb in [false, true] {
+                let a = Tensor.randomNormal(ta ? [k, m] : [m, k], using: &rng)
+                let b = Tensor.randomNormal(tb ? [n, k] : [k, n], using: &rng)
+                let fast = Tensor.matmul(a, b, transposeA: ta, transposeB: tb)
+                let slow = naive(a, b, ta, tb)
+                let maxdiff = zip(fast.scalars, slow.scalars).map { Swift.abs($0 - $1) }.max()!
+                XCTAssertLessThan(maxdiff, 1e-4 * Float(k).squareRoot(), "m=\(m) k=\(k) n=\(n) ta=\(ta) tb=\(tb): maxdiff \(maxdiff)")
+            } }
+        }
+    }
+
+    func testEmptyInnerDimensionGivesZeros() {
+        XCTAssertEqual(Tensor.matmul(.zeros([3, 0]), .zeros([0, 4])), .zeros([3, 4]))
+    }
+
+    func testResultIsBitIdenticalHoweverTheWorkIsSplit() {
+        var rng = SeededGenerator(seed: 11)
+        let a = Tensor.randomNormal([200, 700], using: &rng), b = Tensor.randomNormal([700, 300], using: &rng)
+        let threaded = Tensor.matmul(a, b)
+        // Compute the same product one row block and one column block at a time.
+        var rowsOnly = [Float](repeating: 0, count: 200 * 300)
+        var columnsOnly = rowsOnly
+        a.scalars.withUnsafeBufferPointer { pa in b.scalars.withUnsafeBufferPointer { pb in
+            rowsOnly.withUnsafeMutableBufferPointer { pc in
+                for m0 in stride(from: 0, to: 200, by: 6) {
+                    ck_sgemm_block(200, 300, 700, pa.baseAddress, 700, 1, pb.baseAddress, 300, 1, 0, pc.baseAddress, 300,
+                                   Int32(m0), Int32(Swift.min(200, m0 + 6)), 0, 300)
+                }
+            }
+            columnsOnly.withUnsafeMutableBufferPointer { pc in
+                for n0 in stride(from: 0, to: 300, by: 16) {
+                    ck_sgemm_block(200, 300, 700, pa.baseAddress, 700, 1, pb.baseAddress, 300, 1, 0, pc.baseAddress, 300,
+                                   0, 200, Int32(n0), Int32(Swift.min(300, n0 + 16)))
+                }
+            }
+        } }
+        XCTAssertEqual(threaded.scalars, rowsOnly)
+        XCTAssertEqual(threaded.scalars, columnsOnly)
+    }
+}
+import CKernels
