@@ -59,7 +59,7 @@ var targets: [Target] = [
     .executableTarget(
         name: "bench", dependencies: ["LabKit"], swiftSettings: optimizedSwift),
     .executableTarget(
-        name: "figure-gallery", dependencies: ["LabSupport"], swiftSettings: optimizedSwift),
+        name: "figure-gallery", dependencies: ["LabPlot"], swiftSettings: optimizedSwift),
     .executableTarget(
         name: "grade",
         dependencies: ["LabSupport", .product(name: "ArgumentParser", package: "swift-argument-parser")]),

@@ -1,0 +1,46 @@
+/// An 8-bit image in memory: rows top to bottom, channels interleaved.
+public struct Image: Equatable, Sendable {
+    /// The channel layout of a pixel.
+    public enum Format: Int, Sendable {
+        case gray = 1, rgb = 3, rgba = 4
+        public var channels: Int { rawValue }
+    }
+
+    public let width: Int
+    public let height: Int
+    public let format: Format
+    /// width · height · channels bytes.
+    public var pixels: [UInt8]
+
+    public init(width: Int, height: Int, format: Format, pixels: [UInt8]) {
+        precondition(width > 0 && height > 0, "image size \(width)×\(height) must be positive")
+        precondition(pixels.count == width * height * format.channels,
+                     "\(width)×\(height) \(format) needs \(width * height * format.channels) bytes, got \(pixels.count)")
+        self.width = width
+        self.height = height
+        self.format = format
+        self.pixels = pixels
+    }
+
+    /// A blank image filled with one value in every channel.
+    public init(width: Int, height: Int, format: Format, fill: UInt8 = 0) {
+        self.init(width: width, height: height, format: format,
+                  pixels: Array(repeating: fill, count: width * height * format.channels))
+    }
+
+    /// The channels of the pixel at (x, y).
+    public subscript(x: Int, y: Int) -> [UInt8] {
+        let start = (y * width + x) * format.channels
+        return Array(pixels[start..<(start + format.channels)])
+    }
+
+    /// A portable identity of a figure: the SHA-256 of its size, format and decoded pixels
+    /// (the same on every platform, unlike the compressed bytes, which depend on zlib).
+    public var pixelHash: String {
+        var header = "\(width)x\(height)x\(format.channels)\n"
+        var bytes = Array(header.utf8)
+        header = ""
+        bytes += pixels
+        return SHA256.hexDigest(bytes)
+    }
+}

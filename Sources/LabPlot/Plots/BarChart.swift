@@ -1,0 +1,84 @@
+/// Bars for categories, one group per category and one bar per series (e.g. KL per latent
+/// dimension, accuracy per representation).
+public struct BarChart: Panel {
+    public var title: String, xLabel: String, yLabel: String
+    public var categories: [String]
+    public var series: [(name: String, values: [Double])]
+    public var logY: Bool
+
+    public init(title: String, xLabel: String, yLabel: String, categories: [String],
+                series: [(name: String, values: [Double])], logY: Bool = false) {
+        (self.title, self.xLabel, self.yLabel, self.categories, self.series, self.logY) = (title, xLabel, yLabel, categories, series, logY)
+    }
+
+    public func draw(on canvas: Canvas, in rect: Rect) {
+        let n = Double(categories.count)
+        var axes = Axes(title: title, xLabel: xLabel, yLabel: yLabel, x: Scale(low: -0.6, high: n - 0.4),
+                        y: Scale.fitting(series.flatMap(\.values), logarithmic: logY, includeZero: !logY, padding: 0.06))
+        let step = Swift.max(1, Int((Double(categories.count) * 40 / Swift.max(rect.width, 1)).rounded(.up)))
+        axes.draw(on: canvas, in: rect, xTickLabels: categories.enumerated().filter { $0.offset % step == 0 }.map { (Double($0.offset), $0.element) })
+        let groupWidth = 0.8, barWidth = groupWidth / Double(Swift.max(1, series.count))
+        let base = logY ? axes.y.low : Swift.max(axes.y.low, 0)
+        for (s, (_, values)) in series.enumerated() {
+            for (i, v) in values.enumerated() where v.isFinite {
+                let x0 = Double(i) - groupWidth / 2 + Double(s) * barWidth
+                let p0 = axes.point(x0, base), p1 = axes.point(x0 + barWidth, v)
+                canvas.fill(Rect(x: p0.x + 0.5, y: Swift.min(p0.y, p1.y), width: Swift.max(1, p1.x - p0.x - 1), height: Swift.abs(p1.y - p0.y)),
+                            .category(s))
+            }
+        }
+        if series.count > 1 { Legend(series.enumerated().map { (.box(.category($0.offset)), $0.element.name) }).draw(on: canvas, in: axes.plotArea) }
+    }
+}
+
+/// Histograms of one or more samples on shared bins, drawn as translucent bars, with
+/// optional vertical reference lines (e.g. the target sparsity ρ).
+public struct Histogram: Panel {
+    public var title: String, xLabel: String, yLabel: String
+    public var samples: [(name: String, values: [Double])]
+    public var bins: Int
+    public var range: (Double, Double)?
+    public var markers: [(Double, String, Color)]
+    public var logY: Bool
+
+    public init(title: String, xLabel: String, yLabel: String = "count", samples: [(name: String, values: [Double])],
+                bins: Int = 40, range: (Double, Double)? = nil, markers: [(Double, String, Color)] = [], logY: Bool = false) {
+        (self.title, self.xLabel, self.yLabel, self.samples, self.bins) = (title, xLabel, yLabel, samples, bins)
+        (self.range, self.markers, self.logY) = (range, markers, logY)
+    }
+
+    /// Counts per bin for each sample.
+    public func counts() -> (edges: [Double], counts: [[Double]]) {
+        let all = samples.flatMap(\.values).filter(\.isFinite)
+        let (lo, hi) = range ?? ((all.min() ?? 0), Swift.max((all.max() ?? 1), (all.min() ?? 0) + 1e-9))
+        let width = (hi - lo) / Double(bins)
+        let edges = (0...bins).map { lo + Double($0) * width }
+        let counts = samples.map { sample -> [Double] in
+            var c = [Double](repeating: 0, count: bins)
+            for v in sample.values where v.isFinite && v >= lo && v <= hi { c[Swift.min(bins - 1, Int((v - lo) / width))] += 1 }
+            return c
+        }
+        return (edges, counts)
+    }
+
+    public func draw(on canvas: Canvas, in rect: Rect) {
+        let (edges, counts) = counts()
+        let top = counts.flatMap { $0 }.max() ?? 1
+        var axes = Axes(title: title, xLabel: xLabel, yLabel: yLabel, x: Scale(low: edges.first!, high: edges.last!),
+                        y: logY ? Scale.fitting(counts.flatMap { $0 }.filter { $0 > 0 } + [1], logarithmic: true) : Scale(low: 0, high: top * 1.08))
+        axes.draw(on: canvas, in: rect)
+        for (s, c) in counts.enumerated() {
+            for b in 0..<bins where c[b] > 0 {
+                let p0 = axes.point(edges[b], logY ? axes.y.low : 0), p1 = axes.point(edges[b + 1], c[b])
+                canvas.fill(Rect(x: p0.x, y: p1.y, width: Swift.max(1, p1.x - p0.x - 0.6), height: p0.y - p1.y), .category(s), alpha: 0.65)
+            }
+        }
+        for (value, _, color) in markers {
+            let p = axes.point(value, axes.y.low)
+            canvas.line(from: Point(p.x, axes.plotArea.y), to: Point(p.x, axes.plotArea.maxY), color, width: 2, dash: (6, 4))
+        }
+        let entries: [(Legend.Swatch, String)] = samples.enumerated().map { (.box(.category($0.offset)), $0.element.name) }
+            + markers.map { (.line($0.2, dashed: true), $0.1) }
+        if entries.count > 1 { Legend(entries).draw(on: canvas, in: axes.plotArea) }
+    }
+}

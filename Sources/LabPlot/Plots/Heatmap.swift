@@ -1,0 +1,82 @@
+import Foundation
+
+/// A matrix of values as coloured cells with a colour bar, optionally with the numbers in
+/// the cells (confusion matrices, activations of units × examples).
+public struct Heatmap: Panel {
+    public var title: String, xLabel: String, yLabel: String
+    /// [rows][columns].
+    public var values: [[Double]]
+    public var rowLabels: [String], columnLabels: [String]
+    public var colormap: Colormap
+    /// printf format for cell annotations ("%.0f" for counts), or nil for none.
+    public var annotationFormat: String?
+    public var range: (Double, Double)?
+    public var colorbarLabel: String
+
+    public init(title: String, xLabel: String, yLabel: String, values: [[Double]], rowLabels: [String] = [], columnLabels: [String] = [],
+                colormap: Colormap = .viridis, annotationFormat: String? = nil, range: (Double, Double)? = nil, colorbarLabel: String = "") {
+        (self.title, self.xLabel, self.yLabel, self.values, self.rowLabels, self.columnLabels) = (title, xLabel, yLabel, values, rowLabels, columnLabels)
+        (self.colormap, self.annotationFormat, self.range, self.colorbarLabel) = (colormap, annotationFormat, range, colorbarLabel)
+    }
+
+    public func draw(on canvas: Canvas, in rect: Rect) {
+        let rows = values.count, columns = values.first?.count ?? 0
+        guard rows > 0, columns > 0 else { return }
+        let flat = values.flatMap { $0 }.filter(\.isFinite)
+        let (lo, hi) = range ?? (flat.min() ?? 0, Swift.max(flat.max() ?? 1, (flat.min() ?? 0) + 1e-12))
+        let rowLabelWidth = (rowLabels.map { canvas.textWidth($0, style: .small) }.max() ?? 0)
+        let left = 12 + (yLabel.isEmpty ? 0 : canvas.lineHeight() + 6) + rowLabelWidth + 8
+        let top = title.isEmpty ? 10 : canvas.lineHeight(.bold) + 16
+        let bottom = 10 + (columnLabels.isEmpty ? 0 : canvas.lineHeight(.small) + 8) + (xLabel.isEmpty ? 0 : canvas.lineHeight() + 6)
+        let colorbarSpace = 84.0
+        var area = rect.inset(left: left, top: top, right: colorbarSpace, bottom: bottom)
+        // Square-ish cells when there is room.
+        let cell = Swift.min(area.width / Double(columns), area.height / Double(rows))
+        let squareCells = annotationFormat != nil || rows == columns
+        let cellW = squareCells ? cell : area.width / Double(columns), cellH = squareCells ? cell : area.height / Double(rows)
+        area = Rect(x: area.x, y: area.y, width: cellW * Double(columns), height: cellH * Double(rows))
+        for r in 0..<rows {
+            for c in 0..<columns {
+                let v = values[r][c]
+                let t = Float((v - lo) / (hi - lo))
+                let color = v.isFinite ? colormap.color(t) : Color(hex: 0xFF00FF)
+                let cellRect = Rect(x: area.x + Double(c) * cellW, y: area.y + Double(r) * cellH, width: cellW, height: cellH)
+                canvas.fill(cellRect, color)
+                if let format = annotationFormat, cellW >= 24, cellH >= 14 {
+                    canvas.text(String(format: format, v), at: Point(cellRect.midX, cellRect.midY), style: cellW > 44 ? .regular : .small,
+                                color: color.luminance > 0.45 ? .text : .white, anchor: .center)
+                }
+            }
+        }
+        canvas.stroke(area, .axis, width: 1)
+        if !title.isEmpty { canvas.text(title, at: Point(area.midX, rect.y + 8), style: .bold, anchor: .center, baseline: .top) }
+        let rowStep = Swift.max(1, Int((canvas.lineHeight(.small) / cellH).rounded(.up)))
+        for (r, label) in rowLabels.enumerated() where r % rowStep == 0 {
+            canvas.text(label, at: Point(area.x - 6, area.y + (Double(r) + 0.5) * cellH), style: .small, color: .text, anchor: .right)
+        }
+        let columnStep = Swift.max(1, Int(((columnLabels.map { canvas.textWidth($0, style: .small) }.max() ?? 0) + 6) / cellW + 0.999))
+        for (c, label) in columnLabels.enumerated() where c % columnStep == 0 {
+            canvas.text(label, at: Point(area.x + (Double(c) + 0.5) * cellW, area.maxY + 6), style: .small, color: .text, anchor: .center, baseline: .top)
+        }
+        if !xLabel.isEmpty { canvas.text(xLabel, at: Point(area.midX, area.maxY + 10 + (columnLabels.isEmpty ? 0 : canvas.lineHeight(.small) + 4)), anchor: .center, baseline: .top) }
+        if !yLabel.isEmpty { canvas.text(yLabel, at: Point(rect.x + 8, area.midY), anchor: .center, baseline: .top, rotated: true) }
+        // The colour bar with its own ticks.
+        let bar = Rect(x: area.maxX + 16, y: area.y, width: 16, height: area.height)
+        let steps = Swift.max(2, Int(bar.height))
+        for i in 0..<steps {
+            let t = 1 - Double(i) / Double(steps - 1)
+            canvas.fill(Rect(x: bar.x, y: bar.y + bar.height * Double(i) / Double(steps), width: bar.width, height: bar.height / Double(steps) + 0.5),
+                        colormap.color(Float(t)))
+        }
+        canvas.stroke(bar, .axis, width: 1)
+        let scale = Scale(low: lo, high: hi)
+        for (v, label) in zip(scale.ticks, scale.tickLabels) {
+            let y = bar.maxY - scale.fraction(v) * bar.height
+            canvas.line(from: Point(bar.maxX, y), to: Point(bar.maxX + 4, y), .axis, width: 1)
+            canvas.text(label, at: Point(bar.maxX + 7, y), style: .small, color: .lightText)
+        }
+        if !colorbarLabel.isEmpty {
+            canvas.text(colorbarLabel, at: Point(bar.maxX + 44, bar.midY), style: .small, color: .lightText, anchor: .center, baseline: .top, rotated: true)
+        }
+    }
+}

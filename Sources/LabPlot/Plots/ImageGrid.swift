@@ -1,0 +1,102 @@
+/// Many small grayscale images tiled in a grid: reconstructions, filters, decoded manifolds.
+public struct ImageGrid: Panel {
+    /// How tile intensities map to black…white.
+    public enum Scaling: Sendable {
+        /// Values are already in [0, 1] (pixels).
+        case unit
+        /// Each tile stretched to its own min…max (filters of hidden units).
+        case perTile
+        /// One min…max over all tiles.
+        case global
+        /// Symmetric around 0 with a diverging map: blue < 0 < red (signed weights).
+        case signed
+    }
+
+    public var title: String
+    /// Each tile's tileWidth·tileHeight values, row-major.
+    public var tiles: [[Float]]
+    public var tileWidth: Int, tileHeight: Int
+    public var columns: Int
+    public var rowLabels: [String], columnLabels: [String]
+    public var scaling: Scaling
+    /// Pixels between tiles (in screen pixels).
+    public var spacing: Int
+
+    public init(title: String, tiles: [[Float]], tileWidth: Int = 28, tileHeight: Int = 28, columns: Int,
+                rowLabels: [String] = [], columnLabels: [String] = [], scaling: Scaling = .unit, spacing: Int = 3) {
+        precondition(tiles.allSatisfy { $0.count == tileWidth * tileHeight }, "every tile needs \(tileWidth)×\(tileHeight) values")
+        (self.title, self.tiles, self.tileWidth, self.tileHeight, self.columns) = (title, tiles, tileWidth, tileHeight, Swift.max(1, columns))
+        (self.rowLabels, self.columnLabels, self.scaling, self.spacing) = (rowLabels, columnLabels, scaling, spacing)
+    }
+
+    /// The largest zoom at which tiles are shown (28 px tiles become at most 140 px).
+    static let maximumZoom = 5
+
+    private var rows: Int { (tiles.count + columns - 1) / columns }
+    private var labelWidth: Double {
+        rowLabels.isEmpty ? 0 : (rowLabels.compactMap { Fonts.face(.regular)?.width($0) }.max() ?? 0) + 12
+    }
+    private var headerHeight: Double {
+        (title.isEmpty ? 4 : Double(Fonts.face(.bold)?.lineHeight ?? 14) + 14)
+            + (columnLabels.isEmpty ? 0 : Double(Fonts.face(.small)?.lineHeight ?? 12) + 6)
+    }
+    /// The largest integer zoom that fits the width, so pixels stay crisp squares.
+    private func zoom(forWidth width: Double) -> Int {
+        Swift.max(1, Swift.min(Self.maximumZoom, (Int(width - labelWidth) - spacing * (columns - 1)) / (columns * tileWidth)))
+    }
+
+    public func preferredHeight(forWidth width: Double) -> Double? {
+        let z = zoom(forWidth: width)
+        return headerHeight + Double(rows * tileHeight * z + (rows - 1) * spacing) + 10
+    }
+
+    public func draw(on canvas: Canvas, in rect: Rect) {
+        guard !tiles.isEmpty else { return }
+        let rows = self.rows
+        let area = rect.inset(left: labelWidth, top: headerHeight, right: 0, bottom: 2)
+        let zoomY = (Int(area.height) - spacing * (rows - 1)) / (rows * tileHeight)
+        let zoom = Swift.max(1, Swift.min(self.zoom(forWidth: rect.width), zoomY))
+        let gridWidth = columns * tileWidth * zoom + (columns - 1) * spacing
+        let x0 = Int(area.x + (area.width - Double(gridWidth)) / 2), y0 = Int(area.y)
+        if !title.isEmpty { canvas.text(title, at: Point(Double(x0 + gridWidth / 2), rect.y + 8), style: .bold, anchor: .center, baseline: .top) }
+        let everything = tiles.flatMap { $0 }.filter(\.isFinite)
+        let (globalLow, globalHigh) = (everything.min() ?? 0, everything.max() ?? 1)
+        for (i, tile) in tiles.enumerated() {
+            let (r, c) = (i / columns, i % columns)
+            let x = x0 + c * (tileWidth * zoom + spacing), y = y0 + r * (tileHeight * zoom + spacing)
+            switch scaling {
+            case .unit:
+                canvas.drawGray(tile, width: tileWidth, height: tileHeight, atX: x, y: y, scale: zoom)
+            case .perTile, .global:
+                let finite = tile.filter(\.isFinite)
+                let (lo, hi) = scaling == .global ? (globalLow, globalHigh) : (finite.min() ?? 0, finite.max() ?? 1)
+                let span = Swift.max(hi - lo, 1e-12)
+                canvas.drawGray(tile.map { ($0 - lo) / span }, width: tileWidth, height: tileHeight, atX: x, y: y, scale: zoom)
+            case .signed:
+                let tileBound = Swift.max(tile.map { Swift.abs($0) }.filter(\.isFinite).max() ?? 0, 1e-12)
+                canvas.drawPixels(width: tileWidth, height: tileHeight, atX: x, y: y, scale: zoom) { k in
+                    Colormap.diverging.color(0.5 + 0.5 * tile[k] / tileBound)
+                }
+            }
+        }
+        for (r, label) in rowLabels.enumerated() where r < rows {
+            canvas.text(label, at: Point(Double(x0) - 10, Double(y0 + r * (tileHeight * zoom + spacing)) + Double(tileHeight * zoom) / 2),
+                        style: .regular, anchor: .right)
+        }
+        for (c, label) in columnLabels.enumerated() where c < columns {
+            canvas.text(label, at: Point(Double(x0 + c * (tileWidth * zoom + spacing)) + Double(tileWidth * zoom) / 2, Double(y0) - 4),
+                        style: .small, color: .lightText, anchor: .center, baseline: .bottom)
+        }
+    }
+}
+
+extension ImageGrid {
+    /// A grid from the rows of a [N, 784] tensor of 28×28 images.
+    public init(title: String, images: Tensor, columns: Int, rowLabels: [String] = [], columnLabels: [String] = [],
+                scaling: Scaling = .unit, side: Int = 28) {
+        self.init(title: title, tiles: images.arrayRows, tileWidth: side, tileHeight: side, columns: columns,
+                  rowLabels: rowLabels, columnLabels: columnLabels, scaling: scaling)
+    }
+}
+
+import LabKit
