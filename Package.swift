@@ -57,7 +57,7 @@ var targets: [Target] = [
         swiftSettings: optimizedSwift),
 
     .executableTarget(
-        name: "bench", dependencies: ["LabKit"], swiftSettings: optimizedSwift),
+        name: "bench", dependencies: ["LabKit", "LabData"], swiftSettings: optimizedSwift),
     .executableTarget(
         name: "figure-gallery", dependencies: ["LabPlot"], swiftSettings: optimizedSwift),
     .executableTarget(
