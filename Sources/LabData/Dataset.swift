@@ -53,6 +53,11 @@ public struct Dataset: Sendable {
 
     public var classCount: Int { classNames.count }
 
+    /// A class name short enough for a column label ("T-shirt/top" → "T-shirt").
+    public func shortClassName(_ c: Int) -> String {
+        String(classNames[c].split(separator: "/").first ?? "").prefix(10).description
+    }
+
     public init(name: String, location: String, train: DataSplit, test: DataSplit, classNames: [String], side: Int) {
         (self.name, self.location, self.train, self.test, self.classNames, self.side) = (name, location, train, test, classNames, side)
     }

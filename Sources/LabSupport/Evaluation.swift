@@ -1,0 +1,34 @@
+import LabData
+import LabKit
+
+/// Helpers the labs share for evaluating models on test data.
+public enum Evaluation {
+    /// Applies `f` to the rows of `x` in chunks (bounding memory on large test sets) and
+    /// stacks the results.
+    public static func inChunks(_ x: Tensor, size: Int = 1000, _ f: (Tensor) throws -> Tensor) rethrows -> Tensor {
+        var parts: [Tensor] = []
+        for start in stride(from: 0, to: x.rows, by: size) {
+            parts.append(try withoutGradients { try f(x.rows(start..<Swift.min(x.rows, start + size))) })
+        }
+        return Tensor.concatenate(parts, alongAxis: 0)
+    }
+
+    /// Mean squared error over all elements, accumulated in Double.
+    public static func meanSquaredError(_ a: Tensor, _ b: Tensor) -> Double {
+        precondition(a.shape == b.shape, "meanSquaredError: \(a.shape) vs \(b.shape)")
+        var total = 0.0
+        for (x, y) in zip(a.scalars, b.scalars) { total += Double(x - y) * Double(x - y) }
+        return total / Double(Swift.max(1, a.count))
+    }
+
+    /// Peak signal-to-noise ratio for images in [0, 1]: PSNR = 10 log₁₀(1 / MSE) dB.
+    public static func psnr(mse: Double) -> Double { 10 * _log10(1 / Swift.max(mse, 1e-12)) }
+
+    /// Indices of the first `perClass` examples of each class, class by class.
+    public static func examplesOfEachClass(_ labels: [Int], classes: Int, perClass: Int = 1) -> [Int] {
+        (0..<classes).flatMap { c in labels.indices.filter { labels[$0] == c }.prefix(perClass) }
+    }
+}
+
+import Foundation
+@inline(__always) func _log10(_ x: Double) -> Double { log10(x) }

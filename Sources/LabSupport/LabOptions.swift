@@ -1,0 +1,48 @@
+import ArgumentParser
+import Foundation
+import LabData
+
+/// The flags every lab executable shares.
+public struct LabOptions: ParsableArguments, Sendable {
+    @Option(help: "Dataset: sample (embedded, default) or fashion-mnist (the full set; apt-get install dataset-fashion-mnist).")
+    public var dataset: String = "sample"
+
+    @Option(name: .customLong("data-dir"), help: ArgumentHelp("A folder with the four standard IDX files (MNIST, KMNIST, …), gzipped or not.", valueName: "dir"))
+    public var dataDirectory: String?
+
+    @Option(name: .customLong("train-size"), help: "Use the first N training images.")
+    public var trainSize: Int?
+
+    @Option(name: .customLong("test-size"), help: "Use the first N test images.")
+    public var testSize: Int?
+
+    @Option(help: "Training epochs (each lab has its own default).")
+    public var epochs: Int?
+
+    @Option(help: "Seed of every random draw (same seed, same numbers and figures).")
+    public var seed: UInt64 = 1
+
+    @Option(name: .customLong("out"), help: ArgumentHelp("Output folder for figures, report.md and metrics.json (default out/labNN).", valueName: "dir"))
+    public var outputDirectory: String?
+
+    @Flag(help: "A fast run of a few seconds (small data, few epochs), for smoke tests.")
+    public var quick = false
+
+    public init() {}
+
+    public func validate() throws {
+        if let trainSize, trainSize < 10 { throw ValidationError("--train-size must be at least 10, got \(trainSize)") }
+        if let testSize, testSize < 10 { throw ValidationError("--test-size must be at least 10, got \(testSize)") }
+        if let epochs, epochs < 1 { throw ValidationError("--epochs must be at least 1, got \(epochs)") }
+        _ = try DatasetSource.from(name: dataset, dataDirectory: dataDirectory)
+    }
+
+    /// The epochs to train: --epochs, else the lab's default (or its quick default).
+    public func epochs(default normal: Int, quick quickEpochs: Int) -> Int { epochs ?? (quick ? quickEpochs : normal) }
+
+    /// Loads the dataset the flags name, trimmed to --train-size / --test-size (or the quick sizes).
+    public func loadDataset(quickTrain: Int = 1000, quickTest: Int = 500) throws -> Dataset {
+        let data = try DatasetSource.from(name: dataset, dataDirectory: dataDirectory).load()
+        return data.prefix(train: trainSize ?? (quick ? quickTrain : nil), test: testSize ?? (quick ? quickTest : nil))
+    }
+}

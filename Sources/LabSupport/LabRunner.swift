@@ -1,0 +1,67 @@
+import ArgumentParser
+import Foundation
+import LabData
+import LabKit
+import LabPlot
+
+/// Errors of a lab run that the user can fix.
+public enum LabError: Error, CustomStringConvertible {
+    case unwritableOutput(path: String, reason: String)
+
+    public var description: String {
+        switch self {
+        case let .unwritableOutput(path, reason):
+            return "The output folder \(path) is not usable: \(reason). Choose another with --out DIR."
+        }
+    }
+}
+
+/// Runs a lab's body and turns every expected failure into a clear message and exit status:
+/// 2 for an exercise that is not implemented yet, 1 for bad data, output folders or a
+/// diverging loss. Nothing here crashes or prints a stack trace.
+public func runLab(_ info: LabInfo, options: LabOptions, body: (Notebook) throws -> Void) -> Never {
+    let start = Date()
+    do {
+        let notebook = try Notebook(info: info, outputDirectory: options.outputDirectory ?? "out/\(info.name)")
+        try body(notebook)
+        try notebook.finish()
+        emit(String(format: "Finished in %.1f s.", Date().timeIntervalSince(start)))
+        exit(0)
+    } catch let error as NotImplemented {
+        fail("\n\(error)\nOpen \(error.file), write `\(error.function)` (its doc comment explains the maths), then run `swift run \(info.name)` again.\nTo see the finished lab first: LABKIT_SOLUTIONS=1 swift run \(info.name)", status: 2)
+    } catch let error as TrainingError {
+        fail("\n\(error)", status: 1)
+    } catch let error as DataError {
+        fail("\n\(error)", status: 1)
+    } catch {
+        fail("\nerror: \(error)", status: 1)
+    }
+}
+
+/// Writes a line to standard output unbuffered, so the notebook's lines and the progress
+/// lines (on standard error) appear in order.
+public func emit(_ line: String) {
+    FileHandle.standardOutput.write((line + "\n").data(using: .utf8)!)
+}
+
+func fail(_ message: String, status: Int32) -> Never {
+    FileHandle.standardError.write((message + "\n").data(using: .utf8)!)
+    exit(status)
+}
+
+/// Short number formats for tables.
+public enum Format {
+    /// A number with `digits` significant digits ("0.0123", "12.8").
+    public static func number(_ value: Double, digits: Int = 4) -> String {
+        guard value.isFinite else { return value.isNaN ? "NaN" : (value > 0 ? "∞" : "−∞") }
+        if value != 0 && (Swift.abs(value) < 1e-4 || Swift.abs(value) >= 1e6) { return String(format: "%.\(digits - 1)e", value) }
+        return String(format: "%.\(digits)g", value)
+    }
+    public static func number(_ value: Float, digits: Int = 4) -> String { number(Double(value), digits: digits) }
+    /// A fixed number of decimals.
+    public static func fixed(_ value: Double, _ decimals: Int) -> String { String(format: "%.\(decimals)f", value) }
+    /// A percentage with one decimal.
+    public static func percent(_ fraction: Double) -> String { String(format: "%.1f %%", 100 * fraction) }
+    /// A shape as "6000 × 784".
+    public static func shape(_ shape: [Int]) -> String { shape.map(String.init).joined(separator: " × ") }
+}

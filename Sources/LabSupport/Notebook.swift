@@ -1,0 +1,153 @@
+import Foundation
+import LabKit
+import LabPlot
+
+/// Who a lab is, for headers and reports.
+public struct LabInfo: Sendable {
+    public let number: Int
+    public let title: String
+    /// The paper(s) the lab follows.
+    public let reference: String
+    /// One paragraph on what the lab shows.
+    public let summary: String
+
+    public init(number: Int, title: String, reference: String, summary: String) {
+        (self.number, self.title, self.reference, self.summary) = (number, title, reference, summary)
+    }
+
+    /// "lab01".
+    public var name: String { String(format: "lab%02d", number) }
+}
+
+/// A lab's run as a notebook: numbered sections with explanations, aligned tables of what
+/// was computed, and figures — printed as it goes, and written at the end as `report.md`
+/// (the rendered notebook, figures inline) and `metrics.json` (the headline numbers).
+///
+/// ```
+/// notebook.section("Centre the data", "PCA works on deviations from the mean image.")
+/// notebook.table(["k", "test MSE"], rows)
+/// try notebook.figure(figure, name: "reconstructions", caption: "Original and reconstructed test images")
+/// ```
+public final class Notebook {
+    public let info: LabInfo
+    public let outputDirectory: String
+    private var sectionNumber = 0
+    private var report: [String] = []
+    private var metrics: [String: Double] = [:]
+    private var metricTexts: [String: String] = [:]
+    public private(set) var figures: [(name: String, caption: String)] = []
+
+    /// Prepares the output folder, failing early (before any training) if it cannot be written.
+    public init(info: LabInfo, outputDirectory: String) throws {
+        self.info = info
+        self.outputDirectory = outputDirectory
+        try Self.prepareWritableFolder(outputDirectory)
+        emit("\(info.name.uppercased()) — \(info.title)")
+        emit(String(repeating: "=", count: info.name.count + info.title.count + 3))
+        emit(info.summary)
+        emit("Reference: \(info.reference)\n")
+        report += ["# \(info.name): \(info.title)", "", info.summary, "", "*Reference:* \(info.reference)", ""]
+    }
+
+    /// Creates the folder if needed and checks that a file can be written in it.
+    public static func prepareWritableFolder(_ path: String) throws {
+        do {
+            try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        } catch {
+            throw LabError.unwritableOutput(path: path, reason: "it cannot be created (\((error as NSError).localizedDescription))")
+        }
+        let probe = "\(path)/.write-test-\(getpid())"
+        guard FileManager.default.createFile(atPath: probe, contents: Data()) else {
+            throw LabError.unwritableOutput(path: path, reason: "files cannot be written there")
+        }
+        try? FileManager.default.removeItem(atPath: probe)
+    }
+
+    /// Starts the next numbered section with its explanation.
+    public func section(_ title: String, _ explanation: String) {
+        sectionNumber += 1
+        let heading = "\(sectionNumber). \(title)"
+        emit("\n\(heading)\n\(String(repeating: "-", count: heading.count))")
+        emit(wrap(explanation))
+        report += ["## \(heading)", "", explanation, ""]
+    }
+
+    /// A paragraph of results. Text that varies from run to run (timings) can stay out of
+    /// the report, so reports from the same seed are byte-identical.
+    public func say(_ text: String, inReport: Bool = true) {
+        emit(wrap(text))
+        if inReport { report += [text, ""] }
+    }
+
+    /// An aligned table on the terminal and a Markdown table in the report.
+    public func table(_ headers: [String], _ rows: [[String]]) {
+        let widths = headers.indices.map { c in ([headers[c]] + rows.map { c < $0.count ? $0[c] : "" }).map(\.count).max() ?? 0 }
+        func line(_ cells: [String]) -> String {
+            cells.enumerated().map { c, cell in
+                c == 0 ? cell.padding(toLength: widths[c], withPad: " ", startingAt: 0)
+                    : String(repeating: " ", count: widths[c] - cell.count) + cell
+            }.joined(separator: "   ")
+        }
+        emit("  " + line(headers))
+        emit("  " + widths.map { String(repeating: "─", count: $0) }.joined(separator: "   "))
+        for row in rows { emit("  " + line(row)) }
+        report += ["| " + headers.joined(separator: " | ") + " |",
+                   "|" + headers.indices.map { $0 == 0 ? ":---" : "---:" }.joined(separator: "|") + "|"]
+        report += rows.map { "| " + $0.joined(separator: " | ") + " |" }
+        report.append("")
+    }
+
+    /// Saves a figure as `NAME.png` in the output folder and shows it in the report.
+    public func figure(_ figure: Figure, name: String, caption: String) throws {
+        let file = "\(name).png"
+        try figure.save(to: "\(outputDirectory)/\(file)")
+        figures.append((name, caption))
+        emit("  figure: \(outputDirectory)/\(file) — \(caption)")
+        report += ["![\(caption)](\(file))", "", "*Figure: \(caption)*", ""]
+    }
+
+    /// Records a headline number for metrics.json.
+    public func metric(_ key: String, _ value: Double) { metrics[key] = value }
+    /// Records a headline text for metrics.json (e.g. the dataset's name).
+    public func metric(_ key: String, _ text: String) { metricTexts[key] = text }
+
+    public var recordedMetrics: [String: Double] { metrics }
+
+    /// Writes report.md and metrics.json.
+    public func finish() throws {
+        report += ["---", "", "Generated by `swift run \(info.name)`. Figures and numbers are deterministic for a given seed."]
+        try write(report.joined(separator: "\n") + "\n", to: "report.md")
+        var entries = metrics.map { key, value in "  \"\(key)\": \(Self.json(value))" }
+        entries += metricTexts.map { key, text in "  \"\(key)\": \"\(text.replacingOccurrences(of: "\"", with: "\\\""))\"" }
+        try write("{\n" + entries.sorted().joined(separator: ",\n") + "\n}\n", to: "metrics.json")
+        emit("\nWrote \(outputDirectory)/report.md, metrics.json and \(figures.count) figures.")
+    }
+
+    private func write(_ text: String, to name: String) throws {
+        let path = "\(outputDirectory)/\(name)"
+        let temporary = "\(outputDirectory)/.\(name).tmp"
+        do {
+            try text.write(toFile: temporary, atomically: false, encoding: .utf8)
+            guard rename(temporary, path) == 0 else { throw CocoaError(.fileWriteUnknown) }
+        } catch {
+            throw LabError.unwritableOutput(path: path, reason: (error as NSError).localizedDescription)
+        }
+    }
+
+    static func json(_ value: Double) -> String {
+        guard value.isFinite else { return "null" }
+        return String(format: "%.6g", value)
+    }
+
+    private func wrap(_ text: String, width: Int = 92) -> String {
+        text.split(separator: "\n", omittingEmptySubsequences: false).map { paragraph -> String in
+            var lines: [String] = [], current = ""
+            for word in paragraph.split(separator: " ") {
+                if current.count + word.count + 1 > width && !current.isEmpty { lines.append(current); current = "" }
+                current += (current.isEmpty ? "" : " ") + word
+            }
+            lines.append(current)
+            return lines.joined(separator: "\n")
+        }.joined(separator: "\n")
+    }
+}
