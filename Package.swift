@@ -56,6 +56,9 @@ var targets: [Target] = [
         ],
         swiftSettings: optimizedSwift),
 
+    // Helpers for the graded checks (XCTest): stub detection and teaching failure messages.
+    .target(name: "LabTesting", dependencies: ["LabKit"]),
+
     .executableTarget(
         name: "bench", dependencies: ["LabKit", "LabData"], swiftSettings: optimizedSwift),
     .executableTarget(
@@ -80,7 +83,7 @@ for (number, _) in labs {
             name: "lab\(number)", dependencies: [.target(name: exercises), "LabSupport"],
             swiftSettings: optimizedSwift),
         .testTarget(
-            name: "Lab\(number)Checks", dependencies: [.target(name: exercises), "LabSupport"],
+            name: "Lab\(number)Checks", dependencies: [.target(name: exercises), "LabSupport", "LabTesting"],
             path: "Tests/Graded/Lab\(number)Checks"),
     ]
 }

@@ -1,0 +1,58 @@
+import Foundation
+
+extension GradeReport {
+    /// A score table per lab and exercise, for the terminal.
+    public func scoreTable() -> String {
+        var lines: [String] = []
+        for lab in labs {
+            let exercises = PointTable.exercises(inLab: lab)
+            let labScore = exercises.reduce(0) { $0 + score(of: $1) }, labMax = exercises.reduce(0) { $0 + $1.points }
+            lines.append("Lab \(String(format: "%02d", lab))".padding(toLength: 40, withPad: " ", startingAt: 0) + String(format: "%5.1f / %4.1f", labScore, labMax))
+            for exercise in exercises {
+                let checks = results.filter { $0.exercise == exercise }
+                let passed = checks.filter { $0.status == .passed }.count
+                let statuses = Set(checks.map(\.status)).subtracting([.passed]).map(\.rawValue).sorted().joined(separator: ", ")
+                let label = "  \(exercise.id)  \(exercise.title)".padding(toLength: 40, withPad: " ", startingAt: 0)
+                lines.append(label + String(format: "%5.1f / %4.1f   %d/%d checks", score(of: exercise), exercise.points, passed, checks.count)
+                             + (statuses.isEmpty ? "" : "  (\(statuses))"))
+            }
+        }
+        lines.append("Total".padding(toLength: 40, withPad: " ", startingAt: 0) + String(format: "%5.1f / %4.1f", score, maxScore))
+        return lines.joined(separator: "\n")
+    }
+
+    /// Gradescope's results.json: score, per-test name/score/max_score/output/visibility.
+    public func gradescopeJSON(executionSeconds: Double) throws -> Data {
+        var tests: [[String: Any]] = []
+        for r in results {
+            tests.append([
+                "name": "\(r.exercise.id) \(r.exercise.title): \(r.shortName)",
+                "number": r.exercise.id,
+                "score": (r.score * 1000).rounded() / 1000,
+                "max_score": (r.maxScore * 1000).rounded() / 1000,
+                "status": r.status == .passed ? "passed" : "failed",
+                "output": r.status == .passed ? "passed" : "\(r.status.rawValue): \(r.feedback)",
+                "visibility": "visible",
+            ])
+        }
+        let object: [String: Any] = [
+            "score": (score * 1000).rounded() / 1000,
+            "execution_time": Int(executionSeconds.rounded()),
+            "output": notes.isEmpty ? "Graded \(results.count) checks." : notes.joined(separator: "\n\n"),
+            "visibility": "visible",
+            "tests": tests,
+        ]
+        return try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys])
+    }
+
+    /// A readable feedback file: the score table, then what went wrong, check by check.
+    public func feedbackMarkdown(student: String) -> String {
+        var text = ["# Feedback for \(student)", "", "```", scoreTable(), "```", ""]
+        for note in notes { text += ["> " + note.replacingOccurrences(of: "\n", with: "\n> "), ""] }
+        for r in results where r.status != .passed {
+            text += ["## \(r.exercise.id) \(r.exercise.title) — \(r.shortName) (\(r.status.rawValue))", "", "```", r.feedback, "```", ""]
+        }
+        if results.allSatisfy({ $0.status == .passed }) { text.append("Every check passed.") }
+        return text.joined(separator: "\n") + "\n"
+    }
+}

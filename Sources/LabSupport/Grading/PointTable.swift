@@ -1,0 +1,34 @@
+/// One graded exercise.
+public struct Exercise: Sendable, Equatable {
+    public let lab: Int
+    /// "1.2": lab 1, exercise 2. Graded checks are named test_1_2_… after it.
+    public let id: String
+    public let title: String
+    public let points: Double
+
+    /// The prefix of the graded checks' names: "test_1_2_".
+    public var testPrefix: String { "test_" + id.replacingOccurrences(of: ".", with: "_") + "_" }
+}
+
+/// The points of every exercise — the one place they are defined. A check earns its
+/// exercise's points divided by the number of checks of that exercise.
+public enum PointTable {
+    public static let exercises: [Exercise] = [
+        Exercise(lab: 1, id: "1.1", title: "Centre the data", points: 2),
+        Exercise(lab: 1, id: "1.2", title: "Principal components", points: 4),
+        Exercise(lab: 1, id: "1.3", title: "PCA codes and reconstruction", points: 2),
+        Exercise(lab: 1, id: "1.4", title: "Linear autoencoder loss", points: 3),
+        Exercise(lab: 1, id: "1.5", title: "Tied-weights autoencoder", points: 2),
+    ]
+
+    /// The labs that have exercises.
+    public static var labs: [Int] { Array(Set(exercises.map(\.lab))).sorted() }
+
+    /// The exercise a graded check belongs to, from its name ("test_1_2_componentsAreOrthonormal").
+    public static func exercise(forTest name: String) -> Exercise? {
+        let method = name.split(separator: "/").last.map(String.init) ?? name
+        return exercises.first { method.hasPrefix($0.testPrefix) }
+    }
+
+    public static func exercises(inLab lab: Int) -> [Exercise] { exercises.filter { $0.lab == lab } }
+}

@@ -1,0 +1,74 @@
+import Foundation
+import XCTest
+@testable import LabSupport
+
+/// The kit's own consistency: Labs/ and Solutions/ agree on the API, every graded check
+/// belongs to an exercise in the point table, and every exercise has checks and mutants.
+final class KitConsistencyTests: XCTestCase {
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
+
+    /// The public declarations of a folder of Swift files: each `public …` line up to its
+    /// opening brace, whitespace-normalised.
+    func publicAPI(_ folder: String) throws -> [String: Set<String>] {
+        var api: [String: Set<String>] = [:]
+        let fm = FileManager.default
+        for lab in try fm.contentsOfDirectory(atPath: folder).filter({ $0.hasPrefix("Lab") && !$0.hasSuffix(".md") }) {
+            for file in try fm.contentsOfDirectory(atPath: "\(folder)/\(lab)").filter({ $0.hasSuffix(".swift") }) {
+                let text = try String(contentsOfFile: "\(folder)/\(lab)/\(file)", encoding: .utf8)
+                let declarations = text.components(separatedBy: "\n").filter { $0.trimmingCharacters(in: .whitespaces).hasPrefix("public ") }
+                    .map { line in
+                        let head = line.split(separator: "{", maxSplits: 1).first.map(String.init) ?? line
+                        return head.split(whereSeparator: \.isWhitespace).joined(separator: " ")
+                    }
+                api["\(lab)/\(file)", default: []].formUnion(declarations)
+            }
+        }
+        return api
+    }
+
+    func testLabsAndSolutionsDeclareTheSameAPI() throws {
+        let labs = try publicAPI("\(Self.root)/Labs"), solutions = try publicAPI("\(Self.root)/Solutions")
+        XCTAssertEqual(Set(labs.keys), Set(solutions.keys), "Labs/ and Solutions/ should have the same files")
+        for (file, declarations) in labs {
+            let reference = solutions[file] ?? []
+            XCTAssertEqual(declarations.subtracting(reference), [], "\(file): declared in Labs/ but not in Solutions/")
+            XCTAssertEqual(reference.subtracting(declarations), [], "\(file): declared in Solutions/ but not in Labs/")
+        }
+    }
+
+    func testEveryGradedCheckBelongsToAnExerciseAndEveryExerciseHasChecksAndMutants() throws {
+        let fm = FileManager.default
+        let graded = "\(Self.root)/Tests/Graded"
+        var checks: [String] = []
+        for folder in try fm.contentsOfDirectory(atPath: graded) {
+            for file in try fm.contentsOfDirectory(atPath: "\(graded)/\(folder)") where file.hasSuffix(".swift") {
+                let text = try String(contentsOfFile: "\(graded)/\(folder)/\(file)", encoding: .utf8)
+                checks += text.components(separatedBy: "\n").compactMap { line -> String? in
+                    guard let range = line.range(of: "func test") else { return nil }
+                    return "test" + String(line[range.upperBound...].prefix { $0 != "(" })
+                }
+            }
+        }
+        for check in checks {
+            XCTAssertNotNil(PointTable.exercise(forTest: check), "\(check) matches no exercise in PointTable (name it test_L_E_…)")
+        }
+        let mutants = try Mutant.load(from: "\(Self.root)/Tests/Mutants")
+        for exercise in PointTable.exercises {
+            XCTAssertTrue(checks.contains { $0.hasPrefix(exercise.testPrefix) }, "exercise \(exercise.id) has no graded check")
+            XCTAssertTrue(mutants.contains { $0.exercise == exercise.id }, "exercise \(exercise.id) has no mutant in Tests/Mutants")
+        }
+    }
+
+    func testStubsThrowNotImplementedAndSolutionsDoNot() throws {
+        for file in try FileManager.default.subpathsOfDirectory(atPath: "\(Self.root)/Solutions") where file.hasSuffix(".swift") {
+            let text = try String(contentsOfFile: "\(Self.root)/Solutions/\(file)", encoding: .utf8)
+            XCTAssertFalse(text.contains("NotImplemented("), "Solutions/\(file) still has a stub")
+        }
+        for file in try FileManager.default.subpathsOfDirectory(atPath: "\(Self.root)/Labs") where file.hasSuffix(".swift") {
+            let text = try String(contentsOfFile: "\(Self.root)/Labs/\(file)", encoding: .utf8)
+            let functions = text.components(separatedBy: "\n").filter { $0.hasPrefix("public func ") }.count
+            let stubs = text.components(separatedBy: "\n").filter { $0.trimmingCharacters(in: .whitespaces).hasPrefix("throw NotImplemented(") }.count
+            XCTAssertEqual(functions, stubs, "every exercise function in Labs/\(file) should be a stub")
+        }
+    }
+}
