@@ -25,6 +25,7 @@ let optimizedC: [CSetting] = [.unsafeFlags(["-O3", "-fno-math-errno"])]
 /// (lab number, topic) for every lab that exists.
 let labs: [(String, String)] = [
     ("01", "PCA as a linear autoencoder"),
+    ("02", "Sparse autoencoder"),
 ]
 
 var targets: [Target] = [

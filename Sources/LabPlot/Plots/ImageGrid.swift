@@ -4,7 +4,8 @@ public struct ImageGrid: Panel {
     public enum Scaling: Sendable {
         /// Values are already in [0, 1] (pixels).
         case unit
-        /// Each tile stretched to its own min…max (filters of hidden units).
+        /// Each tile stretched to its own 2nd…98th percentile, so a few extreme weights do not
+        /// wash out the pattern (filters of hidden units).
         case perTile
         /// One min…max over all tiles.
         case global
@@ -68,10 +69,11 @@ public struct ImageGrid: Panel {
             case .unit:
                 canvas.drawGray(tile, width: tileWidth, height: tileHeight, atX: x, y: y, scale: zoom)
             case .perTile, .global:
-                let finite = tile.filter(\.isFinite)
-                let (lo, hi) = scaling == .global ? (globalLow, globalHigh) : (finite.min() ?? 0, finite.max() ?? 1)
+                let finite = tile.filter(\.isFinite).sorted()
+                let robust = finite.isEmpty ? (Float(0), Float(1)) : (finite[finite.count * 2 / 100], finite[Swift.min(finite.count - 1, finite.count * 98 / 100)])
+                let (lo, hi) = scaling == .global ? (globalLow, globalHigh) : robust
                 let span = Swift.max(hi - lo, 1e-12)
-                canvas.drawGray(tile.map { ($0 - lo) / span }, width: tileWidth, height: tileHeight, atX: x, y: y, scale: zoom)
+                canvas.drawGray(tile.map { Swift.min(1, Swift.max(0, ($0 - lo) / span)) }, width: tileWidth, height: tileHeight, atX: x, y: y, scale: zoom)
             case .signed:
                 let tileBound = Swift.max(tile.map { Swift.abs($0) }.filter(\.isFinite).max() ?? 0, 1e-12)
                 canvas.drawPixels(width: tileWidth, height: tileHeight, atX: x, y: y, scale: zoom) { k in

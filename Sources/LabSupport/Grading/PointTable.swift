@@ -19,6 +19,10 @@ public enum PointTable {
         Exercise(lab: 1, id: "1.3", title: "PCA codes and reconstruction", points: 2),
         Exercise(lab: 1, id: "1.4", title: "Linear autoencoder loss", points: 3),
         Exercise(lab: 1, id: "1.5", title: "Tied-weights autoencoder", points: 2),
+        Exercise(lab: 2, id: "2.1", title: "Mean activations ρ̂", points: 2),
+        Exercise(lab: 2, id: "2.2", title: "KL sparsity penalty", points: 4),
+        Exercise(lab: 2, id: "2.3", title: "Sparse loss", points: 2),
+        Exercise(lab: 2, id: "2.4", title: "Hand-derived penalty gradient", points: 3),
     ]
 
     /// The labs that have exercises.

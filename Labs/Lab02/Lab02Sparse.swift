@@ -1,0 +1,62 @@
+// Lab 02 — Sparse autoencoder with a KL sparsity penalty (exercises).
+//
+// An overcomplete autoencoder (more hidden units than pixels would need) learns to copy its
+// input unless most hidden units are kept inactive. Shape legend:
+//   N = examples, D = pixels (784), H = hidden units (1024).
+//
+// Replace each `throw NotImplemented(…)` with your code; `swift run lab02` runs the lab and
+// `swift run grade --labs 2` grades it. The handout is Labs/Lab02.md.
+import LabKit
+
+/// Exercise 2.1 — The mean activation of each hidden unit over the batch:
+/// ρ̂ⱼ = (1/N) Σₙ hⱼ(x⁽ⁿ⁾).
+/// - Parameter hidden: the sigmoid activations h [N, H].
+/// - Returns: ρ̂ [H] (differentiable: the penalty's gradient flows back through it).
+///
+/// Hint: average over the examples (the rows), one value per unit.
+public func meanActivations(_ hidden: Variable) throws -> Variable {
+    throw NotImplemented(exercise: "2.1", function: "meanActivations(_:)")
+}
+
+/// Exercise 2.2 — The sparsity penalty Σⱼ KL(ρ ‖ ρ̂ⱼ) between Bernoulli distributions:
+///
+///     KL(ρ ‖ ρ̂) = ρ log(ρ/ρ̂) + (1 − ρ) log((1 − ρ)/(1 − ρ̂))
+///
+/// ρ̂ is first clamped into [1e-6, 1 − 1e-6], so a unit that is never (or always) on gives a
+/// large, finite penalty instead of NaN.
+/// - Parameters: rho the target activation ρ ∈ (0, 1); rhoHat the mean activations ρ̂ [H].
+/// - Returns: a scalar.
+///
+/// Hints: `rhoHat.clamped(a, b)`, `.log()`, `.sum()`; `Variable(Tensor(rho))` is a constant.
+/// Mind the order: the target ρ comes first, KL(ρ ‖ ρ̂) ≠ KL(ρ̂ ‖ ρ).
+public func klDivergence(target rho: Float, meanActivations rhoHat: Variable) throws -> Variable {
+    throw NotImplemented(exercise: "2.2", function: "klDivergence(target:meanActivations:)")
+}
+
+/// Exercise 2.3 — The sparse autoencoder's loss:
+///
+///     L = (1/N) Σₙ ‖x̂⁽ⁿ⁾ − x⁽ⁿ⁾‖²  +  β Σⱼ KL(ρ ‖ ρ̂ⱼ)
+///
+/// (squared error summed over the pixels of an image, averaged over the batch).
+/// - Parameters: batch x [N, D]; reconstruction x̂ [N, D]; hidden h [N, H]; rho ρ; beta β.
+/// - Returns: the total, and its two parts (reconstruction error, and the penalty without β).
+///
+/// Hint: `meanSquaredError(predictions:targets:reduction: .sumPerExample)` gives the first term.
+public func sparseLoss(
+    batch: Tensor, reconstruction: Variable, hidden: Variable, rho: Float, beta: Float
+) throws -> (total: Variable, reconstruction: Variable, penalty: Variable) {
+    throw NotImplemented(exercise: "2.3", function: "sparseLoss(batch:reconstruction:hidden:rho:beta:)")
+}
+
+/// Exercise 2.4 — The penalty's gradient derived by hand:
+///
+///     ∂/∂ρ̂ⱼ [β Σₖ KL(ρ ‖ ρ̂ₖ)] = β (−ρ/ρ̂ⱼ + (1 − ρ)/(1 − ρ̂ⱼ))
+///
+/// Derive it yourself before you type it; the lab then compares it with finite differences.
+/// - Parameters: rho ρ; rhoHat ρ̂ [H] with entries in (0, 1); beta β.
+/// - Returns: [H].
+///
+/// Hint: `rhoHat.map { … }` applies a formula to every entry.
+public func klPenaltyGradient(target rho: Float, meanActivations rhoHat: Tensor, beta: Float) throws -> Tensor {
+    throw NotImplemented(exercise: "2.4", function: "klPenaltyGradient(target:meanActivations:beta:)")
+}
