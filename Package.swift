@@ -26,6 +26,7 @@ let optimizedC: [CSetting] = [.unsafeFlags(["-O3", "-fno-math-errno"])]
 let labs: [(String, String)] = [
     ("01", "PCA as a linear autoencoder"),
     ("02", "Sparse autoencoder"),
+    ("03", "Denoising autoencoder"),
 ]
 
 var targets: [Target] = [

@@ -23,6 +23,10 @@ public enum PointTable {
         Exercise(lab: 2, id: "2.2", title: "KL sparsity penalty", points: 4),
         Exercise(lab: 2, id: "2.3", title: "Sparse loss", points: 2),
         Exercise(lab: 2, id: "2.4", title: "Hand-derived penalty gradient", points: 3),
+        Exercise(lab: 3, id: "3.1", title: "Gaussian noise", points: 2),
+        Exercise(lab: 3, id: "3.2", title: "Masking noise", points: 2),
+        Exercise(lab: 3, id: "3.3", title: "Salt-and-pepper noise", points: 2),
+        Exercise(lab: 3, id: "3.4", title: "Denoising objective", points: 3),
     ]
 
     /// The labs that have exercises.
