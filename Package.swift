@@ -27,6 +27,7 @@ let labs: [(String, String)] = [
     ("01", "PCA as a linear autoencoder"),
     ("02", "Sparse autoencoder"),
     ("03", "Denoising autoencoder"),
+    ("04", "Contractive autoencoder"),
 ]
 
 var targets: [Target] = [

@@ -54,7 +54,6 @@ public enum Format {
     /// A number with `digits` significant digits ("0.0123", "12.8").
     public static func number(_ value: Double, digits: Int = 4) -> String {
         guard value.isFinite else { return value.isNaN ? "NaN" : (value > 0 ? "∞" : "−∞") }
-        if value != 0 && (Swift.abs(value) < 1e-4 || Swift.abs(value) >= 1e6) { return String(format: "%.\(digits - 1)e", value) }
         return String(format: "%.\(digits)g", value)
     }
     public static func number(_ value: Float, digits: Int = 4) -> String { number(Double(value), digits: digits) }

@@ -27,6 +27,9 @@ public enum PointTable {
         Exercise(lab: 3, id: "3.2", title: "Masking noise", points: 2),
         Exercise(lab: 3, id: "3.3", title: "Salt-and-pepper noise", points: 2),
         Exercise(lab: 3, id: "3.4", title: "Denoising objective", points: 3),
+        Exercise(lab: 4, id: "4.1", title: "Closed-form contractive penalty", points: 4),
+        Exercise(lab: 4, id: "4.2", title: "Contractive loss", points: 2),
+        Exercise(lab: 4, id: "4.3", title: "Numerical Jacobian", points: 3),
     ]
 
     /// The labs that have exercises.
