@@ -28,6 +28,7 @@ let labs: [(String, String)] = [
     ("02", "Sparse autoencoder"),
     ("03", "Denoising autoencoder"),
     ("04", "Contractive autoencoder"),
+    ("05", "Variational autoencoder"),
 ]
 
 var targets: [Target] = [

@@ -95,9 +95,9 @@ public struct ImageGrid: Panel {
 extension ImageGrid {
     /// A grid from the rows of a [N, 784] tensor of 28×28 images.
     public init(title: String, images: Tensor, columns: Int, rowLabels: [String] = [], columnLabels: [String] = [],
-                scaling: Scaling = .unit, side: Int = 28) {
+                scaling: Scaling = .unit, spacing: Int = 3, side: Int = 28) {
         self.init(title: title, tiles: images.arrayRows, tileWidth: side, tileHeight: side, columns: columns,
-                  rowLabels: rowLabels, columnLabels: columnLabels, scaling: scaling)
+                  rowLabels: rowLabels, columnLabels: columnLabels, scaling: scaling, spacing: spacing)
     }
 }
 

@@ -30,6 +30,11 @@ public enum PointTable {
         Exercise(lab: 4, id: "4.1", title: "Closed-form contractive penalty", points: 4),
         Exercise(lab: 4, id: "4.2", title: "Contractive loss", points: 2),
         Exercise(lab: 4, id: "4.3", title: "Numerical Jacobian", points: 3),
+        Exercise(lab: 5, id: "5.1", title: "Reparameterization trick", points: 3),
+        Exercise(lab: 5, id: "5.2", title: "Gaussian KL", points: 3),
+        Exercise(lab: 5, id: "5.3", title: "Negative ELBO", points: 2),
+        Exercise(lab: 5, id: "5.4", title: "Sampling from the prior", points: 2),
+        Exercise(lab: 5, id: "5.5", title: "Interpolation", points: 1),
     ]
 
     /// The labs that have exercises.

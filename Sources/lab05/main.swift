@@ -1,0 +1,227 @@
+// Lab 05 — Variational autoencoder and the reparameterization trick.
+//
+// Kingma & Welling, "Auto-encoding variational Bayes", ICLR (2014); Rezende, Mohamed &
+// Wierstra, "Stochastic backpropagation and approximate inference in deep generative
+// models", ICML (2014).
+//
+// Read top to bottom: each numbered section explains a step, then runs it. The student's
+// code is in Labs/Lab05/Lab05VAE.swift (exercises 5.1–5.5).
+//
+//   swift run lab05 [--quick] [--dataset fashion-mnist] [--epochs N] [--seed S] [--out DIR]
+import ArgumentParser
+import Foundation
+import Lab05Exercises
+import LabData
+import LabKit
+import LabPlot
+import LabSupport
+
+/// Encoder x → (μ, log σ²) and decoder z → logits: 784-512-(μ, log σ²)-512-784.
+final class VAE {
+    let latentSize: Int
+    let body: Sequential, head: Dense, decoder: Sequential
+
+    init(latentSize: Int, using rng: inout SeededGenerator) {
+        self.latentSize = latentSize
+        body = .mlp([784, 512], output: .relu, name: "encoder", using: &rng)
+        head = Dense(512, 2 * latentSize, name: "encoder.head", using: &rng)
+        decoder = .mlp([latentSize, 512, 784], hidden: .relu, output: .identity, name: "decoder", using: &rng)
+    }
+
+    var parameters: [Variable] { body.parameters + head.parameters + decoder.parameters }
+
+    func encode(_ x: Variable) -> (mu: Variable, logVariance: Variable) {
+        let statistics = head(body(x))
+        return (statistics.columns(0..<latentSize), statistics.columns(latentSize..<(2 * latentSize)))
+    }
+
+    /// The negative ELBO of a batch and its parts, with your reparameterization and loss.
+    func loss(_ x: Tensor, _ rng: inout SeededGenerator) throws -> (total: Variable, reconstruction: Variable, kl: Variable) {
+        let (mu, logVariance) = encode(Variable(x))
+        let z = try reparameterize(mu: mu, logVariance: logVariance, using: &rng)
+        return try negativeELBO(batch: x, logits: decoder(z), mu: mu, logVariance: logVariance)
+    }
+}
+
+struct Lab05: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "lab05", abstract: "Lab 05 — Variational autoencoder.")
+
+    @OptionGroup var options: LabOptions
+
+    static let info = LabInfo(
+        number: 5, title: "Variational autoencoder and the reparameterization trick",
+        reference: "Kingma & Welling (2014); Rezende, Mohamed & Wierstra (2014)",
+        summary: "A VAE's encoder outputs a distribution q(z | x) = N(μ, σ²) instead of a code; sampling z = μ + σ ⊙ ε keeps the sample differentiable. Training maximises the evidence lower bound: reconstruct x from z (Bernoulli cross-entropy) while keeping q close to the prior N(0, I) (KL). We train a 2-D VAE to look at its latent space and a 20-D VAE for quality, sample new images and interpolate between codes.")
+
+    func run() throws {
+        runLab(Self.info, options: options) { notebook in try Self.notebook(notebook, options) }
+    }
+
+    static func notebook(_ nb: Notebook, _ options: LabOptions) throws {
+        let epochs = options.epochs(default: 20, quick: 2)
+        var rng = SeededGenerator(seed: options.seed)
+
+        // MARK: 1. The data
+        nb.section("The data", "Pixels in [0, 1] are read as Bernoulli means; the decoder outputs logits, and the reconstruction term is the Bernoulli cross-entropy summed over the 784 pixels.")
+        let data = try options.loadDataset()
+        let (train, test) = (data.train.images, data.test.images)
+        nb.table(["split", "images", "shape"], [["train", "\(data.train.count)", Format.shape(train.shape)],
+                                               ["test", "\(data.test.count)", Format.shape(test.shape)]])
+        nb.metric("dataset", data.name)
+
+        // MARK: 2. The reparameterization trick (exercise 5.1)
+        nb.section("The reparameterization trick (exercise 5.1)", "z = μ + exp(½ log σ²) ⊙ ε, ε ~ N(0, I). With μ = 1 and log σ² = log 4 (σ = 2), 20,000 samples should have mean 1 and standard deviation 2, and the gradient of Σz reaches both μ (∂z/∂μ = 1) and log σ² (∂z/∂log σ² = ½σε).")
+        var probe = SeededGenerator(seed: options.seed &+ 1)
+        let mu = Variable(Tensor(repeating: 1, shape: [20000, 1]), requiresGradient: true)
+        let logVariance = Variable(Tensor(repeating: Float(Foundation.log(4.0)), shape: [20000, 1]), requiresGradient: true)
+        let z = try reparameterize(mu: mu, logVariance: logVariance, using: &probe)
+        try z.sum().backward()
+        let zMean = z.value.mean(), zStd = (z.value - zMean).squared().mean().squareRoot()
+        nb.table(["quantity", "expected", "measured"], [
+            ["mean of z", "1", Format.number(zMean)], ["std of z", "2", Format.number(zStd)],
+            ["mean ∂Σz/∂μ", "1", Format.number(mu.grad?.mean() ?? .nan)],
+            ["mean ∂Σz/∂log σ² · (z − μ)", "½ E[σ²ε²] = 2", Format.number(((logVariance.grad ?? .zeros([20000, 1])) * (z.value - 1)).mean())],
+        ])
+
+        // MARK: 3. Training (exercises 5.2, 5.3)
+        nb.section("Train a 2-D and a 20-D VAE (exercises 5.2, 5.3)", "784-512-(μ, log σ²)-512-784 with ReLU, Adam (1e-3), batch 128, \(epochs) epochs, on your negative ELBO = Σ BCE + KL(N(μ, σ²) ‖ N(0, I)) per image. The test negative ELBO (nats per image, lower is better) is measured after each epoch with a fixed noise seed.")
+        var vaes: [VAE] = []
+        var curves: [Int: [(Float, Float, Float)]] = [:]
+        var histories: [Int: TrainingHistory] = [:]
+        for latent in [2, 20] {
+            let vae = VAE(latentSize: latent, using: &rng)
+            var loop = TrainingLoop(epochs: epochs, batchSize: 128, label: "VAE z=\(latent)", seed: options.seed &+ UInt64(latent))
+            histories[latent] = try loop.run(on: train, optimizer: Adam(parameters: vae.parameters, learningRate: 1e-3), afterEpoch: { _, _ in
+                curves[latent, default: []].append(try testELBO(vae, test, seed: options.seed &+ 77))
+            }) { batch, generator in
+                let loss = try vae.loss(batch, &generator)
+                return LossTerms(loss.total, parts: [("reconstruction", loss.reconstruction.value.scalar), ("KL", loss.kl.value.scalar)])
+            }
+            vaes.append(vae)
+        }
+        let reported = Array(Set([1, epochs / 4, epochs / 2, 3 * epochs / 4, epochs].filter { $0 >= 1 })).sorted()
+        nb.table(["epoch", "2-D: −ELBO", "reconstruction", "KL", "20-D: −ELBO", "reconstruction", "KL"], reported.map { e in
+            let a = curves[2]![e - 1], b = curves[20]![e - 1]
+            return ["\(e)", Format.fixed(Double(a.0), 1), Format.fixed(Double(a.1), 1), Format.fixed(Double(a.2), 2),
+                    Format.fixed(Double(b.0), 1), Format.fixed(Double(b.1), 1), Format.fixed(Double(b.2), 2)]
+        })
+        for latent in [2, 20] {
+            let last = curves[latent]!.last!
+            nb.metric("z\(latent)_test_negative_elbo", Double(last.0))
+            nb.metric("z\(latent)_test_reconstruction", Double(last.1))
+            nb.metric("z\(latent)_test_kl", Double(last.2))
+        }
+        nb.say("JAX reference on the full set (60,000 images): 266 / 264 / 262.5 nats after 10 / 20 / 30 epochs with a 2-D code and 244 / 242 / 241 with a 20-D code (KL ≈ 6 and ≈ 16 nats). The sample has a tenth of the images, so expect a few nats more.")
+
+        // MARK: 4. Which latent dimensions are used
+        nb.section("KL per latent dimension", "KL(q ‖ p) splits over dimensions: KLⱼ = −½ E[1 + log σⱼ² − μⱼ² − σⱼ²]. A dimension with KLⱼ ≈ 0 carries no information about x (q equals the prior there): an inactive dimension. We count dimensions with KLⱼ > 0.05 nats as active.")
+        let vae20 = vaes[1]
+        let (mu20, logVariance20) = withoutGradients { vae20.encode(Variable(test)) }
+        var perDimension: [Double] = []
+        for j in 0..<20 {
+            perDimension.append(Double(try gaussianKL(mu: mu20.columns(j..<(j + 1)), logVariance: logVariance20.columns(j..<(j + 1))).value.scalar))
+        }
+        let active = perDimension.filter { $0 > 0.05 }.count
+        let order = perDimension.indices.sorted { perDimension[$0] > perDimension[$1] }
+        nb.table(["", "KL per dimension, largest first (nats)"], stride(from: 0, to: 20, by: 5).map { start in
+            ["\(start + 1)–\(start + 5)", order[start..<(start + 5)].map { "z\($0 + 1): \(Format.number(perDimension[$0], digits: 3))" }.joined(separator: "  ")]
+        })
+        nb.say("\(active) of 20 dimensions are active (KLⱼ > 0.05 nats)" + (active < 20 ? "; the KL term has switched the other \(20 - active) off." : "."))
+        let figureKL = Figure(title: "KL per latent dimension of the 20-D VAE (test set)", height: 480)
+        figureKL.add(BarChart(title: "", xLabel: "latent dimension", yLabel: "KLⱼ (nats per image)", categories: (1...20).map { "\($0)" },
+                              series: [("KL", perDimension)]))
+        try nb.figure(figureKL, name: "kl-per-dimension", caption: "KL per latent dimension; dimensions near 0 are inactive")
+        nb.metric("z20_active_dimensions", Double(active))
+
+        // MARK: 5. Sampling and interpolation (exercises 5.4, 5.5)
+        nb.section("Sampling and interpolation (exercises 5.4, 5.5)", "New images: z ~ N(0, I) through the decoder. Interpolation: decode (1 − t)μ(x₀) + tμ(x₁) for t from 0 to 1 — a VAE's latent space is smooth enough that every step is a plausible image.")
+        var sampler = SeededGenerator(seed: options.seed &+ 9)
+        let samples = try samplePrior(count: 40, latentSize: 20, decoder: vae20.decoder, using: &sampler)
+        let figureSamples = Figure(title: "Random samples from the 20-D VAE", subtitle: "z ~ N(0, I), decoded to Bernoulli means")
+        figureSamples.add(ImageGrid(title: "", images: samples, columns: 10))
+        try nb.figure(figureSamples, name: "samples", caption: "Images decoded from random codes z ~ N(0, I)")
+
+        let pairs = [(0, 1), (2, 7), (5, 9), (3, 4)].map { pair in
+            (Evaluation.examplesOfEachClass(data.test.labels, classes: data.classCount)[pair.0],
+             Evaluation.examplesOfEachClass(data.test.labels, classes: data.classCount)[pair.1])
+        }
+        var interpolationTiles: [[Float]] = []
+        var pairLabels: [String] = []
+        for (a, b) in pairs {
+            let path = try interpolate(from: mu20.value.row(a), to: mu20.value.row(b), steps: 10)
+            interpolationTiles += vae20.decoder.evaluate(path).sigmoid().arrayRows
+            pairLabels.append("\(data.shortClassName(data.test.labels[a])) → \(data.shortClassName(data.test.labels[b]))")
+        }
+        let figureInterpolation = Figure(title: "Interpolation between the codes of two test images (20-D VAE)")
+        figureInterpolation.add(ImageGrid(title: "", tiles: interpolationTiles, columns: 10, rowLabels: pairLabels,
+                                          columnLabels: (0..<10).map { "t = \(Format.fixed(Double($0) / 9, 2))" }))
+        try nb.figure(figureInterpolation, name: "interpolation", caption: "Decoded linear interpolations between μ of two test images")
+
+        // MARK: 6. The 2-D latent space
+        nb.section("The 2-D latent space", "With two latent dimensions we can look at the whole space: where the test images land, and what the decoder draws at every point.")
+        let vae2 = vaes[0]
+        let mu2 = withoutGradients { vae2.encode(Variable(test)).mu.value }
+        let figureCodes = Figure(title: "Test images in the 2-D latent space (μ of q(z | x))", height: 760)
+        figureCodes.add(ScatterPlot(title: "", xLabel: "z₁", yLabel: "z₂", x: (0..<mu2.rows).map { Double(mu2[$0, 0]) },
+                                    y: (0..<mu2.rows).map { Double(mu2[$0, 1]) }, classes: data.test.labels, classNames: data.classNames))
+        try nb.figure(figureCodes, name: "latent-2d", caption: "Test codes μ in 2-D, coloured by class")
+
+        let quantiles = (0..<15).map { normalQuantile((Double($0) + 0.5) / 15) }
+        var grid: [Float] = []
+        for q2 in quantiles.reversed() { for q1 in quantiles { grid += [Float(q1), Float(q2)] } }
+        let manifold = vae2.decoder.evaluate(Tensor(shape: [225, 2], scalars: grid)).sigmoid()
+        let figureManifold = Figure(title: "The decoded 2-D manifold", subtitle: "z on a 15×15 grid of Gaussian quantiles, so each cell covers equal prior probability")
+        figureManifold.add(ImageGrid(title: "", images: manifold, columns: 15, spacing: 0))
+        try nb.figure(figureManifold, name: "manifold-2d", caption: "Decoder outputs over a grid of Gaussian quantiles in the 2-D latent space")
+
+        let examples = Evaluation.examplesOfEachClass(data.test.labels, classes: data.classCount)
+        let originals = test.gatherRows(examples)
+        var recon = SeededGenerator(seed: options.seed &+ 11)
+        let reconstructions = try vaes.map { vae -> Tensor in
+            try withoutGradients {
+                let (m, v) = vae.encode(Variable(originals))
+                return vae.decoder(try reparameterize(mu: m, logVariance: v, using: &recon)).value.sigmoid()
+            }
+        }
+        let figureReconstructions = Figure(title: "Reconstructions (one sample z ~ q(z | x) each)")
+        figureReconstructions.add(ImageGrid(title: "", tiles: originals.arrayRows + reconstructions.flatMap(\.arrayRows), columns: examples.count,
+                                            rowLabels: ["original", "2-D VAE", "20-D VAE"], columnLabels: examples.map { data.shortClassName(data.test.labels[$0]) }))
+        try nb.figure(figureReconstructions, name: "reconstructions", caption: "Test images and their reconstructions by both VAEs")
+
+        let figureLoss = Figure(title: "Test negative ELBO and its parts (nats per image)", width: 1500, height: 520, columns: 3)
+        for (panel, (title, pick)) in [("−ELBO", { (c: (Float, Float, Float)) in c.0 }), ("reconstruction Σ BCE", { $0.1 }), ("KL", { $0.2 })].enumerated() {
+            figureLoss.add(LinePlot(title: title, xLabel: "epoch", yLabel: "nats",
+                                    series: [2, 20].map { .init("\($0)-D", y: curves[$0]!.map(pick)) }), column: panel)
+        }
+        try nb.figure(figureLoss, name: "loss", caption: "Test negative ELBO, reconstruction and KL per epoch, for the 2-D and 20-D VAEs")
+        _ = histories
+    }
+
+    /// (−ELBO, reconstruction, KL) on the test set, with a fixed noise seed.
+    static func testELBO(_ vae: VAE, _ test: Tensor, seed: UInt64) throws -> (Float, Float, Float) {
+        var rng = SeededGenerator(seed: seed)
+        var totals = (0.0, 0.0, 0.0)
+        for start in stride(from: 0, to: test.rows, by: 1000) {
+            let chunk = test.rows(start..<Swift.min(test.rows, start + 1000))
+            let loss = try withoutGradients { try vae.loss(chunk, &rng) }
+            let n = Double(chunk.rows)
+            totals.0 += Double(loss.total.value.scalar) * n
+            totals.1 += Double(loss.reconstruction.value.scalar) * n
+            totals.2 += Double(loss.kl.value.scalar) * n
+        }
+        let n = Double(test.rows)
+        return (Float(totals.0 / n), Float(totals.1 / n), Float(totals.2 / n))
+    }
+
+    /// Φ⁻¹(p) for the standard normal, by bisection on Φ(z) = ½(1 + erf(z/√2)).
+    static func normalQuantile(_ p: Double) -> Double {
+        var (lo, hi) = (-10.0, 10.0)
+        for _ in 0..<80 {
+            let mid = (lo + hi) / 2
+            if 0.5 * (1 + erf(mid / 2.0.squareRoot())) < p { lo = mid } else { hi = mid }
+        }
+        return (lo + hi) / 2
+    }
+}
+
+Lab05.main()
