@@ -29,6 +29,7 @@ let labs: [(String, String)] = [
     ("03", "Denoising autoencoder"),
     ("04", "Contractive autoencoder"),
     ("05", "Variational autoencoder"),
+    ("06", "Clustering on codes"),
 ]
 
 var targets: [Target] = [

@@ -24,6 +24,19 @@ public enum Evaluation {
     /// Peak signal-to-noise ratio for images in [0, 1]: PSNR = 10 log₁₀(1 / MSE) dB.
     public static func psnr(mse: Double) -> Double { 10 * _log10(1 / Swift.max(mse, 1e-12)) }
 
+    /// The adjusted Rand index (Hubert & Arabie, 1985): agreement of two partitions over all
+    /// pairs of points, corrected for chance (0 for random labels, 1 for identical partitions).
+    public static func adjustedRandIndex(_ a: [Int], _ b: [Int]) -> Double {
+        var table: [Int: [Int: Double]] = [:], rows: [Int: Double] = [:], columns: [Int: Double] = [:]
+        for (x, y) in zip(a, b) { table[x, default: [:]][y, default: 0] += 1; rows[x, default: 0] += 1; columns[y, default: 0] += 1 }
+        func pairs(_ n: Double) -> Double { n * (n - 1) / 2 }
+        let index = table.values.reduce(0.0) { $0 + $1.values.reduce(0.0) { $0 + pairs($1) } }
+        let rowPairs = rows.values.reduce(0.0) { $0 + pairs($1) }, columnPairs = columns.values.reduce(0.0) { $0 + pairs($1) }
+        let expected = rowPairs * columnPairs / pairs(Double(a.count))
+        let maximum = (rowPairs + columnPairs) / 2
+        return maximum == expected ? 1 : (index - expected) / (maximum - expected)
+    }
+
     /// Indices of the first `perClass` examples of each class, class by class.
     public static func examplesOfEachClass(_ labels: [Int], classes: Int, perClass: Int = 1) -> [Int] {
         (0..<classes).flatMap { c in labels.indices.filter { labels[$0] == c }.prefix(perClass) }

@@ -49,3 +49,26 @@ final class LinearAlgebraTests: XCTestCase {
         XCTAssertEqual(principalAngles(between: e12.columns(0..<1), and: r)[0], 30, accuracy: 0.05)
     }
 }
+
+final class HungarianTests: XCTestCase {
+    func testKnownAssignments() {
+        XCTAssertEqual(minimumCostAssignment([[4, 1], [2, 3]]), [1, 0])
+        XCTAssertEqual(minimumCostAssignment([[1, 2, 3], [2, 4, 6], [3, 6, 9]]).count, 3)
+        // Rectangular: 2 rows, 3 columns.
+        XCTAssertEqual(minimumCostAssignment([[5, 1, 9], [1, 5, 9]]), [1, 0])
+    }
+
+    func testMatchesBruteForceOnRandomMatrices() {
+        var rng = SeededGenerator(seed: 12)
+        func permutations(_ a: [Int]) -> [[Int]] {
+            a.count <= 1 ? [a] : a.indices.flatMap { i in permutations(a.enumerated().filter { $0.offset != i }.map(\.element)).map { [a[i]] + $0 } }
+        }
+        for _ in 0..<30 {
+            let cost = (0..<5).map { _ in (0..<5).map { _ in Double(rng.nextInt(below: 20)) } }
+            let best = permutations(Array(0..<5)).map { p in p.enumerated().reduce(0.0) { $0 + cost[$1.offset][$1.element] } }.min()!
+            let found = minimumCostAssignment(cost)
+            XCTAssertEqual(Set(found).count, 5)
+            XCTAssertEqual(found.enumerated().reduce(0.0) { $0 + cost[$1.offset][$1.element] }, best)
+        }
+    }
+}

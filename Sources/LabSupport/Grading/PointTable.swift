@@ -35,6 +35,13 @@ public enum PointTable {
         Exercise(lab: 5, id: "5.3", title: "Negative ELBO", points: 2),
         Exercise(lab: 5, id: "5.4", title: "Sampling from the prior", points: 2),
         Exercise(lab: 5, id: "5.5", title: "Interpolation", points: 1),
+        Exercise(lab: 6, id: "6.1", title: "k-means++ seeding", points: 3),
+        Exercise(lab: 6, id: "6.2", title: "Assignment step", points: 1),
+        Exercise(lab: 6, id: "6.3", title: "Centroid update", points: 2),
+        Exercise(lab: 6, id: "6.4", title: "The k-means loop", points: 2),
+        Exercise(lab: 6, id: "6.5", title: "Clustering accuracy", points: 2),
+        Exercise(lab: 6, id: "6.6", title: "Normalised mutual information", points: 2),
+        Exercise(lab: 6, id: "6.7", title: "Purity", points: 1),
     ]
 
     /// The labs that have exercises.
