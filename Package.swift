@@ -11,6 +11,7 @@
 //
 // `LABKIT_LABS_DIR=/path/to/Labs` points the exercise modules at another folder (the
 // grader uses it to build one student's submission against the shared, compiled core).
+import Foundation
 import PackageDescription
 
 let environment = Context.environment
@@ -69,6 +70,12 @@ var targets: [Target] = [
     .executableTarget(
         name: "figure-gallery", dependencies: ["LabPlot"], swiftSettings: optimizedSwift),
     .executableTarget(
+        name: "figures",
+        dependencies: ["LabSupport", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+    .executableTarget(
+        name: "release",
+        dependencies: ["LabSupport", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+    .executableTarget(
         name: "grade",
         dependencies: ["LabSupport", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
 
@@ -91,6 +98,12 @@ for (number, _) in labs {
             name: "Lab\(number)Checks", dependencies: [.target(name: exercises), "LabSupport", "LabTesting"],
             path: "Tests/Graded/Lab\(number)Checks"),
     ]
+    // Instructors' hidden checks, left out of the student release (Tests/Hidden/LabNNHiddenChecks).
+    let hidden = "Tests/Hidden/Lab\(number)HiddenChecks"
+    if FileManager.default.fileExists(atPath: Context.packageDirectory + "/" + hidden) {
+        targets.append(.testTarget(
+            name: "Lab\(number)HiddenChecks", dependencies: [.target(name: exercises), "LabSupport", "LabTesting"], path: hidden))
+    }
 }
 
 let package = Package(

@@ -58,6 +58,12 @@ public struct Dataset: Sendable {
         String(classNames[c].split(separator: "/").first ?? "").prefix(10).description
     }
 
+    /// A class name of at most 7 characters, for narrow cells ("Pullover" → "Pullov.").
+    public func abbreviatedClassName(_ c: Int) -> String {
+        let name = shortClassName(c)
+        return name.count <= 7 ? name : String(name.prefix(6)) + "."
+    }
+
     public init(name: String, location: String, train: DataSplit, test: DataSplit, classNames: [String], side: Int) {
         (self.name, self.location, self.train, self.test, self.classNames, self.side) = (name, location, train, test, classNames, side)
     }

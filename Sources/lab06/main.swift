@@ -109,7 +109,7 @@ struct Lab06: ParsableCommand {
         for (panel, index) in [0, 2].enumerated() {
             figureConfusion.add(Heatmap(title: fits[index].name, xLabel: "cluster (labelled by its matched class)", yLabel: panel == 0 ? "true class" : "",
                                         values: confusion(fits[index].testClusters, data.test.labels), rowLabels: panel == 0 ? data.classNames : (0..<10).map { _ in "" },
-                                        columnLabels: (0..<10).map { data.shortClassName($0) }, colormap: .blues, annotationFormat: "%.0f",
+                                        columnLabels: (0..<10).map { data.abbreviatedClassName($0) }, colormap: .blues, annotationFormat: "%.0f",
                                         colorbarLabel: "test images"), column: panel)
         }
         try nb.figure(figureConfusion, name: "confusion", caption: "Confusion matrices of k-means on raw pixels and on autoencoder codes")

@@ -2,6 +2,8 @@
 public struct Scale: Sendable {
     public var low: Double, high: Double
     public var logarithmic: Bool
+    /// Ticks only at whole numbers (for counts such as epochs or k).
+    public var integerTicks = false
 
     public init(low: Double, high: Double, logarithmic: Bool = false) {
         (self.low, self.high, self.logarithmic) = (low, high, logarithmic)
@@ -27,7 +29,7 @@ public struct Scale: Sendable {
         logarithmic ? (_log10(v) - _log10(low)) / (_log10(high) - _log10(low)) : (v - low) / (high - low)
     }
 
-    public var ticks: [Double] { logarithmic ? Ticks.logarithmic(low, high) : Ticks.linear(low, high) }
+    public var ticks: [Double] { logarithmic ? Ticks.logarithmic(low, high) : Ticks.linear(low, high, integers: integerTicks) }
     public var tickLabels: [String] { logarithmic ? Ticks.logLabels(ticks) : Ticks.labels(ticks) }
 }
 

@@ -32,8 +32,10 @@ public struct LinePlot: Panel {
 
     public func draw(on canvas: Canvas, in rect: Rect) {
         let xs = series.flatMap(\.x), ys = series.flatMap(\.y) + references.map(\.0)
+        var xScale = Scale.fitting(xs, padding: 0.02)
+        xScale.integerTicks = xs.allSatisfy { $0 == $0.rounded() }
         var axes = Axes(title: title, xLabel: xLabel, yLabel: yLabel,
-                        x: Scale.fitting(xs, padding: 0.02), y: Scale.fitting(ys, logarithmic: logY, includeZero: includeZero))
+                        x: xScale, y: Scale.fitting(ys, logarithmic: logY, includeZero: includeZero))
         axes.draw(on: canvas, in: rect)
         for (value, _, color) in references {
             let p = axes.point(axes.x.low, value)

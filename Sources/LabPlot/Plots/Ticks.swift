@@ -3,9 +3,11 @@ import Foundation
 /// Tick positions at "nice" values (1, 2, 2.5 or 5 × 10ᵏ) and their labels.
 public enum Ticks {
     /// About `target` ticks covering [low, high].
-    public static func linear(_ low: Double, _ high: Double, target: Int = 6) -> [Double] {
+    /// With `integers`, steps are whole numbers (epochs, k, iterations).
+    public static func linear(_ low: Double, _ high: Double, target: Int = 6, integers: Bool = false) -> [Double] {
         guard low.isFinite, high.isFinite, high > low else { return [low] }
-        let step = niceStep((high - low) / Double(target))
+        var step = niceStep((high - low) / Double(target))
+        if integers { step = step < 1 ? 1 : (step == 2.5 ? 2 : step.rounded()) }
         let (k0, k1) = (Int((low / step - 1e-9).rounded(.up)), Int((high / step + 1e-9).rounded(.down)))
         guard k0 <= k1 else { return [low] }
         // k · step formed as (k · mantissa) / 10^−e, so 3 × 0.2 prints as 0.6, not 0.6000000000000001.

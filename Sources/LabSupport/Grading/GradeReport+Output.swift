@@ -26,13 +26,14 @@ extension GradeReport {
         var tests: [[String: Any]] = []
         for r in results {
             tests.append([
-                "name": "\(r.exercise.id) \(r.exercise.title): \(r.shortName)",
+                "name": "\(r.exercise.id) \(r.exercise.title): \(r.shortName)\(r.isHidden ? " (hidden)" : "")",
                 "number": r.exercise.id,
                 "score": (r.score * 1000).rounded() / 1000,
                 "max_score": (r.maxScore * 1000).rounded() / 1000,
                 "status": r.status == .passed ? "passed" : "failed",
                 "output": r.status == .passed ? "passed" : "\(r.status.rawValue): \(r.feedback)",
-                "visibility": "visible",
+                // Hidden checks are shown to students only once the grades are published.
+                "visibility": r.isHidden ? "after_published" : "visible",
             ])
         }
         let object: [String: Any] = [

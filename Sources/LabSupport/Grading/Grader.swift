@@ -17,6 +17,9 @@ public struct CheckResult: Sendable {
     /// What the student should read: failure messages, the signal, or the compiler's errors.
     public let feedback: String
 
+    /// Whether the check is one of the instructors' hidden ones (Tests/Hidden).
+    public var isHidden: Bool { name.contains("HiddenChecks.") }
+
     /// "componentsAreOrthonormal".
     public var shortName: String {
         let method = name.split(separator: "/").last.map(String.init) ?? name
@@ -96,7 +99,7 @@ public struct Grader: Sendable {
         let bundle = "\(scratchPath)/debug/AutoencoderLabsPackageTests.xctest"
         let listing = ChildProcess.run(bundle, ["--list-tests"], directory: kitRoot, timeout: 120)
         let allChecks = listing.output.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
-            .filter { line in labs.contains { line.hasPrefix(String(format: "Lab%02dChecks.", $0)) } }
+            .filter { line in labs.contains { line.hasPrefix(String(format: "Lab%02dChecks.", $0)) || line.hasPrefix(String(format: "Lab%02dHiddenChecks.", $0)) } }
         var results = [CheckResult?](repeating: nil, count: allChecks.count)
         let counts = Dictionary(grouping: allChecks.compactMap { PointTable.exercise(forTest: $0) }, by: \.id).mapValues(\.count)
         let setAside = substituted

@@ -1,0 +1,104 @@
+// Regenerates the reference figure set from the solutions:
+//
+//   LABKIT_SOLUTIONS=1 swift run figures                  # all labs into Figures/
+//   LABKIT_SOLUTIONS=1 swift run figures --labs 2,5       # some labs
+//   LABKIT_SOLUTIONS=1 swift run figures --dataset fashion-mnist --out /tmp/full
+//
+// Runs every lab with fixed seeds (one folder per lab: PNGs, report.md, metrics.json), then
+// writes README.md (a gallery with every figure, its caption and the lab's headline numbers)
+// and MANIFEST (every PNG with the SHA-256 of its decoded pixels, comparable across zlib builds).
+import ArgumentParser
+import Foundation
+import LabPlot
+import LabSupport
+
+struct Figures: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "figures", abstract: "Regenerate the reference figure set from the solutions (LABKIT_SOLUTIONS=1).")
+
+    @Option(help: "Labs to run, e.g. 2,5 (default: all).")
+    var labs: String?
+
+    @Option(help: "Output folder.")
+    var out = "Figures"
+
+    @Option(help: "Dataset: sample (default) or fashion-mnist.")
+    var dataset = "sample"
+
+    @Option(name: .customLong("data-dir"), help: "A folder with the four IDX files.")
+    var dataDirectory: String?
+
+    @Option(help: "Seed passed to every lab.")
+    var seed: UInt64 = 1
+
+    @Flag(help: "Quick runs (smoke tests of the figure pipeline).")
+    var quick = false
+
+    func run() throws {
+        let environment = ProcessInfo.processInfo.environment
+        guard ["1", "true", "yes"].contains(environment["LABKIT_SOLUTIONS"]?.lowercased() ?? "") else {
+            throw ValidationError("the reference figures come from the solutions: run `LABKIT_SOLUTIONS=1 swift run figures`")
+        }
+        let all = PointTable.labs
+        let chosen = labs.map { $0.split(separator: ",").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) } } ?? all
+        guard !chosen.isEmpty, chosen.allSatisfy(all.contains) else { throw ValidationError("--labs takes numbers among \(all)") }
+        try Notebook.prepareWritableFolder(out)
+
+        emit("Building the labs…")
+        let build = ChildProcess.run("/usr/bin/env", ["swift", "build"], timeout: 3600)
+        guard build.ending == .exited(0) else { throw ValidationError("swift build failed:\n\(build.output.suffix(3000))") }
+        let binPath = ChildProcess.run("/usr/bin/env", ["swift", "build", "--show-bin-path"], timeout: 600).output
+            .split(separator: "\n").last.map(String.init) ?? ".build/debug"
+
+        let start = Date()
+        for (i, lab) in chosen.enumerated() {
+            let name = String(format: "lab%02d", lab)
+            var arguments = ["--out", "\(out)/\(name)", "--seed", "\(seed)", "--dataset", dataset]
+            if let dataDirectory { arguments += ["--data-dir", dataDirectory] }
+            if quick { arguments.append("--quick") }
+            emit("[\(i + 1)/\(chosen.count)] \(name) …")
+            let run = ChildProcess.run("\(binPath)/\(name)", arguments, timeout: 1800)
+            guard run.ending == .exited(0) else {
+                throw ValidationError("\(name) failed:\n\(run.output.suffix(3000))")
+            }
+            emit(String(format: "[%d/%d] %@ done in %.0f s", i + 1, chosen.count, name, run.seconds))
+        }
+        try writeGallery(all.filter { FileManager.default.fileExists(atPath: String(format: "\(out)/lab%02d/report.md", $0)) })
+        emit(String(format: "Wrote %@/README.md and %@/MANIFEST in %.0f s.", out, out, Date().timeIntervalSince(start)))
+    }
+
+    /// README.md (gallery with captions and headline numbers) and MANIFEST (pixel hashes).
+    func writeGallery(_ labs: [Int]) throws {
+        var gallery = ["# Reference figures", "",
+                       "Made from `Solutions/` with fixed seeds by `LABKIT_SOLUTIONS=1 swift run figures` (dataset: \(dataset)).",
+                       "Re-running on the same machine gives byte-identical files; `MANIFEST` lists the SHA-256 of each",
+                       "PNG's decoded pixels, to compare sets made with another zlib.", ""]
+        var manifest: [String] = []
+        for lab in labs {
+            let name = String(format: "lab%02d", lab)
+            let report = try String(contentsOfFile: "\(out)/\(name)/report.md", encoding: .utf8)
+            let title = report.split(separator: "\n").first.map { String($0.dropFirst(2)) } ?? name
+            gallery += ["## \(title)", "", "[The lab's report](\(name)/report.md) · [the handout](../Labs/Lab\(String(format: "%02d", lab)).md)", ""]
+            if let data = FileManager.default.contents(atPath: "\(out)/\(name)/metrics.json"),
+               let metrics = try JSONSerialization.jsonObject(with: data) as? [String: Any] {
+                gallery += ["| headline number | value |", "|:---|---:|"]
+                gallery += metrics.keys.sorted().map { key in
+                    let value = metrics[key]!
+                    return "| \(key) | \((value as? Double).map { String(format: "%.4g", $0) } ?? "\(value)") |"
+                }
+                gallery.append("")
+            }
+            for line in report.split(separator: "\n") where line.hasPrefix("![") {
+                let caption = line.dropFirst(2).prefix { $0 != "]" }
+                let file = line.split(separator: "(").last.map { String($0.dropLast()) } ?? ""
+                gallery += ["![\(caption)](\(name)/\(file))", "", "*\(caption)*", ""]
+                let image = try PNGFile.read(from: "\(out)/\(name)/\(file)")
+                manifest.append("\(image.pixelHash)  \(name)/\(file)")
+            }
+        }
+        try (gallery.joined(separator: "\n") + "\n").write(toFile: "\(out)/README.md", atomically: true, encoding: .utf8)
+        try (manifest.joined(separator: "\n") + "\n").write(toFile: "\(out)/MANIFEST", atomically: true, encoding: .utf8)
+    }
+}
+
+Figures.main()

@@ -1,0 +1,214 @@
+// The student release and the Gradescope autograder bundle.
+//
+//   swift run release --out DIR                 # the student distribution, verified
+//   swift run release --gradescope OUT.zip      # an autograder bundle for Gradescope
+//   swift run release --gradescope OUT.zip --verify   # … and run it on a fake /autograder
+//
+// The student release is the kit without Solutions/, the hidden checks (Tests/Hidden), the
+// mutants (Tests/Mutants, which quote solution code) and CI. It is then verified: it builds,
+// grading it gives 0 points without crashing, and no solution code leaked into it.
+import ArgumentParser
+import Foundation
+import LabSupport
+
+struct Release: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "release", abstract: "Write the student release or a Gradescope autograder bundle.")
+
+    @Option(help: "Write the student release into this folder (it must not exist yet).")
+    var out: String?
+
+    @Option(help: "Write a Gradescope autograder bundle (a .zip).")
+    var gradescope: String?
+
+    @Flag(help: "With --gradescope: run the bundle's run_autograder on a fake /autograder layout with the reference solutions as the submission.")
+    var verify = false
+
+    @Flag(name: .customLong("skip-build-check"), help: "With --out: skip building and grading the release (the leak check still runs).")
+    var skipBuildCheck = false
+
+    /// Paths (relative to the kit) that never go to students.
+    static let instructorOnly = ["Solutions", "Tests/Hidden", "Tests/Mutants", ".ci", ".git", "out", ".build", ".swiftpm"]
+
+    func validate() throws {
+        guard FileManager.default.fileExists(atPath: "Package.swift"), FileManager.default.fileExists(atPath: "Solutions") else {
+            throw ValidationError("run `swift run release` from the instructor kit's root (with Solutions/)")
+        }
+        guard (out == nil) != (gradescope == nil) else { throw ValidationError("give exactly one of --out DIR or --gradescope OUT.zip") }
+    }
+
+    func run() throws {
+        let root = FileManager.default.currentDirectoryPath
+        if let out {
+            let destination = absolute(out, root)
+            guard !FileManager.default.fileExists(atPath: destination) else { throw ValidationError("\(out) already exists; choose a new folder") }
+            try copyKit(from: root, to: destination, excluding: Self.instructorOnly)
+            emit("Wrote the student release to \(out).")
+            try checkNoLeak(solutions: "\(root)/Solutions", release: destination)
+            if !skipBuildCheck { try checkBuildsAndGradesZero(destination) }
+            emit("The release is ready: \(out)")
+        } else if let gradescope {
+            try writeGradescopeBundle(root: root, zip: absolute(gradescope, root))
+        }
+    }
+
+    // MARK: The student release
+
+    /// Copies the kit's files (those git tracks, or everything when it is not a repository)
+    /// except the excluded top-level paths.
+    func copyKit(from root: String, to destination: String, excluding excluded: [String]) throws {
+        let tracked = ChildProcess.run("/usr/bin/env", ["git", "ls-files"], directory: root, timeout: 60)
+        var files: [String]
+        if tracked.ending == .exited(0) && !tracked.output.isEmpty {
+            files = tracked.output.split(separator: "\n").map(String.init)
+        } else {
+            files = (FileManager.default.enumerator(atPath: root)?.allObjects as? [String] ?? []).filter {
+                var isDirectory: ObjCBool = false
+                return FileManager.default.fileExists(atPath: "\(root)/\($0)", isDirectory: &isDirectory) && !isDirectory.boolValue
+            }
+        }
+        files = files.filter { file in !excluded.contains { file == $0 || file.hasPrefix($0 + "/") } && !file.hasPrefix(".build") }
+        for file in files {
+            let target = "\(destination)/\(file)"
+            try FileManager.default.createDirectory(atPath: (target as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+            try FileManager.default.copyItem(atPath: "\(root)/\(file)", toPath: target)
+        }
+    }
+
+    /// Fails if any file of Solutions/ or any line of a solution's function body appears in the release.
+    func checkNoLeak(solutions: String, release: String) throws {
+        let fm = FileManager.default
+        let solutionFiles = (fm.enumerator(atPath: solutions)?.allObjects as? [String] ?? []).filter { $0.hasSuffix(".swift") }
+        guard !fm.fileExists(atPath: "\(release)/Solutions") else { throw ValidationError("leak: the release contains Solutions/") }
+        var bodyLines = Set<String>()
+        for file in solutionFiles {
+            let text = try String(contentsOfFile: "\(solutions)/\(file)", encoding: .utf8)
+            bodyLines.formUnion(Self.functionBodyLines(text))
+        }
+        let releaseFiles = (fm.enumerator(atPath: release)?.allObjects as? [String] ?? []).filter { $0.hasSuffix(".swift") || $0.hasSuffix(".md") || $0.hasSuffix(".json") }
+        var leaks: [String] = []
+        for file in releaseFiles {
+            guard let text = try? String(contentsOfFile: "\(release)/\(file)", encoding: .utf8) else { continue }
+            let lines = Set(text.split(separator: "\n").map { Self.normalised(String($0)) })
+            for line in bodyLines where lines.contains(line) { leaks.append("\(file): \(line)") }
+        }
+        guard leaks.isEmpty else { throw ValidationError("solution code leaked into the release:\n  " + leaks.sorted().joined(separator: "\n  ")) }
+        emit("Leak check: none of the \(bodyLines.count) distinctive lines of the \(solutionFiles.count) solution files appears in the release.")
+    }
+
+    static func normalised(_ line: String) -> String { line.split(whereSeparator: \.isWhitespace).joined(separator: " ") }
+
+    /// The distinctive lines inside the bodies of a file's functions (not signatures, comments or braces).
+    static func functionBodyLines(_ text: String) -> Set<String> {
+        var result = Set<String>()
+        var depth = 0
+        for raw in text.split(separator: "\n", omittingEmptySubsequences: false) {
+            let line = normalised(String(raw))
+            let opens = raw.filter { $0 == "{" }.count, closes = raw.filter { $0 == "}" }.count
+            if depth > 0 && !line.hasPrefix("//") && !line.hasPrefix("///") && line.count >= 16 { result.insert(line) }
+            depth += opens - closes
+        }
+        return result
+    }
+
+    func checkBuildsAndGradesZero(_ release: String) throws {
+        emit("Building the release and grading its stubs (this compiles the kit once)…")
+        let grade = ChildProcess.run("/usr/bin/env", ["swift", "run", "grade", "--out", "out/grade-check"], directory: release, timeout: 3600)
+        guard grade.ending == .exited(0) else { throw ValidationError("grading the release failed:\n\(grade.output.suffix(3000))") }
+        guard let total = grade.output.split(separator: "\n").first(where: { $0.hasPrefix("Total") }) else {
+            throw ValidationError("grading the release printed no total:\n\(grade.output.suffix(2000))")
+        }
+        guard total.contains(" 0.0 /") else { throw ValidationError("the release's stubs should score 0, got: \(total)") }
+        emit("The release builds, and its stubs grade to 0 without crashing: \(Release.normalised(String(total)))")
+    }
+
+    // MARK: Gradescope
+
+    func writeGradescopeBundle(root: String, zip: String) throws {
+        let staging = NSTemporaryDirectory() + "labkit-gradescope-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: staging) }
+        // The autograder keeps the hidden checks; it never needs the solutions.
+        try copyKit(from: root, to: "\(staging)/kit", excluding: ["Solutions", "Tests/Mutants", ".ci", ".git", "out", "Figures"])
+        try Self.setupScript.write(toFile: "\(staging)/setup.sh", atomically: true, encoding: .utf8)
+        try Self.runAutograder.write(toFile: "\(staging)/run_autograder", atomically: true, encoding: .utf8)
+        for script in ["setup.sh", "run_autograder"] {
+            try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: "\(staging)/\(script)")
+        }
+        try? FileManager.default.removeItem(atPath: zip)
+        let zipped = ChildProcess.run("/usr/bin/env", ["zip", "-qr", zip, "setup.sh", "run_autograder", "kit"], directory: staging, timeout: 600)
+        guard zipped.ending == .exited(0) else {
+            throw ValidationError("zip failed (install it with `sudo apt-get install zip`):\n\(zipped.output)")
+        }
+        emit("Wrote the Gradescope autograder bundle \(zip).")
+        if verify { try verifyBundle(zip: zip, solutions: "\(root)/Solutions") }
+    }
+
+    /// Unzips the bundle into a fake /autograder, submits the reference solutions, runs
+    /// run_autograder and checks results.json.
+    func verifyBundle(zip: String, solutions: String) throws {
+        let fake = NSTemporaryDirectory() + "labkit-autograder-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: fake) }
+        let fm = FileManager.default
+        try fm.createDirectory(atPath: "\(fake)/source", withIntermediateDirectories: true)
+        try fm.createDirectory(atPath: "\(fake)/submission", withIntermediateDirectories: true)
+        try fm.createDirectory(atPath: "\(fake)/results", withIntermediateDirectories: true)
+        _ = ChildProcess.run("/usr/bin/env", ["unzip", "-q", zip, "-d", "\(fake)/source"], timeout: 600)
+        try fm.copyItem(atPath: solutions, toPath: "\(fake)/submission/Labs")
+        emit("Running run_autograder on a fake /autograder at \(fake) (compiles the kit)…")
+        var environment = ProcessInfo.processInfo.environment
+        environment["AUTOGRADER_ROOT"] = fake
+        environment.removeValue(forKey: "LABKIT_SOLUTIONS")
+        let run = ChildProcess.run("\(fake)/source/run_autograder", [], environment: environment, directory: fake, timeout: 3600)
+        guard run.ending == .exited(0), let data = fm.contents(atPath: "\(fake)/results/results.json"),
+              let json = try JSONSerialization.jsonObject(with: data) as? [String: Any], let score = json["score"] as? Double,
+              let tests = json["tests"] as? [[String: Any]] else {
+            throw ValidationError("run_autograder did not write a valid results.json:\n\(run.output.suffix(3000))")
+        }
+        let maximum = tests.reduce(0.0) { $0 + ($1["max_score"] as? Double ?? 0) }
+        guard abs(score - maximum) < 1e-6 else { throw ValidationError("the reference solutions scored \(score) of \(maximum) in the bundle") }
+        emit("run_autograder wrote results.json: the reference solutions score \(score) / \(maximum) over \(tests.count) checks.")
+    }
+
+    static let setupScript = """
+        #!/usr/bin/env bash
+        # Gradescope runs this once when it builds the autograder image (Ubuntu, as root).
+        set -euo pipefail
+        apt-get update -qq
+        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libpng-dev zlib1g-dev curl ca-certificates \\
+            binutils git gnupg2 libc6-dev libcurl4-openssl-dev libedit2 libgcc-12-dev libpython3-dev \\
+            libsqlite3-0 libstdc++-12-dev libxml2-dev libz3-dev pkg-config tzdata unzip zip
+        if ! command -v swift >/dev/null; then
+            # Swift's official Linux toolchain (set SWIFT_URL to match the image's Ubuntu release).
+            SWIFT_URL=${SWIFT_URL:-https://download.swift.org/swift-6.0.3-release/ubuntu2204/swift-6.0.3-RELEASE/swift-6.0.3-RELEASE-ubuntu22.04.tar.gz}
+            curl -fsSL "$SWIFT_URL" -o /tmp/swift.tar.gz
+            mkdir -p /opt/swift && tar -xzf /tmp/swift.tar.gz -C /opt/swift --strip-components=1
+            ln -sf /opt/swift/usr/bin/* /usr/local/bin/
+        fi
+        # Compile the kit once, so each submission only rebuilds its exercises and the checks.
+        cd /autograder/source/kit
+        swift build --product grade
+        swift build --build-tests --scratch-path .build-grade
+        """ + "\n"
+
+    static let runAutograder = """
+        #!/usr/bin/env bash
+        # Gradescope runs this for every submission: it grades the student's Labs/ with the kit's
+        # checks (hidden ones included), each check isolated, and writes results/results.json.
+        set -uo pipefail
+        ROOT=${AUTOGRADER_ROOT:-/autograder}
+        KIT="$ROOT/source/kit"
+        SUBMISSION="$ROOT/submission"
+        # Accept a Labs/ folder anywhere near the top of the submission, or the Lab folders themselves.
+        LABS=$(find "$SUBMISSION" -maxdepth 3 -type d -name Labs | head -n 1); [ -n "$LABS" ] || LABS="$SUBMISSION"
+        cd "$KIT"
+        swift run grade --labs-dir "$LABS" --out "$ROOT/results" --timeout 120
+        status=$?
+        if [ ! -s "$ROOT/results/results.json" ]; then
+            printf '{"score": 0, "output": "The autograder failed before grading (exit %s). Please contact the course staff."}\\n' "$status" > "$ROOT/results/results.json"
+        fi
+        exit 0
+        """ + "\n"
+
+    func absolute(_ path: String, _ root: String) -> String { path.hasPrefix("/") ? path : "\(root)/\(path)" }
+}
+
+Release.main()
