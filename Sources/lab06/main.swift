@@ -160,8 +160,10 @@ struct Lab06: ParsableCommand {
     static func confusion(_ clusters: [Int], _ labels: [Int]) -> [[Double]] {
         var counts = [[Double]](repeating: [Double](repeating: 0, count: 10), count: 10)
         for (c, l) in zip(clusters, labels) { counts[l][c] += 1 }
-        // match[class] = the cluster assigned to that class.
-        let match = minimumCostAssignment(counts.map { $0.map { -$0 } })
+        // match[class] = the cluster assigned to that class: the matching that leaves the
+        // fewest images off the diagonal.
+        let total = Double(labels.count)
+        let match = minimumCostAssignment(counts.map { row in row.map { total - $0 } })
         return counts.map { row in match.map { row[$0] } }
     }
 }

@@ -74,38 +74,43 @@ struct Release: ParsableCommand {
         }
     }
 
-    /// Fails if any file of Solutions/ or any line of a solution's function body appears in the release.
+    /// Fails if a file of Solutions/ or any two consecutive lines of a solution's function
+    /// body appear in the release. (Two lines, because a single line such as
+    /// `let hidden = encoder(Variable(batch))` can occur independently in lab code.)
     func checkNoLeak(solutions: String, release: String) throws {
         let fm = FileManager.default
         let solutionFiles = (fm.enumerator(atPath: solutions)?.allObjects as? [String] ?? []).filter { $0.hasSuffix(".swift") }
         guard !fm.fileExists(atPath: "\(release)/Solutions") else { throw ValidationError("leak: the release contains Solutions/") }
-        var bodyLines = Set<String>()
+        var pairs = Set<String>()
+        var solutionTexts = Set<String>()
         for file in solutionFiles {
             let text = try String(contentsOfFile: "\(solutions)/\(file)", encoding: .utf8)
-            bodyLines.formUnion(Self.functionBodyLines(text))
+            solutionTexts.insert(Self.normalised(text))
+            let body = Self.functionBodyLines(text)
+            for (a, b) in zip(body, body.dropFirst()) { pairs.insert(a + "\n" + b) }
         }
         let releaseFiles = (fm.enumerator(atPath: release)?.allObjects as? [String] ?? []).filter { $0.hasSuffix(".swift") || $0.hasSuffix(".md") || $0.hasSuffix(".json") }
         var leaks: [String] = []
         for file in releaseFiles {
             guard let text = try? String(contentsOfFile: "\(release)/\(file)", encoding: .utf8) else { continue }
-            let lines = Set(text.split(separator: "\n").map { Self.normalised(String($0)) })
-            for line in bodyLines where lines.contains(line) { leaks.append("\(file): \(line)") }
+            if solutionTexts.contains(Self.normalised(text)) { leaks.append("\(file) is a copy of a solution file") }
+            let lines = text.split(separator: "\n").map { Self.normalised(String($0)) }.filter { !$0.isEmpty }
+            for (a, b) in zip(lines, lines.dropFirst()) where pairs.contains(a + "\n" + b) { leaks.append("\(file): \(a) / \(b)") }
         }
         guard leaks.isEmpty else { throw ValidationError("solution code leaked into the release:\n  " + leaks.sorted().joined(separator: "\n  ")) }
-        emit("Leak check: none of the \(bodyLines.count) distinctive lines of the \(solutionFiles.count) solution files appears in the release.")
+        emit("Leak check: no solution file and none of the \(pairs.count) consecutive line pairs of the \(solutionFiles.count) solution files' function bodies appears in the release.")
     }
 
     static func normalised(_ line: String) -> String { line.split(whereSeparator: \.isWhitespace).joined(separator: " ") }
 
-    /// The distinctive lines inside the bodies of a file's functions (not signatures, comments or braces).
-    static func functionBodyLines(_ text: String) -> Set<String> {
-        var result = Set<String>()
+    /// The lines inside the bodies of a file's functions, in order (no comments, braces or blank lines).
+    static func functionBodyLines(_ text: String) -> [String] {
+        var result: [String] = []
         var depth = 0
         for raw in text.split(separator: "\n", omittingEmptySubsequences: false) {
             let line = normalised(String(raw))
-            let opens = raw.filter { $0 == "{" }.count, closes = raw.filter { $0 == "}" }.count
-            if depth > 0 && !line.hasPrefix("//") && !line.hasPrefix("///") && line.count >= 16 { result.insert(line) }
-            depth += opens - closes
+            if depth > 0 && !line.hasPrefix("//") && line.count >= 6 && line != "}" { result.append(line) }
+            depth += raw.filter { $0 == "{" }.count - raw.filter { $0 == "}" }.count
         }
         return result
     }

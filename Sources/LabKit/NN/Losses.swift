@@ -81,10 +81,22 @@ public func binaryCrossEntropy(
 /// ρ̂ is clamped to [ε, 1 − ε] (ε = 1e-6) so a dead or saturated unit gives a large, finite
 /// penalty instead of NaN.
 public func bernoulliKLDivergence(target rho: Float, meanActivations rhoHat: Variable) -> Variable {
-    let r = rhoHat.clamped(1e-6, 1 - 1e-6)
-    let first = (Variable(Tensor(rho)) / r).log() * rho
-    let second = (Variable(Tensor(1 - rho)) / (1 - r)).log() * (1 - rho)
-    return (first + second).sum()
+    // One fused node: the value in Double, and the derivative
+    // ∂/∂ρ̂ KL(ρ ‖ ρ̂) = −ρ/ρ̂ + (1 − ρ)/(1 − ρ̂), zero where the clamp is active.
+    let (low, high): (Float, Float) = (1e-6, 1 - 1e-6)
+    let r = Double(rho)
+    var total = 0.0
+    for value in rhoHat.value.scalars {
+        let q = Double(Swift.min(Swift.max(value, low), high))
+        total += r * _log(r / q) + (1 - r) * _log((1 - r) / (1 - q))
+    }
+    let original = rhoHat.value
+    return Variable(Tensor(Float(total)), inputs: [rhoHat]) { g in
+        [original.map { value in
+            guard value >= low && value <= high else { return 0 }
+            return g.scalar * (-rho / value + (1 - rho) / (1 - value))
+        }]
+    }
 }
 
 /// The KL divergence of the diagonal Gaussian N(μ, σ²) from N(0, I), summed over the latent
