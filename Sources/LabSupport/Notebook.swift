@@ -1,4 +1,5 @@
 import Foundation
+import LabData
 import LabKit
 import LabPlot
 
@@ -44,7 +45,7 @@ public final class Notebook {
         try Self.prepareWritableFolder(outputDirectory)
         emit("\(info.name.uppercased()) — \(info.title)")
         emit(String(repeating: "=", count: info.name.count + info.title.count + 3))
-        emit(info.summary)
+        emit(wrap(info.summary))
         emit("Reference: \(info.reference)\n")
         report += ["# \(info.name): \(info.title)", "", info.summary, "", "*Reference:* \(info.reference)", ""]
     }
@@ -104,6 +105,19 @@ public final class Notebook {
         figures.append((name, caption))
         emit("  figure: \(outputDirectory)/\(file) — \(caption)")
         report += ["![\(caption)](\(file))", "", "*Figure: \(caption)*", ""]
+    }
+
+    /// The first section of every lab: loads the dataset the flags name and shows what was loaded.
+    public func dataSection(_ options: LabOptions, explanation: String) throws -> Dataset {
+        section("The data", explanation)
+        let data = try options.loadDataset()
+        table(["split", "images", "shape", "mean pixel"], [
+            ["train", "\(data.train.count)", Format.shape(data.train.images.shape), Format.number(data.train.images.mean())],
+            ["test", "\(data.test.count)", Format.shape(data.test.images.shape), Format.number(data.test.images.mean())],
+        ])
+        say("Source: \(data.name)" + (options.dataset == "sample" && options.dataDirectory == nil ? " (embedded; --dataset fashion-mnist for the full set)." : "."))
+        metric("dataset", data.name)
+        return data
     }
 
     /// Records a headline number for metrics.json.

@@ -2,6 +2,9 @@
 // ../shared/bench/numpy_reference.py and jax_reference.py run in the same session.
 //
 //   swift run -c release bench      (and `swift run bench` for the debug build)
+//   swift run -c release bench --epochs-60k 3
+//                                   train the reference autoencoder on the full Fashion-MNIST
+//                                   and print the resident memory after each epoch
 //
 // matmul_gflops: float32 GEMM throughput at the labs' shapes (median of 7 repeats)
 // train_step_ms: forward, backward and Adam for a 784-256-64-256-784 autoencoder (ReLU
@@ -27,6 +30,41 @@ func medianSeconds(repeats: Int, inner: Int, _ body: () throws -> Void) rethrows
         samples.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9 / Double(inner))
     }
     return samples.sorted()[samples.count / 2]
+}
+
+/// The current resident set size in MiB (Linux: /proc/self/statm), or the peak elsewhere.
+func residentMiB() -> Double {
+    #if os(Linux)
+    if let statm = try? String(contentsOfFile: "/proc/self/statm", encoding: .utf8),
+       let pages = Double(statm.split(separator: " ").dropFirst().first ?? "") {
+        return pages * Double(sysconf(Int32(_SC_PAGESIZE))) / 1_048_576
+    }
+    #endif
+    var usage = rusage()
+    #if canImport(Glibc)
+    getrusage(RUSAGE_SELF.rawValue, &usage)
+    return Double(usage.ru_maxrss) / 1024
+    #else
+    getrusage(RUSAGE_SELF, &usage)
+    return Double(usage.ru_maxrss) / 1_048_576
+    #endif
+}
+
+let arguments = CommandLine.arguments
+if let flag = arguments.firstIndex(of: "--epochs-60k"), flag + 1 < arguments.count, let epochs = Int(arguments[flag + 1]) {
+    let data = try DatasetSource.fashionMNIST.load()
+    var initRNG = SeededGenerator(seed: 0)
+    let model = Autoencoder(sizes: [784, 256, 64, 256], hidden: .relu, code: .relu, output: .sigmoid, using: &initRNG)
+    let adam = Adam(parameters: model.parameters, learningRate: 1e-3)
+    var loop = TrainingLoop(epochs: epochs, batchSize: 128, label: "reference AE, 60k", seed: 1, silent: true)
+    var rows: [String] = []
+    let start = Date()
+    _ = try loop.run(on: data.train.images, optimizer: adam, afterEpoch: { epoch, history in
+        rows.append(String(format: "{\"epoch\": %d, \"loss\": %.5f, \"seconds\": %.1f, \"rss_mib\": %.1f}",
+                           epoch, history.loss.last!, Date().timeIntervalSince(start), residentMiB()))
+    }) { batch, _ in LossTerms(meanSquaredError(predictions: model(Variable(batch)), targets: batch)) }
+    print("[" + rows.joined(separator: ",\n ") + "]")
+    exit(0)
 }
 
 var rng = SeededGenerator(seed: 0)

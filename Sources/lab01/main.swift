@@ -36,14 +36,8 @@ struct Lab01: ParsableCommand {
         var rng = SeededGenerator(seed: options.seed)
 
         // MARK: 1. The data
-        nb.section("The data", "Images are flattened to vectors x ∈ [0, 1]^784. PCA and the autoencoders are fitted on the training split and scored on the held-out test split.")
-        let data = try options.loadDataset()
+        let data = try nb.dataSection(options, explanation: "Images are flattened to vectors x ∈ [0, 1]^784. PCA and the autoencoders are fitted on the training split and scored on the held-out test split.")
         let (train, test) = (data.train.images, data.test.images)
-        nb.table(["split", "images", "shape", "mean pixel"], [
-            ["train", "\(data.train.count)", Format.shape(train.shape), Format.number(train.mean())],
-            ["test", "\(data.test.count)", Format.shape(test.shape), Format.number(test.mean())],
-        ])
-        nb.metric("dataset", data.name)
 
         // MARK: 2. Centring (exercise 1.1)
         nb.section("Centre the data (exercise 1.1)", "PCA describes variation around the mean image μ, so every image is replaced by x − μ.")

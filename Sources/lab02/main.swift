@@ -37,12 +37,8 @@ struct Lab02: ParsableCommand {
         var rng = SeededGenerator(seed: options.seed)
 
         // MARK: 1. The data
-        nb.section("The data", "Images as vectors x ∈ [0, 1]^784; the model is trained on the training split and measured on the test split.")
-        let data = try options.loadDataset()
+        let data = try nb.dataSection(options, explanation: "Images as vectors x ∈ [0, 1]^784; the model is trained on the training split and measured on the test split.")
         let (train, test) = (data.train.images, data.test.images)
-        nb.table(["split", "images", "shape"], [["train", "\(data.train.count)", Format.shape(train.shape)],
-                                               ["test", "\(data.test.count)", Format.shape(test.shape)]])
-        nb.metric("dataset", data.name)
 
         // MARK: 2. The penalty (exercise 2.2)
         nb.section("The sparsity penalty (exercise 2.2)", "KL(ρ ‖ ρ̂) = ρ log(ρ/ρ̂) + (1 − ρ) log((1 − ρ)/(1 − ρ̂)) is 0 at ρ̂ = ρ and grows steeply as ρ̂ → 0 or 1. The L1 activity penalty grows linearly with ρ̂ and the squared penalty (ρ̂ − ρ)² is symmetric and gentle.")

@@ -50,12 +50,8 @@ struct Lab03: ParsableCommand {
         var rng = SeededGenerator(seed: options.seed)
 
         // MARK: 1. The data
-        nb.section("The data", "Images x ∈ [0, 1]^784. Models train on the training split; every number below is measured on the held-out test split.")
-        let data = try options.loadDataset()
+        let data = try nb.dataSection(options, explanation: "Images x ∈ [0, 1]^784. Models train on the training split; every number below is measured on the held-out test split.")
         let (train, test) = (data.train.images, data.test.images)
-        nb.table(["split", "images", "shape"], [["train", "\(data.train.count)", Format.shape(train.shape)],
-                                               ["test", "\(data.test.count)", Format.shape(test.shape)]])
-        nb.metric("dataset", data.name)
 
         // MARK: 2. Corruption processes (exercises 3.1–3.3)
         nb.section("Corruption processes (exercises 3.1–3.3)", "Each corruption draws from the seeded generator: the same seed gives the same noise, and every call draws new noise. Measured on the test images:")

@@ -36,12 +36,8 @@ struct Lab04: ParsableCommand {
         var rng = SeededGenerator(seed: options.seed)
 
         // MARK: 1. The data
-        nb.section("The data", "Images x ∈ [0, 1]^784, training and held-out test splits.")
-        let data = try options.loadDataset()
+        let data = try nb.dataSection(options, explanation: "Images x ∈ [0, 1]^784, training and held-out test splits.")
         let (train, test) = (data.train.images, data.test.images)
-        nb.table(["split", "images", "shape"], [["train", "\(data.train.count)", Format.shape(train.shape)],
-                                               ["test", "\(data.test.count)", Format.shape(test.shape)]])
-        nb.metric("dataset", data.name)
 
         // MARK: 2. Closed form against finite differences (exercises 4.1 and 4.3)
         nb.section("The penalty in closed form (exercises 4.1, 4.3)", "For h = σ(xW + b), J_f(x) = diag(h(1 − h)) Wᵀ and ‖J_f(x)‖²_F = Σⱼ (hⱼ(1 − hⱼ))² Σᵢ Wᵢⱼ². Your closed form (4.1) on single test images, against the squared Frobenius norm of your finite-difference Jacobian (4.3) of a freshly initialised encoder:")

@@ -62,12 +62,8 @@ struct Lab05: ParsableCommand {
         var rng = SeededGenerator(seed: options.seed)
 
         // MARK: 1. The data
-        nb.section("The data", "Pixels in [0, 1] are read as Bernoulli means; the decoder outputs logits, and the reconstruction term is the Bernoulli cross-entropy summed over the 784 pixels.")
-        let data = try options.loadDataset()
+        let data = try nb.dataSection(options, explanation: "Pixels in [0, 1] are read as Bernoulli means; the decoder outputs logits, and the reconstruction term is the Bernoulli cross-entropy summed over the 784 pixels.")
         let (train, test) = (data.train.images, data.test.images)
-        nb.table(["split", "images", "shape"], [["train", "\(data.train.count)", Format.shape(train.shape)],
-                                               ["test", "\(data.test.count)", Format.shape(test.shape)]])
-        nb.metric("dataset", data.name)
 
         // MARK: 2. The reparameterization trick (exercise 5.1)
         nb.section("The reparameterization trick (exercise 5.1)", "z = μ + exp(½ log σ²) ⊙ ε, ε ~ N(0, I). With μ = 1 and log σ² = log 4 (σ = 2), 20,000 samples should have mean 1 and standard deviation 2, and the gradient of Σz reaches both μ (∂z/∂μ = 1) and log σ² (∂z/∂log σ² = ½σε).")

@@ -37,12 +37,8 @@ struct Lab06: ParsableCommand {
         var rng = SeededGenerator(seed: options.seed)
 
         // MARK: 1. The data
-        nb.section("The data", "k-means is fitted on the training split; the test images are then assigned to the fitted centroids and scored against their classes.")
-        let data = try options.loadDataset()
+        let data = try nb.dataSection(options, explanation: "k-means is fitted on the training split; the test images are then assigned to the fitted centroids and scored against their classes.")
         let (train, test) = (data.train.images, data.test.images)
-        nb.table(["split", "images", "shape"], [["train", "\(data.train.count)", Format.shape(train.shape)],
-                                               ["test", "\(data.test.count)", Format.shape(test.shape)]])
-        nb.metric("dataset", data.name)
 
         // MARK: 2. Three representations
         nb.section("Three representations of the same images", "Raw pixels (784-D); the first 10 principal components (PCA-10); and the 10-D code of an autoencoder 784-256-64-10-64-256-784 (ReLU, linear code, sigmoid output) trained with MSE for \(epochs) epochs.")

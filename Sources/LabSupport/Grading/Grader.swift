@@ -82,15 +82,18 @@ public struct Grader: Sendable {
                                          environment: environment(labsDirectory: composed), directory: kitRoot, timeout: 1800)
             buildOutput = build.output
             if build.ending == .exited(0) { break }
+            // A lab fails when the compiler complains about its exercises or about code that
+            // uses them (its notebook, its checks) — e.g. a changed function signature.
             let failing = PointTable.labs.filter { lab in
-                substituted[lab] == nil && build.output.contains("\(composed)/\(Self.labFolder(lab))/")
+                substituted[lab] == nil && Self.errorPaths(of: lab, composed: composed).contains { build.output.contains($0) }
             }
             if failing.isEmpty {
                 notes.append("The kit did not build:\n" + Self.compilerErrors(build.output))
                 return GradeReport(results: failedEverything(status: .compileError, feedback: Self.compilerErrors(build.output)), labs: labs, notes: notes)
             }
             for lab in failing {
-                substituted[lab] = Self.compilerErrors(build.output, only: "\(composed)/\(Self.labFolder(lab))/")
+                substituted[lab] = Self.errorPaths(of: lab, composed: composed).map { Self.compilerErrors(build.output, only: $0, fallback: false) }
+                    .filter { !$0.isEmpty }.joined(separator: "\n")
                 try? fm.removeItem(atPath: "\(composed)/\(Self.labFolder(lab))")
                 copyReplacement(lab, into: composed)
             }
@@ -178,19 +181,26 @@ public struct Grader: Sendable {
         }
     }
 
+    /// Where compiler errors caused by a lab's exercises appear: the exercises themselves, the
+    /// lab's notebook, and its (hidden) checks.
+    static func errorPaths(of lab: Int, composed: String) -> [String] {
+        let folder = labFolder(lab)
+        return ["\(composed)/\(folder)/", String(format: "/Sources/lab%02d/", lab), "/Tests/Graded/\(folder)Checks/", "/Tests/Hidden/\(folder)HiddenChecks/"]
+    }
+
     /// The compiler's error lines (and the lines that follow them), optionally only for files under a path.
-    static func compilerErrors(_ output: String, only prefix: String? = nil) -> String {
+    static func compilerErrors(_ output: String, only prefix: String? = nil, fallback: Bool = true) -> String {
         let lines = output.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         var kept: [String] = []
         var seen = Set<String>()
         for (i, line) in lines.enumerated() where line.contains("error:") {
             if let prefix, !line.contains(prefix) { continue }
-            let cleaned = line.replacingOccurrences(of: prefix ?? "\u{0}", with: "")
+            let cleaned = line.replacingOccurrences(of: prefix.map { $0.hasPrefix("/Sources") || $0.hasPrefix("/Tests") ? "\u{0}" : $0 } ?? "\u{0}", with: "")
             guard seen.insert(cleaned).inserted else { continue }
             kept.append(cleaned)
             kept += lines[(i + 1)..<Swift.min(lines.count, i + 4)].filter { !$0.contains("error:") }
             if kept.count > 60 { break }
         }
-        return kept.isEmpty ? String(output.suffix(3000)) : kept.joined(separator: "\n")
+        return kept.isEmpty ? (fallback ? String(output.suffix(3000)) : "") : kept.joined(separator: "\n")
     }
 }
