@@ -58,10 +58,12 @@ public struct Dataset: Sendable {
         String(classNames[c].split(separator: "/").first ?? "").prefix(10).description
     }
 
-    /// A class name of at most 7 characters, for narrow cells ("Pullover" → "Pullov.").
+    /// A class name of at most 8 characters, for narrow cells ("Ankle boot" → "Boot").
     public func abbreviatedClassName(_ c: Int) -> String {
         let name = shortClassName(c)
-        return name.count <= 7 ? name : String(name.prefix(6)) + "."
+        if name.count <= 8 { return name }
+        if let last = name.split(separator: " ").last, last.count < name.count { return last.prefix(1).uppercased() + last.dropFirst() }
+        return String(name.prefix(7)) + "."
     }
 
     public init(name: String, location: String, train: DataSplit, test: DataSplit, classNames: [String], side: Int) {

@@ -27,14 +27,25 @@ public struct Heatmap: Panel {
         let rowLabelWidth = (rowLabels.map { canvas.textWidth($0, style: .small) }.max() ?? 0)
         let left = 12 + (yLabel.isEmpty ? 0 : canvas.lineHeight() + 6) + rowLabelWidth + 8
         let top = title.isEmpty ? 10 : canvas.lineHeight(.bold) + 16
-        let bottom = 10 + (columnLabels.isEmpty ? 0 : canvas.lineHeight(.small) + 8) + (xLabel.isEmpty ? 0 : canvas.lineHeight() + 6)
         let colorbarSpace = 84.0
-        var area = rect.inset(left: left, top: top, right: colorbarSpace, bottom: bottom)
-        // Square-ish cells when there is room.
-        let cell = Swift.min(area.width / Double(columns), area.height / Double(rows))
+        let longestColumnLabel = columnLabels.map { canvas.textWidth($0, style: .small) }.max() ?? 0
         let squareCells = annotationFormat != nil || rows == columns
-        let cellW = squareCells ? cell : area.width / Double(columns), cellH = squareCells ? cell : area.height / Double(rows)
-        area = Rect(x: area.x, y: area.y, width: cellW * Double(columns), height: cellH * Double(rows))
+        /// The matrix area and cell size for a given height of the column labels.
+        func layout(_ columnLabelHeight: Double) -> (Rect, Double, Double) {
+            let bottom = 10 + columnLabelHeight + (xLabel.isEmpty ? 0 : canvas.lineHeight() + 6)
+            let area = rect.inset(left: left, top: top, right: colorbarSpace, bottom: bottom)
+            let cell = Swift.min(area.width / Double(columns), area.height / Double(rows))
+            let cellW = squareCells ? cell : area.width / Double(columns), cellH = squareCells ? cell : area.height / Double(rows)
+            return (Rect(x: area.x, y: area.y, width: cellW * Double(columns), height: cellH * Double(rows)), cellW, cellH)
+        }
+        // Column labels that do not fit side by side are turned to read upwards.
+        var columnLabelHeight = columnLabels.isEmpty ? 0 : canvas.lineHeight(.small) + 8
+        var (area, cellW, cellH) = layout(columnLabelHeight)
+        let rotateColumnLabels = !columnLabels.isEmpty && longestColumnLabel + 4 > cellW && canvas.lineHeight(.small) < cellW
+        if rotateColumnLabels {
+            columnLabelHeight = longestColumnLabel + 8
+            (area, cellW, cellH) = layout(columnLabelHeight)
+        }
         for r in 0..<rows {
             for c in 0..<columns {
                 let v = values[r][c]
@@ -54,11 +65,16 @@ public struct Heatmap: Panel {
         for (r, label) in rowLabels.enumerated() where r % rowStep == 0 {
             canvas.text(label, at: Point(area.x - 6, area.y + (Double(r) + 0.5) * cellH), style: .small, color: .text, anchor: .right)
         }
-        let columnStep = Swift.max(1, Int(((columnLabels.map { canvas.textWidth($0, style: .small) }.max() ?? 0) + 6) / cellW + 0.999))
+        let columnStep = rotateColumnLabels ? 1 : Swift.max(1, Int((longestColumnLabel + 2) / cellW + 0.999))
         for (c, label) in columnLabels.enumerated() where c % columnStep == 0 {
-            canvas.text(label, at: Point(area.x + (Double(c) + 0.5) * cellW, area.maxY + 6), style: .small, color: .text, anchor: .center, baseline: .top)
+            let x = area.x + (Double(c) + 0.5) * cellW
+            if rotateColumnLabels {
+                canvas.text(label, at: Point(x, area.maxY + 6), style: .small, color: .text, anchor: .right, baseline: .middle, rotated: true)
+            } else {
+                canvas.text(label, at: Point(x, area.maxY + 6), style: .small, color: .text, anchor: .center, baseline: .top)
+            }
         }
-        if !xLabel.isEmpty { canvas.text(xLabel, at: Point(area.midX, area.maxY + 10 + (columnLabels.isEmpty ? 0 : canvas.lineHeight(.small) + 4)), anchor: .center, baseline: .top) }
+        if !xLabel.isEmpty { canvas.text(xLabel, at: Point(area.midX, area.maxY + 4 + columnLabelHeight), anchor: .center, baseline: .top) }
         if !yLabel.isEmpty { canvas.text(yLabel, at: Point(rect.x + 8, area.midY), anchor: .center, baseline: .top, rotated: true) }
         // The colour bar with its own ticks.
         let bar = Rect(x: area.maxX + 16, y: area.y, width: 16, height: area.height)
