@@ -16,6 +16,29 @@ public enum LabError: Error, CustomStringConvertible {
     }
 }
 
+/// A lab: who it is, and its notebook — the numbered sections it runs.
+public protocol LabProgram {
+    static var info: LabInfo { get }
+    static func notebook(_ notebook: Notebook, _ options: LabOptions) throws
+}
+
+/// The command line of every lab executable: the shared flags, then the lab's notebook.
+///
+///     LabCommand<Lab03>.main()
+public struct LabCommand<Program: LabProgram>: ParsableCommand {
+    public static var configuration: CommandConfiguration {
+        CommandConfiguration(commandName: Program.info.name, abstract: "Lab \(Program.info.number) — \(Program.info.title).")
+    }
+
+    @OptionGroup public var options: LabOptions
+
+    public init() {}
+
+    public func run() throws {
+        runLab(Program.info, options: options) { notebook in try Program.notebook(notebook, options) }
+    }
+}
+
 /// Runs a lab's body and turns every expected failure into a clear message and exit status:
 /// 2 for an exercise that is not implemented yet, 1 for bad data, output folders or a
 /// diverging loss. Nothing here crashes or prints a stack trace.

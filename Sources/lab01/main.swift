@@ -15,20 +15,11 @@ import LabKit
 import LabPlot
 import LabSupport
 
-struct Lab01: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "lab01", abstract: "Lab 01 — PCA as a linear autoencoder.")
-
-    @OptionGroup var options: LabOptions
-
+enum Lab01: LabProgram {
     static let info = LabInfo(
         number: 1, title: "PCA as a linear autoencoder",
         reference: "Baldi & Hornik (1989); Hinton & Salakhutdinov (2006)",
         summary: "A linear autoencoder 784→k→784 trained with squared error learns the same subspace as the top-k principal components. We compute PCA, train linear autoencoders with autodiff, compare them, and set a deep nonlinear autoencoder against PCA at the same code size.")
-
-    func run() throws {
-        runLab(Self.info, options: options) { notebook in try Self.notebook(notebook, options) }
-    }
 
     static func notebook(_ nb: Notebook, _ options: LabOptions) throws {
         let codeSizes = options.quick ? [2, 8] : [2, 8, 16, 32]
@@ -225,4 +216,4 @@ extension Tensor {
     func column(_ j: Int) -> [Double] { (0..<rows).map { Double(self[$0, j]) } }
 }
 
-Lab01.main()
+LabCommand<Lab01>.main()

@@ -14,11 +14,7 @@ import LabKit
 import LabPlot
 import LabSupport
 
-struct Lab02: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "lab02", abstract: "Lab 02 — Sparse autoencoder with a KL sparsity penalty.")
-
-    @OptionGroup var options: LabOptions
-
+enum Lab02: LabProgram {
     static let info = LabInfo(
         number: 2, title: "Sparse autoencoder with a KL sparsity penalty",
         reference: "Ng, Sparse autoencoder (CS294A notes, 2011); Lee, Ekanadham & Ng (2008)",
@@ -27,10 +23,6 @@ struct Lab02: ParsableCommand {
     static let rho: Float = 0.05
     static let beta: Float = 3
     static let hiddenUnits = 1024
-
-    func run() throws {
-        runLab(Self.info, options: options) { notebook in try Self.notebook(notebook, options) }
-    }
 
     static func notebook(_ nb: Notebook, _ options: LabOptions) throws {
         let epochs = options.epochs(default: 12, quick: 2)
@@ -156,4 +148,4 @@ struct Lab02: ParsableCommand {
     }
 }
 
-Lab02.main()
+LabCommand<Lab02>.main()

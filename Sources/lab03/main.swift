@@ -27,19 +27,11 @@ struct Corruption: Sendable {
     func at(_ level: Float) -> Corruption { Corruption(kind: kind, level: level, apply: apply) }
 }
 
-struct Lab03: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "lab03", abstract: "Lab 03 — Denoising autoencoder.")
-
-    @OptionGroup var options: LabOptions
-
+enum Lab03: LabProgram {
     static let info = LabInfo(
         number: 3, title: "Denoising autoencoder",
         reference: "Vincent, Larochelle, Bengio & Manzagol (2008)",
         summary: "A denoising autoencoder receives a corrupted copy x̃ of each image — Gaussian noise, masking or salt-and-pepper, drawn fresh for every minibatch — and learns to give back the clean x. To do that it must learn what images look like, not just copy pixels. We implement the corruptions and the objective, train a 784-256-64-256-784 autoencoder on clean and on corrupted inputs, and measure how well each removes noise it has and has not seen.")
-
-    func run() throws {
-        runLab(Self.info, options: options) { notebook in try Self.notebook(notebook, options) }
-    }
 
     static let masking = Corruption(kind: "masking", level: 0.5) { x, p, rng in try maskingNoise(x, probability: p, using: &rng) }
     static let gaussian = Corruption(kind: "Gaussian", level: 0.3) { x, s, rng in try gaussianNoise(x, standardDeviation: s, clip: true, using: &rng) }
@@ -167,4 +159,4 @@ struct Lab03: ParsableCommand {
     }
 }
 
-Lab03.main()
+LabCommand<Lab03>.main()

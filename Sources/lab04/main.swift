@@ -14,21 +14,13 @@ import LabKit
 import LabPlot
 import LabSupport
 
-struct Lab04: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "lab04", abstract: "Lab 04 — Contractive autoencoder.")
-
-    @OptionGroup var options: LabOptions
-
+enum Lab04: LabProgram {
     static let info = LabInfo(
         number: 4, title: "Contractive autoencoder",
         reference: "Rifai, Vincent, Muller, Glorot & Bengio (2011)",
         summary: "A contractive autoencoder adds λ‖J_f(x)‖²_F, the squared Frobenius norm of the encoder's Jacobian, to the reconstruction error, so codes change little when the input moves — except along directions the data need. We implement the closed-form penalty for a sigmoid encoder, verify it against a finite-difference Jacobian, and measure how λ trades reconstruction for contraction, in random directions and along the data.")
 
     static let hiddenUnits = 256
-
-    func run() throws {
-        runLab(Self.info, options: options) { notebook in try Self.notebook(notebook, options) }
-    }
 
     static func notebook(_ nb: Notebook, _ options: LabOptions) throws {
         let epochs = options.epochs(default: 15, quick: 2)
@@ -176,4 +168,4 @@ struct Lab04: ParsableCommand {
     }
 }
 
-Lab04.main()
+LabCommand<Lab04>.main()

@@ -43,19 +43,11 @@ final class VAE {
     }
 }
 
-struct Lab05: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "lab05", abstract: "Lab 05 — Variational autoencoder.")
-
-    @OptionGroup var options: LabOptions
-
+enum Lab05: LabProgram {
     static let info = LabInfo(
         number: 5, title: "Variational autoencoder and the reparameterization trick",
         reference: "Kingma & Welling (2014); Rezende, Mohamed & Wierstra (2014)",
         summary: "A VAE's encoder outputs a distribution q(z | x) = N(μ, σ²) instead of a code; sampling z = μ + σ ⊙ ε keeps the sample differentiable. Training maximises the evidence lower bound: reconstruct x from z (Bernoulli cross-entropy) while keeping q close to the prior N(0, I) (KL). We train a 2-D VAE to look at its latent space and a 20-D VAE for quality, sample new images and interpolate between codes.")
-
-    func run() throws {
-        runLab(Self.info, options: options) { notebook in try Self.notebook(notebook, options) }
-    }
 
     static func notebook(_ nb: Notebook, _ options: LabOptions) throws {
         let epochs = options.epochs(default: 20, quick: 2)
@@ -220,4 +212,4 @@ struct Lab05: ParsableCommand {
     }
 }
 
-Lab05.main()
+LabCommand<Lab05>.main()

@@ -16,21 +16,13 @@ import LabKit
 import LabPlot
 import LabSupport
 
-struct Lab06: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "lab06", abstract: "Lab 06 — Clustering on learned codes.")
-
-    @OptionGroup var options: LabOptions
-
+enum Lab06: LabProgram {
     static let info = LabInfo(
         number: 6, title: "Clustering on learned codes",
         reference: "Lloyd (1982); Arthur & Vassilvitskii (2007); Xie, Girshick & Farhadi (2016)",
         summary: "An autoencoder's small code is a representation on which a classic clustering algorithm may work better than on raw pixels. We cluster with your k-means (k-means++ seeding, k = 10) on raw pixels, on PCA codes and on autoencoder codes of the same size, and score each against the true classes with your accuracy, NMI and purity.")
 
     static let k = 10
-
-    func run() throws {
-        runLab(Self.info, options: options) { notebook in try Self.notebook(notebook, options) }
-    }
 
     static func notebook(_ nb: Notebook, _ options: LabOptions) throws {
         let epochs = options.epochs(default: 20, quick: 2)
@@ -164,4 +156,4 @@ struct Lab06: ParsableCommand {
     }
 }
 
-Lab06.main()
+LabCommand<Lab06>.main()
