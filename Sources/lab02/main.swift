@@ -34,7 +34,7 @@ enum Lab02: LabProgram {
 
         // MARK: 2. The penalty (exercise 2.2)
         nb.section("The sparsity penalty (exercise 2.2)", "KL(ρ ‖ ρ̂) = ρ log(ρ/ρ̂) + (1 − ρ) log((1 − ρ)/(1 − ρ̂)) is 0 at ρ̂ = ρ and grows steeply as ρ̂ → 0 or 1. The L1 activity penalty grows linearly with ρ̂ and the squared penalty (ρ̂ − ρ)² is symmetric and gentle.")
-        let grid = (1...199).map { Float($0) / 200 }
+        let grid = (1...240).map { Float($0) / 400 }                       // ρ̂ ∈ (0, 0.6]
         let kl = try grid.map { try klDivergence(target: rho, meanActivations: Variable(Tensor([$0]))).value.scalar }
         nb.table(["ρ̂", "KL(ρ ‖ ρ̂)", "|ρ̂|", "(ρ̂ − ρ)²"], try [0.0, 0.01, 0.05, 0.2, 0.5, 1.0].map { (v: Float) in
             let k = try klDivergence(target: rho, meanActivations: Variable(Tensor([v]))).value.scalar
@@ -46,7 +46,7 @@ enum Lab02: LabProgram {
             .init("KL(ρ ‖ ρ̂)", x: grid.map(Double.init), y: kl.map(Double.init)),
             .init("L1: ρ̂", x: grid.map(Double.init), y: grid.map(Double.init)),
             .init("L2: (ρ̂ − ρ)²", x: grid.map(Double.init), y: grid.map { Double(($0 - rho) * ($0 - rho)) }),
-        ], logY: false, legend: .topLeft))
+        ], logY: false, legend: .topRight))
         try nb.figure(figurePenalty, name: "penalties", caption: "The KL, L1 and squared sparsity penalties against ρ̂")
 
         // MARK: 3. The hand-derived gradient (exercise 2.4)

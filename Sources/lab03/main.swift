@@ -22,6 +22,8 @@ struct Corruption: Sendable {
     let apply: @Sendable (Tensor, Float, inout SeededGenerator) throws -> Tensor
 
     var name: String { "\(kind) \(levelText)" }
+    /// A label short enough for a 28-pixel tile's column.
+    var shortName: String { kind == "Gaussian" ? levelText : (kind == "masking" ? "mask \(levelText)" : "s&p \(levelText)") }
     var levelText: String { kind == "Gaussian" ? "σ = \(Format.number(level))" : "\(Int((level * 100).rounded())) %" }
     func callAsFunction(_ x: Tensor, _ rng: inout SeededGenerator) throws -> Tensor { try apply(x, level, &rng) }
     func at(_ level: Float) -> Corruption { Corruption(kind: kind, level: level, apply: apply) }
@@ -69,16 +71,18 @@ enum Lab03: LabProgram {
         for row in 0..<3 { tiles += [one.row(row).scalars] + (try levels.map { try $0(one.rows(row..<(row + 1)), &showcase).scalars }) }
         let figureCorruptions = Figure(title: "The three corruption processes at three levels")
         figureCorruptions.add(ImageGrid(title: "", tiles: tiles.map { $0.map { Swift.min(1, Swift.max(0, $0)) } }, columns: levels.count + 1,
-                                        columnLabels: ["clean"] + levels.map { $0.kind == "salt & pepper" ? "s&p \($0.levelText)" : $0.name }))
+                                        columnLabels: ["clean"] + levels.map { $0.shortName }))
         try nb.figure(figureCorruptions, name: "corruptions", caption: "Masking, Gaussian and salt-and-pepper corruption at three levels")
 
         // MARK: 3. Training (exercise 3.4)
         let trainedOn: [Corruption?] = [nil, masking.at(0.3), masking, gaussian, saltAndPepper]
         nb.section("Train a plain and four denoising autoencoders (exercise 3.4)", "Architecture 784-256-64-256-784 (ReLU, sigmoid output), Adam, \(epochs) epochs, batch 128. The plain autoencoder sees clean images; each denoiser sees images corrupted afresh in every minibatch and is scored against the clean ones with your loss: L = mean (g(f(x̃)) − x)².")
         var models: [(String, Autoencoder, TrainingHistory)] = []
+        var initialFilters: [Tensor] = []
         for (i, corruption) in trainedOn.enumerated() {
             let name = corruption.map { "denoiser (\($0.name))" } ?? "plain autoencoder"
             let model = Autoencoder(sizes: [784, 256, 64], hidden: .relu, code: .relu, output: .sigmoid, using: &rng)
+            initialFilters.append(model.encoder.denseLayers[0].weight.value)
             var loop = TrainingLoop(epochs: epochs, batchSize: 128, label: name, seed: options.seed &+ UInt64(10 + i))
             let history = try loop.run(on: train, optimizer: Adam(parameters: model.parameters, learningRate: 1e-3)) { batch, generator in
                 let input = try corruption.map { try $0(batch, &generator) } ?? batch
@@ -127,7 +131,7 @@ enum Lab03: LabProgram {
         for (corruption, model) in [(masking, models[2].1), (gaussian, models[3].1), (saltAndPepper, models[4].1)] {
             let noisy = try corruption(originals, &noise)
             denoiseRows += noisy.clamped(0, 1).arrayRows + plain.reconstruct(noisy).arrayRows + model.reconstruct(noisy).arrayRows
-            labels += [corruption.kind == "salt & pepper" ? "s&p \(corruption.levelText)" : corruption.name, "plain AE", "denoiser"]
+            labels += [corruption.kind == "Gaussian" ? "Gaussian \(corruption.levelText)" : corruption.shortName, "plain AE", "denoiser"]
         }
         let figureDenoising = Figure(title: "Clean, corrupted and denoised test images", subtitle: "for each corruption: the corrupted input, the plain autoencoder's output, the denoiser's output")
         figureDenoising.add(ImageGrid(title: "", tiles: denoiseRows, columns: examples.count, rowLabels: labels,
@@ -145,12 +149,15 @@ enum Lab03: LabProgram {
         }
         try nb.figure(figureCurves, name: "error-vs-noise", caption: "MSE of the corrupted input, the plain autoencoder and the denoiser against the noise level")
 
-        let figureFilters = Figure(title: "First-layer filters (48 units, signed weights)", subtitle: "red > 0, blue < 0; denoising training gives smoother, more localised stroke detectors", columns: 2)
+        let figureFilters = Figure(title: "What training wrote into the first layer: W − W_init for the 48 most changed units",
+                                   subtitle: "red > 0, blue < 0; the random initial weights are subtracted so the learned part shows", columns: 2)
         for (i, index) in [0, 2].enumerated() {
-            let w = models[index].1.encoder.denseLayers[0].weight.value.columns(0..<48).transposed
-            figureFilters.add(ImageGrid(title: models[index].0, images: w, columns: 8, scaling: .signed), column: i)
+            let change = (models[index].1.encoder.denseLayers[0].weight.value - initialFilters[index]).transposed     // [256, 784]
+            let norms = change.squared().sum(alongAxis: 1)
+            let ranked = (0..<norms.count).sorted { norms[$0] > norms[$1] || (norms[$0] == norms[$1] && $0 < $1) }
+            figureFilters.add(ImageGrid(title: models[index].0, images: change.gatherRows(Array(ranked.prefix(48))), columns: 8, scaling: .signed), column: i)
         }
-        try nb.figure(figureFilters, name: "filters", caption: "First-layer filters of the plain autoencoder and of the masking-50 % denoiser")
+        try nb.figure(figureFilters, name: "filters", caption: "The learned part of the first-layer filters of the plain autoencoder and of the masking-50 % denoiser")
 
         let figureLoss = Figure(title: "Training loss")
         figureLoss.add(LinePlot(title: "", xLabel: "epoch", yLabel: "training MSE against the clean images",
