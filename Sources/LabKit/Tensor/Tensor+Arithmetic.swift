@@ -36,10 +36,12 @@ extension Tensor {
         _ a: Tensor, _ b: Tensor, _ op: (Float, Float) -> Float
     ) -> Tensor {
         if a.shape == b.shape {
-            var out = [Float](repeating: 0, count: a.count)
-            a.scalars.withUnsafeBufferPointer { pa in
+            let out = a.scalars.withUnsafeBufferPointer { pa in
                 b.scalars.withUnsafeBufferPointer { pb in
-                    for i in 0..<pa.count { out[i] = op(pa[i], pb[i]) }
+                    [Float](unsafeUninitializedCapacity: pa.count) { o, count in
+                        for i in 0..<pa.count { o[i] = op(pa[i], pb[i]) }
+                        count = pa.count
+                    }
                 }
             }
             return Tensor(shape: a.shape, scalars: out)
@@ -69,10 +71,11 @@ extension Tensor {
     /// Applies `op` to every element.
     @inlinable
     public func map(_ op: (Float) -> Float) -> Tensor {
-        var out = [Float](repeating: 0, count: count)
-        scalars.withUnsafeBufferPointer { p in
-            out.withUnsafeMutableBufferPointer { o in
+        // Every element is written, so the output skips zero-filling.
+        let out = scalars.withUnsafeBufferPointer { p in
+            [Float](unsafeUninitializedCapacity: p.count) { o, count in
                 for i in 0..<p.count { o[i] = op(p[i]) }
+                count = p.count
             }
         }
         return Tensor(shape: shape, scalars: out)
