@@ -80,8 +80,9 @@ public final class Notebook {
         if inReport { report += [text, ""] }
     }
 
-    /// An aligned table on the terminal and a Markdown table in the report.
-    public func table(_ headers: [String], _ rows: [[String]]) {
+    /// An aligned table on the terminal and a Markdown table in the report. Tables of values
+    /// that vary from run to run (timings) stay out of the report with `inReport: false`.
+    public func table(_ headers: [String], _ rows: [[String]], inReport: Bool = true) {
         let widths = headers.indices.map { c in ([headers[c]] + rows.map { c < $0.count ? $0[c] : "" }).map(\.count).max() ?? 0 }
         func line(_ cells: [String]) -> String {
             cells.enumerated().map { c, cell in
@@ -92,6 +93,7 @@ public final class Notebook {
         emit("  " + line(headers))
         emit("  " + widths.map { String(repeating: "─", count: $0) }.joined(separator: "   "))
         for row in rows { emit("  " + line(row)) }
+        guard inReport else { return }
         report += ["| " + headers.joined(separator: " | ") + " |",
                    "|" + headers.indices.map { $0 == 0 ? ":---" : "---:" }.joined(separator: "|") + "|"]
         report += rows.map { "| " + $0.joined(separator: " | ") + " |" }
