@@ -100,7 +100,7 @@ enum Lab01: LabProgram {
         let tiedWeight = Variable(Tensor.randomNormal([784, tiedK], standardDeviation: 0.05, using: &initial), requiresGradient: true, name: "tied.weight")
         let tiedEncoderBias = Variable(Tensor.zeros([tiedK]), requiresGradient: true, name: "tied.encoderBias")
         let tiedDecoderBias = Variable(Tensor.zeros([784]), requiresGradient: true, name: "tied.decoderBias")
-        let tiedHistory = try fit([tiedWeight, tiedEncoderBias, tiedDecoderBias], on: train, epochs: epochs, learningRate: 3e-3,
+        _ = try fit([tiedWeight, tiedEncoderBias, tiedDecoderBias], on: train, epochs: epochs, learningRate: 3e-3,
                                     label: "tied AE k=\(tiedK)", seed: options.seed &+ 7) { batch in
             try tiedAutoencoderLoss(batch: batch, weight: tiedWeight, encoderBias: tiedEncoderBias, decoderBias: tiedDecoderBias)
         }
@@ -148,7 +148,7 @@ enum Lab01: LabProgram {
         // The projection of each principal component onto the decoder's column space: if the
         // subspaces agree, these look exactly like the components themselves.
         let q = orthonormalizedColumns(decoders[tiedK]!)
-        let projected = Tensor.matmul(Tensor.matmul(q, Tensor.matmul(q, components.columns(0..<columns), transposeA: true)), Tensor.identity(columns)).transposed
+        let projected = Tensor.matmul(q, Tensor.matmul(q, components.columns(0..<columns), transposeA: true)).transposed
         let figureWeights = Figure(title: "Principal components vs the linear autoencoder's decoder (k = \(tiedK))",
                                    subtitle: "the decoder's columns are another basis of the same subspace; projecting each component onto that subspace recovers it")
         figureWeights.add(ImageGrid(title: "", tiles: pcs.arrayRows + decoders[tiedK]!.columns(0..<columns).transposed.arrayRows + projected.arrayRows,
@@ -194,7 +194,6 @@ enum Lab01: LabProgram {
                                 series: histories.enumerated().map { i, h in .init("k = \(h.0)", y: h.1, color: .category(i)) },
                                 logY: true, references: codeSizes.enumerated().map { (trainPCA[$0.element]!, "", Color.category($0.offset)) }))
         try nb.figure(figureLoss, name: "loss", caption: "Training loss per epoch, with PCA's optimum for each k")
-        _ = tiedHistory
     }
 
     /// Minibatch Adam with a cosine learning-rate decay to 5 % over the run.

@@ -75,11 +75,10 @@ enum Lab05: LabProgram {
         nb.section("Train a 2-D and a 20-D VAE (exercises 5.2, 5.3)", "784-512-(μ, log σ²)-512-784 with ReLU, Adam (1e-3), batch 128, \(epochs) epochs, on your negative ELBO = Σ BCE + KL(N(μ, σ²) ‖ N(0, I)) per image. The test negative ELBO (nats per image, lower is better) is measured after each epoch with a fixed noise seed.")
         var vaes: [VAE] = []
         var curves: [Int: [(Float, Float, Float)]] = [:]
-        var histories: [Int: TrainingHistory] = [:]
         for latent in [2, 20] {
             let vae = VAE(latentSize: latent, using: &rng)
             var loop = TrainingLoop(epochs: epochs, batchSize: 128, label: "VAE z=\(latent)", seed: options.seed &+ UInt64(latent))
-            histories[latent] = try loop.run(on: train, optimizer: Adam(parameters: vae.parameters, learningRate: 1e-3), afterEpoch: { _, _ in
+            _ = try loop.run(on: train, optimizer: Adam(parameters: vae.parameters, learningRate: 1e-3), afterEpoch: { _, _ in
                 curves[latent, default: []].append(try testELBO(vae, test, seed: options.seed &+ 77))
             }) { batch, generator in
                 let loss = try vae.loss(batch, &generator)
@@ -182,7 +181,6 @@ enum Lab05: LabProgram {
                                     series: [2, 20].map { .init("\($0)-D", y: curves[$0]!.map(pick)) }), column: panel)
         }
         try nb.figure(figureLoss, name: "loss", caption: "Test negative ELBO, reconstruction and KL per epoch, for the 2-D and 20-D VAEs")
-        _ = histories
     }
 
     /// (−ELBO, reconstruction, KL) on the test set, with a fixed noise seed.
