@@ -1,3 +1,4 @@
+import Foundation
 import LabData
 import LabKit
 
@@ -22,7 +23,7 @@ public enum Evaluation {
     }
 
     /// Peak signal-to-noise ratio for images in [0, 1]: PSNR = 10 log₁₀(1 / MSE) dB.
-    public static func psnr(mse: Double) -> Double { 10 * _log10(1 / Swift.max(mse, 1e-12)) }
+    public static func psnr(mse: Double) -> Double { 10 * log10(1 / Swift.max(mse, 1e-12)) }
 
     /// The adjusted Rand index (Hubert & Arabie, 1985): agreement of two partitions over all
     /// pairs of points, corrected for chance (0 for random labels, 1 for identical partitions).
@@ -42,6 +43,3 @@ public enum Evaluation {
         (0..<classes).flatMap { c in labels.indices.filter { labels[$0] == c }.prefix(perClass) }
     }
 }
-
-import Foundation
-@inline(__always) func _log10(_ x: Double) -> Double { log10(x) }

@@ -156,7 +156,10 @@ struct Release: ParsableCommand {
         try fm.createDirectory(atPath: "\(fake)/source", withIntermediateDirectories: true)
         try fm.createDirectory(atPath: "\(fake)/submission", withIntermediateDirectories: true)
         try fm.createDirectory(atPath: "\(fake)/results", withIntermediateDirectories: true)
-        _ = ChildProcess.run("/usr/bin/env", ["unzip", "-q", zip, "-d", "\(fake)/source"], timeout: 600)
+        let unzipped = ChildProcess.run("/usr/bin/env", ["unzip", "-q", zip, "-d", "\(fake)/source"], timeout: 600)
+        guard unzipped.ending == .exited(0) else {
+            throw ValidationError("unzip failed (install it with `sudo apt-get install unzip`):\n\(unzipped.output)")
+        }
         try fm.copyItem(atPath: solutions, toPath: "\(fake)/submission/Labs")
         emit("Running run_autograder on a fake /autograder at \(fake) (compiles the kit)…")
         var environment = ProcessInfo.processInfo.environment

@@ -1,3 +1,5 @@
+import Foundation
+
 /// A data range mapped onto a pixel range, linear or log₁₀.
 public struct Scale: Sendable {
     public var low: Double, high: Double
@@ -16,8 +18,8 @@ public struct Scale: Sendable {
         guard var lo = finite.min(), var hi = finite.max() else { return Scale(low: logarithmic ? 1 : 0, high: logarithmic ? 10 : 1, logarithmic: logarithmic) }
         if logarithmic {
             if hi / lo < 1.5 { lo /= 1.25; hi *= 1.25 }
-            let span = _log10(hi) - _log10(lo)
-            return Scale(low: _pow10(_log10(lo) - span * padding), high: _pow10(_log10(hi) + span * padding), logarithmic: true)
+            let span = log10(hi) - log10(lo)
+            return Scale(low: pow(10, log10(lo) - span * padding), high: pow(10, log10(hi) + span * padding), logarithmic: true)
         }
         if hi - lo < 1e-12 * Swift.max(1, Swift.abs(hi)) { lo -= 0.5 * Swift.max(1e-6, Swift.abs(lo)); hi += 0.5 * Swift.max(1e-6, Swift.abs(hi)) }
         let pad = (hi - lo) * padding
@@ -26,7 +28,7 @@ public struct Scale: Sendable {
 
     /// Position of v as a fraction of the range (0 at low, 1 at high).
     public func fraction(_ v: Double) -> Double {
-        logarithmic ? (_log10(v) - _log10(low)) / (_log10(high) - _log10(low)) : (v - low) / (high - low)
+        logarithmic ? (log10(v) - log10(low)) / (log10(high) - log10(low)) : (v - low) / (high - low)
     }
 
     public var ticks: [Double] { logarithmic ? Ticks.logarithmic(low, high) : Ticks.linear(low, high, integers: integerTicks) }
@@ -126,7 +128,3 @@ public struct Legend {
         }
     }
 }
-
-import Foundation
-@inline(__always) func _log10(_ v: Double) -> Double { log10(v) }
-@inline(__always) func _pow10(_ v: Double) -> Double { pow(10, v) }

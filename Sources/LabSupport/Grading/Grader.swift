@@ -75,12 +75,10 @@ public struct Grader: Sendable {
             }
         }
         // Build; on failure, swap out the labs the compiler complains about and try again.
-        var buildOutput = ""
         for attempt in 0..<3 {
             log(attempt == 0 ? "building the submission against the kit…" : "rebuilding with the failing labs set aside…")
             let build = ChildProcess.run("/usr/bin/env", ["swift", "build", "--build-tests", "--scratch-path", scratchPath],
                                          environment: environment(labsDirectory: composed), directory: kitRoot, timeout: 1800)
-            buildOutput = build.output
             if build.ending == .exited(0) { break }
             // A lab fails when the compiler complains about its exercises or about code that
             // uses them (its notebook, its checks) — e.g. a changed function signature.
@@ -98,7 +96,6 @@ public struct Grader: Sendable {
                 copyReplacement(lab, into: composed)
             }
         }
-        _ = buildOutput
         let bundle = "\(scratchPath)/debug/AutoencoderLabsPackageTests.xctest"
         let listing = ChildProcess.run(bundle, ["--list-tests"], directory: kitRoot, timeout: 120)
         let allChecks = listing.output.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
