@@ -36,6 +36,8 @@ let labs: [(String, String)] = [
 var targets: [Target] = [
     // C: the few hot kernels (packed SIMD matrix multiply), and the system libraries.
     .target(name: "CKernels", cSettings: optimizedC),
+    // C: starting an untrusted child (new session, only the given descriptors, rlimits, a dropped user).
+    .target(name: "CSandbox"),
     .systemLibrary(
         name: "CPNG", pkgConfig: "libpng",
         providers: [.apt(["libpng-dev"]), .brew(["libpng"])]),
@@ -57,7 +59,7 @@ var targets: [Target] = [
     .target(
         name: "LabSupport",
         dependencies: [
-            "LabKit", "LabPlot", "LabData",
+            "LabKit", "LabPlot", "LabData", "CSandbox",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ],
         swiftSettings: optimizedSwift),

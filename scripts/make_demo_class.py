@@ -66,7 +66,7 @@ def main():
             write_student(args.out, name, (m["file"], m["find"], m["replace"]))
             expected.append((name, "<66"))
     with open(args.out.rstrip("/") + ".expected.csv", "w") as f:
-        f.write("student,total\n" + "".join(f"{n},{t}\n" for n, t in sorted(expected)))
+        f.write("folder,total\n" + "".join(f"{n},{t}\n" for n, t in sorted(expected)))
     print(f"wrote {len(expected)} submissions to {args.out}")
 
 

@@ -1,18 +1,21 @@
-// Grades exercises with the graded checks, each check in its own process with a time limit.
+// Grades exercises with the graded checks, each check sandboxed in its own process.
 //
 //   swift run grade                          # this checkout's Labs/ (LABKIT_SOLUTIONS=1: Solutions/)
 //   swift run grade --labs 1,3               # only some labs
 //   swift run grade --submissions DIR        # a whole class: every folder in DIR is a student
 //
 // Writes results.json (Gradescope format) and feedback.md per student, and gradebook.csv for
-// a class, under --out (default out/grade).
+// a class, under --out (default out/grade). A class run resumes where a killed one stopped.
+#if canImport(Glibc)
+import Glibc
+#endif
 import ArgumentParser
 import Foundation
 import LabSupport
 
 struct Grade: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "grade", abstract: "Grade lab exercises with the graded checks, each check isolated.")
+        commandName: "grade", abstract: "Grade lab exercises with the graded checks, each check sandboxed.")
 
     @Option(help: "Labs to grade, e.g. 1,3 (default: all).")
     var labs: String?
@@ -32,6 +35,18 @@ struct Grade: ParsableCommand {
     @Option(help: "Time limit per check, in seconds.")
     var timeout: Double = 120
 
+    @Option(help: "Memory limit per check, in MiB.")
+    var memory: UInt64 = 4096
+
+    @Option(name: .customLong("output-limit"), help: "Output kept per check, in KiB (the rest is counted, not stored).")
+    var outputLimit = 256
+
+    @Flag(help: "With --submissions: grade every student again, even those already graded.")
+    var regrade = false
+
+    @Flag(name: .customLong("no-bubblewrap"), help: "Use the fallback sandbox even where bubblewrap works (to test it).")
+    var noBubblewrap = false
+
     @Option(name: .customLong("scratch-path"), help: "Build folder for grading (kept between runs so the core is compiled once).")
     var scratchPath = ".build-grade"
 
@@ -41,6 +56,9 @@ struct Grade: ParsableCommand {
         }
         if let submissions, !FileManager.default.fileExists(atPath: submissions) {
             throw ValidationError("the submissions folder \(submissions) does not exist")
+        }
+        guard timeout > 0, memory >= 256, outputLimit >= 4 else {
+            throw ValidationError("--timeout must be positive, --memory at least 256 (MiB), --output-limit at least 4 (KiB)")
         }
         _ = try selectedLabs()
     }
@@ -55,15 +73,23 @@ struct Grade: ParsableCommand {
     }
 
     func run() throws {
+        signal(SIGPIPE, SIG_IGN)
         let root = FileManager.default.currentDirectoryPath
-        let grader = Grader(kitRoot: root, scratchPath: absolute(scratchPath, root), timeout: timeout, labs: try selectedLabs()) { line in
-            FileHandle.standardError.write("  \(line)\n".data(using: .utf8)!)
+        var limits = Sandbox.Limits()
+        limits.memoryBytes = memory << 20
+        limits.outputBytes = outputLimit * 1024
+        let sandbox = Sandbox.detect(limits: limits, disabled: noBubblewrap)
+        note(sandbox.description)
+        let grader = Grader(kitRoot: root, scratchPath: absolute(scratchPath, root), timeout: timeout, labs: try selectedLabs(), sandbox: sandbox) { line in
+            note("  \(line)")
         }
         try Notebook.prepareWritableFolder(out)
+        let hidden = ["\(root)/Solutions", "\(root)/Tests/Hidden", "\(root)/Tests/Mutants", absolute(scratchPath, root), absolute(out, root)] + (submissions.map { [absolute($0, root)] } ?? [])
+        sandbox.hide(hidden).forEach(note)
         if let mutants {
             try checkMutants(absolute(mutants, root), root: root, grader: grader)
         } else if let submissions {
-            try gradeClass(absolute(submissions, root), grader: grader)
+            try gradeClass(absolute(submissions, root), grader: grader, root: root)
         } else {
             let useSolutions = ["1", "true", "yes"].contains(ProcessInfo.processInfo.environment["LABKIT_SOLUTIONS"]?.lowercased() ?? "")
             let folder = labsDirectory ?? (useSolutions ? "Solutions" : "Labs")
@@ -71,38 +97,62 @@ struct Grade: ParsableCommand {
             let report = grader.grade(labsDirectory: absolute(folder, root))
             print(report.scoreTable())
             for note in report.notes { print("\n" + note) }
-            try report.gradescopeJSON(executionSeconds: Date().timeIntervalSince(start)).write(to: URL(fileURLWithPath: "\(out)/results.json"))
-            try report.feedbackMarkdown(student: folder).write(toFile: "\(out)/feedback.md", atomically: true, encoding: .utf8)
+            print("\n" + report.sandbox)
+            try writeAtomically(try report.gradescopeJSON(executionSeconds: Date().timeIntervalSince(start)), to: "\(out)/results.json")
+            try writeAtomically(Data(report.feedbackMarkdown(student: folder).utf8), to: "\(out)/feedback.md")
             print("\nWrote \(out)/results.json and \(out)/feedback.md")
         }
     }
 
-    func gradeClass(_ folder: String, grader: Grader) throws {
-        let students = try FileManager.default.contentsOfDirectory(atPath: folder).filter { name in
-            var isDirectory: ObjCBool = false
-            return !name.hasPrefix(".") && FileManager.default.fileExists(atPath: "\(folder)/\(name)", isDirectory: &isDirectory) && isDirectory.boolValue
-        }.sorted()
+    func gradeClass(_ folder: String, grader: Grader, root: String) throws {
+        let classFolder = RawPath(folder)
+        var students: [[UInt8]] = []
+        for name in classFolder.entries() where name.first != UInt8(ascii: ".") {
+            switch classFolder.appending(name).kind() {
+            case S_IFDIR: students.append(name)
+            case S_IFLNK: note("skipped \(sanitisedName(name)): a symbolic link, not a folder")
+            default: note("skipped \(sanitisedName(name)): not a folder")
+            }
+        }
         guard !students.isEmpty else { throw ValidationError("no student folders in \(folder)") }
         let exercises = PointTable.exercises.filter { grader.labs.contains($0.lab) }
-        var csv = ["student," + exercises.map(\.id).joined(separator: ",") + ",total"]
+        let kit = kitFingerprint(root: root)
         let classStart = Date()
-        for (i, student) in students.enumerated() {
+        var graded = 0, resumed = 0
+        for (i, raw) in students.enumerated() {
+            let student = String(decoding: raw, as: UTF8.self), safe = sanitisedName(raw)
+            let studentOut = "\(out)/\(safe)"
+            // The fingerprint of what would be graded: skip a student whose grade is current.
+            let probe = "\(grader.scratchPath)/fingerprint"
+            try? FileManager.default.removeItem(atPath: probe)
+            let submission = String(SubmissionCopy.make(from: classFolder.appending(raw), into: probe, labs: PointTable.labs).fingerprint, radix: 16)
+            if !regrade, let record = GradeRecord.load("\(studentOut)/\(GradeRecord.fileName)"),
+               record.submission == submission, record.kit == kit {
+                resumed += 1
+                print(String(format: "%-28@ %6.1f / %5.1f   (already graded; --regrade to grade again)", safe, record.total, record.maxScore))
+                fflush(nil)
+                continue
+            }
+            note("[\(i + 1)/\(students.count)] \(safe)")
             let start = Date()
-            let base = "\(folder)/\(student)"
-            let labsFolder = FileManager.default.fileExists(atPath: "\(base)/Labs") ? "\(base)/Labs" : base
-            FileHandle.standardError.write("[\(i + 1)/\(students.count)] \(student)\n".data(using: .utf8)!)
-            let report = grader.grade(labsDirectory: labsFolder)
+            let report = grader.grade(submission: classFolder.appending(raw))
             let seconds = Date().timeIntervalSince(start)
-            let studentOut = "\(out)/\(student)"
             try Notebook.prepareWritableFolder(studentOut)
-            try report.gradescopeJSON(executionSeconds: seconds).write(to: URL(fileURLWithPath: "\(studentOut)/results.json"))
-            try report.feedbackMarkdown(student: student).write(toFile: "\(studentOut)/feedback.md", atomically: true, encoding: .utf8)
-            csv.append(([csvField(student)] + exercises.map { String(format: "%g", report.score(of: $0)) } + [String(format: "%g", report.score)]).joined(separator: ","))
-            print(String(format: "%-24@ %6.1f / %5.1f   (%.0f s)%@", student, report.score, report.maxScore, seconds,
-                         report.notes.isEmpty ? "" : "  — " + report.notes.map { $0.split(separator: "\n").first.map(String.init) ?? "" }.joined(separator: "; ")))
+            try writeAtomically(try report.gradescopeJSON(executionSeconds: seconds), to: "\(studentOut)/results.json")
+            try writeAtomically(Data(report.feedbackMarkdown(student: student).utf8), to: "\(studentOut)/feedback.md")
+            let summary = report.notes.map { $0.split(separator: "\n").first.map(String.init) ?? "" }.joined(separator: "; ")
+            let record = GradeRecord(student: student, folder: safe, submission: submission, kit: kit,
+                                     scores: Dictionary(uniqueKeysWithValues: exercises.map { ($0.id, report.score(of: $0)) }),
+                                     total: report.score, maxScore: report.maxScore, summary: summary)
+            try record.save(in: studentOut)
+            try writeAtomically(Data(GradeRecord.gradebook(out: out, exercises: exercises).utf8), to: "\(out)/gradebook.csv")
+            graded += 1
+            print(String(format: "%-28@ %6.1f / %5.1f   (%.0f s)%@", safe, report.score, report.maxScore, seconds, summary.isEmpty ? "" : "  — " + summary))
+            fflush(nil)
         }
-        try (csv.joined(separator: "\n") + "\n").write(toFile: "\(out)/gradebook.csv", atomically: true, encoding: .utf8)
-        print(String(format: "\nGraded %d submissions in %.0f s. Wrote %@/gradebook.csv and a folder per student.", students.count, Date().timeIntervalSince(classStart), out))
+        try writeAtomically(Data(GradeRecord.gradebook(out: out, exercises: exercises).utf8), to: "\(out)/gradebook.csv")
+        print(String(format: "\nGraded %d submissions (%d already graded) in %.0f s. Wrote %@/gradebook.csv and a folder per student.",
+                     graded, resumed, Date().timeIntervalSince(classStart), out))
     }
 
     /// Grades every mutant of the solutions; each must lose points on its own exercise.
@@ -113,7 +163,8 @@ struct Grade: ParsableCommand {
         for (i, mutant) in all.enumerated() {
             let copy = "\(grader.scratchPath)/mutant"
             try mutant.apply(solutions: "\(root)/Solutions", destination: copy)
-            let labGrader = Grader(kitRoot: grader.kitRoot, scratchPath: grader.scratchPath, timeout: grader.timeout, labs: [mutant.lab], log: { _ in })
+            let labGrader = Grader(kitRoot: grader.kitRoot, scratchPath: grader.scratchPath, timeout: grader.timeout, labs: [mutant.lab],
+                                   sandbox: grader.sandbox, log: { _ in })
             let report = labGrader.grade(labsDirectory: copy)
             guard let exercise = PointTable.exercises.first(where: { $0.id == mutant.exercise }) else {
                 throw ValidationError("mutant \(mutant.mistake): unknown exercise \(mutant.exercise)")
@@ -130,7 +181,7 @@ struct Grade: ParsableCommand {
         }
     }
 
-    func csvField(_ s: String) -> String { s.contains(",") || s.contains("\"") ? "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : s }
+    func note(_ line: String) { FileHandle.standardError.write(Data((line + "\n").utf8)) }
     func absolute(_ path: String, _ root: String) -> String { path.hasPrefix("/") ? path : "\(root)/\(path)" }
 }
 

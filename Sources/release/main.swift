@@ -23,11 +23,15 @@ struct Release: ParsableCommand {
     @Flag(help: "With --gradescope: run the bundle's run_autograder on a fake /autograder layout with the reference solutions as the submission.")
     var verify = false
 
+    @Option(name: .customLong("verify-class"), help: ArgumentHelp("With --verify: also submit every student of this folder (made by scripts/make_attack_class.py or make_demo_class.py) and compare with DIR.expected.csv.", valueName: "dir"))
+    var verifyClass: String?
+
     @Flag(name: .customLong("skip-build-check"), help: "With --out: skip building and grading the release (the leak check still runs).")
     var skipBuildCheck = false
 
     /// Paths (relative to the kit) that never go to students.
-    static let instructorOnly = ["Solutions", "Tests/Hidden", "Tests/Mutants", ".ci", ".git", "out", ".build", ".swiftpm"]
+    static let instructorOnly = ["Solutions", "Tests/Hidden", "Tests/Mutants", ".ci", ".git", "out", ".build", ".swiftpm",
+                                 "scripts/make_demo_class.py", "scripts/make_attack_class.py"]
 
     func validate() throws {
         guard FileManager.default.fileExists(atPath: "Package.swift"), FileManager.default.fileExists(atPath: "Solutions") else {
@@ -144,24 +148,59 @@ struct Release: ParsableCommand {
             throw ValidationError("zip failed (install it with `sudo apt-get install zip`):\n\(zipped.output)")
         }
         emit("Wrote the Gradescope autograder bundle \(zip).")
-        if verify { try verifyBundle(zip: zip, solutions: "\(root)/Solutions") }
+        if verify { try verifyBundle(zip: zip, solutions: "\(root)/Solutions", verifyClass: verifyClass.map { absolute($0, root) }) }
     }
 
     /// Unzips the bundle into a fake /autograder, submits the reference solutions, runs
-    /// run_autograder and checks results.json.
-    func verifyBundle(zip: String, solutions: String) throws {
+    /// run_autograder and checks results.json; then the same for every student of
+    /// `verifyClass` against its expected totals.
+    func verifyBundle(zip: String, solutions: String, verifyClass: String?) throws {
         let fake = NSTemporaryDirectory() + "labkit-autograder-\(UUID().uuidString)"
         defer { try? FileManager.default.removeItem(atPath: fake) }
         let fm = FileManager.default
         try fm.createDirectory(atPath: "\(fake)/source", withIntermediateDirectories: true)
-        try fm.createDirectory(atPath: "\(fake)/submission", withIntermediateDirectories: true)
-        try fm.createDirectory(atPath: "\(fake)/results", withIntermediateDirectories: true)
         let unzipped = ChildProcess.run("/usr/bin/env", ["unzip", "-q", zip, "-d", "\(fake)/source"], timeout: 600)
         guard unzipped.ending == .exited(0) else {
             throw ValidationError("unzip failed (install it with `sudo apt-get install unzip`):\n\(unzipped.output)")
         }
-        try fm.copyItem(atPath: solutions, toPath: "\(fake)/submission/Labs")
         emit("Running run_autograder on a fake /autograder at \(fake) (compiles the kit)…")
+        let (score, maximum, checks) = try runAutograder(fake: fake, submission: solutions, asLabs: true)
+        guard abs(score - maximum) < 1e-6 else { throw ValidationError("the reference solutions scored \(score) of \(maximum) in the bundle") }
+        emit("run_autograder wrote results.json: the reference solutions score \(score) / \(maximum) over \(checks) checks.")
+        guard let verifyClass else { return }
+        let expectedFile = verifyClass.hasSuffix("/") ? String(verifyClass.dropLast()) + ".expected.csv" : verifyClass + ".expected.csv"
+        guard let table = try? String(contentsOfFile: expectedFile, encoding: .utf8) else { throw ValidationError("no \(expectedFile)") }
+        let expected = Dictionary(uniqueKeysWithValues: table.split(separator: "\n").dropFirst().compactMap { line -> (String, String)? in
+            let cells = line.split(separator: ",", maxSplits: 1).map(String.init)
+            return cells.count == 2 ? (cells[0], cells[1]) : nil
+        })
+        var mismatches: [String] = []
+        for raw in RawPath(verifyClass).entries() where RawPath(verifyClass).appending(raw).kind() == S_IFDIR {
+            let name = sanitisedName(raw)
+            guard let want = expected[name] else { continue }
+            // A temporary link with a plain name reaches a folder whose name is not UTF-8.
+            let link = "\(fake)/student-\(name)"
+            _ = RawPath(verifyClass).appending(raw).withCString { symlink($0, link) }
+            defer { unlink(link) }
+            let (got, _, _) = try runAutograder(fake: fake, submission: link, asLabs: false)
+            let ok = want.hasPrefix("<") ? got < (Double(want.dropFirst()) ?? 0) : abs(got - (Double(want) ?? -1)) < 1e-6
+            emit("  \(name): \(got) (expected \(want))\(ok ? "" : "  MISMATCH")")
+            if !ok { mismatches.append("\(name): got \(got), expected \(want)") }
+        }
+        guard mismatches.isEmpty else { throw ValidationError("the bundle graded the class wrongly:\n  " + mismatches.joined(separator: "\n  ")) }
+        emit("run_autograder graded every student of \(verifyClass) as expected.")
+    }
+
+    /// Puts `submission` at /autograder/submission (its Labs/ folder as given, links and
+    /// special files kept as they are), runs run_autograder, and reads results.json.
+    func runAutograder(fake: String, submission: String, asLabs: Bool) throws -> (score: Double, maximum: Double, checks: Int) {
+        let fm = FileManager.default
+        for folder in ["submission", "results"] {
+            try? fm.removeItem(atPath: "\(fake)/\(folder)")
+            try fm.createDirectory(atPath: "\(fake)/\(folder)", withIntermediateDirectories: true)
+        }
+        let copied = ChildProcess.run("/bin/cp", ["-a", asLabs ? submission : submission + "/.", asLabs ? "\(fake)/submission/Labs" : "\(fake)/submission/"], timeout: 600)
+        guard copied.ending == .exited(0) else { throw ValidationError("cannot copy \(submission): \(copied.output)") }
         var environment = ProcessInfo.processInfo.environment
         environment["AUTOGRADER_ROOT"] = fake
         environment.removeValue(forKey: "LABKIT_SOLUTIONS")
@@ -171,9 +210,7 @@ struct Release: ParsableCommand {
               let tests = json["tests"] as? [[String: Any]] else {
             throw ValidationError("run_autograder did not write a valid results.json:\n\(run.output.suffix(3000))")
         }
-        let maximum = tests.reduce(0.0) { $0 + ($1["max_score"] as? Double ?? 0) }
-        guard abs(score - maximum) < 1e-6 else { throw ValidationError("the reference solutions scored \(score) of \(maximum) in the bundle") }
-        emit("run_autograder wrote results.json: the reference solutions score \(score) / \(maximum) over \(tests.count) checks.")
+        return (score, tests.reduce(0.0) { $0 + ($1["max_score"] as? Double ?? 0) }, tests.count)
     }
 
     static let setupScript = """
@@ -183,7 +220,7 @@ struct Release: ParsableCommand {
         apt-get update -qq
         DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libpng-dev zlib1g-dev curl ca-certificates \\
             binutils git gnupg2 libc6-dev libcurl4-openssl-dev libedit2 libgcc-12-dev libpython3-dev \\
-            libsqlite3-0 libstdc++-12-dev libxml2-dev libz3-dev pkg-config tzdata unzip zip
+            libsqlite3-0 libstdc++-12-dev libxml2-dev libz3-dev pkg-config tzdata unzip zip bubblewrap
         if ! command -v swift >/dev/null; then
             # Swift's official Linux toolchain (set SWIFT_URL to match the image's Ubuntu release).
             SWIFT_URL=${SWIFT_URL:-https://download.swift.org/swift-6.0.3-release/ubuntu2204/swift-6.0.3-RELEASE/swift-6.0.3-RELEASE-ubuntu22.04.tar.gz}
@@ -200,13 +237,14 @@ struct Release: ParsableCommand {
     static let runAutograder = """
         #!/usr/bin/env bash
         # Gradescope runs this for every submission: it grades the student's Labs/ with the kit's
-        # checks (hidden ones included), each check isolated, and writes results/results.json.
+        # checks (hidden ones included), each check in the grader's sandbox (bubblewrap, from
+        # setup.sh; as root, checks run as nobody), and writes results/results.json.
         set -uo pipefail
         ROOT=${AUTOGRADER_ROOT:-/autograder}
         KIT="$ROOT/source/kit"
         SUBMISSION="$ROOT/submission"
         # Accept a Labs/ folder anywhere near the top of the submission, or the Lab folders themselves.
-        LABS=$(find "$SUBMISSION" -maxdepth 3 -type d -name Labs | head -n 1); [ -n "$LABS" ] || LABS="$SUBMISSION"
+        LABS=$(find "$SUBMISSION" -maxdepth 3 -type d -name Labs ! -type l | head -n 1); [ -n "$LABS" ] || LABS="$SUBMISSION"
         cd "$KIT"
         swift run grade --labs-dir "$LABS" --out "$ROOT/results" --timeout 120
         status=$?

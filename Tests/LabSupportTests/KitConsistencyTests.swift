@@ -79,3 +79,32 @@ final class KitConsistencyTests: XCTestCase {
         }
     }
 }
+
+/// The graded checks' own safety rules.
+final class GradedCheckRulesTests: XCTestCase {
+    /// Every graded and hidden check file: its classes inherit `GradedTestCase` (the only way a
+    /// check can report a pass to the grader), and it imports the exercise module only
+    /// function by function (`import func Lab02Exercises.meanActivations`). A whole-module
+    /// import would let a submission's public declarations — a more specific `expectClose`,
+    /// `checkGradients` or `XCTFail` — take the place of the kit's in the check's code.
+    func testCheckFilesUseTheVerdictBaseClassAndScopedImports() throws {
+        let root = KitConsistencyTests.root, fm = FileManager.default
+        var files = 0
+        for folder in ["Tests/Graded", "Tests/Hidden"] where fm.fileExists(atPath: "\(root)/\(folder)") {
+            for file in fm.subpaths(atPath: "\(root)/\(folder)") ?? [] where file.hasSuffix(".swift") {
+                files += 1
+                let text = try String(contentsOfFile: "\(root)/\(folder)/\(file)", encoding: .utf8)
+                for line in text.components(separatedBy: "\n") {
+                    let words = line.split(separator: " ")
+                    if words.count == 2, words[0] == "import", words[1].range(of: #"^Lab[0-9]+Exercises$"#, options: .regularExpression) != nil {
+                        XCTFail("\(folder)/\(file): `\(line)` imports the whole exercise module; import its functions one by one")
+                    }
+                    if line.contains("class "), line.contains(": XCTestCase") {
+                        XCTFail("\(folder)/\(file): `\(line)` — graded check classes inherit GradedTestCase")
+                    }
+                }
+            }
+        }
+        XCTAssertGreaterThan(files, 5)
+    }
+}

@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import CSandbox
 import Foundation
 
 /// The result of one graded check.
@@ -6,6 +12,7 @@ public struct CheckResult: Sendable {
         case passed, failed
         case notImplemented = "not implemented"
         case crashed, timedOut = "timed out"
+        case endedProcess = "ended the process"
         case compileError = "compile error"
     }
     /// "Lab01Checks.Lab01Checks/test_1_2_componentsAreOrthonormal".
@@ -14,7 +21,7 @@ public struct CheckResult: Sendable {
     public let status: Status
     public let score: Double
     public let maxScore: Double
-    /// What the student should read: failure messages, the signal, or the compiler's errors.
+    /// What the student should read: whole failure messages, the crash, or the compiler's errors.
     public let feedback: String
 
     /// Whether the check is one of the instructors' hidden ones (Tests/Hidden).
@@ -32,6 +39,8 @@ public struct GradeReport: Sendable {
     public var results: [CheckResult]
     public var labs: [Int]
     public var notes: [String]
+    /// Which sandbox mode graded it (`Sandbox.description`).
+    public var sandbox: String = ""
 
     public var score: Double { results.reduce(0) { $0 + $1.score } }
     public var maxScore: Double { results.reduce(0) { $0 + $1.maxScore } }
@@ -39,119 +48,129 @@ public struct GradeReport: Sendable {
     public func score(of exercise: Exercise) -> Double { results.filter { $0.exercise == exercise }.reduce(0) { $0 + $1.score } }
 }
 
-/// Builds a folder of exercises against the kit and runs the graded checks, each in its own
-/// process with a time limit. A lab whose code does not compile costs that lab only: its
-/// module is swapped for one that compiles (the reference or the stubs), its checks are not
-/// run, and they score 0 with the compiler's message as feedback.
+/// Builds a submission against the kit and runs every graded check in the sandbox, each in
+/// its own process with limits. A check passes only when the harness reports, over the
+/// verdict channel with this run's nonce, that its body ran to the end with no failure.
+/// A lab that does not compile — or whose compiled code does what exercises may not (see
+/// `CompiledCodeInspection`) — costs that lab only: its module is swapped for the kit's
+/// stubs and its checks score 0 with the compiler's errors as feedback.
 public struct Grader: Sendable {
     public let kitRoot: String
     public let scratchPath: String
     public let timeout: Double
     public let labs: [Int]
+    public let sandbox: Sandbox
     public let log: @Sendable (String) -> Void
 
-    public init(kitRoot: String, scratchPath: String, timeout: Double, labs: [Int], log: @escaping @Sendable (String) -> Void) {
-        (self.kitRoot, self.scratchPath, self.timeout, self.labs, self.log) = (kitRoot, scratchPath, timeout, labs, log)
+    public init(kitRoot: String, scratchPath: String, timeout: Double, labs: [Int], sandbox: Sandbox,
+                log: @escaping @Sendable (String) -> Void) {
+        (self.kitRoot, self.scratchPath, self.timeout, self.labs, self.sandbox, self.log) = (kitRoot, scratchPath, timeout, labs, sandbox, log)
+        ChildProcess.becomeSubreaper()
     }
 
     static func labFolder(_ lab: Int) -> String { String(format: "Lab%02d", lab) }
+    static let testBinary = "AutoencoderLabsPackageTests.xctest"
 
-    /// Grades the exercises in `labsDirectory` (a folder holding Lab01/, Lab02/, …).
-    public func grade(labsDirectory: String) -> GradeReport {
+    public func grade(labsDirectory: String) -> GradeReport { grade(submission: RawPath(labsDirectory)) }
+
+    /// Grades a submission: a folder holding `Labs/LabNN/`, or the `Labs` folder itself.
+    public func grade(submission root: RawPath) -> GradeReport {
         let fm = FileManager.default
         let composed = "\(scratchPath)/submission"
         try? fm.removeItem(atPath: composed)
         try? fm.createDirectory(atPath: composed, withIntermediateDirectories: true)
+        let copy = SubmissionCopy.make(from: root, into: composed, labs: PointTable.labs)
         var notes: [String] = []
-        var substituted: [Int: String] = [:]
-        for lab in PointTable.labs {
-            let folder = Self.labFolder(lab)
-            let source = "\(labsDirectory)/\(folder)"
-            if fm.fileExists(atPath: source) {
-                try? fm.copyItem(atPath: source, toPath: "\(composed)/\(folder)")
-            } else {
-                substituted[lab] = "The submission has no \(folder) folder."
-                copyReplacement(lab, into: composed)
-            }
+        if !copy.rejected.isEmpty {
+            notes.append("Not graded (only regular .swift files in Labs/LabNN/ are):\n" + copy.rejected.prefix(30).joined(separator: "\n")
+                         + (copy.rejected.count > 30 ? "\n… and \(copy.rejected.count - 30) more" : ""))
         }
-        // Build; on failure, swap out the labs the compiler complains about and try again.
-        for attempt in 0..<3 {
-            log(attempt == 0 ? "building the submission against the kit…" : "rebuilding with the failing labs set aside…")
-            let build = ChildProcess.run("/usr/bin/env", ["swift", "build", "--build-tests", "--scratch-path", scratchPath],
-                                         environment: environment(labsDirectory: composed), directory: kitRoot, timeout: 1800)
-            if build.ending == .exited(0) { break }
-            // A lab fails when the compiler complains about its exercises or about code that
-            // uses them (its notebook, its checks) — e.g. a changed function signature.
-            let failing = PointTable.labs.filter { lab in
-                substituted[lab] == nil && Self.errorPaths(of: lab, composed: composed).contains { build.output.contains($0) }
-            }
-            if failing.isEmpty {
-                notes.append("The kit did not build:\n" + Self.compilerErrors(build.output))
-                return GradeReport(results: failedEverything(status: .compileError, feedback: Self.compilerErrors(build.output)), labs: labs, notes: notes)
-            }
-            for lab in failing {
-                substituted[lab] = Self.errorPaths(of: lab, composed: composed).map { Self.compilerErrors(build.output, only: $0, fallback: false) }
-                    .filter { !$0.isEmpty }.joined(separator: "\n")
-                try? fm.removeItem(atPath: "\(composed)/\(Self.labFolder(lab))")
-                copyReplacement(lab, into: composed)
-            }
+        var setAside: [Int: String] = [:]
+        for lab in PointTable.labs where !copy.labsFound.contains(lab) {
+            if labs.contains(lab) { setAside[lab] = "The submission has no .swift file in \(Self.labFolder(lab))/ that can be graded." }
+            replaceWithStubs(lab, in: composed)
         }
-        let bundle = "\(scratchPath)/debug/AutoencoderLabsPackageTests.xctest"
-        let listing = ChildProcess.run(bundle, ["--list-tests"], directory: kitRoot, timeout: 120)
+        if let failure = build(composed: composed, setAside: &setAside) {
+            notes.append("The kit did not build with this submission:\n" + failure)
+            return GradeReport(results: failedEverything(status: .compileError, feedback: failure), labs: labs, notes: notes, sandbox: sandbox.description)
+        }
+        for (lab, message) in setAside.sorted(by: { $0.key < $1.key }) where labs.contains(lab) {
+            notes.append("\(Self.labFolder(lab)) scores 0:\n\(message)")
+        }
+
+        // The checks run from a throw-away copy of the test binary and its resources: they
+        // never see the build folder (which holds the submission's sources and objects).
+        guard let runFolder = makeRunFolder() else {
+            notes.append("Could not copy the test binary out of \(scratchPath).")
+            return GradeReport(results: failedEverything(status: .crashed, feedback: notes.last!), labs: labs, notes: notes, sandbox: sandbox.description)
+        }
+        defer { try? fm.removeItem(atPath: runFolder) }
+        let listing = runSandboxed(runFolder: runFolder, arguments: ["--list-tests"], timeout: 120, environment: [:])
         let allChecks = listing.output.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
             .filter { line in labs.contains { line.hasPrefix(String(format: "Lab%02dChecks.", $0)) || line.hasPrefix(String(format: "Lab%02dHiddenChecks.", $0)) } }
-        var results = [CheckResult?](repeating: nil, count: allChecks.count)
+            .filter { !$0.contains(" ") }
         let counts = Dictionary(grouping: allChecks.compactMap { PointTable.exercise(forTest: $0) }, by: \.id).mapValues(\.count)
-        let setAside = substituted
-        nonisolated(unsafe) var slots = results
-        slots.withUnsafeMutableBufferPointer { buffer in
-            nonisolated(unsafe) let buffer = buffer
-            DispatchQueue.concurrentPerform(iterations: allChecks.count) { i in
-                let name = allChecks[i]
-                guard let exercise = PointTable.exercise(forTest: name) else { return }
-                let maxScore = exercise.points / Double(counts[exercise.id] ?? 1)
-                if let message = setAside[exercise.lab] {
-                    buffer[i] = CheckResult(name: name, exercise: exercise, status: .compileError, score: 0, maxScore: maxScore, feedback: message)
-                    return
-                }
-                buffer[i] = runCheck(name, bundle: bundle, exercise: exercise, maxScore: maxScore)
+        let results = Results(count: allChecks.count)
+        let aside = setAside
+        DispatchQueue.concurrentPerform(iterations: allChecks.count) { i in
+            let name = allChecks[i]
+            guard let exercise = PointTable.exercise(forTest: name) else { return }
+            let maxScore = exercise.points / Double(counts[exercise.id] ?? 1)
+            if let message = aside[exercise.lab] {
+                results[i] = CheckResult(name: name, exercise: exercise, status: .compileError, score: 0, maxScore: maxScore, feedback: message)
+            } else {
+                results[i] = runCheck(name, runFolder: runFolder, exercise: exercise, maxScore: maxScore)
             }
         }
-        results = slots
-        for (lab, message) in substituted.sorted(by: { $0.key < $1.key }) where labs.contains(lab) {
-            notes.append("\(Self.labFolder(lab)) did not compile and scores 0:\n\(message)")
+        // Every exercise of a graded lab appears, even when the binary listed no checks for it.
+        var all = results.all
+        for exercise in PointTable.exercises where labs.contains(exercise.lab) && !all.contains(where: { $0.exercise == exercise }) {
+            all.append(CheckResult(name: "\(Self.labFolder(exercise.lab))Checks.\(exercise.id)", exercise: exercise, status: .crashed, score: 0,
+                                   maxScore: exercise.points, feedback: "The checks could not be listed:\n" + listing.output.suffix(1500)))
         }
-        return GradeReport(results: results.compactMap { $0 }, labs: labs, notes: notes)
+        return GradeReport(results: all, labs: labs, notes: notes, sandbox: sandbox.description)
     }
 
-    func runCheck(_ name: String, bundle: String, exercise: Exercise, maxScore: Double) -> CheckResult {
-        let outcome = ChildProcess.run(bundle, [name], directory: kitRoot, timeout: timeout)
-        let failures = outcome.output.split(separator: "\n").filter { $0.contains(": error: ") }.map { line -> String in
-            // "…/Lab01Checks.swift:44: error: Lab01Checks.test_x : failed - message" → "message"
-            let text = String(line)
-            if let range = text.range(of: " : failed - ") { return String(text[range.upperBound...]) }
-            if let range = text.range(of: ": error: ") { return String(text[range.upperBound...]) }
-            return text
+    // MARK: Building
+
+    /// Builds the composed submission in the sandbox; sets aside labs that do not compile
+    /// or whose objects fail inspection, and rebuilds. Returns the errors when the kit
+    /// cannot be built at all.
+    func build(composed: String, setAside: inout [Int: String]) -> String? {
+        for attempt in 0..<(PointTable.labs.count + 2) {
+            log(attempt == 0 ? "building the submission against the kit…" : "rebuilding with \(setAside.keys.sorted().map { Self.labFolder($0) }.joined(separator: ", ")) set aside…")
+            let command = sandbox.buildCommand("swift", ["build", "--build-tests", "--scratch-path", scratchPath], writable: [scratchPath],
+                                               directory: kitRoot, environment: buildEnvironment(labsDirectory: composed), timeout: 1800)
+            let outcome = ChildProcess.run(command.executable, command.arguments, options: command.options)
+            let diagnostics = CompilerDiagnostics(output: outcome.output, submissionFolder: composed, kitRoot: kitRoot)
+            if outcome.ending == .exited(0) {
+                var flagged: [Int: [String]] = [:]
+                for lab in PointTable.labs where setAside[lab] == nil {
+                    let problems = CompiledCodeInspection.problems(lab: lab, buildFolder: "\(scratchPath)/debug")
+                    if !problems.isEmpty { flagged[lab] = problems }
+                }
+                if flagged.isEmpty { return nil }
+                for (lab, problems) in flagged {
+                    setAside[lab] = "Its compiled code does what exercise code may not:\n" + problems.joined(separator: "\n")
+                    replaceWithStubs(lab, in: composed)
+                }
+                continue
+            }
+            let failing = diagnostics.failingLabs.subtracting(setAside.keys)
+            if failing.isEmpty {
+                let unattributed = diagnostics.report(lab: nil)
+                return unattributed.isEmpty ? CompilerDiagnostics.scrub(String(outcome.output.suffix(3000)), submissionFolder: composed, kitRoot: kitRoot) : unattributed
+            }
+            for lab in failing {
+                setAside[lab] = "It does not compile:\n" + diagnostics.report(lab: lab)
+                replaceWithStubs(lab, in: composed)
+            }
         }
-        let passed = outcome.ending == .exited(0) && outcome.output.contains("' passed") && failures.isEmpty
-        let status: CheckResult.Status
-        var feedback = failures.joined(separator: "\n")
-        switch outcome.ending {
-        case .timedOut(let seconds):
-            status = .timedOut
-            feedback = "The check did not finish within \(Int(seconds)) s (an endless loop?)."
-        case .signalled(let signal):
-            status = .crashed
-            feedback = "The check crashed (signal \(signal)\(signal == SIGILL || signal == SIGTRAP ? ", e.g. a failed precondition, an index out of range or a force-unwrapped nil" : "")).\nLast output:\n"
-                + outcome.output.split(separator: "\n").suffix(8).joined(separator: "\n")
-        case .exited:
-            status = passed ? .passed : (feedback.contains("NOT IMPLEMENTED") ? .notImplemented : .failed)
-        }
-        return CheckResult(name: name, exercise: exercise, status: status, score: passed ? maxScore : 0, maxScore: maxScore, feedback: feedback)
+        return "the build kept failing after setting labs aside"
     }
 
     /// The environment for building: the caller's, with the exercise folder switched.
-    func environment(labsDirectory: String) -> [String: String] {
+    func buildEnvironment(labsDirectory: String) -> [String: String] {
         var env = ProcessInfo.processInfo.environment
         // SwiftPM wants target paths relative to the package root.
         env["LABKIT_LABS_DIR"] = labsDirectory.hasPrefix(kitRoot + "/") ? String(labsDirectory.dropFirst(kitRoot.count + 1)) : labsDirectory
@@ -159,14 +178,14 @@ public struct Grader: Sendable {
         return env
     }
 
-    /// Copies a module that compiles in place of a lab's exercises: the reference solutions
-    /// when the kit has them (their checks are never run), else the kit's own stubs.
-    func copyReplacement(_ lab: Int, into composed: String) {
-        let folder = Self.labFolder(lab)
-        let fm = FileManager.default
-        for candidate in ["\(kitRoot)/Solutions/\(folder)", "\(kitRoot)/Labs/\(folder)"] where fm.fileExists(atPath: candidate) {
-            try? fm.copyItem(atPath: candidate, toPath: "\(composed)/\(folder)")
-            return
+    /// Puts the kit's stubs (which compile, and hold no answer) in place of a lab's exercises.
+    func replaceWithStubs(_ lab: Int, in composed: String) {
+        let folder = Self.labFolder(lab), fm = FileManager.default
+        try? fm.removeItem(atPath: "\(composed)/\(folder)")
+        try? fm.createDirectory(atPath: "\(composed)/\(folder)", withIntermediateDirectories: true)
+        let stubs = "\(kitRoot)/Labs/\(folder)"
+        for file in (try? fm.contentsOfDirectory(atPath: stubs)) ?? [] where file.hasSuffix(".swift") {
+            try? fm.copyItem(atPath: "\(stubs)/\(file)", toPath: "\(composed)/\(folder)/\(file)")
         }
     }
 
@@ -178,26 +197,130 @@ public struct Grader: Sendable {
         }
     }
 
-    /// Where compiler errors caused by a lab's exercises appear: the exercises themselves, the
-    /// lab's notebook, and its (hidden) checks.
-    static func errorPaths(of lab: Int, composed: String) -> [String] {
-        let folder = labFolder(lab)
-        return ["\(composed)/\(folder)/", String(format: "/Sources/lab%02d/", lab), "/Tests/Graded/\(folder)Checks/", "/Tests/Hidden/\(folder)HiddenChecks/"]
+    // MARK: Running checks
+
+    /// A fresh folder (0755, under /tmp) with a copy of the test binary and its resource bundles.
+    func makeRunFolder() -> String? {
+        var template = Array("/tmp/labkit-checks-XXXXXX".utf8CString)
+        guard let made = template.withUnsafeMutableBufferPointer({ mkdtemp($0.baseAddress!) }) else { return nil }
+        let folder = String(cString: made)
+        chmod(folder, 0o755)
+        let fm = FileManager.default, built = "\(scratchPath)/debug"
+        let items = [Self.testBinary] + ((try? fm.contentsOfDirectory(atPath: built)) ?? []).filter { $0.hasSuffix(".resources") }
+        for item in items {
+            guard (try? fm.copyItem(atPath: "\(built)/\(item)", toPath: "\(folder)/\(item)")) != nil else { return nil }
+        }
+        _ = ChildProcess.run("/usr/bin/env", ["chmod", "-R", "a+rX,go-w", folder], timeout: 60)
+        return folder
     }
 
-    /// The compiler's error lines (and the lines that follow them), optionally only for files under a path.
-    static func compilerErrors(_ output: String, only prefix: String? = nil, fallback: Bool = true) -> String {
-        let lines = output.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
-        var kept: [String] = []
-        var seen = Set<String>()
-        for (i, line) in lines.enumerated() where line.contains("error:") {
-            if let prefix, !line.contains(prefix) { continue }
-            let cleaned = line.replacingOccurrences(of: prefix.map { $0.hasPrefix("/Sources") || $0.hasPrefix("/Tests") ? "\u{0}" : $0 } ?? "\u{0}", with: "")
-            guard seen.insert(cleaned).inserted else { continue }
-            kept.append(cleaned)
-            kept += lines[(i + 1)..<Swift.min(lines.count, i + 4)].filter { !$0.contains("error:") }
-            if kept.count > 60 { break }
+    /// Runs the test binary with `arguments` in the sandbox.
+    func runSandboxed(runFolder: String, arguments: [String], timeout: Double, environment: [String: String],
+                      configure: (inout SpawnOptions) -> Void = { _ in }) -> ProcessOutcome {
+        var template = Array("/tmp/labkit-work-XXXXXX".utf8CString)
+        let work = template.withUnsafeMutableBufferPointer { mkdtemp($0.baseAddress!) }.map { String(cString: $0) } ?? "/tmp"
+        defer { if work != "/tmp" { _ = ChildProcess.run("/usr/bin/env", ["rm", "-rf", work], timeout: 60) } }
+        if let user = sandbox.nobody, work != "/tmp" { chown(work, uid_t(user.uid), gid_t(user.gid)) }
+        var command = sandbox.checkCommand(runFolder: runFolder, binary: Self.testBinary, arguments: arguments,
+                                           workingDirectory: work, extraEnvironment: environment)
+        command.options.timeout = timeout
+        configure(&command.options)
+        return ChildProcess.run(command.executable, command.arguments, options: command.options)
+    }
+
+    func runCheck(_ name: String, runFolder: String, exercise: Exercise, maxScore: Double) -> CheckResult {
+        var noncePipe: [Int32] = [0, 0], verdictPipe: [Int32] = [0, 0]
+        guard cs_pipe(&noncePipe) == 0, cs_pipe(&verdictPipe) == 0 else {
+            return CheckResult(name: name, exercise: exercise, status: .crashed, score: 0, maxScore: maxScore, feedback: "the grader could not create a pipe")
         }
-        return kept.isEmpty ? (fallback ? String(output.suffix(3000)) : "") : kept.joined(separator: "\n")
+        let nonce = Verdict.makeNonce()
+        let line = Array((nonce + "\n").utf8)
+        _ = line.withUnsafeBytes { write(noncePipe[1], $0.baseAddress, $0.count) }
+        close(noncePipe[1])
+        let parser = LockedParser(VerdictParser(nonce: nonce, check: name))
+        let outcome = runSandboxed(runFolder: runFolder, arguments: [name], timeout: timeout,
+                                   environment: ["LABKIT_NONCE_FD": "3", "LABKIT_VERDICT_FD": "4"]) { options in
+            options.inherited = [(noncePipe[0], 3), (verdictPipe[1], 4)]
+            options.closeAfterSpawn = [noncePipe[0], verdictPipe[1]]
+            options.channels = [verdictPipe[0]]
+            options.onChannel = { _, bytes in parser.consume(bytes) }
+        }
+        close(verdictPipe[0])
+        return Self.result(name: name, exercise: exercise, maxScore: maxScore, verdict: parser.verdict, outcome: outcome, timeout: timeout)
+    }
+
+    /// The verdict decides a pass; the process's ending only explains a failure.
+    static func result(name: String, exercise: Exercise, maxScore: Double, verdict: Verdict, outcome: ProcessOutcome, timeout: Double) -> CheckResult {
+        let failures = verdict.failures.map { $0.replacingOccurrences(of: "\nfailed - ", with: "\n") }
+        if verdict.passed && failures.isEmpty {
+            return CheckResult(name: name, exercise: exercise, status: .passed, score: maxScore, maxScore: maxScore, feedback: "")
+        }
+        let status: CheckResult.Status
+        var feedback = failures.joined(separator: "\n\n")
+        let crash = crashReport(outcome.output)
+        switch outcome.ending {
+        case .timedOut(let seconds):
+            status = .timedOut
+            feedback = "The check did not finish within \(Int(seconds)) s (an endless loop?)." + (feedback.isEmpty ? "" : "\n\n" + feedback)
+        case _ where !failures.isEmpty:
+            status = failures.contains { $0.contains("NOT IMPLEMENTED") } ? .notImplemented : .failed
+        case .signalled(let signal):
+            status = .crashed
+            feedback = "The check crashed (\(describe(signal: signal))).\n" + crash
+        case .exited(let code) where code >= 128 && code < 160:
+            // bubblewrap reports a child killed by signal N as exit 128 + N.
+            status = .crashed
+            feedback = "The check crashed (\(describe(signal: code - 128))).\n" + crash
+        case .exited(let code):
+            status = .endedProcess
+            feedback = verdict.began
+                ? "The exercise ended the process (exit \(code)) before the check finished."
+                : "The check never started (exit \(code)).\n" + crash
+        }
+        return CheckResult(name: name, exercise: exercise, status: status, score: 0, maxScore: maxScore, feedback: feedback)
+    }
+
+    static func describe(signal: Int32) -> String {
+        switch signal {
+        case SIGILL, SIGTRAP: return "signal \(signal): a failed precondition, an index out of range or a force-unwrapped nil"
+        case SIGABRT: return "signal \(signal): the runtime stopped it — often an allocation beyond the memory limit"
+        case SIGSEGV, SIGBUS: return "signal \(signal): a bad memory access"
+        case SIGKILL: return "signal \(signal): killed, e.g. for using too much memory"
+        default: return "signal \(signal)"
+        }
+    }
+
+    /// What a student needs from a crash: the runtime's message (`Fatal error: …`), the
+    /// crash line, and the frames in their own code; else the last lines of output.
+    static func crashReport(_ output: String) -> String {
+        let lines = output.split(separator: "\n").map(String.init)
+        let messages = lines.filter { line in
+            ["Fatal error", "Precondition failed", "Assertion failed", "Program crashed", "Fatal access conflict"].contains { line.contains($0) }
+        }
+        let frames = lines.filter { $0.contains("Exercises") && !$0.contains("xctest") }.prefix(4)
+        if !messages.isEmpty { return (messages.prefix(4) + frames).joined(separator: "\n") }
+        let tail = lines.suffix(12).filter { !$0.hasPrefix("Test Suite") && !$0.hasPrefix("Test Case") && !$0.contains("Executed ") }
+        return tail.isEmpty ? "(no output)" : "Last output:\n" + tail.joined(separator: "\n")
+    }
+
+    /// A verdict parser shared with the runner's reading loop.
+    final class LockedParser: @unchecked Sendable {
+        private var parser: VerdictParser
+        private let lock = NSLock()
+        init(_ parser: VerdictParser) { self.parser = parser }
+        func consume(_ bytes: [UInt8]) { lock.lock(); parser.consume(bytes); lock.unlock() }
+        var verdict: Verdict { lock.lock(); defer { lock.unlock() }; return parser.verdict }
+    }
+
+    /// Results filled in concurrently, one slot per check.
+    final class Results: @unchecked Sendable {
+        private var slots: [CheckResult?]
+        private let lock = NSLock()
+        init(count: Int) { slots = Array(repeating: nil, count: count) }
+        subscript(i: Int) -> CheckResult? {
+            get { lock.lock(); defer { lock.unlock() }; return slots[i] }
+            set { lock.lock(); slots[i] = newValue; lock.unlock() }
+        }
+        var all: [CheckResult] { lock.lock(); defer { lock.unlock() }; return slots.compactMap { $0 } }
     }
 }

@@ -3,10 +3,15 @@
 // known answers, finite differences and properties of the maths — never Solutions/.
 import LabKit
 import LabTesting
-import Lab01Exercises
+import func Lab01Exercises.centred
+import func Lab01Exercises.principalComponents
+import func Lab01Exercises.pcaCodes
+import func Lab01Exercises.pcaReconstruction
+import func Lab01Exercises.linearAutoencoderLoss
+import func Lab01Exercises.tiedAutoencoderLoss
 import XCTest
 
-final class Lab01Checks: XCTestCase {
+final class Lab01Checks: GradedTestCase {
     /// 200 points of a 3-D Gaussian with standard deviations 3, 1, 0.3 along a rotated frame,
     /// shifted far from the origin (so forgetting to centre shows).
     static func knownData(seed: UInt64 = 5) -> (data: Tensor, axes: Tensor, offset: Tensor) {

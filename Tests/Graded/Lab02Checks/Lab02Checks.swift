@@ -3,10 +3,13 @@
 import Foundation
 import LabKit
 import LabTesting
-import Lab02Exercises
+import func Lab02Exercises.meanActivations
+import func Lab02Exercises.klDivergence
+import func Lab02Exercises.sparseLoss
+import func Lab02Exercises.klPenaltyGradient
 import XCTest
 
-final class Lab02Checks: XCTestCase {
+final class Lab02Checks: GradedTestCase {
     /// KL(ρ ‖ ρ̂) in Double, the formula from the handout.
     static func kl(_ rho: Double, _ rhoHat: Double) -> Double {
         rho * log(rho / rhoHat) + (1 - rho) * log((1 - rho) / (1 - rhoHat))

@@ -3,10 +3,13 @@
 // objective against known values — never Solutions/.
 import LabKit
 import LabTesting
-import Lab03Exercises
+import func Lab03Exercises.gaussianNoise
+import func Lab03Exercises.maskingNoise
+import func Lab03Exercises.saltAndPepperNoise
+import func Lab03Exercises.denoisingLoss
 import XCTest
 
-final class Lab03Checks: XCTestCase {
+final class Lab03Checks: GradedTestCase {
     static let gray = Tensor(repeating: 0.5, shape: [100, 400])   // 40,000 entries
 
     // MARK: Exercise 3.1

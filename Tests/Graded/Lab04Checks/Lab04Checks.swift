@@ -3,10 +3,12 @@
 import Foundation
 import LabKit
 import LabTesting
-import Lab04Exercises
+import func Lab04Exercises.contractivePenalty
+import func Lab04Exercises.contractiveLoss
+import func Lab04Exercises.numericalJacobian
 import XCTest
 
-final class Lab04Checks: XCTestCase {
+final class Lab04Checks: GradedTestCase {
     /// (1/N) Σₙ Σⱼ (hₙⱼ(1 − hₙⱼ))² Σᵢ Wᵢⱼ², in Double.
     static func penalty(_ h: Tensor, _ w: Tensor) -> Double {
         var total = 0.0

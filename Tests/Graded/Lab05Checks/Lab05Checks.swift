@@ -3,10 +3,14 @@
 import Foundation
 import LabKit
 import LabTesting
-import Lab05Exercises
+import func Lab05Exercises.reparameterize
+import func Lab05Exercises.gaussianKL
+import func Lab05Exercises.negativeELBO
+import func Lab05Exercises.samplePrior
+import func Lab05Exercises.interpolate
 import XCTest
 
-final class Lab05Checks: XCTestCase {
+final class Lab05Checks: GradedTestCase {
     // MARK: Exercise 5.1
 
     func test_5_1_samplesHaveMeanMuAndStandardDeviationSigma() {

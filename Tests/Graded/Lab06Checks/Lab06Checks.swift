@@ -3,10 +3,16 @@
 import Foundation
 import LabKit
 import LabTesting
-import Lab06Exercises
+import func Lab06Exercises.kMeansPlusPlusInit
+import func Lab06Exercises.assignClusters
+import func Lab06Exercises.updateCentroids
+import func Lab06Exercises.kMeans
+import func Lab06Exercises.clusteringAccuracy
+import func Lab06Exercises.normalizedMutualInformation
+import func Lab06Exercises.purity
 import XCTest
 
-final class Lab06Checks: XCTestCase {
+final class Lab06Checks: GradedTestCase {
     /// Three well-separated 2-D blobs of 30 points around (0, 0), (10, 0), (0, 10).
     static func blobs(seed: UInt64 = 1) -> (Tensor, [Int]) {
         var rng = SeededGenerator(seed: seed)

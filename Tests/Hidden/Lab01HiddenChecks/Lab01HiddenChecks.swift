@@ -3,10 +3,15 @@
 // students never saw, so code that special-cases the visible checks' data still fails.
 import LabKit
 import LabTesting
-import Lab01Exercises
+import func Lab01Exercises.centred
+import func Lab01Exercises.principalComponents
+import func Lab01Exercises.pcaCodes
+import func Lab01Exercises.pcaReconstruction
+import func Lab01Exercises.linearAutoencoderLoss
+import func Lab01Exercises.tiedAutoencoderLoss
 import XCTest
 
-final class Lab01HiddenChecks: XCTestCase {
+final class Lab01HiddenChecks: GradedTestCase {
     func test_1_2_hidden_componentsOfAHighDimensionalDatasetAreOrthonormalAndSorted() {
         var rng = SeededGenerator(seed: 2718)
         let scales = Tensor((0..<12).map { Float(12 - $0) })

@@ -1,0 +1,231 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import CSandbox
+import Foundation
+
+/// The outcome of running one process with a time limit.
+public struct ProcessOutcome: Sendable {
+    public enum Ending: Sendable, Equatable {
+        case exited(Int32)
+        case signalled(Int32)
+        case timedOut(seconds: Double)
+    }
+    public let ending: Ending
+    /// What it printed (stdout and stderr together), decoded lossily: the first
+    /// `headBytes` and the last `tailBytes`, with a line saying how much was left out.
+    public let output: String
+    /// Everything it printed, counted, though most of it was never stored.
+    public let outputBytes: Int
+    public let seconds: Double
+}
+
+/// How to start a child: environment, folder, limits and the descriptors it inherits.
+public struct SpawnOptions: Sendable {
+    public var environment: [String: String]?
+    public var directory: String?
+    public var timeout: Double
+    /// Kept of the output: this much from the start and `tailBytes` from the end.
+    public var headBytes = 192 * 1024
+    public var tailBytes = 64 * 1024
+    public var limits: cs_limits?
+    /// Run as this (uid, gid) — only possible when the grader is root.
+    public var user: (uid: Int32, gid: Int32)?
+    /// Parent descriptors passed to the child: (parent fd, fd number in the child).
+    public var inherited: [(parent: Int32, child: Int32)] = []
+    /// Read ends the runner drains while the child runs; each chunk goes to `onChannel`.
+    public var channels: [Int32] = []
+    public var onChannel: (@Sendable (Int32, [UInt8]) -> Void)?
+    /// Parent descriptors to close once the child has them (the parent's pipe ends).
+    public var closeAfterSpawn: [Int32] = []
+
+    public init(environment: [String: String]? = nil, directory: String? = nil, timeout: Double) {
+        (self.environment, self.directory, self.timeout) = (environment, directory, timeout)
+    }
+}
+
+/// Runs commands as child processes with a time limit. Output arrives through a pipe and
+/// is capped while it is read, so a child that prints gigabytes costs time, not memory. A
+/// child runs in its own session; at its end the whole session is killed, and orphans it
+/// left behind (re-parented to the grader, a child subreaper) are found and killed too.
+public enum ChildProcess {
+    public static func run(_ executable: String, _ arguments: [String], environment: [String: String]? = nil,
+                           directory: String? = nil, timeout: Double) -> ProcessOutcome {
+        var options = SpawnOptions(environment: environment, directory: directory, timeout: timeout)
+        options.headBytes = 4 * 1024 * 1024
+        return run(executable, arguments, options: options)
+    }
+
+    public static func run(_ executable: String, _ arguments: [String], options: SpawnOptions) -> ProcessOutcome {
+        let start = Date()
+        guard let path = resolve(executable) else {
+            return ProcessOutcome(ending: .exited(127), output: "cannot find \(executable)", outputBytes: 0, seconds: 0)
+        }
+        var outputPipe: [Int32] = [0, 0]
+        guard cs_pipe(&outputPipe) == 0 else {
+            return ProcessOutcome(ending: .exited(127), output: "cannot create a pipe: \(String(cString: strerror(errno)))", outputBytes: 0, seconds: 0)
+        }
+        var map: [Int32] = [outputPipe[1], 1, outputPipe[1], 2]
+        for (parent, child) in options.inherited { map += [parent, child] }
+        let environment = (options.environment ?? ProcessInfo.processInfo.environment).map { "\($0.key)=\($0.value)" }
+        var limits = options.limits ?? cs_limits()
+        let pid: pid_t = withCStrings([path] + arguments) { argv in
+            withCStrings(environment) { envp in
+                withUnsafePointer(to: &limits) { limitsPointer in
+                    cs_spawn(path, argv, envp, options.directory, map, Int32(map.count / 2),
+                             options.limits == nil ? nil : limitsPointer, options.user?.uid ?? -1, options.user?.gid ?? -1)
+                }
+            }
+        }
+        close(outputPipe[1])
+        options.closeAfterSpawn.forEach { close($0) }
+        guard pid > 0 else {
+            close(outputPipe[0])
+            return ProcessOutcome(ending: .exited(127), output: "cannot start \(executable): \(String(cString: strerror(errno)))", outputBytes: 0, seconds: 0)
+        }
+        Live.shared.insert(pid)
+        defer { Live.shared.remove(pid) }
+
+        var capture = CappedOutput(head: options.headBytes, tail: options.tailBytes)
+        var open = [outputPipe[0]] + options.channels
+        var status: Int32 = 0
+        var exited = false, timedOut = false
+        var exitTime: Date?
+        var buffer = [UInt8](repeating: 0, count: 65536)
+        while !open.isEmpty || !exited {
+            if !exited, waitpid(pid, &status, WNOHANG) == pid {
+                exited = true
+                exitTime = Date()
+                // Its session dies with it: a child that outlives the check is killed.
+                kill(-pid, SIGKILL)
+            }
+            if !exited, Date().timeIntervalSince(start) > options.timeout {
+                timedOut = true
+                kill(-pid, SIGKILL)
+                kill(pid, SIGKILL)
+            }
+            // After the exit, wait briefly for the pipes to close (a detached process may
+            // hold them open); then stop reading.
+            if let exitTime, Date().timeIntervalSince(exitTime) > 2 { break }
+            if open.isEmpty { usleep(5000); continue }
+            var fds = open.map { pollfd(fd: $0, events: Int16(POLLIN), revents: 0) }
+            let ready = poll(&fds, nfds_t(fds.count), 50)
+            guard ready > 0 else { continue }
+            for entry in fds where entry.revents != 0 {
+                let n = read(entry.fd, &buffer, buffer.count)
+                if n > 0 {
+                    if entry.fd == outputPipe[0] { capture.append(buffer[0..<n]) } else { options.onChannel?(entry.fd, Array(buffer[0..<n])) }
+                } else if n == 0 || (errno != EINTR && errno != EAGAIN) {
+                    open.removeAll { $0 == entry.fd }
+                }
+            }
+        }
+        close(outputPipe[0])
+        if !exited {
+            kill(-pid, SIGKILL)
+            waitpid(pid, &status, 0)
+        }
+        sweepOrphans()
+        let seconds = Date().timeIntervalSince(start)
+        let ending: ProcessOutcome.Ending
+        if timedOut {
+            ending = .timedOut(seconds: options.timeout)
+        } else if status & 0x7f == 0 {
+            ending = .exited((status >> 8) & 0xff)
+        } else {
+            ending = .signalled(status & 0x7f)
+        }
+        return ProcessOutcome(ending: ending, output: capture.text, outputBytes: capture.total, seconds: seconds)
+    }
+
+    /// Makes the grader the subreaper of everything it starts (Linux), once.
+    public static func becomeSubreaper() { _ = cs_become_subreaper() }
+
+    /// Kills and reaps every process re-parented to the grader that is not a child it is
+    /// waiting for: what a check left behind after its own process ended.
+    public static func sweepOrphans() {
+        for _ in 0..<5 {
+            let me = getpid()
+            let strays = processes().filter { $0.parent == me && !Live.shared.contains($0.pid) }.map(\.pid)
+            guard !strays.isEmpty else { return }
+            for pid in strays {
+                kill(pid, SIGKILL)
+                var status: Int32 = 0
+                waitpid(pid, &status, 0)
+            }
+        }
+    }
+
+    /// (pid, parent pid) of every process, from /proc.
+    static func processes() -> [(pid: Int32, parent: Int32)] {
+        guard let entries = try? FileManager.default.contentsOfDirectory(atPath: "/proc") else { return [] }
+        return entries.compactMap { name in
+            guard let pid = Int32(name), let stat = try? String(contentsOfFile: "/proc/\(name)/stat", encoding: .utf8),
+                  let close = stat.lastIndex(of: ")") else { return nil }
+            // "pid (comm) state ppid …": comm may hold spaces and parentheses.
+            let fields = stat[stat.index(after: close)...].split(separator: " ")
+            guard fields.count > 1, let parent = Int32(fields[1]) else { return nil }
+            return (pid, parent)
+        }
+    }
+
+    static func resolve(_ executable: String) -> String? {
+        if executable.contains("/") { return executable }
+        for folder in (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin").split(separator: ":") {
+            let candidate = "\(folder)/\(executable)"
+            if access(candidate, X_OK) == 0 { return candidate }
+        }
+        return nil
+    }
+
+    /// The pids the runner is waiting for, so that the orphan sweep leaves them alone.
+    final class Live: @unchecked Sendable {
+        static let shared = Live()
+        private var pids = Set<Int32>()
+        private let lock = NSLock()
+        func insert(_ pid: Int32) { lock.lock(); pids.insert(pid); lock.unlock() }
+        func remove(_ pid: Int32) { lock.lock(); pids.remove(pid); lock.unlock() }
+        func contains(_ pid: Int32) -> Bool { lock.lock(); defer { lock.unlock() }; return pids.contains(pid) }
+    }
+}
+
+/// The first `head` and last `tail` bytes of a stream, and its total length.
+struct CappedOutput {
+    let head: Int, tail: Int
+    private(set) var first: [UInt8] = []
+    private var last: [UInt8] = []
+    private(set) var total = 0
+
+    init(head: Int, tail: Int) { (self.head, self.tail) = (head, tail) }
+
+    mutating func append(_ bytes: ArraySlice<UInt8>) {
+        total += bytes.count
+        var rest = bytes
+        if first.count < head {
+            let take = min(head - first.count, rest.count)
+            first += rest.prefix(take)
+            rest = rest.dropFirst(take)
+        }
+        guard !rest.isEmpty, tail > 0 else { return }
+        last += rest.suffix(tail)
+        if last.count > 2 * tail { last.removeFirst(last.count - tail) }
+    }
+
+    /// Lossy UTF-8: a byte that is not UTF-8 becomes U+FFFD, never an empty string.
+    var text: String {
+        let kept = last.suffix(tail)
+        let omitted = total - first.count - kept.count
+        guard omitted > 0 else { return String(decoding: first + kept, as: UTF8.self) }
+        return String(decoding: first, as: UTF8.self) + "\n[… \(omitted) bytes of output left out …]\n" + String(decoding: kept, as: UTF8.self)
+    }
+}
+
+/// Calls `body` with a NULL-terminated C array of the strings.
+func withCStrings<R>(_ strings: [String], _ body: ([UnsafeMutablePointer<CChar>?]) -> R) -> R {
+    var pointers = strings.map { strdup($0) }
+    pointers.append(nil)
+    defer { pointers.forEach { free($0) } }
+    return body(pointers)
+}

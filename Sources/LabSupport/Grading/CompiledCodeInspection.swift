@@ -1,0 +1,60 @@
+import Foundation
+
+/// Looks at a submission's compiled object files for what ordinary exercise code never
+/// needs and what would let it get around the verdict channel:
+/// - code that runs before `main` (`@section(".init_array")`, `.ctors`, …) — it could read
+///   the nonce before the harness does;
+/// - references into the harness, XCTest, the checks, the grader or another lab's module
+///   (`@_silgen_name`, `@_extern`, `import XCTest`) — it could report a pass itself;
+/// - run-time symbol lookup (`dlsym`, `dlopen`) — the same, found at run time.
+/// A lab whose objects do any of these is set aside like one that does not compile.
+enum CompiledCodeInspection {
+    /// Sections whose contents the loader runs, or that name code to run at exit.
+    static let forbiddenSections = [".init_array", ".preinit_array", ".fini_array", ".ctors", ".dtors", ".init", ".fini"]
+    /// Swift modules an exercise may not reach into (mangled `$s<length><name>`).
+    static let forbiddenModules = ["LabTesting", "XCTest", "LabSupport", "LabPlot", "LabData", "CSandbox"]
+    static let forbiddenFunctions: Set<String> = ["dlsym", "dlvsym", "dlopen", "dlmopen", "ptrace", "process_vm_readv", "process_vm_writev"]
+
+    /// What is wrong with `lab`'s object files in `buildFolder` (empty: nothing).
+    static func problems(lab: Int, buildFolder: String, readelf: String = "readelf", nm: String = "nm") -> [String] {
+        let module = String(format: "Lab%02dExercises", lab)
+        let folder = "\(buildFolder)/\(module).build"
+        let objects = ((try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []).filter { $0.hasSuffix(".o") }.sorted()
+        var problems: [String] = []
+        for object in objects {
+            let path = "\(folder)/\(object)"
+            let source = object.replacingOccurrences(of: ".swift.o", with: ".swift")
+            let sections = ChildProcess.run("/usr/bin/env", [readelf, "-SW", path], timeout: 60).output
+            for line in sections.split(separator: "\n") {
+                guard let name = line.split(separator: "]", maxSplits: 1).last?.split(separator: " ").first.map(String.init) else { continue }
+                let bare = name.hasPrefix(".rela") ? String(name.dropFirst(5)) : name.hasPrefix(".rel") ? String(name.dropFirst(4)) : name
+                if forbiddenSections.contains(where: { bare == $0 || bare.hasPrefix($0 + ".") }) {
+                    problems.append("\(source): code placed in \(bare), which runs outside the checks (@section / @used is not allowed)")
+                }
+            }
+            let undefined = ChildProcess.run("/usr/bin/env", [nm, "-u", "--format=just-symbols", path], timeout: 60).output
+            for symbol in Set(undefined.split(separator: "\n").map(String.init)) {
+                let plain = symbol.split(separator: "@").first.map(String.init) ?? symbol
+                if forbiddenFunctions.contains(plain) {
+                    problems.append("\(source): calls \(plain), which exercise code may not use")
+                }
+                for other in forbiddenModules + otherLabModules(than: lab) where mentions(plain, module: other) {
+                    problems.append("\(source): reaches into \(other) (@_silgen_name, @_extern or import \(other) are not allowed in exercises)")
+                }
+            }
+        }
+        return Array(Set(problems)).sorted()
+    }
+
+    static func otherLabModules(than lab: Int) -> [String] {
+        PointTable.labs.filter { $0 != lab }.map { String(format: "Lab%02dExercises", $0) } + PointTable.labs.flatMap {
+            [String(format: "Lab%02dChecks", $0), String(format: "Lab%02dHiddenChecks", $0)]
+        }
+    }
+
+    /// Whether a mangled Swift symbol belongs to `module` (`$s10LabTesting…`, `$s6XCTest…`).
+    static func mentions(_ symbol: String, module: String) -> Bool {
+        let mangled = "\(module.utf8.count)\(module)"
+        return (symbol.hasPrefix("$s") || symbol.hasPrefix("_$s")) && symbol.contains(mangled)
+    }
+}

@@ -1,0 +1,104 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import Foundation
+import XCTest
+@testable import LabSupport
+
+/// The grader's defences, piece by piece: the verdict parser, the output cap, the
+/// submission copier, name sanitising and compiler-error attribution. (The whole grader is
+/// exercised against a class of hostile submissions by `.ci/run`.)
+final class GradingSafetyTests: XCTestCase {
+    let nonce = "0123456789abcdef0123456789abcdef"
+    let check = "Lab02Checks.Lab02Checks/test_2_1_meanActivationIsAveragedOverExamples"
+
+    func record(_ kind: String, _ payload: String, nonce: String? = nil) -> [UInt8] {
+        Array("LABKIT-VERDICT \(nonce ?? self.nonce) \(kind) \(Data(payload.utf8).base64EncodedString())\n".utf8)
+    }
+
+    func testOnlyARecordWithTheNonceAndTheCheckNamePasses() {
+        var parser = VerdictParser(nonce: nonce, check: check)
+        parser.consume(Array("Test Case '-[Lab02Checks test_2_1_meanActivationIsAveragedOverExamples]' passed\n".utf8))
+        parser.consume(record("PASS", "-[Lab02Checks test_2_1_meanActivationIsAveragedOverExamples]", nonce: String(repeating: "f", count: 32)))
+        parser.consume(record("PASS", "-[Lab02Checks test_2_2_somethingElse]"))
+        XCTAssertFalse(parser.verdict.passed, "a forged nonce or another check's name must not pass")
+        parser.consume(record("PASS", "-[Lab02Checks test_2_1_meanActivationIsAveragedOverExamples]"))
+        XCTAssertTrue(parser.verdict.passed)
+    }
+
+    func testARecordSurvivesGarbageWrittenBeforeItAndArrivingInPieces() {
+        var parser = VerdictParser(nonce: nonce, check: check)
+        parser.consume(Array(repeating: UInt8(ascii: "x"), count: 100_000)) // no newline: noise
+        parser.consume([0xff, 0xfe])
+        let genuine = record("FAIL", "Lab02Checks.swift:20\nρ̂ for 2 examples: expected 0.2\nHint: average over the rows")
+        for byte in genuine { parser.consume([byte]) }
+        XCTAssertEqual(parser.verdict.failures, ["Lab02Checks.swift:20\nρ̂ for 2 examples: expected 0.2\nHint: average over the rows"])
+        XCTAssertFalse(parser.verdict.passed)
+    }
+
+    func testCappedOutputKeepsTheHeadAndTheTailAndCountsEverything() {
+        var output = CappedOutput(head: 10, tail: 5)
+        for _ in 0..<1000 { output.append(ArraySlice(Array("0123456789".utf8))) }
+        output.append(ArraySlice(Array("THEEND".utf8)))
+        XCTAssertEqual(output.total, 10_006)
+        XCTAssertTrue(output.text.hasPrefix("0123456789\n[… 9991 bytes of output left out …]\n"))
+        XCTAssertTrue(output.text.hasSuffix("HEEND"))
+        var invalid = CappedOutput(head: 100, tail: 0)
+        invalid.append([0x61, 0xff, 0x62])
+        XCTAssertEqual(invalid.text, "a\u{FFFD}b", "bytes that are not UTF-8 are shown lossily, never dropped")
+    }
+
+    func testSanitisedNamesAreSafeDistinctAndStable() {
+        XCTAssertEqual(sanitisedName(Array("alice-correct".utf8)), "alice-correct")
+        let odd = sanitisedName([0xff, 0xfe] + Array("-victor".utf8)), other = sanitisedName([0xfe, 0xff] + Array("-victor".utf8))
+        XCTAssertTrue(odd.hasPrefix("__-victor-"))
+        XCTAssertNotEqual(odd, other, "two odd names must not collide")
+        XCTAssertFalse(sanitisedName(Array("../x".utf8)).contains("/"))
+        XCTAssertFalse(sanitisedName(Array("..".utf8)).hasPrefix("."))
+        XCTAssertEqual(GradeRecord.csvField("=HYPERLINK(1)"), "'=HYPERLINK(1)")
+    }
+
+    func testTheCopierTakesOnlyRegularSwiftFilesAndNeverBlocksOnAFIFO() throws {
+        let fm = FileManager.default
+        let root = NSTemporaryDirectory() + "labkit-copy-\(UUID().uuidString)"
+        defer { try? fm.removeItem(atPath: root) }
+        try fm.createDirectory(atPath: "\(root)/Labs/Lab01/nested", withIntermediateDirectories: true)
+        try fm.createDirectory(atPath: "\(root)/Labs/Lab02", withIntermediateDirectories: true)
+        try "public func a() {}".write(toFile: "\(root)/Labs/Lab01/A.swift", atomically: true, encoding: .utf8)
+        try "public func b() {}".write(toFile: "\(root)/Labs/Lab01/nested/B.swift", atomically: true, encoding: .utf8)
+        try fm.createSymbolicLink(atPath: "\(root)/Labs/Lab01/passwd.swift", withDestinationPath: "/etc/passwd")
+        XCTAssertEqual(mkfifo("\(root)/Labs/Lab01/fifo.swift", 0o644), 0)
+        try fm.createSymbolicLink(atPath: "\(root)/Labs/Lab02/Lab02Sparse.swift", withDestinationPath: "/etc/hostname")
+        let destination = "\(root)/copy"
+        let copy = SubmissionCopy.make(from: RawPath(root), into: destination, labs: [1, 2])
+        XCTAssertEqual(try fm.contentsOfDirectory(atPath: "\(destination)/Lab01"), ["A.swift"])
+        XCTAssertEqual(copy.labsFound, [1], "a lab whose only file is a link counts as not submitted")
+        for expected in ["Labs/Lab01/passwd.swift: a symbolic link", "Labs/Lab01/fifo.swift: a FIFO", "Labs/Lab01/nested: a folder",
+                         "Labs/Lab02/Lab02Sparse.swift: a symbolic link"] {
+            XCTAssertTrue(copy.rejected.contains { $0.hasPrefix(expected) }, "missing rejection: \(expected)\n\(copy.rejected)")
+        }
+        // The fingerprint says whether the submission changed, wherever it was copied to.
+        XCTAssertEqual(SubmissionCopy.make(from: RawPath(root), into: "\(root)/copy2", labs: [1, 2]).fingerprint, copy.fingerprint)
+        try "public func a() { }".write(toFile: "\(root)/Labs/Lab01/A.swift", atomically: true, encoding: .utf8)
+        XCTAssertNotEqual(SubmissionCopy.make(from: RawPath(root), into: "\(root)/copy3", labs: [1, 2]).fingerprint, copy.fingerprint)
+    }
+
+    func testOnlyErrorsSetALabAsideAndPathsAreTheStudents() {
+        let output = """
+            /k/.build-grade/submission/Lab05/Lab05VAE.swift:31:9: warning: initialization of immutable value 'x' was never used
+            /k/.build-grade/submission/Lab03/Lab03Denoising.swift:52:30: error: cannot convert value of type 'String' to specified type 'Int'
+            50 | public func denoisingLoss(
+               |                              `- error: cannot convert value of type 'String' to specified type 'Int'
+            /k/.build-grade/submission/Lab03/Lab03Denoising.swift:52:30: error: cannot convert value of type 'String' to specified type 'Int'
+            /k/Tests/Hidden/Lab01HiddenChecks/Lab01HiddenChecks.swift:20:5: error: missing argument
+            20 |     secretHiddenCheckLine()
+            """
+        let diagnostics = CompilerDiagnostics(output: output, submissionFolder: "/k/.build-grade/submission", kitRoot: "/k")
+        XCTAssertEqual(diagnostics.failingLabs, [1, 3], "a warning in lab 5 must not set lab 5 aside")
+        let lab3 = diagnostics.report(lab: 3)
+        XCTAssertTrue(lab3.hasPrefix("Labs/Lab03/Lab03Denoising.swift:52:30: error: cannot convert"))
+        XCTAssertEqual(lab3.components(separatedBy: "error: cannot convert").count - 1, 2, "the error once (plus its excerpt), not once per occurrence")
+        XCTAssertFalse(lab3.contains(".build-grade"))
+        XCTAssertFalse(diagnostics.report(lab: 1).contains("secretHiddenCheckLine"), "hidden checks' source is never shown")
+    }
+}
