@@ -78,6 +78,7 @@ struct Grade: ParsableCommand {
         var limits = Sandbox.Limits()
         limits.memoryBytes = memory << 20
         limits.outputBytes = outputLimit * 1024
+        try Grader.lockScratch(absolute(scratchPath, root))
         let sandbox = Sandbox.detect(limits: limits, disabled: noBubblewrap)
         note(sandbox.description)
         let grader = Grader(kitRoot: root, scratchPath: absolute(scratchPath, root), timeout: timeout, labs: try selectedLabs(), sandbox: sandbox) { line in

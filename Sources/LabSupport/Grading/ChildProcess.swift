@@ -71,6 +71,9 @@ public enum ChildProcess {
         for (parent, child) in options.inherited { map += [parent, child] }
         let environment = (options.environment ?? ProcessInfo.processInfo.environment).map { "\($0.key)=\($0.value)" }
         var limits = options.limits ?? cs_limits()
+        // Spawn and register under the lock the orphan sweep takes: a sweep running for
+        // another check must never see this child before it is known to be ours.
+        Live.shared.lock.lock()
         let pid: pid_t = withCStrings([path] + arguments) { argv in
             withCStrings(environment) { envp in
                 withUnsafePointer(to: &limits) { limitsPointer in
@@ -79,13 +82,15 @@ public enum ChildProcess {
                 }
             }
         }
+        let spawnError = errno
+        if pid > 0 { Live.shared.pids.insert(pid) }
+        Live.shared.lock.unlock()
         close(outputPipe[1])
         options.closeAfterSpawn.forEach { close($0) }
         guard pid > 0 else {
             close(outputPipe[0])
-            return ProcessOutcome(ending: .exited(127), output: "cannot start \(executable): \(String(cString: strerror(errno)))", outputBytes: 0, seconds: 0)
+            return ProcessOutcome(ending: .exited(127), output: "cannot start \(executable): \(String(cString: strerror(spawnError)))", outputBytes: 0, seconds: 0)
         }
-        Live.shared.insert(pid)
         defer { Live.shared.remove(pid) }
 
         var capture = CappedOutput(head: options.headBytes, tail: options.tailBytes)
@@ -95,7 +100,10 @@ public enum ChildProcess {
         var exitTime: Date?
         var buffer = [UInt8](repeating: 0, count: 65536)
         while !open.isEmpty || !exited {
-            if !exited, waitpid(pid, &status, WNOHANG) == pid {
+            if !exited, case let reaped = waitpid(pid, &status, WNOHANG), reaped == pid || (reaped < 0 && errno == ECHILD) {
+                // ECHILD: it is gone and its status with it (it cannot happen while every
+                // sweep respects `Live`, but a lost child must never hang the grader).
+                if reaped < 0 { status = SIGKILL }
                 exited = true
                 exitTime = Date()
                 // Its session dies with it: a child that outlives the check is killed.
@@ -146,9 +154,11 @@ public enum ChildProcess {
     /// Kills and reaps every process re-parented to the grader that is not a child it is
     /// waiting for: what a check left behind after its own process ended.
     public static func sweepOrphans() {
+        Live.shared.lock.lock()
+        defer { Live.shared.lock.unlock() }
         for _ in 0..<5 {
             let me = getpid()
-            let strays = processes().filter { $0.parent == me && !Live.shared.contains($0.pid) }.map(\.pid)
+            let strays = processes().filter { $0.parent == me && !Live.shared.pids.contains($0.pid) }.map(\.pid)
             guard !strays.isEmpty else { return }
             for pid in strays {
                 kill(pid, SIGKILL)
@@ -181,13 +191,12 @@ public enum ChildProcess {
     }
 
     /// The pids the runner is waiting for, so that the orphan sweep leaves them alone.
+    /// Spawning a child and sweeping orphans both hold `lock`.
     final class Live: @unchecked Sendable {
         static let shared = Live()
-        private var pids = Set<Int32>()
-        private let lock = NSLock()
-        func insert(_ pid: Int32) { lock.lock(); pids.insert(pid); lock.unlock() }
+        var pids = Set<Int32>()
+        let lock = NSLock()
         func remove(_ pid: Int32) { lock.lock(); pids.remove(pid); lock.unlock() }
-        func contains(_ pid: Int32) -> Bool { lock.lock(); defer { lock.unlock() }; return pids.contains(pid) }
     }
 }
 

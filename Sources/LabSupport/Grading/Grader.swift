@@ -6,6 +6,13 @@ import Darwin
 import CSandbox
 import Foundation
 
+public enum GraderError: Error, CustomStringConvertible {
+    case scratchUnavailable(String)
+    public var description: String {
+        switch self { case .scratchUnavailable(let message): return message }
+    }
+}
+
 /// The result of one graded check.
 public struct CheckResult: Sendable {
     public enum Status: String, Sendable {
@@ -69,6 +76,24 @@ public struct Grader: Sendable {
     }
 
     static func labFolder(_ lab: Int) -> String { String(format: "Lab%02d", lab) }
+
+    /// Takes the scratch folder for this process (an exclusive `flock` held until exit): two
+    /// graders building in one folder would grade each other's submissions.
+    public static func lockScratch(_ scratchPath: String) throws {
+        try FileManager.default.createDirectory(atPath: scratchPath, withIntermediateDirectories: true)
+        let path = "\(scratchPath)/grader.lock"
+        let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { throw GraderError.scratchUnavailable("cannot open \(path): \(String(cString: strerror(errno)))") }
+        guard flock(fd, LOCK_EX | LOCK_NB) == 0 else {
+            let holder = (try? String(contentsOfFile: path, encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines) ?? "?"
+            close(fd)
+            throw GraderError.scratchUnavailable("another grader (pid \(holder)) is using \(scratchPath); wait for it, or give this one its own --scratch-path")
+        }
+        ftruncate(fd, 0)
+        let pid = Array("\(getpid())\n".utf8)
+        _ = pid.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+        // The descriptor stays open (and the lock held) for the life of the process.
+    }
     static let testBinary = "AutoencoderLabsPackageTests.xctest"
 
     public func grade(labsDirectory: String) -> GradeReport { grade(submission: RawPath(labsDirectory)) }
@@ -105,7 +130,8 @@ public struct Grader: Sendable {
             return GradeReport(results: failedEverything(status: .crashed, feedback: notes.last!), labs: labs, notes: notes, sandbox: sandbox.description)
         }
         defer { try? fm.removeItem(atPath: runFolder) }
-        let listing = runSandboxed(runFolder: runFolder, arguments: ["--list-tests"], timeout: 120, environment: [:])
+        let run = RunFolder(path: runFolder, libraries: sandbox.runtimeLibraryFolders(of: "\(runFolder)/\(Self.testBinary)"))
+        let listing = runSandboxed(run, arguments: ["--list-tests"], timeout: 120, environment: [:])
         let allChecks = listing.output.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
             .filter { line in labs.contains { line.hasPrefix(String(format: "Lab%02dChecks.", $0)) || line.hasPrefix(String(format: "Lab%02dHiddenChecks.", $0)) } }
             .filter { !$0.contains(" ") }
@@ -119,7 +145,7 @@ public struct Grader: Sendable {
             if let message = aside[exercise.lab] {
                 results[i] = CheckResult(name: name, exercise: exercise, status: .compileError, score: 0, maxScore: maxScore, feedback: message)
             } else {
-                results[i] = runCheck(name, runFolder: runFolder, exercise: exercise, maxScore: maxScore)
+                results[i] = runCheck(name, run: run, exercise: exercise, maxScore: maxScore)
             }
         }
         // Every exercise of a graded lab appears, even when the binary listed no checks for it.
@@ -140,7 +166,7 @@ public struct Grader: Sendable {
         for attempt in 0..<(PointTable.labs.count + 2) {
             log(attempt == 0 ? "building the submission against the kit…" : "rebuilding with \(setAside.keys.sorted().map { Self.labFolder($0) }.joined(separator: ", ")) set aside…")
             let command = sandbox.buildCommand("swift", ["build", "--build-tests", "--scratch-path", scratchPath], writable: [scratchPath],
-                                               directory: kitRoot, environment: buildEnvironment(labsDirectory: composed), timeout: 1800)
+                                               home: "\(scratchPath)/home", directory: kitRoot, environment: buildEnvironment(labsDirectory: composed), timeout: 1800)
             let outcome = ChildProcess.run(command.executable, command.arguments, options: command.options)
             let diagnostics = CompilerDiagnostics(output: outcome.output, submissionFolder: composed, kitRoot: kitRoot)
             if outcome.ending == .exited(0) {
@@ -214,21 +240,24 @@ public struct Grader: Sendable {
         return folder
     }
 
+    /// The copied test binary's folder and the runtime folders it needs.
+    struct RunFolder: Sendable { let path: String; let libraries: [String] }
+
     /// Runs the test binary with `arguments` in the sandbox.
-    func runSandboxed(runFolder: String, arguments: [String], timeout: Double, environment: [String: String],
+    func runSandboxed(_ run: RunFolder, arguments: [String], timeout: Double, environment: [String: String],
                       configure: (inout SpawnOptions) -> Void = { _ in }) -> ProcessOutcome {
         var template = Array("/tmp/labkit-work-XXXXXX".utf8CString)
         let work = template.withUnsafeMutableBufferPointer { mkdtemp($0.baseAddress!) }.map { String(cString: $0) } ?? "/tmp"
         defer { if work != "/tmp" { _ = ChildProcess.run("/usr/bin/env", ["rm", "-rf", work], timeout: 60) } }
         if let user = sandbox.nobody, work != "/tmp" { chown(work, uid_t(user.uid), gid_t(user.gid)) }
-        var command = sandbox.checkCommand(runFolder: runFolder, binary: Self.testBinary, arguments: arguments,
-                                           workingDirectory: work, extraEnvironment: environment)
+        var command = sandbox.checkCommand(runFolder: run.path, binary: Self.testBinary, arguments: arguments,
+                                           workingDirectory: work, libraries: run.libraries, extraEnvironment: environment)
         command.options.timeout = timeout
         configure(&command.options)
         return ChildProcess.run(command.executable, command.arguments, options: command.options)
     }
 
-    func runCheck(_ name: String, runFolder: String, exercise: Exercise, maxScore: Double) -> CheckResult {
+    func runCheck(_ name: String, run: RunFolder, exercise: Exercise, maxScore: Double) -> CheckResult {
         var noncePipe: [Int32] = [0, 0], verdictPipe: [Int32] = [0, 0]
         guard cs_pipe(&noncePipe) == 0, cs_pipe(&verdictPipe) == 0 else {
             return CheckResult(name: name, exercise: exercise, status: .crashed, score: 0, maxScore: maxScore, feedback: "the grader could not create a pipe")
@@ -238,7 +267,7 @@ public struct Grader: Sendable {
         _ = line.withUnsafeBytes { write(noncePipe[1], $0.baseAddress, $0.count) }
         close(noncePipe[1])
         let parser = LockedParser(VerdictParser(nonce: nonce, check: name))
-        let outcome = runSandboxed(runFolder: runFolder, arguments: [name], timeout: timeout,
+        let outcome = runSandboxed(run, arguments: [name], timeout: timeout,
                                    environment: ["LABKIT_NONCE_FD": "3", "LABKIT_VERDICT_FD": "4"]) { options in
             options.inherited = [(noncePipe[0], 3), (verdictPipe[1], 4)]
             options.closeAfterSpawn = [noncePipe[0], verdictPipe[1]]
