@@ -167,6 +167,10 @@ struct Grade: ParsableCommand {
             let labGrader = Grader(kitRoot: grader.kitRoot, scratchPath: grader.scratchPath, timeout: grader.timeout, labs: [mutant.lab],
                                    sandbox: grader.sandbox, log: { _ in })
             let report = labGrader.grade(labsDirectory: copy)
+            // A mutant "caught" because nothing built would make this check meaningless.
+            if let failure = report.notes.first(where: { $0.hasPrefix("The kit did not build") }) {
+                throw ValidationError("mutant \(mutant.mistake): \(failure)")
+            }
             guard let exercise = PointTable.exercises.first(where: { $0.id == mutant.exercise }) else {
                 throw ValidationError("mutant \(mutant.mistake): unknown exercise \(mutant.exercise)")
             }

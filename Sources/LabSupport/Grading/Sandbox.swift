@@ -184,6 +184,9 @@ public struct Sandbox: Sendable {
         }
         var argv = ["--unshare-net", "--unshare-pid", "--unshare-ipc", "--die-with-parent", "--new-session",
                     "--ro-bind", "/", "/", "--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp"]
+        // The kit may itself live under /tmp (a fresh clone in CI): bind it again over the
+        // private /tmp, read-only, and the writable folders last.
+        argv += ["--ro-bind", directory, directory]
         for folder in writable { argv += ["--bind", folder, folder] }
         try? FileManager.default.createDirectory(atPath: home, withIntermediateDirectories: true)
         argv += ["--setenv", "HOME", home, "--chdir", directory]
