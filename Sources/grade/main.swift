@@ -79,6 +79,7 @@ struct Grade: ParsableCommand {
         limits.memoryBytes = memory << 20
         limits.outputBytes = outputLimit * 1024
         try Grader.lockScratch(absolute(scratchPath, root))
+        Grader.removeStaleTemporaryFolders()
         let sandbox = Sandbox.detect(limits: limits, disabled: noBubblewrap)
         note(sandbox.description)
         let grader = Grader(kitRoot: root, scratchPath: absolute(scratchPath, root), timeout: timeout, labs: try selectedLabs(), sandbox: sandbox) { line in

@@ -225,9 +225,20 @@ public struct Grader: Sendable {
 
     // MARK: Running checks
 
+    /// Removes the temporary folders of graders that were killed (`/tmp/labkit-*-<pid>-*`
+    /// whose pid no longer runs).
+    public static func removeStaleTemporaryFolders() {
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: "/tmp")) ?? [] {
+            let parts = name.split(separator: "-")
+            guard parts.count == 4, parts[0] == "labkit", parts[1] == "checks" || parts[1] == "work",
+                  let pid = Int32(parts[2]), pid != getpid(), kill(pid, 0) != 0, errno == ESRCH else { continue }
+            _ = ChildProcess.run("/usr/bin/env", ["rm", "-rf", "/tmp/\(name)"], timeout: 60)
+        }
+    }
+
     /// A fresh folder (0755, under /tmp) with a copy of the test binary and its resource bundles.
     func makeRunFolder() -> String? {
-        var template = Array("/tmp/labkit-checks-XXXXXX".utf8CString)
+        var template = Array("/tmp/labkit-checks-\(getpid())-XXXXXX".utf8CString)
         guard let made = template.withUnsafeMutableBufferPointer({ mkdtemp($0.baseAddress!) }) else { return nil }
         let folder = String(cString: made)
         chmod(folder, 0o755)
@@ -246,7 +257,7 @@ public struct Grader: Sendable {
     /// Runs the test binary with `arguments` in the sandbox.
     func runSandboxed(_ run: RunFolder, arguments: [String], timeout: Double, environment: [String: String],
                       configure: (inout SpawnOptions) -> Void = { _ in }) -> ProcessOutcome {
-        var template = Array("/tmp/labkit-work-XXXXXX".utf8CString)
+        var template = Array("/tmp/labkit-work-\(getpid())-XXXXXX".utf8CString)
         let work = template.withUnsafeMutableBufferPointer { mkdtemp($0.baseAddress!) }.map { String(cString: $0) } ?? "/tmp"
         defer { if work != "/tmp" { _ = ChildProcess.run("/usr/bin/env", ["rm", "-rf", work], timeout: 60) } }
         if let user = sandbox.nobody, work != "/tmp" { chown(work, uid_t(user.uid), gid_t(user.gid)) }
