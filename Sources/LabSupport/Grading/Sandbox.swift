@@ -47,7 +47,8 @@ public struct Sandbox: Sendable {
         let argv = probe.bubblewrapArguments(binds: [], workingDirectory: "/") + ["/bin/true"]
         var options = SpawnOptions(environment: ["PATH": "/usr/bin:/bin"], timeout: 20)
         options.user = nobody
-        if ChildProcess.run(bwrap, argv, options: options).ending == .exited(0) { return probe }
+        let outcome = ChildProcess.run(bwrap, argv, options: options)
+        if outcome.ending == .exited(0) { return probe }
         if nobody != nil {
             // Unprivileged user namespaces refused (some distributions); as root it still works.
             let asRoot = Sandbox(mode: .bubblewrap(asUser: false), limits: limits, bwrap: bwrap, nobody: nobody)
@@ -56,7 +57,6 @@ public struct Sandbox: Sendable {
                 return asRoot
             }
         }
-        let outcome = ChildProcess.run(bwrap, argv, options: options)
         return Sandbox(mode: .fallback(reason: "bubblewrap cannot create namespaces here: \(outcome.output.trimmingCharacters(in: .whitespacesAndNewlines).prefix(200))"),
                        limits: limits, bwrap: nil, nobody: nobody)
     }
