@@ -85,6 +85,7 @@ var targets: [Target] = [
     .testTarget(name: "LabPlotTests", dependencies: ["LabPlot"]),
     .testTarget(name: "LabDataTests", dependencies: ["LabData"]),
     .testTarget(name: "LabSupportTests", dependencies: ["LabSupport"]),
+    .testTarget(name: "LabTestingTests", dependencies: ["LabTesting"]),
 ]
 
 for (number, _) in labs {

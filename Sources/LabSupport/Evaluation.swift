@@ -28,10 +28,15 @@ public enum Evaluation {
     /// The adjusted Rand index (Hubert & Arabie, 1985): agreement of two partitions over all
     /// pairs of points, corrected for chance (0 for random labels, 1 for identical partitions).
     public static func adjustedRandIndex(_ a: [Int], _ b: [Int]) -> Double {
-        var table: [Int: [Int: Double]] = [:], rows: [Int: Double] = [:], columns: [Int: Double] = [:]
-        for (x, y) in zip(a, b) { table[x, default: [:]][y, default: 0] += 1; rows[x, default: 0] += 1; columns[y, default: 0] += 1 }
+        // Pairs of points together in both partitions, in a, and in b.
+        var both: [[Int]: Double] = [:], rows: [Int: Double] = [:], columns: [Int: Double] = [:]
+        for i in a.indices {
+            both[[a[i], b[i]], default: 0] += 1
+            rows[a[i], default: 0] += 1
+            columns[b[i], default: 0] += 1
+        }
         func pairs(_ n: Double) -> Double { n * (n - 1) / 2 }
-        let index = table.values.reduce(0.0) { $0 + $1.values.reduce(0.0) { $0 + pairs($1) } }
+        let index = both.values.reduce(0.0) { $0 + pairs($1) }
         let rowPairs = rows.values.reduce(0.0) { $0 + pairs($1) }, columnPairs = columns.values.reduce(0.0) { $0 + pairs($1) }
         let expected = rowPairs * columnPairs / pairs(Double(a.count))
         let maximum = (rowPairs + columnPairs) / 2

@@ -29,6 +29,9 @@ struct Grade: ParsableCommand {
     @Option(help: ArgumentHelp("Check that the graded checks catch typical mistakes: grade each mutant of Solutions/ listed in the JSON files of this folder.", valueName: "dir"))
     var mutants: String?
 
+    @Option(help: ArgumentHelp("Check that the graded checks accept correct answers written differently: grade each alternative of Solutions/ listed in the JSON files of this folder; each must score full marks.", valueName: "dir"))
+    var alternatives: String?
+
     @Option(help: "Where results go.")
     var out = "out/grade"
 
@@ -86,10 +89,12 @@ struct Grade: ParsableCommand {
             note("  \(line)")
         }
         try Notebook.prepareWritableFolder(out)
-        let hidden = ["\(root)/Solutions", "\(root)/Tests/Hidden", "\(root)/Tests/Mutants", absolute(scratchPath, root), absolute(out, root)] + (submissions.map { [absolute($0, root)] } ?? [])
+        let hidden = ["\(root)/Solutions", "\(root)/Tests/Hidden", "\(root)/Tests/Mutants", "\(root)/Tests/Alternatives", absolute(scratchPath, root), absolute(out, root)] + (submissions.map { [absolute($0, root)] } ?? [])
         sandbox.hide(hidden).forEach(note)
         if let mutants {
             try checkMutants(absolute(mutants, root), root: root, grader: grader)
+        } else if let alternatives {
+            try checkAlternatives(absolute(alternatives, root), root: root, grader: grader)
         } else if let submissions {
             try gradeClass(absolute(submissions, root), grader: grader, root: root)
         } else {
@@ -157,33 +162,63 @@ struct Grade: ParsableCommand {
                      graded, resumed, Date().timeIntervalSince(classStart), out))
     }
 
+    /// Grades one edited copy of the solutions (a mutant or an alternative) on its own lab.
+    /// Throws when the edit no longer applies, or when the kit or the edited lab does not
+    /// compile: a mistake "caught" by a compile error would prove nothing about the checks.
+    func gradeEdited(_ edit: SourceEdit, root: String, grader: Grader) throws -> GradeReport {
+        let copy = "\(grader.scratchPath)/edited"
+        try edit.apply(solutions: "\(root)/Solutions", destination: copy)
+        let labGrader = Grader(kitRoot: grader.kitRoot, scratchPath: grader.scratchPath, timeout: grader.timeout, labs: [edit.lab],
+                               sandbox: grader.sandbox, log: { _ in })
+        let report = labGrader.grade(labsDirectory: copy)
+        if let failure = report.notes.first(where: { $0.hasPrefix("The kit did not build") || $0.contains(" scores 0:") }) {
+            throw ValidationError("\(edit.exercise) \(edit.what): the edited solutions are not gradable:\n\(failure)")
+        }
+        return report
+    }
+
     /// Grades every mutant of the solutions; each must lose points on its own exercise.
     func checkMutants(_ folder: String, root: String, grader: Grader) throws {
-        let all = try Mutant.load(from: folder).filter { grader.labs.contains($0.lab) }
+        let all = try SourceEdit.load(from: folder).filter { grader.labs.contains($0.lab) }
         var survivors: [String] = []
         let start = Date()
         for (i, mutant) in all.enumerated() {
-            let copy = "\(grader.scratchPath)/mutant"
-            try mutant.apply(solutions: "\(root)/Solutions", destination: copy)
-            let labGrader = Grader(kitRoot: grader.kitRoot, scratchPath: grader.scratchPath, timeout: grader.timeout, labs: [mutant.lab],
-                                   sandbox: grader.sandbox, log: { _ in })
-            let report = labGrader.grade(labsDirectory: copy)
-            // A mutant "caught" because nothing built would make this check meaningless.
-            if let failure = report.notes.first(where: { $0.hasPrefix("The kit did not build") }) {
-                throw ValidationError("mutant \(mutant.mistake): \(failure)")
-            }
+            let report = try gradeEdited(mutant, root: root, grader: grader)
             guard let exercise = PointTable.exercises.first(where: { $0.id == mutant.exercise }) else {
-                throw ValidationError("mutant \(mutant.mistake): unknown exercise \(mutant.exercise)")
+                throw ValidationError("mutant \(mutant.what): unknown exercise \(mutant.exercise)")
             }
             let score = report.score(of: exercise)
             let caught = score < exercise.points - 1e-9
-            if !caught { survivors.append("\(mutant.exercise) \(mutant.mistake)") }
+            if !caught { survivors.append("\(mutant.exercise) \(mutant.what)") }
             let caughtBy = report.results.filter { $0.exercise == exercise && $0.status != .passed }.map(\.shortName).joined(separator: ", ")
-            print("[\(i + 1)/\(all.count)] \(mutant.exercise) \(mutant.mistake): \(caught ? "caught" : "NOT CAUGHT") — \(String(format: "%.2f", score))/\(String(format: "%g", exercise.points))\(caught ? " (by \(caughtBy))" : "")")
+            print("[\(i + 1)/\(all.count)] \(mutant.exercise) \(mutant.what): \(caught ? "caught" : "NOT CAUGHT") — \(String(format: "%.2f", score))/\(String(format: "%g", exercise.points))\(caught ? " (by \(caughtBy))" : "")")
+            fflush(nil)
         }
         print(String(format: "\n%d of %d mutants caught in %.0f s.", all.count - survivors.count, all.count, Date().timeIntervalSince(start)))
         if !survivors.isEmpty {
             throw ValidationError("these mistakes pass the graded checks:\n  " + survivors.joined(separator: "\n  "))
+        }
+    }
+
+    /// Grades every correct alternative of the solutions; each must keep full marks on its whole lab.
+    func checkAlternatives(_ folder: String, root: String, grader: Grader) throws {
+        let all = try SourceEdit.load(from: folder).filter { grader.labs.contains($0.lab) }
+        var rejected: [String] = []
+        let start = Date()
+        for (i, alternative) in all.enumerated() {
+            let report = try gradeEdited(alternative, root: root, grader: grader)
+            let failures = report.results.filter { $0.status != .passed }
+            let full = failures.isEmpty && Swift.abs(report.score - report.maxScore) < 1e-9
+            if !full {
+                rejected.append("\(alternative.exercise) \(alternative.what): failed \(failures.map(\.shortName).joined(separator: ", "))\n"
+                                + failures.map { "    " + $0.feedback.replacingOccurrences(of: "\n", with: "\n    ") }.joined(separator: "\n"))
+            }
+            print("[\(i + 1)/\(all.count)] \(alternative.exercise) \(alternative.what): \(full ? "full marks" : "REJECTED") — \(String(format: "%.2f", report.score))/\(String(format: "%g", report.maxScore))")
+            fflush(nil)
+        }
+        print(String(format: "\n%d of %d correct alternatives get full marks in %.0f s.", all.count - rejected.count, all.count, Date().timeIntervalSince(start)))
+        if !rejected.isEmpty {
+            throw ValidationError("these correct answers lose points:\n  " + rejected.joined(separator: "\n  "))
         }
     }
 

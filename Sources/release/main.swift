@@ -30,7 +30,7 @@ struct Release: ParsableCommand {
     var skipBuildCheck = false
 
     /// Paths (relative to the kit) that never go to students.
-    static let instructorOnly = ["Solutions", "Tests/Hidden", "Tests/Mutants", ".ci", ".git", "out", ".build", ".swiftpm",
+    static let instructorOnly = ["Solutions", "Tests/Hidden", "Tests/Mutants", "Tests/Alternatives", ".ci", ".git", "out", ".build", ".swiftpm",
                                  "scripts/make_demo_class.py", "scripts/make_attack_class.py"]
 
     func validate() throws {
@@ -78,45 +78,26 @@ struct Release: ParsableCommand {
         }
     }
 
-    /// Fails if a file of Solutions/ or any two consecutive lines of a solution's function
-    /// body appear in the release. (Two lines, because a single line such as
-    /// `let hidden = encoder(Variable(batch))` can occur independently in lab code.)
+    /// Fails if solution code appears anywhere in the release, in any text file, however it
+    /// was reformatted or its local names renamed (`LeakCheck`).
     func checkNoLeak(solutions: String, release: String) throws {
         let fm = FileManager.default
-        let solutionFiles = (fm.enumerator(atPath: solutions)?.allObjects as? [String] ?? []).filter { $0.hasSuffix(".swift") }
         guard !fm.fileExists(atPath: "\(release)/Solutions") else { throw ValidationError("leak: the release contains Solutions/") }
-        var pairs = Set<String>()
-        var solutionTexts = Set<String>()
-        for file in solutionFiles {
-            let text = try String(contentsOfFile: "\(solutions)/\(file)", encoding: .utf8)
-            solutionTexts.insert(Self.normalised(text))
-            let body = Self.functionBodyLines(text)
-            for (a, b) in zip(body, body.dropFirst()) { pairs.insert(a + "\n" + b) }
+        var solutionSources: [String: String] = [:]
+        for file in (fm.enumerator(atPath: solutions)?.allObjects as? [String] ?? []) where file.hasSuffix(".swift") {
+            solutionSources[file] = try String(contentsOfFile: "\(solutions)/\(file)", encoding: .utf8)
         }
-        let releaseFiles = (fm.enumerator(atPath: release)?.allObjects as? [String] ?? []).filter { $0.hasSuffix(".swift") || $0.hasSuffix(".md") || $0.hasSuffix(".json") }
-        var leaks: [String] = []
-        for file in releaseFiles {
-            guard let text = try? String(contentsOfFile: "\(release)/\(file)", encoding: .utf8) else { continue }
-            if solutionTexts.contains(Self.normalised(text)) { leaks.append("\(file) is a copy of a solution file") }
-            let lines = text.split(separator: "\n").map { Self.normalised(String($0)) }.filter { !$0.isEmpty }
-            for (a, b) in zip(lines, lines.dropFirst()) where pairs.contains(a + "\n" + b) { leaks.append("\(file): \(a) / \(b)") }
+        var releaseTexts: [String: String] = [:]
+        for file in (fm.enumerator(atPath: release)?.allObjects as? [String] ?? []) {
+            var isDirectory: ObjCBool = false
+            guard fm.fileExists(atPath: "\(release)/\(file)", isDirectory: &isDirectory), !isDirectory.boolValue,
+                  let data = fm.contents(atPath: "\(release)/\(file)"), !data.contains(0),
+                  let text = String(data: data, encoding: .utf8) else { continue }   // binary files (PNG, IDX) hold no code
+            releaseTexts[file] = text
         }
-        guard leaks.isEmpty else { throw ValidationError("solution code leaked into the release:\n  " + leaks.sorted().joined(separator: "\n  ")) }
-        emit("Leak check: no solution file and none of the \(pairs.count) consecutive line pairs of the \(solutionFiles.count) solution files' function bodies appears in the release.")
-    }
-
-    static func normalised(_ line: String) -> String { line.split(whereSeparator: \.isWhitespace).joined(separator: " ") }
-
-    /// The lines inside the bodies of a file's functions, in order (no comments, braces or blank lines).
-    static func functionBodyLines(_ text: String) -> [String] {
-        var result: [String] = []
-        var depth = 0
-        for raw in text.split(separator: "\n", omittingEmptySubsequences: false) {
-            let line = normalised(String(raw))
-            if depth > 0 && !line.hasPrefix("//") && line.count >= 6 && line != "}" { result.append(line) }
-            depth += raw.filter { $0 == "{" }.count - raw.filter { $0 == "}" }.count
-        }
-        return result
+        let leaks = LeakCheck.leaks(solutions: solutionSources, release: releaseTexts)
+        guard leaks.isEmpty else { throw ValidationError("solution code leaked into the release:\n  " + leaks.map(\.description).joined(separator: "\n  ")) }
+        emit("Leak check: no solution body of \(solutionSources.count) files (whole, or \(LeakCheck.window) tokens in a row, local names ignored) appears in the \(releaseTexts.count) text files of the release.")
     }
 
     func checkBuildsAndGradesZero(_ release: String) throws {
@@ -127,7 +108,7 @@ struct Release: ParsableCommand {
             throw ValidationError("grading the release printed no total:\n\(grade.output.suffix(2000))")
         }
         guard total.contains(" 0.0 /") else { throw ValidationError("the release's stubs should score 0, got: \(total)") }
-        emit("The release builds, and its stubs grade to 0 without crashing: \(Release.normalised(String(total)))")
+        emit("The release builds, and its stubs grade to 0 without crashing: \(total.split(whereSeparator: \.isWhitespace).joined(separator: " "))")
     }
 
     // MARK: Gradescope
@@ -136,7 +117,7 @@ struct Release: ParsableCommand {
         let staging = NSTemporaryDirectory() + "labkit-gradescope-\(UUID().uuidString)"
         defer { try? FileManager.default.removeItem(atPath: staging) }
         // The autograder keeps the hidden checks; it never needs the solutions.
-        try copyKit(from: root, to: "\(staging)/kit", excluding: ["Solutions", "Tests/Mutants", ".ci", ".git", "out", "Figures"])
+        try copyKit(from: root, to: "\(staging)/kit", excluding: ["Solutions", "Tests/Mutants", "Tests/Alternatives", ".ci", ".git", "out", "Figures"])
         try Self.setupScript.write(toFile: "\(staging)/setup.sh", atomically: true, encoding: .utf8)
         try Self.runAutograder.write(toFile: "\(staging)/run_autograder", atomically: true, encoding: .utf8)
         for script in ["setup.sh", "run_autograder"] {

@@ -101,4 +101,20 @@ final class GradingSafetyTests: XCTestCase {
         XCTAssertFalse(lab3.contains(".build-grade"))
         XCTAssertFalse(diagnostics.report(lab: 1).contains("secretHiddenCheckLine"), "hidden checks' source is never shown")
     }
+
+    /// A crash report names the runtime's message and the student's own file and line, with
+    /// the build folder's path replaced by `Labs/…`.
+    func testCrashReportShowsTheMessageAndTheStudentsLine() {
+        let output = """
+            LabKit/Tensor+Arithmetic.swift:14: Fatal error: shapes [20, 3] and [3, 21] do not broadcast
+            Thread 0 "AutoencoderLabs" crashed:
+              1 [ra]                    0x000055def1397b44 require(_:_:file:line:) + 99 in AutoencoderLabsPackageTests.xctest at /work/main/Sources/LabKit/Tensor/Require.swift:9:23
+              7 [ra]                    0x000055def13621ff reparameterize(mu:logVariance:using:) + 270 in AutoencoderLabsPackageTests.xctest at /work/main/.build-grade/submission/Lab05/Lab05VAE.swift:15:43
+              8 [ra]                    0x000055def1357b1c closure #1 in Lab05Checks.test_5_1_x() + 75 in AutoencoderLabsPackageTests.xctest at /work/main/Tests/Graded/Lab05Checks/Lab05Checks.swift:72:63
+            """
+        XCTAssertEqual(Grader.crashReport(output), """
+            LabKit/Tensor+Arithmetic.swift:14: Fatal error: shapes [20, 3] and [3, 21] do not broadcast
+            in your code: Labs/Lab05/Lab05VAE.swift:15 — reparameterize(mu:logVariance:using:)
+            """)
+    }
 }

@@ -59,10 +59,26 @@ final class KitConsistencyTests: XCTestCase {
         for check in checks {
             XCTAssertNotNil(PointTable.exercise(forTest: check), "\(check) matches no exercise in PointTable (name it test_L_E_…)")
         }
-        let mutants = try Mutant.load(from: "\(Self.root)/Tests/Mutants")
+        let mutants = try SourceEdit.load(from: "\(Self.root)/Tests/Mutants")
         for exercise in PointTable.exercises {
             XCTAssertTrue(checks.contains { $0.hasPrefix(exercise.testPrefix) }, "exercise \(exercise.id) has no graded check")
             XCTAssertTrue(mutants.contains { $0.exercise == exercise.id }, "exercise \(exercise.id) has no mutant in Tests/Mutants")
+        }
+    }
+
+    /// Every lab has at least 15 typical mistakes and 4 correct alternatives, and each edit
+    /// still applies to Solutions/ (`grade --mutants` / `--alternatives` grade them).
+    func testEveryLabHasMutantsAndAlternativesThatApply() throws {
+        let mutants = try SourceEdit.load(from: "\(Self.root)/Tests/Mutants")
+        let alternatives = try SourceEdit.load(from: "\(Self.root)/Tests/Alternatives")
+        for lab in PointTable.labs {
+            XCTAssertGreaterThanOrEqual(mutants.filter { $0.lab == lab }.count, 15, "lab \(lab) needs at least 15 mutants")
+            XCTAssertGreaterThanOrEqual(alternatives.filter { $0.lab == lab }.count, 4, "lab \(lab) needs at least 4 correct alternatives")
+        }
+        for edit in mutants + alternatives {
+            let source = try String(contentsOfFile: "\(Self.root)/Solutions/\(edit.file)", encoding: .utf8)
+            XCTAssertTrue(source.contains(edit.find), "\(edit.exercise) \(edit.what): its text is no longer in Solutions/\(edit.file)")
+            XCTAssertNotNil(PointTable.exercises.first { $0.id == edit.exercise }, "\(edit.exercise) \(edit.what): unknown exercise")
         }
     }
 

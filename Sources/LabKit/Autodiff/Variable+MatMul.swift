@@ -28,7 +28,7 @@ public func matmul(
 /// Gradients: ∂L/∂x = ∂L/∂y · Wᵀ,  ∂L/∂W = xᵀ · ∂L/∂y,  ∂L/∂b = Σₙ ∂L/∂y.
 public func affine(_ x: Variable, _ w: Variable, _ b: Variable) -> Variable {
     let (xv, wv) = (x.value, w.value)
-    precondition(b.value.count == wv.columns, "affine: bias \(b.shape) does not match weight \(wv.shape)")
+    require(b.value.count == wv.columns, "affine: bias \(b.shape) does not match weight \(wv.shape)")
     var y = Tensor.matmul(xv, wv)
     let h = y.columns
     b.value.scalars.withUnsafeBufferPointer { pb in

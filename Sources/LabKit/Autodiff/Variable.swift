@@ -59,7 +59,7 @@ public final class Variable {
 
     /// Adds `g` to this variable's gradient.
     func accumulate(_ g: Tensor) {
-        precondition(g.shape == value.shape, "gradient shape \(g.shape) does not match value shape \(value.shape) of \(name)")
+        require(g.shape == value.shape, "gradient shape \(g.shape) does not match value shape \(value.shape) of \(name)")
         if grad == nil { grad = g } else { grad!.addScaled(g) }
     }
 

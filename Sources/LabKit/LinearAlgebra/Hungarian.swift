@@ -8,7 +8,7 @@
 /// - Returns: for each row, its column; no two rows share a column, and the total cost is minimal.
 public func minimumCostAssignment(_ cost: [[Double]]) -> [Int] {
     let n = cost.count, m = cost.first?.count ?? 0
-    precondition(n <= m && cost.allSatisfy { $0.count == m }, "minimumCostAssignment needs n ≤ m rows of equal length")
+    require(n <= m && cost.allSatisfy { $0.count == m }, "minimumCostAssignment needs n ≤ m rows of equal length")
     guard n > 0 else { return [] }
     // 1-indexed as in the classic formulation; index 0 is a sentinel.
     var u = [Double](repeating: 0, count: n + 1), v = [Double](repeating: 0, count: m + 1)

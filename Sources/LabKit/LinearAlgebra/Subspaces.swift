@@ -4,7 +4,7 @@
 /// - Parameter matrix: [n, k] with k ≤ n.
 /// - Returns: [n, k] with orthonormal columns spanning the same space.
 public func orthonormalizedColumns(_ matrix: Tensor) -> Tensor {
-    precondition(matrix.rank == 2, "orthonormalizedColumns needs a matrix, got \(matrix.shape)")
+    require(matrix.rank == 2, "orthonormalizedColumns needs a matrix, got \(matrix.shape)")
     let (n, k) = (matrix.shape[0], matrix.shape[1])
     var q = (0..<k).map { j in (0..<n).map { Double(matrix[$0, j]) } }
     for j in 0..<k {
@@ -29,7 +29,7 @@ public func orthonormalizedColumns(_ matrix: Tensor) -> Tensor {
 /// Q₁ᵀQ₂ (Björck & Golub, 1973). 0° everywhere means the same subspace; the largest angle
 /// says how far apart the spaces are in their worst direction.
 public func principalAngles(between a: Tensor, and b: Tensor) -> [Double] {
-    precondition(a.rank == 2 && b.rank == 2 && a.shape[0] == b.shape[0],
+    require(a.rank == 2 && b.rank == 2 && a.shape[0] == b.shape[0],
                  "principalAngles needs matrices with the same number of rows, got \(a.shape) and \(b.shape)")
     let qa = orthonormalizedColumns(a), qb = orthonormalizedColumns(b)
     let m = Tensor.matmul(qa, qb, transposeA: true)            // [ka, kb]

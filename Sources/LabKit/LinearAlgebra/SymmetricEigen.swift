@@ -13,7 +13,7 @@ public struct SymmetricEigen {
     public let vectors: Tensor
 
     public init(_ matrix: Tensor) {
-        precondition(matrix.rank == 2 && matrix.shape[0] == matrix.shape[1],
+        require(matrix.rank == 2 && matrix.shape[0] == matrix.shape[1],
                      "SymmetricEigen needs a square matrix, got \(matrix.shape)")
         let n = matrix.shape[0]
         // Column-major storage: V[r, c] at c·n + r, so every inner loop runs down a column.

@@ -23,7 +23,7 @@ public enum LossReduction: Sendable {
 public func meanSquaredError(
     predictions p: Variable, targets t: Tensor, reduction: LossReduction = .mean
 ) -> Variable {
-    precondition(p.shape == t.shape, "meanSquaredError: predictions \(p.shape) and targets \(t.shape) differ")
+    require(p.shape == t.shape, "meanSquaredError: predictions \(p.shape) and targets \(t.shape) differ")
     let difference = p.value - t
     let n = reduction.divisor(t.shape)
     var total = 0.0
@@ -39,7 +39,7 @@ public func meanSquaredError(
 public func binaryCrossEntropy(
     probabilities p: Variable, targets t: Tensor, reduction: LossReduction = .mean
 ) -> Variable {
-    precondition(p.shape == t.shape, "binaryCrossEntropy: probabilities \(p.shape) and targets \(t.shape) differ")
+    require(p.shape == t.shape, "binaryCrossEntropy: probabilities \(p.shape) and targets \(t.shape) differ")
     let epsilon: Float = 1e-7
     let clamped = p.value.clamped(epsilon, 1 - epsilon)
     let n = reduction.divisor(t.shape)
@@ -61,7 +61,7 @@ public func binaryCrossEntropy(
 public func binaryCrossEntropy(
     logits z: Variable, targets t: Tensor, reduction: LossReduction = .mean
 ) -> Variable {
-    precondition(z.shape == t.shape, "binaryCrossEntropy: logits \(z.shape) and targets \(t.shape) differ")
+    require(z.shape == t.shape, "binaryCrossEntropy: logits \(z.shape) and targets \(t.shape) differ")
     let n = reduction.divisor(t.shape)
     var total = 0.0
     for (zi, ti) in zip(z.value.scalars, t.scalars) {
@@ -71,41 +71,4 @@ public func binaryCrossEntropy(
     return Variable(Tensor(Float(total / Double(n))), inputs: [z]) { g in
         [(probabilities - t) * (g.scalar / n)]
     }
-}
-
-/// The KL divergence between Bernoulli distributions, summed over units — the sparse
-/// autoencoder's penalty:
-/// ```
-/// Σⱼ KL(ρ ‖ ρ̂ⱼ) = Σⱼ ρ log(ρ/ρ̂ⱼ) + (1 − ρ) log((1 − ρ)/(1 − ρ̂ⱼ))
-/// ```
-/// ρ̂ is clamped to [ε, 1 − ε] (ε = 1e-6) so a dead or saturated unit gives a large, finite
-/// penalty instead of NaN.
-public func bernoulliKLDivergence(target rho: Float, meanActivations rhoHat: Variable) -> Variable {
-    // One fused node: the value in Double, and the derivative
-    // ∂/∂ρ̂ KL(ρ ‖ ρ̂) = −ρ/ρ̂ + (1 − ρ)/(1 − ρ̂), zero where the clamp is active.
-    let (low, high): (Float, Float) = (1e-6, 1 - 1e-6)
-    let r = Double(rho)
-    var total = 0.0
-    for value in rhoHat.value.scalars {
-        let q = Double(Swift.min(Swift.max(value, low), high))
-        total += r * _log(r / q) + (1 - r) * _log((1 - r) / (1 - q))
-    }
-    let original = rhoHat.value
-    return Variable(Tensor(Float(total)), inputs: [rhoHat]) { g in
-        [original.map { value in
-            guard value >= low && value <= high else { return 0 }
-            return g.scalar * (-rho / value + (1 - rho) / (1 - value))
-        }]
-    }
-}
-
-/// The KL divergence of the diagonal Gaussian N(μ, σ²) from N(0, I), summed over the latent
-/// dimensions and averaged over the batch:
-/// ```
-/// KL = −½ Σⱼ (1 + log σⱼ² − μⱼ² − σⱼ²)
-/// ```
-/// Shapes: mu and logVariance are [N, Z].
-public func gaussianKLDivergence(mu: Variable, logVariance: Variable) -> Variable {
-    let perElement = 1 + logVariance - mu.squared() - logVariance.exp()
-    return perElement.sum() * (-0.5 / Float(mu.value.rows))
 }

@@ -14,7 +14,7 @@ public final class Sequential: Layer {
         _ sizes: [Int], hidden: Activation = .relu, output: Activation = .identity,
         name: String = "mlp", using generator: inout SeededGenerator
     ) -> Sequential {
-        precondition(sizes.count >= 2, "an MLP needs at least an input and an output size, got \(sizes)")
+        require(sizes.count >= 2, "an MLP needs at least an input and an output size, got \(sizes)")
         var layers: [Layer] = []
         for i in 0..<(sizes.count - 1) {
             let activation = i == sizes.count - 2 ? output : hidden

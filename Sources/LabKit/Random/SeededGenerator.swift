@@ -57,7 +57,7 @@ public struct SeededGenerator: RandomNumberGenerator, Sendable {
 
     /// A uniformly random integer in 0..<upperBound.
     public mutating func nextInt(below upperBound: Int) -> Int {
-        precondition(upperBound > 0, "nextInt(below:) needs a positive bound, got \(upperBound)")
+        require(upperBound > 0, "nextInt(below:) needs a positive bound, got \(upperBound)")
         return Int(next(upperBound: UInt64(upperBound)))
     }
 

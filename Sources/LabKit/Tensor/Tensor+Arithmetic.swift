@@ -11,7 +11,7 @@ extension Tensor {
     public static func broadcastShape(_ a: [Int], _ b: [Int]) -> [Int] {
         if a == b { return a }
         let (ar, ac) = matrixSize(a), (br, bc) = matrixSize(b)
-        precondition((ar == br || ar == 1 || br == 1) && (ac == bc || ac == 1 || bc == 1),
+        require((ar == br || ar == 1 || br == 1) && (ac == bc || ac == 1 || bc == 1),
                      "shapes \(a) and \(b) do not broadcast")
         let rows = Swift.max(ar, br), columns = Swift.max(ac, bc)
         switch Swift.max(a.count, b.count) {
@@ -26,7 +26,7 @@ extension Tensor {
         case 0: return (1, 1)
         case 1: return (1, shape[0])
         case 2: return (shape[0], shape[1])
-        default: preconditionFailure("broadcasting supports rank ≤ 2, got shape \(shape)")
+        default: fatalError("broadcasting supports rank ≤ 2, got shape \(shape)")
         }
     }
 
@@ -112,7 +112,7 @@ extension Tensor {
 
     /// a += s · b in place, for same-shaped tensors (gradient accumulation, optimizers).
     public mutating func addScaled(_ b: Tensor, _ s: Float = 1) {
-        precondition(shape == b.shape, "addScaled: shapes \(shape) and \(b.shape) differ")
+        require(shape == b.shape, "addScaled: shapes \(shape) and \(b.shape) differ")
         b.scalars.withUnsafeBufferPointer { pb in
             scalars.withUnsafeMutableBufferPointer { pa in
                 for i in 0..<pa.count { pa[i] += s * pb[i] }

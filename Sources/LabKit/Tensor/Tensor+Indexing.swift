@@ -1,7 +1,7 @@
 extension Tensor {
     /// Rows `range` of a matrix (a contiguous minibatch).
     public func rows(_ range: Range<Int>) -> Tensor {
-        precondition(rank == 2 && range.lowerBound >= 0 && range.upperBound <= shape[0],
+        require(rank == 2 && range.lowerBound >= 0 && range.upperBound <= shape[0],
                      "rows \(range) out of bounds for shape \(shape)")
         let c = shape[1]
         return Tensor(shape: [range.count, c],
@@ -10,13 +10,13 @@ extension Tensor {
 
     /// The rows at `indices`, in that order (a shuffled minibatch); indices may repeat.
     public func gatherRows(_ indices: [Int]) -> Tensor {
-        precondition(rank == 2, "gatherRows needs a matrix, got \(shape)")
+        require(rank == 2, "gatherRows needs a matrix, got \(shape)")
         let c = shape[1]
         var out = [Float](repeating: 0, count: indices.count * c)
         scalars.withUnsafeBufferPointer { p in
             out.withUnsafeMutableBufferPointer { o in
                 for (k, i) in indices.enumerated() {
-                    precondition(i >= 0 && i < shape[0], "row \(i) out of bounds for shape \(shape)")
+                    require(i >= 0 && i < shape[0], "row \(i) out of bounds for shape \(shape)")
                     for j in 0..<c { o[k * c + j] = p[i * c + j] }
                 }
             }
@@ -26,7 +26,7 @@ extension Tensor {
 
     /// Columns `range` of a matrix.
     public func columns(_ range: Range<Int>) -> Tensor {
-        precondition(rank == 2 && range.lowerBound >= 0 && range.upperBound <= shape[1],
+        require(rank == 2 && range.lowerBound >= 0 && range.upperBound <= shape[1],
                      "columns \(range) out of bounds for shape \(shape)")
         let c = shape[1]
         var out = [Float]()
@@ -40,15 +40,15 @@ extension Tensor {
 
     /// Concatenates matrices along axis 0 (stacking rows) or axis 1 (side by side).
     public static func concatenate(_ parts: [Tensor], alongAxis axis: Int) -> Tensor {
-        precondition(!parts.isEmpty && parts.allSatisfy { $0.rank == 2 }, "concatenate needs matrices")
+        require(!parts.isEmpty && parts.allSatisfy { $0.rank == 2 }, "concatenate needs matrices")
         if axis == 0 {
             let c = parts[0].shape[1]
-            precondition(parts.allSatisfy { $0.shape[1] == c }, "concatenate rows: column counts differ \(parts.map(\.shape))")
+            require(parts.allSatisfy { $0.shape[1] == c }, "concatenate rows: column counts differ \(parts.map(\.shape))")
             return Tensor(shape: [parts.reduce(0) { $0 + $1.shape[0] }, c], scalars: parts.flatMap(\.scalars))
         }
-        precondition(axis == 1, "axis must be 0 or 1, got \(axis)")
+        require(axis == 1, "axis must be 0 or 1, got \(axis)")
         let r = parts[0].shape[0]
-        precondition(parts.allSatisfy { $0.shape[0] == r }, "concatenate columns: row counts differ \(parts.map(\.shape))")
+        require(parts.allSatisfy { $0.shape[0] == r }, "concatenate columns: row counts differ \(parts.map(\.shape))")
         let total = parts.reduce(0) { $0 + $1.shape[1] }
         var out = [Float]()
         out.reserveCapacity(r * total)

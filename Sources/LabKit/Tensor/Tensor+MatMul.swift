@@ -17,10 +17,10 @@ extension Tensor {
     public static func matmul(
         _ a: Tensor, _ b: Tensor, transposeA: Bool = false, transposeB: Bool = false
     ) -> Tensor {
-        precondition(a.rank == 2 && b.rank == 2, "matmul needs matrices, got \(a.shape) and \(b.shape)")
+        require(a.rank == 2 && b.rank == 2, "matmul needs matrices, got \(a.shape) and \(b.shape)")
         let (m, ka) = transposeA ? (a.shape[1], a.shape[0]) : (a.shape[0], a.shape[1])
         let (kb, n) = transposeB ? (b.shape[1], b.shape[0]) : (b.shape[0], b.shape[1])
-        precondition(ka == kb, "matmul: inner sizes differ: \(a.shape)\(transposeA ? "ᵀ" : "") · \(b.shape)\(transposeB ? "ᵀ" : "")")
+        require(ka == kb, "matmul: inner sizes differ: \(a.shape)\(transposeA ? "ᵀ" : "") · \(b.shape)\(transposeB ? "ᵀ" : "")")
         // Every element is written by the kernel (accumulate: false), so skip zero-filling.
         var c = [Float](unsafeUninitializedCapacity: m * n) { _, count in count = m * n }
         matmulKernel(m: m, n: n, k: ka, a.scalars, transposeA: transposeA, lda: a.shape[1],
@@ -69,7 +69,7 @@ extension Tensor {
 
     /// The transpose of a matrix.
     public var transposed: Tensor {
-        precondition(rank == 2, "transposed needs a matrix, got \(shape)")
+        require(rank == 2, "transposed needs a matrix, got \(shape)")
         let (r, c) = (shape[0], shape[1])
         var out = [Float](repeating: 0, count: count)
         scalars.withUnsafeBufferPointer { p in

@@ -39,7 +39,7 @@ extension Tensor {
     public func argmin(alongAxis axis: Int = 1) -> [Int] { argBest(alongAxis: axis, by: <) }
 
     private func argBest(alongAxis axis: Int, by better: (Float, Float) -> Bool) -> [Int] {
-        precondition(axis == 0 || axis == 1, "axis must be 0 or 1, got \(axis)")
+        require(axis == 0 || axis == 1, "axis must be 0 or 1, got \(axis)")
         let (r, c) = (rows, columns)
         let outer = axis == 1 ? r : c, inner = axis == 1 ? c : r
         return (0..<outer).map { o in
@@ -56,7 +56,7 @@ extension Tensor {
     private func reduce(
         alongAxis axis: Int, keepingDimension: Bool, initial: Float, _ op: (Float, Float) -> Float
     ) -> Tensor {
-        precondition(axis == 0 || axis == 1, "axis must be 0 or 1, got \(axis)")
+        require(axis == 0 || axis == 1, "axis must be 0 or 1, got \(axis)")
         let (r, c) = (rows, columns)
         var out = [Float](repeating: initial, count: axis == 0 ? c : r)
         scalars.withUnsafeBufferPointer { p in

@@ -20,8 +20,8 @@ public struct Tensor: Equatable, Sendable {
 
     /// A tensor with the given shape and row-major values.
     public init(shape: [Int], scalars: [Float]) {
-        precondition(shape.allSatisfy { $0 >= 0 }, "negative size in shape \(shape)")
-        precondition(shape.reduce(1, *) == scalars.count,
+        require(shape.allSatisfy { $0 >= 0 }, "negative size in shape \(shape)")
+        require(shape.reduce(1, *) == scalars.count,
                       "shape \(shape) needs \(shape.reduce(1, *)) scalars, got \(scalars.count)")
         self.shape = shape
         self.scalars = scalars
@@ -33,7 +33,7 @@ public struct Tensor: Equatable, Sendable {
     /// A matrix from its rows, which must all have the same length.
     public init(_ rows: [[Float]]) {
         let columns = rows.first?.count ?? 0
-        precondition(rows.allSatisfy { $0.count == columns }, "rows of different lengths")
+        require(rows.allSatisfy { $0.count == columns }, "rows of different lengths")
         self.init(shape: [rows.count, columns], scalars: rows.flatMap { $0 })
     }
 
@@ -50,7 +50,7 @@ public struct Tensor: Equatable, Sendable {
 
     /// The only value of a one-element tensor.
     public var scalar: Float {
-        precondition(count == 1, "`scalar` of a tensor with shape \(shape)")
+        require(count == 1, "`scalar` of a tensor with shape \(shape)")
         return scalars[0]
     }
 

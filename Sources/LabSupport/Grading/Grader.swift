@@ -334,13 +334,31 @@ public struct Grader: Sendable {
     /// crash line, and the frames in their own code; else the last lines of output.
     static func crashReport(_ output: String) -> String {
         let lines = output.split(separator: "\n").map(String.init)
-        let messages = lines.filter { line in
+        let runtimeLines = lines.filter { line in
             ["Fatal error", "Precondition failed", "Assertion failed", "Program crashed", "Fatal access conflict"].contains { line.contains($0) }
         }
-        let frames = lines.filter { $0.contains("Exercises") && !$0.contains("xctest") }.prefix(4)
+        let frames = lines.compactMap(studentFrame).prefix(4)
+        // "*** Program crashed: Illegal instruction at 0x… ***" adds nothing to a runtime message.
+        let explained = runtimeLines.contains { !$0.contains("Program crashed") }
+        let messages = explained ? runtimeLines.filter { !$0.contains("Program crashed") } : runtimeLines
         if !messages.isEmpty { return (messages.prefix(4) + frames).joined(separator: "\n") }
         let tail = lines.suffix(12).filter { !$0.hasPrefix("Test Suite") && !$0.hasPrefix("Test Case") && !$0.contains("Executed ") }
         return tail.isEmpty ? "(no output)" : "Last output:\n" + tail.joined(separator: "\n")
+    }
+
+    /// A frame of the runtime's backtrace that lies in the student's code, as
+    /// "in your code: Labs/Lab05/Lab05VAE.swift:15 — reparameterize(mu:logVariance:using:)".
+    static func studentFrame(_ line: String) -> String? {
+        guard let at = line.range(of: " at ", options: .backwards),
+              let labs = line[at.upperBound...].range(of: "/submission/Lab") else { return nil }
+        var location = "Labs/" + line[line.index(labs.lowerBound, offsetBy: "/submission/".count)...]
+        if location.split(separator: ":").count == 3, let column = location.lastIndex(of: ":") { location = String(location[..<column]) }
+        let words = line[..<at.lowerBound].split(separator: " ", omittingEmptySubsequences: true)
+        let function = words.firstIndex { $0.hasPrefix("0x") }.map { start -> String in
+            let rest = words[(start + 1)...].joined(separator: " ")
+            return String(rest[..<(rest.range(of: " + ")?.lowerBound ?? rest.range(of: " in ")?.lowerBound ?? rest.endIndex)])
+        } ?? ""
+        return "in your code: \(location)" + (function.isEmpty ? "" : " — \(function)")
     }
 
     /// A verdict parser shared with the runner's reading loop.

@@ -129,15 +129,23 @@ public struct Sandbox: Sendable {
         return argv
     }
 
-    /// The folders a binary's RUNPATH names (the Swift runtime), outside /usr.
+    /// The folders a binary's RUNPATH names (the Swift runtime), outside /usr, and beside each
+    /// `…/lib/swift/linux` the runtime's crash reporter `…/libexec/swift/linux` (so a crash
+    /// inside the sandbox still prints the frames, and the student's file and line).
     func runtimeLibraryFolders(of binary: String) -> [String] {
         let dynamic = ChildProcess.run("/usr/bin/env", ["readelf", "-dW", binary], timeout: 30)
-        return dynamic.output.split(separator: "\n").filter { $0.contains("(RUNPATH)") || $0.contains("(RPATH)") }
+        let libraries = dynamic.output.split(separator: "\n").filter { $0.contains("(RUNPATH)") || $0.contains("(RPATH)") }
             .flatMap { line -> [String] in
                 guard let open = line.lastIndex(of: "["), let close = line.lastIndex(of: "]") else { return [] }
                 return line[line.index(after: open)..<close].split(separator: ":").map(String.init)
             }
             .filter { $0.hasPrefix("/") && !$0.hasPrefix("/usr/") && FileManager.default.fileExists(atPath: $0) }
+        let backtracers = libraries.compactMap { folder -> String? in
+            guard folder.hasSuffix("/lib/swift/linux") else { return nil }
+            let libexec = String(folder.dropLast("/lib/swift/linux".count)) + "/libexec/swift/linux"
+            return FileManager.default.fileExists(atPath: libexec) ? libexec : nil
+        }
+        return libraries + backtracers
     }
 
     /// RLIMIT_NPROC counts every task of the real user: as root the checks run as nobody

@@ -21,7 +21,7 @@ final class Lab01Checks: GradedTestCase {
         let axes = Tensor([[c, -s, 0], [s * 0.8, c * 0.8, -0.6], [s * 0.6, c * 0.6, 0.8]])
         let latent = Tensor.randomNormal([200, 3], using: &rng) * Tensor([3, 1, 0.3])
         let offset = Tensor([20, -10, 5])
-        return (Tensor.matmul(latent, axes, transposeB: true) + offset, axes, offset)
+        return (offset + Tensor.matmul(latent, axes.transposed), axes, offset)
     }
 
     /// The sample covariance in Double, computed independently of the student's code.
@@ -54,7 +54,37 @@ final class Lab01Checks: GradedTestCase {
                hint: "subtract the per-pixel mean over examples (axis 0), not the mean over pixels (axis 1).")
     }
 
+    func test_1_1_unevenRectangularDataIsCentredColumnByColumn() {
+        // 5 examples × 3 pixels on very different scales, with skewed columns (mean ≠ median),
+        // so averaging the wrong axis, standardising or taking medians cannot pass.
+        let data = Tensor([[1, 100, -3], [2, 300, -3], [3, 200, 9], [10, 100, -3], [4, 800, 0]])
+        guard let (centredData, mean) = graded({ try centred(data) }) else { return }
+        expect(mean.count == 3, "the mean should hold one value per pixel (D = 3), got shape \(mean.shape)",
+               hint: "average over the examples (axis 0) and keep one value per pixel.")
+        if mean.count == 3 {
+            expectClose(mean.reshaped([3]), Tensor([4, 300, 0]), tolerance: 1e-4, "mean of a 5 × 3 matrix",
+                        hint: "μⱼ = (1/N) Σₙ xₙⱼ — the arithmetic mean of each column.")
+        }
+        expectClose(centredData, Tensor([[-3, -200, -3], [-2, 0, -3], [-1, -100, 9], [6, -200, -3], [0, 500, 0]]), tolerance: 1e-4,
+                    "centred 5 × 3 matrix", hint: "only subtract the mean: don't divide by the standard deviation or change the scale.")
+    }
+
     // MARK: Exercise 1.2
+
+    func test_1_2_smallSampleCovarianceDividesByNMinusOne() {
+        // Four points of a 2 × 1 rectangle shifted to (7, −3): the covariance is diag(4/3, 1/3),
+        // so the first component is ±(1, 0) with variance 4/3 (dividing by N would give 1).
+        let data = Tensor([[7, -3], [9, -3], [7, -2], [9, -2]])
+        guard let (w, variances) = graded({ try principalComponents(of: data, k: 1) }) else { return }
+        guard w.shape == [2, 1], variances.count == 1 else {
+            return XCTFail("for D = 2, k = 1 expected [2, 1] components and 1 variance, got \(w.shape) and \(variances.count).\nHint: one component per column, only the first k.")
+        }
+        expectClose(Double(Swift.abs(w[0, 0])), 1, tolerance: 1e-4, "|first component · (1, 0)|",
+                    hint: "the widest direction of the centred rectangle is along x.")
+        expectClose(Double(variances[0]), 4.0 / 3, tolerance: 1e-4, "the largest variance of 4 points",
+                    hint: "C = (X − μ)ᵀ(X − μ) / (N − 1): the sample covariance divides by N − 1 = 3, and variances are eigenvalues (not their square roots).")
+    }
+
 
     func test_1_2_componentsAreOrthonormal() {
         let (data, _, _) = Self.knownData()
@@ -117,6 +147,27 @@ final class Lab01Checks: GradedTestCase {
             expectClose(single, Tensor([[2.2, 2.6]]), tolerance: 1e-5, "x̂ for z = 2, W = (0.6, 0.8), μ = (1, 1)",
                         hint: "multiply by Wᵀ (matmul(z, w, transposeB: true)) and add μ.")
         }
+    }
+
+    func test_1_3_rectangularCodesAndReconstructionsMatchTheFormulas() {
+        // N = 3, D = 5, k = 2 with a mean far from 0: a wrong transpose, a forgotten mean or
+        // the pseudo-inverse's shape cannot coincide with the answer here.
+        var rng = SeededGenerator(seed: 13)
+        let w = orthonormalizedColumns(Tensor.randomNormal([5, 2], using: &rng))
+        let mean = Tensor([3, -1, 2, 0.5, -4])
+        let x = Tensor.randomNormal([3, 5], using: &rng) + mean
+        guard let codes = graded({ try pcaCodes(of: x, mean: mean, components: w) }),
+              let back = graded({ try pcaReconstruction(codes: codes, mean: mean, components: w) }) else { return }
+        var expectedCodes = [Float](), expectedBack = [Float]()
+        for n in 0..<3 {
+            let z = (0..<2).map { j in (0..<5).reduce(0.0) { $0 + (Double(x[n, $1]) - Double(mean[$1])) * Double(w[$1, j]) } }
+            expectedCodes += z.map(Float.init)
+            expectedBack += (0..<5).map { i in Float((0..<2).reduce(Double(mean[i])) { $0 + z[$1] * Double(w[i, $1]) }) }
+        }
+        expectClose(codes, Tensor(shape: [3, 2], scalars: expectedCodes), tolerance: 1e-4, "codes [N, k] = [3, 2]",
+                    hint: "z = (x − μ)W with W [D, k]: subtract μ from every row, then multiply by W (not Wᵀ).")
+        expectClose(back, Tensor(shape: [3, 5], scalars: expectedBack), tolerance: 1e-4, "reconstructions [N, D] = [3, 5]",
+                    hint: "x̂ = zWᵀ + μ: multiply by the transpose of W [D, k] and add the mean to every row.")
     }
 
     // MARK: Exercise 1.4
@@ -196,5 +247,27 @@ final class Lab01Checks: GradedTestCase {
         }
         expect(report.maxRelativeError < 2e-2, "gradients of the tied loss disagree with finite differences: \(report.summary)",
                hint: "use the same Variable W for encoding and decoding, so both paths add into its gradient.")
+    }
+
+    func test_1_5_rectangularTiedLossAndItsGradientsMatch() {
+        // N = 4, D = 5, k = 2, biases non-zero: the value in Double, then every gradient.
+        var rng = SeededGenerator(seed: 15)
+        let batch = Tensor.randomUniform([4, 5], using: &rng)
+        let w = Tensor.randomNormal([5, 2], standardDeviation: 0.7, using: &rng)
+        let b1 = Tensor([0.3, -0.4]), b2 = Tensor([0.1, -0.2, 0.05, 0, 0.4])
+        guard let loss = graded({ try tiedAutoencoderLoss(batch: batch, weight: Variable(w), encoderBias: Variable(b1), decoderBias: Variable(b2)) }) else { return }
+        var total = 0.0
+        for n in 0..<4 {
+            let z = (0..<2).map { j in (0..<5).reduce(Double(b1[j])) { $0 + Double(batch[n, $1]) * Double(w[$1, j]) } }
+            for i in 0..<5 {
+                let e = (0..<2).reduce(Double(b2[i])) { $0 + z[$1] * Double(w[i, $1]) } - Double(batch[n, i])
+                total += e * e
+            }
+        }
+        expectClose(Double(loss.value.scalars.first ?? .nan), total / 20, tolerance: 1e-5 * Swift.max(1, total / 20), "tied loss, N = 4, D = 5, k = 2",
+                    hint: "z = xW + b₁, x̂ = zWᵀ + b₂, L = mean of (x̂ − x)² over all N·D entries.")
+        expectGradientsMatchFiniteDifferences(at: [w, b1, b2], names: ["W", "b₁", "b₂"], "tied loss", hint: "one Variable W used in both directions; both biases as Variables.") { v in
+            try tiedAutoencoderLoss(batch: batch, weight: v[0], encoderBias: v[1], decoderBias: v[2])
+        }
     }
 }

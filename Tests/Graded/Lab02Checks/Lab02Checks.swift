@@ -35,6 +35,22 @@ final class Lab02Checks: GradedTestCase {
                     "∂(Σ wⱼ ρ̂ⱼ)/∂h", hint: "each example contributes 1/N to its unit's mean.")
     }
 
+    func test_2_1_rectangularActivationsGiveOneMeanPerUnit() {
+        // N = 3 examples, H = 5 units: summing, averaging the wrong axis or dividing by H shows.
+        let hidden = Variable(Tensor([[0.1, 0.2, 0.9, 0.0, 0.6], [0.4, 0.2, 0.3, 1.0, 0.6], [0.7, 0.8, 0.3, 0.5, 0.0]]))
+        guard let rhoHat = graded({ try meanActivations(hidden) }) else { return }
+        guard rhoHat.value.count == 5 else {
+            return XCTFail("ρ̂ should hold one value per hidden unit (H = 5), got shape \(rhoHat.shape).\nHint: average over the examples (axis 0).")
+        }
+        expectClose(rhoHat.value.reshaped([5]), Tensor([0.4, 0.4, 0.5, 0.5, 0.4]), tolerance: 1e-6, "ρ̂ for 3 examples × 5 units",
+                    hint: "ρ̂ⱼ = (1/N) Σₙ hₙⱼ: divide by the number of examples N = 3.")
+        let weights = Tensor([1, -2, 0.5, 3, -1])
+        expectGradientsMatchFiniteDifferences(at: [hidden.value], names: ["h"], step: 1e-2, "Σⱼ wⱼ ρ̂ⱼ for uneven weights w",
+                                              hint: "compute ρ̂ with Variable operations on h (.mean(alongAxis: 0)), so the penalty's gradient reaches the activations.") { v in
+            (try meanActivations(v[0]).reshaped([5]) * weights).sum()
+        }
+    }
+
     // MARK: Exercise 2.2
 
     func test_2_2_klMatchesTheFormulaIncludingTheInactiveTerm() {
@@ -75,6 +91,16 @@ final class Lab02Checks: GradedTestCase {
                hint: "build the penalty from Variable operations on ρ̂ so backward() can reach the activations.")
     }
 
+    func test_2_2_anyTargetAndTheClampValues() {
+        // ρ = 0.3 on 7 units, two of them dead or saturated: the value with ρ̂ clamped to
+        // [1e-6, 1 − 1e-6] (Float32 rounding of 1 − 1e-6 allowed for by a 1 % tolerance).
+        let values: [Double] = [0.3, 0.1, 0.6, 0.9, 0.45, 0, 1]
+        guard let value = graded({ try klDivergence(target: 0.3, meanActivations: Variable(Tensor(values.map(Float.init)))) }) else { return }
+        let expected = values.reduce(0.0) { $0 + Self.kl(0.3, Swift.min(Swift.max($1, 1e-6), 1 - 1e-6)) }
+        expectClose(Double(value.value.scalars.first ?? .nan), expected, tolerance: 1e-2 * expected, "Σⱼ KL(0.3 ‖ ρ̂ⱼ) for ρ̂ = \(values)",
+                    hint: "use the target ρ passed in (not a fixed 0.05), sum over the units, and clamp ρ̂ into [1e-6, 1 − 1e-6] exactly as the handout says.")
+    }
+
     // MARK: Exercise 2.3
 
     func test_2_3_totalIsReconstructionPlusBetaTimesPenalty() {
@@ -91,6 +117,35 @@ final class Lab02Checks: GradedTestCase {
                     hint: "Σⱼ KL(ρ ‖ ρ̂ⱼ) with ρ̂ from meanActivations; return it before multiplying by β.")
         expectClose(Double(loss.total.value.scalars.first ?? .nan), recon + 2.5 * penalty, tolerance: 1e-4, "total loss with β = 2.5",
                     hint: "L = reconstruction + β · penalty: β multiplies the penalty only.")
+    }
+
+    func test_2_3_gradientsReachTheReconstructionAndTheActivations() {
+        // N = 3, D = 4, H = 5: the total's gradient must reach x̂ (the error) and h (the penalty).
+        var rng = SeededGenerator(seed: 23)
+        let batch = Tensor.randomUniform([3, 4], using: &rng)
+        let reconstruction = Tensor.randomUniform([3, 4], using: &rng)
+        let hidden = Tensor.randomUniform([3, 5], low: 0.05, high: 0.6, using: &rng)
+        expectGradientsMatchFiniteDifferences(at: [reconstruction, hidden], names: ["x̂", "h"], step: 1e-3,
+                                              "the total sparse loss (β = 3, ρ = 0.1)",
+                                              hint: "the penalty must stay in the graph: compute ρ̂ and the KL with Variable operations on h, never through .value.") { v in
+            try sparseLoss(batch: batch, reconstruction: v[0], hidden: v[1], rho: 0.1, beta: 3).total
+        }
+    }
+
+    func test_2_3_rectangularValuesOfEachPart() {
+        // N = 3, D = 2, H = 4, β = 0.5.
+        let batch = Tensor([[1, 0], [0.5, 0.5], [0, 1]])
+        let reconstruction = Variable(Tensor([[0.7, 0.2], [0.5, 0.1], [0.3, 0.6]]))
+        let hidden = Variable(Tensor([[0.1, 0.5, 0.2, 0.9], [0.3, 0.1, 0.2, 0.3], [0.2, 0.3, 0.5, 0.3]]))
+        guard let loss = graded({ try sparseLoss(batch: batch, reconstruction: reconstruction, hidden: hidden, rho: 0.2, beta: 0.5) }) else { return }
+        let recon = (0.09 + 0.04 + 0 + 0.16 + 0.09 + 0.16) / 3
+        let penalty = [0.2, 0.3, 0.3, 0.5].reduce(0.0) { $0 + Self.kl(0.2, $1) }
+        expectClose(Double(loss.reconstruction.value.scalars.first ?? .nan), recon, tolerance: 1e-5, "reconstruction part, N = 3",
+                    hint: "Σ over the D pixels of each image, then the mean over the N images.")
+        expectClose(Double(loss.penalty.value.scalars.first ?? .nan), penalty, tolerance: 1e-4, "penalty part, ρ = 0.2, H = 4",
+                    hint: "Σⱼ KL(ρ ‖ ρ̂ⱼ) with ρ̂ the mean of each unit over the batch.")
+        expectClose(Double(loss.total.value.scalars.first ?? .nan), recon + 0.5 * penalty, tolerance: 1e-4, "total, β = 0.5",
+                    hint: "L = reconstruction + β · penalty.")
     }
 
     // MARK: Exercise 2.4

@@ -79,6 +79,21 @@ final class Lab04Checks: GradedTestCase {
                     hint: "L = MSE + λ · penalty: λ multiplies the penalty only.")
     }
 
+    func test_4_2_gradientsMatchFiniteDifferencesForBothLayers() {
+        // N = 3, D = 5, H = 2, λ = 0.7: the penalty's gradient must reach W and b through h.
+        var rng = SeededGenerator(seed: 42)
+        let encoder = Dense(5, 2, activation: .sigmoid, using: &rng), decoder = Dense(2, 5, activation: .sigmoid, using: &rng)
+        encoder.weight.value = encoder.weight.value * 3
+        encoder.bias.value = Tensor([0.4, -0.6])
+        decoder.bias.value = Tensor([0.1, -0.1, 0.2, 0, 0.3])
+        let batch = Tensor.randomUniform([3, 5], using: &rng)
+        let parameters = [("encoder.weight", encoder.weight), ("encoder.bias", encoder.bias), ("decoder.weight", decoder.weight), ("decoder.bias", decoder.bias)]
+        expectParameterGradientsMatchFiniteDifferences(parameters, step: 1e-2, "the contractive loss (λ = 0.7)",
+                                                       hint: "use encoder(Variable(batch)) and encoder.weight (the Variable) so the penalty's gradient reaches W and b; don't use .value or evaluate.") {
+            try contractiveLoss(batch: batch, encoder: encoder, decoder: decoder, lambda: 0.7).total
+        }
+    }
+
     // MARK: Exercise 4.3
 
     func test_4_3_jacobianOfAKnownFunctionHasOneRowPerOutput() {
@@ -95,5 +110,23 @@ final class Lab04Checks: GradedTestCase {
         guard let j = graded({ try numericalJacobian(of: f, at: Tensor([1.5, 2]), epsilon: 0.25) }) else { return }
         expectClose(j, Tensor([[3, 0], [2, 1.5]]), tolerance: 2e-4, "Jacobian of (x₀², x₀x₁) at (1.5, 2) with ε = 0.25",
                     hint: "use central differences (f(x + εeᵢ) − f(x − εeᵢ)) / 2ε: their error is O(ε²), a forward difference's O(ε).")
+    }
+
+    func test_4_3_theStepSizeIsTheEpsilonPassedIn() {
+        // For cubic terms a central difference is off by exactly ε² (∂x³: 3x² + ε²), so the ε
+        // used shows in the answer: (x₀³ + x₁, x₁x₂²) at (1, 2, −1) with ε = 0.5.
+        let f: (Tensor) throws -> Tensor = { x in Tensor([x[0] * x[0] * x[0] + x[1], x[1] * x[2] * x[2]]) }
+        guard let j = graded({ try numericalJacobian(of: f, at: Tensor([1, 2, -1]), epsilon: 0.5) }) else { return }
+        expectClose(j, Tensor([[3.25, 1, 0], [0, 1, -4]]), tolerance: 1e-4, "central differences with ε = 0.5 of (x₀³ + x₁, x₁x₂²) at (1, 2, −1)",
+                    hint: "use the epsilon argument as the step: Jⱼᵢ = (fⱼ(x + εeᵢ) − fⱼ(x − εeᵢ)) / 2ε, perturbing one input at a time.")
+    }
+
+    func test_4_3_moreOutputsThanInputs() {
+        // f: ℝ² → ℝ⁴, linear, so any ε gives J = A exactly: a [4, 2] matrix.
+        let a: [[Float]] = [[1, -2], [0.5, 3], [4, 0], [-1, -1]]
+        let f: (Tensor) throws -> Tensor = { x in Tensor(a.map { $0[0] * x[0] + $0[1] * x[1] }) }
+        guard let j = graded({ try numericalJacobian(of: f, at: Tensor([0.3, -0.7]), epsilon: 1e-2) }) else { return }
+        expectClose(j, Tensor(a), tolerance: 2e-3, "Jacobian [4, 2] of a linear map ℝ² → ℝ⁴",
+                    hint: "one row per output (4) and one column per input (2).")
     }
 }

@@ -13,29 +13,6 @@ import XCTest
 final class Lab05Checks: GradedTestCase {
     // MARK: Exercise 5.1
 
-    func test_5_1_samplesHaveMeanMuAndStandardDeviationSigma() {
-        var rng = SeededGenerator(seed: 3)
-        let mu = Variable(Tensor(repeating: 1, shape: [20000, 1]))
-        let logVariance = Variable(Tensor(repeating: Float(log(4.0)), shape: [20000, 1]))   // σ = 2
-        guard let z = graded({ try reparameterize(mu: mu, logVariance: logVariance, using: &rng) }) else { return }
-        let mean = Double(z.value.mean()), std = Double((z.value - Float(mean)).squared().mean().squareRoot())
-        expectClose(mean, 1, tolerance: 0.05, "mean of z for μ = 1", hint: "z = μ + σε: the noise must be centred.")
-        expectClose(std, 2, tolerance: 0.05, "standard deviation of z for log σ² = log 4",
-                    hint: "σ = exp(½ log σ²) = 2; exp(log σ²) would give 4.")
-    }
-
-    func test_5_1_epsilonIsStandardNormal() {
-        var rng = SeededGenerator(seed: 4)
-        let zero = Variable(Tensor.zeros([40000, 1]))
-        guard let z = graded({ try reparameterize(mu: zero, logVariance: zero, using: &rng) }) else { return }
-        let values = z.value.scalars.map(Double.init)
-        let within1 = Double(values.filter { Swift.abs($0) < 1 }.count) / Double(values.count)
-        let beyond2 = Double(values.filter { Swift.abs($0) > 2 }.count) / Double(values.count)
-        expectClose(within1, 0.6827, tolerance: 0.01, "fraction of ε within ±1",
-                    hint: "ε must be drawn from N(0, 1) (Tensor.randomNormal), not a uniform or other distribution.")
-        expectClose(beyond2, 0.0455, tolerance: 0.006, "fraction of ε beyond ±2", hint: "ε ~ N(0, 1): 4.55 % of draws lie beyond ±2.")
-    }
-
     func test_5_1_gradientsFlowToMuAndLogVarianceAndTheSeedReproduces() throws {
         var rng = SeededGenerator(seed: 5), again = SeededGenerator(seed: 5)
         let mu = Variable(Tensor([[0.5, -1], [2, 0]]), requiresGradient: true)
@@ -52,6 +29,47 @@ final class Lab05Checks: GradedTestCase {
         // ∂z/∂log σ² = ½ σ ε = ½ (z − μ).
         expectClose(logVariance.grad ?? .zeros([2, 2]), (z.value - mu.value) * 0.5, tolerance: 1e-4, "∂Σz/∂log σ²",
                     hint: "σ = exp(½ log σ²) must be computed from the Variable, so ∂z/∂log σ² = ½σε.")
+    }
+
+    /// μ and log σ² that differ in every entry: [3000, 4].
+    static let heterogeneous: (mu: Tensor, logVariance: Tensor) = {
+        var rng = SeededGenerator(seed: 51)
+        return (Tensor.randomNormal([3000, 4], standardDeviation: 2, using: &rng), Tensor.randomUniform([3000, 4], low: -2, high: 2, using: &rng))
+    }()
+
+    func test_5_1_standardisedCodesAreIndependentStandardNormals() {
+        // Each of the 3 tests fails a correct answer with probability ≤ 1e-7.
+        let (mu, logVariance) = Self.heterogeneous
+        var rng = SeededGenerator(seed: 52)
+        guard let z = graded({ try reparameterize(mu: Variable(mu), logVariance: Variable(logVariance), using: &rng) }) else { return }
+        guard z.shape == mu.shape else { return XCTFail("z should have the shape of μ, \(mu.shape); got \(z.shape)") }
+        let epsilon = (0..<z.value.count).map { (Double(z.value[$0]) - Double(mu[$0])) / exp(0.5 * Double(logVariance[$0])) }
+        expectStandardNormal(epsilon, "(z − μ)/σ over 3000 × 4 entries with varied μ and log σ²",
+                             hint: "z = μ + σ ⊙ ε with σ = exp(½ log σ²) for every entry and ε ~ N(0, 1).")
+        var sameImage = 0, sameDimension = 0
+        for n in 0..<3000 where epsilon[n * 4] > 0 && epsilon[n * 4 + 1] > 0 { sameImage += 1 }
+        for n in Swift.stride(from: 0, to: 3000, by: 2) where epsilon[n * 4 + 2] > 0 && epsilon[(n + 1) * 4 + 2] > 0 { sameDimension += 1 }
+        expectBinomial(sameImage, trials: 3000, probability: 0.25, "images whose ε is positive in both latent dimensions 1 and 2",
+                       hint: "draw ε with the shape of μ ([N, Z]): one independent draw per latent dimension, not one per image.")
+        expectBinomial(sameDimension, trials: 1500, probability: 0.25, "pairs of images whose ε is positive in dimension 3 for both",
+                       hint: "draw ε with the shape of μ ([N, Z]): a new draw for every image.")
+    }
+
+    func test_5_1_gradientsMatchFiniteDifferencesForAFixedDraw() {
+        // With the same seed for every evaluation, z is a deterministic function of μ and log σ².
+        var rng = SeededGenerator(seed: 53)
+        let mu = Tensor.randomNormal([3, 2], using: &rng), logVariance = Tensor.randomUniform([3, 2], low: -1, high: 1, using: &rng)
+        let weights = Tensor([[1, -2], [0.5, 3], [-1.5, 0.25]])
+        expectGradientsMatchFiniteDifferences(at: [mu, logVariance], names: ["μ", "log σ²"], step: 1e-2, "Σ w ⊙ z for a fixed seed",
+                                              hint: "build z = μ + exp(½ log σ²) ⊙ ε from the Variables, with ε a constant tensor.") { v in
+            var g = SeededGenerator(seed: 54)
+            return (try reparameterize(mu: v[0], logVariance: v[1], using: &g) * weights).sum()
+        }
+    }
+
+    func test_5_1_randomnessComesFromTheCallersGenerator() {
+        let mu = Variable(Tensor.zeros([20, 3])), logVariance = Variable(Tensor.zeros([20, 3]))
+        expectRandomnessContract("reparameterize") { g in try reparameterize(mu: mu, logVariance: logVariance, using: &g).value }
     }
 
     // MARK: Exercise 5.2
@@ -88,6 +106,21 @@ final class Lab05Checks: GradedTestCase {
                     "KL of 4 identical dimensions vs 1", hint: "sum over the latent dimensions (a KL per image), average only over the batch.")
     }
 
+    func test_5_2_rectangularBatchValueAndGradients() {
+        // N = 3 images, Z = 4 latent dimensions.
+        var rng = SeededGenerator(seed: 55)
+        let mu = Tensor.randomNormal([3, 4], using: &rng), logVariance = Tensor.randomUniform([3, 4], low: -1.5, high: 1.5, using: &rng)
+        guard let kl = graded({ try gaussianKL(mu: Variable(mu), logVariance: Variable(logVariance)) }) else { return }
+        var expected = 0.0
+        for i in 0..<12 { expected += 0.5 * (Double(mu[i] * mu[i]) + exp(Double(logVariance[i])) - 1 - Double(logVariance[i])) }
+        expectClose(Double(kl.value.scalars.first ?? .nan), expected / 3, tolerance: 1e-5 * Swift.max(1, expected), "KL for N = 3, Z = 4",
+                    hint: "sum over the Z latent dimensions, average over the N images.")
+        expectGradientsMatchFiniteDifferences(at: [mu, logVariance], names: ["μ", "log σ²"], step: 1e-2, "the KL",
+                                              hint: "build the KL from Variable operations on μ and log σ² so the encoder is trained by it.") { v in
+            try gaussianKL(mu: v[0], logVariance: v[1])
+        }
+    }
+
     // MARK: Exercise 5.3
 
     func test_5_3_negativeELBOIsSummedBCEPlusKLPerImage() {
@@ -109,6 +142,18 @@ final class Lab05Checks: GradedTestCase {
         expectClose(Double(elbo.kl.value.scalars.first ?? .nan), kl, tolerance: 1e-5, "KL part", hint: "use your gaussianKL (5.2).")
         expectClose(Double(elbo.total.value.scalars.first ?? .nan), bce + kl, tolerance: 1e-4, "−ELBO",
                     hint: "both terms per image: summed over pixels / latent dimensions, averaged over the batch.")
+    }
+
+    func test_5_3_gradientsReachTheLogitsMuAndLogVariance() {
+        // N = 3, D = 5, Z = 2.
+        var rng = SeededGenerator(seed: 56)
+        let batch = Tensor.randomBernoulli([3, 5], probability: 0.5, using: &rng)
+        let logits = Tensor.randomNormal([3, 5], standardDeviation: 2, using: &rng)
+        let mu = Tensor.randomNormal([3, 2], using: &rng), logVariance = Tensor.randomUniform([3, 2], low: -1, high: 1, using: &rng)
+        expectGradientsMatchFiniteDifferences(at: [logits, mu, logVariance], names: ["the logits", "μ", "log σ²"], step: 1e-2, "the negative ELBO",
+                                              hint: "both terms must stay in the graph: the cross-entropy of the logits and the KL of μ and log σ².") { v in
+            try negativeELBO(batch: batch, logits: v[0], mu: v[1], logVariance: v[2]).total
+        }
     }
 
     // MARK: Exercise 5.4
@@ -133,11 +178,49 @@ final class Lab05Checks: GradedTestCase {
         expect(samples == repeated, "the same seed should give the same samples", hint: "draw from the generator passed in.")
     }
 
+    func test_5_4_codesAreIndependentStandardNormalsAndShapesFollowTheArguments() {
+        // An identity decoder on Z = 4: the logits of the samples are the codes themselves.
+        var init0 = SeededGenerator(seed: 2)
+        let copy = Dense(4, 4, using: &init0)
+        copy.weight.value = .identity(4)
+        copy.bias.value = .zeros([4])
+        var rng = SeededGenerator(seed: 57)
+        guard let samples = graded({ try samplePrior(count: 3000, latentSize: 4, decoder: Sequential([copy]), using: &rng) }) else { return }
+        guard samples.shape == [3000, 4] else { return XCTFail("expected [count, D] = [3000, 4], got \(samples.shape)") }
+        let z = samples.scalars.map { Double($0) }.map { log($0 / (1 - $0)) }
+        expectStandardNormal(z, "the codes behind 3000 × 4 samples", hint: "z ~ N(0, I): Tensor.randomNormal([count, latentSize], using: &generator), then σ(decoder(z)).")
+        var sameImage = 0
+        for n in 0..<3000 where z[n * 4] > 0 && z[n * 4 + 3] > 0 { sameImage += 1 }
+        expectBinomial(sameImage, trials: 3000, probability: 0.25, "samples whose code is positive in both dimensions 1 and 4",
+                       hint: "draw a [count, latentSize] matrix of independent N(0, 1) values.")
+        // Z = 2 → D = 5: the output is [count, D], whatever Z is.
+        var init1 = SeededGenerator(seed: 3)
+        let wide = Sequential([Dense(2, 5, using: &init1)])
+        if let small = graded({ try samplePrior(count: 7, latentSize: 2, decoder: wide, using: &rng) }) {
+            expect(small.shape == [7, 5], "count 7, latentSize 2 and a 2 → 5 decoder should give [7, 5] samples, got \(small.shape)",
+                   hint: "draw z of shape [count, latentSize] and decode it.")
+        }
+    }
+
+    func test_5_4_randomnessComesFromTheCallersGenerator() {
+        var init0 = SeededGenerator(seed: 4)
+        let decoder = Sequential([Dense(3, 6, using: &init0)])
+        expectRandomnessContract("samplePrior") { g in try samplePrior(count: 10, latentSize: 3, decoder: decoder, using: &g) }
+    }
+
     // MARK: Exercise 5.5
 
     func test_5_5_interpolationRunsFromZ0ToZ1InEvenSteps() {
         guard let path = graded({ try interpolate(from: Tensor([0, 10]), to: Tensor([4, -2]), steps: 5) }) else { return }
         expectClose(path, Tensor([[0, 10], [1, 7], [2, 4], [3, 1], [4, -2]]), tolerance: 1e-5, "5-step path from (0, 10) to (4, −2)",
                     hint: "zₜ = (1 − t) z₀ + t z₁ with t = k/(steps − 1), k = 0…steps − 1: both ends included.")
+    }
+
+    func test_5_5_twoStepsAndOtherDimensions() {
+        guard let ends = graded({ try interpolate(from: Tensor([1, 2, 3]), to: Tensor([-1, 0, 5]), steps: 2) }),
+              let four = graded({ try interpolate(from: Tensor([0, 3, -6]), to: Tensor([3, 0, 6]), steps: 4) }) else { return }
+        expectClose(ends, Tensor([[1, 2, 3], [-1, 0, 5]]), tolerance: 1e-6, "2 steps: just the two ends", hint: "t = k/(steps − 1): with 2 steps t ∈ {0, 1}.")
+        expectClose(four, Tensor([[0, 3, -6], [1, 2, -2], [2, 1, 2], [3, 0, 6]]), tolerance: 1e-5, "4 steps in 3-D",
+                    hint: "zₜ = (1 − t) z₀ + t z₁ with t = 0, 1/3, 2/3, 1; one row per step, one column per latent dimension.")
     }
 }

@@ -1,0 +1,56 @@
+import Foundation
+@testable import LabSupport
+import XCTest
+
+/// The release's leak check: solution code is found however it is reformatted, renamed or
+/// pasted into another kind of file, and the kit a student reads holds none of it.
+final class LeakCheckTests: XCTestCase {
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
+
+    let solution = """
+        public func klPenaltyGradient(target rho: Float, meanActivations rhoHat: Tensor, beta: Float) throws -> Tensor {
+            rhoHat.map { beta * (-rho / $0 + (1 - rho) / (1 - $0)) }
+        }
+        public func centred(_ data: Tensor) throws -> (centred: Tensor, mean: Tensor) {
+            let mean = data.mean(alongAxis: 0)
+            return (data - mean, mean)
+        }
+        """
+
+    func testRenamedReformattedSingleLineBodyIsFound() {
+        let renamed = "let g = r.map {\n  b*(  -p/$0 + (1-p) / (1 - $0) )\n}  // the answer"
+        let leaks = LeakCheck.leaks(solutions: ["Lab02.swift": solution], release: ["notes.md": renamed])
+        XCTAssertEqual(leaks.map(\.function), ["klPenaltyGradient"])
+    }
+
+    func testCodeInsideAPythonOrJSONStringIsFound() {
+        let script = #"BODY = "    let m = x.mean(alongAxis: 0)\n    return (x - m, m)\n""#
+        XCTAssertEqual(LeakCheck.leaks(solutions: ["Lab01.swift": solution], release: ["scripts/demo.py": script]).map(\.function), ["centred"])
+    }
+
+    func testTheSameCallsForAnotherPurposeAreNotALeak() {
+        let notebook = "let columnMeans = train.mean(alongAxis: 0).abs().max()\nlet y = Tensor.matmul(a, b)"
+        XCTAssertTrue(LeakCheck.leaks(solutions: ["Lab01.swift": solution], release: ["Sources/lab01/main.swift": notebook]).isEmpty)
+    }
+
+    /// What a student sees — stubs, handouts, notebooks, the core, the checks and scripts —
+    /// holds no solution body.
+    func testTheStudentFacingKitHoldsNoSolutionCode() throws {
+        let fm = FileManager.default
+        var solutions: [String: String] = [:]
+        for file in try fm.subpathsOfDirectory(atPath: "\(Self.root)/Solutions") where file.hasSuffix(".swift") {
+            solutions[file] = try String(contentsOfFile: "\(Self.root)/Solutions/\(file)", encoding: .utf8)
+        }
+        var release: [String: String] = [:]
+        for folder in ["Labs", "Sources", "Tests/Graded", "Tests/LabKitTests", "scripts", "README.md"] {
+            let base = "\(Self.root)/\(folder)"
+            let files = (try? fm.subpathsOfDirectory(atPath: base))?.map { "\(folder)/\($0)" } ?? [folder]
+            for file in files where ["swift", "md", "py", "json", "sh"].contains((file as NSString).pathExtension)
+                && !["scripts/make_demo_class.py", "scripts/make_attack_class.py"].contains(file) {
+                release[file] = try? String(contentsOfFile: "\(Self.root)/\(file)", encoding: .utf8)
+            }
+        }
+        let leaks = LeakCheck.leaks(solutions: solutions, release: release)
+        XCTAssertTrue(leaks.isEmpty, leaks.map(\.description).joined(separator: "\n"))
+    }
+}
