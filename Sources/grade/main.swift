@@ -104,6 +104,8 @@ struct Grade: ParsableCommand {
             let report = grader.grade(labsDirectory: absolute(folder, root))
             print(report.scoreTable())
             for note in report.notes { print("\n" + note) }
+            let failures = report.failureDetails()
+            if !failures.isEmpty { print("\n" + failures) }
             print("\n" + report.sandbox)
             try writeAtomically(try report.gradescopeJSON(executionSeconds: Date().timeIntervalSince(start)), to: "\(out)/results.json")
             try writeAtomically(Data(report.feedbackMarkdown(student: folder).utf8), to: "\(out)/feedback.md")

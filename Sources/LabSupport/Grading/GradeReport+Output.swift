@@ -21,6 +21,25 @@ extension GradeReport {
         return lines.joined(separator: "\n")
     }
 
+    /// Every failed check with its whole message (hints included), for the terminal; an
+    /// exercise that is not implemented yet gets one line.
+    public func failureDetails() -> String {
+        var blocks: [String] = []
+        for exercise in PointTable.exercises {
+            let failed = results.filter { $0.exercise == exercise && $0.status != .passed }
+            guard !failed.isEmpty else { continue }
+            if failed.allSatisfy({ $0.feedback.contains("NOT IMPLEMENTED") }) {
+                blocks.append("✗ \(exercise.id) \(exercise.title) — not implemented yet")
+                continue
+            }
+            for r in failed {
+                blocks.append("✗ \(exercise.id) \(exercise.title) — \(r.shortName) (\(r.status.rawValue))\n"
+                              + r.feedback.split(separator: "\n", omittingEmptySubsequences: false).map { "    " + $0 }.joined(separator: "\n"))
+            }
+        }
+        return blocks.joined(separator: "\n\n")
+    }
+
     /// Gradescope's results.json: score, per-test name/score/max_score/output/visibility.
     public func gradescopeJSON(executionSeconds: Double) throws -> Data {
         var tests: [[String: Any]] = []

@@ -28,7 +28,8 @@ final class Lab03Checks: GradedTestCase {
     }
 
     // MARK: Exercise 3.1
-    // Statistical checks: each makes at most 3 tests at a false-failure rate of 1e-7 each.
+    // Statistical checks: each makes at most 4 tests at a false-failure rate of 1e-7 each, so a
+    // correct answer fails one of them with probability at most 4e-7.
 
     func test_3_1_standardisedNoiseIsStandardNormal() {
         var rng = SeededGenerator(seed: 11)
