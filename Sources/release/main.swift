@@ -97,7 +97,7 @@ struct Release: ParsableCommand {
         }
         let leaks = LeakCheck.leaks(solutions: solutionSources, release: releaseTexts)
         guard leaks.isEmpty else { throw ValidationError("solution code leaked into the release:\n  " + leaks.map(\.description).joined(separator: "\n  ")) }
-        emit("Leak check: no solution body of \(solutionSources.count) files (whole, or \(LeakCheck.window) tokens in a row, local names ignored) appears in the \(releaseTexts.count) text files of the release.")
+        emit("Leak check: no solution body of \(solutionSources.count) files (whole, or \(LeakCheck.window) tokens in a row, local names matched up to renaming) appears in the \(releaseTexts.count) text files of the release.")
     }
 
     func checkBuildsAndGradesZero(_ release: String) throws {

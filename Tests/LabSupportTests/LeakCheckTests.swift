@@ -7,29 +7,30 @@ import XCTest
 final class LeakCheckTests: XCTestCase {
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
 
+    /// A made-up "solution" (not one of Solutions/, so this file can ship to students).
     let solution = """
-        public func klPenaltyGradient(target rho: Float, meanActivations rhoHat: Tensor, beta: Float) throws -> Tensor {
-            rhoHat.map { beta * (-rho / $0 + (1 - rho) / (1 - $0)) }
+        public func blend(_ values: Tensor, weight w: Float, bias: Float) throws -> Tensor {
+            values.map { w * (-bias / $0 + (2 - bias) / (3 - $0)) }
         }
-        public func centred(_ data: Tensor) throws -> (centred: Tensor, mean: Tensor) {
-            let mean = data.mean(alongAxis: 0)
-            return (data - mean, mean)
+        public func shifted(_ data: Tensor) throws -> (shifted: Tensor, peak: Tensor) {
+            let peak = data.max(alongAxis: 1)
+            return (data - peak, peak)
         }
         """
 
     func testRenamedReformattedSingleLineBodyIsFound() {
-        let renamed = "let g = r.map {\n  b*(  -p/$0 + (1-p) / (1 - $0) )\n}  // the answer"
+        let renamed = "let g = r.map {\n  k*(  -q/$0 + (2-q) / (3 - $0) )\n}  // the answer"
         let leaks = LeakCheck.leaks(solutions: ["Lab02.swift": solution], release: ["notes.md": renamed])
-        XCTAssertEqual(leaks.map(\.function), ["klPenaltyGradient"])
+        XCTAssertEqual(leaks.map(\.function), ["blend"])
     }
 
     func testCodeInsideAPythonOrJSONStringIsFound() {
-        let script = #"BODY = "    let m = x.mean(alongAxis: 0)\n    return (x - m, m)\n""#
-        XCTAssertEqual(LeakCheck.leaks(solutions: ["Lab01.swift": solution], release: ["scripts/demo.py": script]).map(\.function), ["centred"])
+        let script = #"BODY = "    let m = x.max(alongAxis: 1)\n    return (x - m, m)\n""#
+        XCTAssertEqual(LeakCheck.leaks(solutions: ["Lab01.swift": solution], release: ["scripts/demo.py": script]).map(\.function), ["shifted"])
     }
 
     func testTheSameCallsForAnotherPurposeAreNotALeak() {
-        let notebook = "let columnMeans = train.mean(alongAxis: 0).abs().max()\nlet y = Tensor.matmul(a, b)"
+        let notebook = "let rowPeaks = train.max(alongAxis: 1).abs().max()\nlet y = (x - x, x)"
         XCTAssertTrue(LeakCheck.leaks(solutions: ["Lab01.swift": solution], release: ["Sources/lab01/main.swift": notebook]).isEmpty)
     }
 
