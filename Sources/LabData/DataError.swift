@@ -2,8 +2,12 @@
 public enum DataError: Error, CustomStringConvertible, Equatable {
     /// A dataset was not found; `looked` lists the folders searched.
     case missingDataset(name: String, looked: [String], hint: String)
+    /// A file is missing, unreadable or not a regular file.
+    case unreadableFile(path: String, reason: String)
     /// A file exists but is not a valid IDX file.
     case corruptFile(path: String, reason: String)
+    /// Loading a file would take more memory than the budget allows.
+    case tooLarge(path: String, dimensions: [Int], elements: Int, budget: Int)
     /// Image and label files disagree.
     case mismatch(String)
     /// A flag or argument is out of range.
@@ -14,8 +18,15 @@ public enum DataError: Error, CustomStringConvertible, Equatable {
         case let .missingDataset(name, looked, hint):
             return "The \(name) dataset was not found. Looked in:\n"
                 + looked.map { "  - \($0)" }.joined(separator: "\n") + "\n\(hint)"
+        case let .unreadableFile(path, reason):
+            return "\(path) cannot be read: \(reason)."
         case let .corruptFile(path, reason):
             return "\(path) is not a valid IDX file: \(reason)"
+        case let .tooLarge(path, dimensions, elements, budget):
+            let perItem = Swift.max(1, dimensions.dropFirst().reduce(1, *))
+            return "\(path) holds \(dimensions.map(String.init).joined(separator: " × ")) values; loading \(elements) of them as Float32 "
+                + "takes \(elements * 4 >> 20) MiB, over the memory budget of \(budget * 4 >> 20) MiB. "
+                + "Load fewer images with --train-size / --test-size (at most \(Swift.max(1, budget / perItem)) here)."
         case let .mismatch(message):
             return message
         case let .invalidArgument(message):

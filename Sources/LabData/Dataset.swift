@@ -1,9 +1,9 @@
 import Foundation
 import LabKit
 
-/// Images and labels of one split. Shape legend: N images of side × side pixels.
+/// Images and labels of one split. Shape legend: N images of height × width pixels.
 public struct DataSplit: Sendable {
-    /// [N, side²], pixels scaled to [0, 1].
+    /// [N, height · width], pixels scaled to [0, 1].
     public let images: Tensor
     /// N labels in 0..<classCount.
     public let labels: [Int]
@@ -49,9 +49,12 @@ public struct Dataset: Sendable {
     public let train: DataSplit
     public let test: DataSplit
     public let classNames: [String]
-    public let side: Int
+    /// The image shape: every row of `images` is one height × width image, row by row.
+    public let height: Int, width: Int
 
     public var classCount: Int { classNames.count }
+    /// Pixels per image, the input dimension D = height · width.
+    public var pixels: Int { height * width }
 
     /// A class name short enough for a column label ("T-shirt/top" → "T-shirt").
     public func shortClassName(_ c: Int) -> String {
@@ -66,13 +69,14 @@ public struct Dataset: Sendable {
         return String(name.prefix(7)) + "."
     }
 
-    public init(name: String, location: String, train: DataSplit, test: DataSplit, classNames: [String], side: Int) {
-        (self.name, self.location, self.train, self.test, self.classNames, self.side) = (name, location, train, test, classNames, side)
+    public init(name: String, location: String, train: DataSplit, test: DataSplit, classNames: [String], height: Int, width: Int) {
+        (self.name, self.location, self.train, self.test, self.classNames) = (name, location, train, test, classNames)
+        (self.height, self.width) = (height, width)
     }
 
     /// The same dataset keeping the first `trainSize` / `testSize` examples of each split.
     public func prefix(train trainSize: Int?, test testSize: Int?) -> Dataset {
         Dataset(name: name, location: location, train: train.prefix(trainSize), test: test.prefix(testSize),
-                classNames: classNames, side: side)
+                classNames: classNames, height: height, width: width)
     }
 }

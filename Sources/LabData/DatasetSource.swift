@@ -32,80 +32,117 @@ public enum DatasetSource: Equatable, Sendable {
     public static let fashionClassNames = ["T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",
                                            "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot"]
 
-    /// Loads the dataset.
-    /// - Throws: `DataError.missingDataset` saying where it looked and how to install it, or
-    ///   `DataError.corruptFile` naming a damaged file.
-    public func load(environment: [String: String] = ProcessInfo.processInfo.environment) throws -> Dataset {
+    /// How many images a load may hold as Float32 (256 Mi values = 1 GiB), across both splits.
+    public static let memoryBudget = 256 << 20
+
+    /// Loads the dataset, keeping the first `trainLimit` / `testLimit` images of each split.
+    /// - Throws: `DataError.missingDataset` saying where it looked and how to install it,
+    ///   `DataError.unreadableFile` / `.corruptFile` naming a damaged file and the cause, or
+    ///   `DataError.tooLarge` (with the --train-size that would fit).
+    public func load(trainLimit: Int? = nil, testLimit: Int? = nil,
+                     environment: [String: String] = ProcessInfo.processInfo.environment) throws -> Dataset {
         switch self {
         case .sample:
             guard let folder = Self.sampleFolder else {
                 throw DataError.missingDataset(name: "embedded sample", looked: [Bundle.module.bundlePath], hint: "The package resources are missing; rebuild with `swift build`.")
             }
-            return try Self.loadFolder(folder, name: "Fashion-MNIST sample", classNames: Self.fashionClassNames)
+            return try Self.loadFolder(folder, name: "Fashion-MNIST sample", classNames: Self.fashionClassNames, trainLimit: trainLimit, testLimit: testLimit)
         case .fashionMNIST:
             var candidates: [String] = []
-            if let custom = environment["LABKIT_DATA_DIR"], !custom.isEmpty { candidates.append(custom) }
-            candidates.append(Self.systemFashionMNIST)
-            for folder in candidates where Self.standardFiles(in: folder) != nil {
-                return try Self.loadFolder(folder, name: "Fashion-MNIST", classNames: Self.fashionClassNames)
+            if let custom = environment["LABKIT_DATA_DIR"], !custom.isEmpty {
+                var isFolder: ObjCBool = false
+                guard FileManager.default.fileExists(atPath: custom, isDirectory: &isFolder), isFolder.boolValue else {
+                    throw DataError.invalidArgument("LABKIT_DATA_DIR is set to \(custom), which is not a folder. Unset it to use \(Self.systemFashionMNIST), or point it at a folder with the four IDX files.")
+                }
+                candidates.append(custom)
+            } else {
+                candidates.append(Self.systemFashionMNIST)
+            }
+            for folder in candidates where FileManager.default.fileExists(atPath: folder) {
+                return try Self.loadFolder(folder, name: "Fashion-MNIST", classNames: Self.fashionClassNames, trainLimit: trainLimit, testLimit: testLimit)
             }
             throw DataError.missingDataset(name: "full Fashion-MNIST", looked: candidates, hint: Self.installHint)
         case .folder(let folder):
-            guard Self.standardFiles(in: folder) != nil else {
+            var isFolder: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: folder, isDirectory: &isFolder), isFolder.boolValue else {
                 throw DataError.missingDataset(name: "IDX", looked: [folder],
-                    hint: "The folder needs train-images-idx3-ubyte, train-labels-idx1-ubyte, t10k-images-idx3-ubyte and t10k-labels-idx1-ubyte (each optionally .gz).")
+                    hint: "--data-dir needs a folder holding train-images-idx3-ubyte, train-labels-idx1-ubyte, t10k-images-idx3-ubyte and t10k-labels-idx1-ubyte (each optionally .gz).")
             }
-            let isFashion = folder.lowercased().contains("fashion")
-            return try Self.loadFolder(folder, name: URL(fileURLWithPath: folder).lastPathComponent,
-                                       classNames: isFashion ? Self.fashionClassNames : nil)
+            return try Self.loadFolder(folder, name: URL(fileURLWithPath: folder).lastPathComponent, classNames: nil, trainLimit: trainLimit, testLimit: testLimit)
         }
     }
 
-    /// The paths of the four standard files in a folder (each raw or .gz), if all exist.
-    static func standardFiles(in folder: String) -> [String]? {
-        let names = ["train-images-idx3-ubyte", "train-labels-idx1-ubyte", "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte"]
-        let found = names.compactMap { name in
-            [name + ".gz", name].map { "\(folder)/\($0)" }.first { FileManager.default.isReadableFile(atPath: $0) }
+    static let standardNames = ["train-images-idx3-ubyte", "train-labels-idx1-ubyte", "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte"]
+
+    /// The path of each standard file in a folder: NAME.gz if that exists (as anything), else NAME.
+    /// - Throws: `DataError.unreadableFile` naming the first file that exists in neither form.
+    static func standardFiles(in folder: String) throws -> [String] {
+        try standardNames.map { name in
+            var info = stat()
+            for candidate in ["\(folder)/\(name).gz", "\(folder)/\(name)"] where lstat(candidate, &info) == 0 { return candidate }
+            throw DataError.unreadableFile(path: "\(folder)/\(name)(.gz)", reason: "it does not exist (the folder needs \(standardNames.joined(separator: ", ")), each optionally .gz)")
         }
-        return found.count == names.count ? found : nil
     }
 
-    /// Loads the four IDX files of a folder; labels are digits unless class names are given.
-    public static func loadFolder(_ folder: String, name: String, classNames: [String]?) throws -> Dataset {
-        guard let paths = standardFiles(in: folder) else {
-            throw DataError.missingDataset(name: name, looked: [folder], hint: installHint)
-        }
+    /// FNV-1a of the 10,000 Fashion-MNIST test labels: a folder whose test labels hash to it
+    /// is Fashion-MNIST, whatever its path, and gets its class names.
+    static let fashionTestLabelsFingerprint: UInt64 = 0x25BD_F812_3F06_FAC3
+
+    static func fingerprint(_ bytes: [UInt8]) -> UInt64 {
+        bytes.reduce(0xCBF2_9CE4_8422_2325) { ($0 ^ UInt64($1)) &* 0x0000_0100_0000_01B3 }
+    }
+
+    /// Loads the four IDX files of a folder. Class names are Fashion-MNIST's when the data
+    /// is Fashion-MNIST (`classNames`, or recognised by its test labels), else the label values.
+    public static func loadFolder(_ folder: String, name: String, classNames: [String]?, trainLimit: Int? = nil, testLimit: Int? = nil) throws -> Dataset {
+        let paths = try standardFiles(in: folder)
+        // Images within the budget, split between train and test as asked.
+        let budget = memoryBudget
         // The four files are independent: read them on all cores.
         nonisolated(unsafe) var results = [Result<IDXFile, Error>?](repeating: nil, count: 4)
+        let limits = [trainLimit, nil, testLimit, nil]   // labels are small: read whole (the test labels identify the dataset)
         results.withUnsafeMutableBufferPointer { slots in
             nonisolated(unsafe) let slots = slots
-            DispatchQueue.concurrentPerform(iterations: 4) { i in slots[i] = Result { try IDXFile.read(paths[i]) } }
+            DispatchQueue.concurrentPerform(iterations: 4) { i in
+                slots[i] = Result { try IDXFile.read(paths[i], keepingFirst: limits[i], maximumElements: i % 2 == 0 ? budget / 2 : IDXFile.maximumElements) }
+            }
         }
+        // Report the first failing file in the standard order, so the message names the right one.
         let files = try results.map { try $0!.get() }
+        guard files[0].dimensions.count == 3, files[2].dimensions.count == 3 else {
+            let bad = files[0].dimensions.count == 3 ? 2 : 0
+            throw DataError.corruptFile(path: paths[bad], reason: "expected N × height × width images, found dimensions \(files[bad].dimensions)")
+        }
+        guard files[2].dimensions[1...] == files[0].dimensions[1...] else {
+            throw DataError.mismatch("the training images are \(files[0].dimensions[1]) × \(files[0].dimensions[2]) but the test images are \(files[2].dimensions[1]) × \(files[2].dimensions[2]) (\(paths[0]), \(paths[2]))")
+        }
         let train = try split(images: files[0], labels: files[1], paths: (paths[0], paths[1]))
         let test = try split(images: files[2], labels: files[3], paths: (paths[2], paths[3]))
-        let side = files[0].dimensions.count == 3 ? files[0].dimensions[1] : 0
-        guard files[2].dimensions.count == 3, files[2].dimensions[1...] == files[0].dimensions[1...] else {
-            throw DataError.mismatch("train images are \(files[0].dimensions.dropFirst()) but test images are \(files[2].dimensions.dropFirst()) in \(folder)")
+        let isFashion = classNames != nil || (files[3].dimensions == [10000] && fingerprint(files[3].bytes) == fashionTestLabelsFingerprint)
+        let names: [String]
+        if isFashion {
+            names = classNames ?? fashionClassNames
+            for (labels, path) in [(train.labels, paths[1]), (test.labels, paths[3])] {
+                if let bad = labels.first(where: { $0 >= names.count }) {
+                    throw DataError.corruptFile(path: path, reason: "label \(bad) is out of range for the \(names.count) Fashion-MNIST classes")
+                }
+            }
+        } else {
+            let classCount = (train.labels + test.labels).max().map { $0 + 1 } ?? 1
+            names = (0..<classCount).map { "\($0)" }
         }
-        let classCount = (train.labels + test.labels).max().map { $0 + 1 } ?? 0
-        let names = classNames ?? (0..<Swift.max(classCount, 10)).map { "\($0)" }
-        guard classCount <= names.count else {
-            throw DataError.corruptFile(path: paths[1], reason: "label \(classCount - 1) is out of range for \(names.count) classes")
-        }
-        return Dataset(name: name, location: folder, train: train, test: test, classNames: names, side: side)
+        return Dataset(name: isFashion && classNames == nil ? "Fashion-MNIST" : name, location: folder, train: train, test: test, classNames: names,
+                       height: files[0].dimensions[1], width: files[0].dimensions[2])
     }
 
-    private static func split(images: IDXFile, labels: IDXFile, paths: (String, String)) throws -> DataSplit {
-        guard images.dimensions.count == 3, images.dimensions[1] == images.dimensions[2] else {
-            throw DataError.corruptFile(path: paths.0, reason: "expected N×side×side images, found dimensions \(images.dimensions)")
+    private static func split(images: IDXFile, labels full: IDXFile, paths: (String, String)) throws -> DataSplit {
+        guard full.dimensions.count == 1 else {
+            throw DataError.corruptFile(path: paths.1, reason: "expected one dimension of labels, found \(full.dimensions)")
         }
-        guard labels.dimensions.count == 1 else {
-            throw DataError.corruptFile(path: paths.1, reason: "expected one dimension of labels, found \(labels.dimensions)")
+        guard images.declaredCount == full.declaredCount else {
+            throw DataError.mismatch("\(paths.0) holds \(images.declaredCount) images but \(paths.1) holds \(full.declaredCount) labels")
         }
-        guard images.dimensions[0] == labels.dimensions[0] else {
-            throw DataError.mismatch("\(paths.0) holds \(images.dimensions[0]) images but \(paths.1) holds \(labels.dimensions[0]) labels")
-        }
+        let labels = full.bytes.prefix(images.dimensions[0])
         let pixels = images.dimensions[1] * images.dimensions[2]
         var scaled = [Float](repeating: 0, count: images.bytes.count)
         images.bytes.withUnsafeBufferPointer { src in
@@ -113,6 +150,6 @@ public enum DatasetSource: Equatable, Sendable {
                 for i in 0..<src.count { dst[i] = Float(src[i]) / 255 }
             }
         }
-        return DataSplit(images: Tensor(shape: [images.dimensions[0], pixels], scalars: scaled), labels: labels.bytes.map(Int.init))
+        return DataSplit(images: Tensor(shape: [images.dimensions[0], pixels], scalars: scaled), labels: labels.map(Int.init))
     }
 }

@@ -30,10 +30,16 @@ public struct LabOptions: ParsableArguments, Sendable {
 
     public init() {}
 
+    /// The largest --epochs accepted (a run of a million epochs is a typo, not an experiment).
+    public static let maximumEpochs = 100_000
+
     public func validate() throws {
         if let trainSize, trainSize < 10 { throw ValidationError("--train-size must be at least 10, got \(trainSize)") }
         if let testSize, testSize < 10 { throw ValidationError("--test-size must be at least 10, got \(testSize)") }
-        if let epochs, epochs < 1 { throw ValidationError("--epochs must be at least 1, got \(epochs)") }
+        if let epochs, !(1...Self.maximumEpochs).contains(epochs) {
+            throw ValidationError("--epochs must be between 1 and \(Self.maximumEpochs), got \(epochs)")
+        }
+        if let outputDirectory, outputDirectory.isEmpty { throw ValidationError("--out needs a folder name") }
         _ = try DatasetSource.from(name: dataset, dataDirectory: dataDirectory)
     }
 
@@ -42,7 +48,7 @@ public struct LabOptions: ParsableArguments, Sendable {
 
     /// Loads the dataset the flags name, trimmed to --train-size / --test-size (or the quick sizes).
     public func loadDataset(quickTrain: Int = 1000, quickTest: Int = 500) throws -> Dataset {
-        let data = try DatasetSource.from(name: dataset, dataDirectory: dataDirectory).load()
-        return data.prefix(train: trainSize ?? (quick ? quickTrain : nil), test: testSize ?? (quick ? quickTest : nil))
+        let train = trainSize ?? (quick ? quickTrain : nil), test = testSize ?? (quick ? quickTest : nil)
+        return try DatasetSource.from(name: dataset, dataDirectory: dataDirectory).load(trainLimit: train, testLimit: test)
     }
 }

@@ -9,7 +9,7 @@ final class DatasetTests: XCTestCase {
         XCTAssertEqual(data.train.count, 6000)
         XCTAssertEqual(data.test.count, 2000)
         XCTAssertEqual(data.train.images.shape, [6000, 784])
-        XCTAssertEqual(data.side, 28)
+        XCTAssertEqual([data.height, data.width, data.pixels], [28, 28, 784])
         XCTAssertEqual(data.classNames.count, 10)
         XCTAssertEqual(data.classNames[9], "Ankle boot")
         for c in 0..<10 {
@@ -38,15 +38,21 @@ final class DatasetTests: XCTestCase {
             XCTAssertTrue("\(error)".contains("/nonexistent/mnist"))
             XCTAssertTrue("\(error)".contains("train-images-idx3-ubyte"))
         }
-        let source = DatasetSource.fashionMNIST
-        if DatasetSource.standardFiles(in: DatasetSource.systemFashionMNIST) == nil {
-            XCTAssertThrowsError(try source.load(environment: ["LABKIT_DATA_DIR": "/nope"])) { error in
-                let message = "\(error)"
-                XCTAssertTrue(message.contains("/nope") && message.contains(DatasetSource.systemFashionMNIST), message)
-                XCTAssertTrue(message.contains("apt-get install dataset-fashion-mnist"), message)
-            }
+        // LABKIT_DATA_DIR that is not a folder is an error naming it, not a silent fallback.
+        XCTAssertThrowsError(try DatasetSource.fashionMNIST.load(environment: ["LABKIT_DATA_DIR": "/nope"])) { error in
+            XCTAssertTrue("\(error)".contains("LABKIT_DATA_DIR is set to /nope"), "\(error)")
         }
         XCTAssertThrowsError(try DatasetSource.from(name: "cifar", dataDirectory: nil))
+        // A folder missing one file names that file.
+        let partial = NSTemporaryDirectory() + "partial-\(UUID().uuidString)"
+        try? FileManager.default.createDirectory(atPath: partial, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: partial) }
+        for name in ["train-images-idx3-ubyte", "train-labels-idx1-ubyte", "t10k-images-idx3-ubyte"] {
+            FileManager.default.createFile(atPath: "\(partial)/\(name)", contents: Data())
+        }
+        XCTAssertThrowsError(try DatasetSource.folder(partial).load()) { error in
+            XCTAssertTrue("\(error)".contains("t10k-labels-idx1-ubyte") && "\(error)".contains("does not exist"), "\(error)")
+        }
     }
 
     func testAnyIDXFolderAndTheDataDirEnvironmentVariable() throws {
@@ -64,7 +70,7 @@ final class DatasetTests: XCTestCase {
     }
 
     func testFullFashionMNISTWhenInstalled() throws {
-        guard DatasetSource.standardFiles(in: DatasetSource.systemFashionMNIST) != nil else {
+        guard (try? DatasetSource.standardFiles(in: DatasetSource.systemFashionMNIST)) != nil else {
             throw XCTSkip("full Fashion-MNIST not installed (sudo apt-get install dataset-fashion-mnist); .ci/run installs it")
         }
         let data = try DatasetSource.fashionMNIST.load(environment: [:])
@@ -72,6 +78,17 @@ final class DatasetTests: XCTestCase {
         XCTAssertEqual(data.test.count, 10000)
         XCTAssertEqual(Set(data.train.labels), Set(0..<10))
         XCTAssertEqual(data.train.labels.filter { $0 == 3 }.count, 6000)
+        // Recognised by its test labels in a folder of any name, and trimmed while reading.
+        let folder = NSTemporaryDirectory() + "digits-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        for name in try FileManager.default.contentsOfDirectory(atPath: DatasetSource.systemFashionMNIST) {
+            try FileManager.default.createSymbolicLink(atPath: "\(folder)/\(name)", withDestinationPath: "\(DatasetSource.systemFashionMNIST)/\(name)")
+        }
+        let renamed = try DatasetSource.folder(folder).load(trainLimit: 100, testLimit: 50)
+        XCTAssertEqual(renamed.classNames, DatasetSource.fashionClassNames)
+        XCTAssertEqual([renamed.train.count, renamed.test.count], [100, 50])
+        XCTAssertEqual(renamed.train.labels, Array(data.train.labels.prefix(100)))
     }
 }
 

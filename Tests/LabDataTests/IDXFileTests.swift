@@ -100,4 +100,92 @@ final class IDXFileTests: XCTestCase {
         XCTAssertEqual(errors + valid, 3000)
         XCTAssertGreaterThan(errors, 1000, "most mutants should be rejected")
     }
+
+    /// Not a regular file, missing, a symlink loop: each names the file and the cause, and a
+    /// FIFO is refused before it is opened (opening one would block).
+    func testFilesThatAreNotRegularFilesAreRefusedWithTheirCause() throws {
+        let fifo = "\(folder!)/fifo-idx"
+        XCTAssertEqual(mkfifo(fifo, 0o644), 0)
+        let loop = "\(folder!)/loop"
+        try FileManager.default.createSymbolicLink(atPath: loop, withDestinationPath: loop)
+        let cases: [(String, String)] = [(fifo, "a FIFO"), (folder!, "a folder"), ("\(folder!)/missing", "does not exist"),
+                                         (loop, "loop of symbolic links"), ("/dev/zero", "a device")]
+        for (path, cause) in cases {
+            XCTAssertThrowsError(try IDXFile.read(path)) { error in
+                XCTAssertTrue("\(error)".contains(path) && "\(error)".contains(cause), "\(path): \(error)")
+            }
+        }
+        if getuid() != 0 {   // root reads anything
+            let locked = write(idx(count: 2, side: 2), "locked")
+            chmod(locked, 0)
+            XCTAssertThrowsError(try IDXFile.read(locked)) { XCTAssertTrue("\($0)".contains("permission denied"), "\($0)") }
+        }
+    }
+
+    /// The gzip trailer is checked: a wrong CRC-32, a wrong length, a stream cut anywhere in
+    /// its last bytes, and bytes after the stream are all errors naming the file.
+    func testGzipIntegrityIsChecked() throws {
+        let gz = [UInt8](try Data(contentsOf: URL(fileURLWithPath: try gzip(write(idx(count: 20, side: 6), "ok")))))
+        XCTAssertNoThrow(try IDXFile.read(write(gz, "ok-again.gz")))
+        var crc = gz; crc[crc.count - 6] ^= 0x01
+        var length = gz; length[length.count - 2] ^= 0x01
+        var cases: [([UInt8], String)] = [(crc, "CRC"), (length, "CRC-32 or length"),
+                                          (gz + [0], "after the end of the gzip stream"), (gz + gz, "after the end of the gzip stream")]
+        for cut in 1...12 { cases.append((Array(gz.dropLast(cut)), "cut off")) }
+        for (i, (bytes, expected)) in cases.enumerated() {
+            let path = write(bytes, "bad-\(i).gz")
+            XCTAssertThrowsError(try IDXFile.read(path)) { error in
+                XCTAssertTrue("\(error)".contains(path) && "\(error)".contains(expected), "case \(i): \(error)")
+            }
+        }
+    }
+
+    /// A header that declares more than the budget is refused before anything is allocated,
+    /// with the number of images that would fit; a limit keeps the first items only.
+    func testSizeBombsAreRefusedBeforeAllocatingAndLimitsKeepTheFirstItems() throws {
+        // 16384 × 16384 declared, a few bytes of data.
+        let bomb = write([0, 0, 8, 3, 0, 0, 0, 1, 0, 0, 0x40, 0, 0, 0, 0x40, 0] + [UInt8](repeating: 0, count: 100), "bomb")
+        XCTAssertThrowsError(try IDXFile.read(bomb, maximumElements: 64 << 20)) { error in
+            XCTAssertTrue("\(error)".contains(bomb) && "\(error)".contains("--train-size"), "\(error)")
+        }
+        let path = write(idx(count: 50, side: 3), "fifty")
+        let all = try IDXFile.read(path)
+        let first = try IDXFile.read(path, keepingFirst: 7)
+        XCTAssertEqual(first.dimensions, [7, 3, 3])
+        XCTAssertEqual(first.declaredCount, 50)
+        XCTAssertEqual(first.bytes, Array(all.bytes.prefix(63)))
+        XCTAssertThrowsError(try IDXFile.read(path, maximumElements: 100)) { XCTAssertTrue("\($0)".contains("at most 11"), "\($0)") }
+    }
+
+    /// Over 2,000 files made from a valid one, region by region: every header byte set to each of
+    /// several values, truncation at every offset of the raw and the gzip file, single-byte
+    /// corruption of the gzip stream, trailing bytes. Each must load correctly or throw a
+    /// `DataError` naming the file.
+    func testSystematicCorruptionOfEveryRegion() throws {
+        let raw = idx(count: 10, side: 6)
+        let gz = [UInt8](try Data(contentsOf: URL(fileURLWithPath: try gzip(write(raw, "base")))))
+        var variants: [([UInt8], String)] = []
+        for offset in 0..<16 { for value: UInt8 in [0, 1, 2, 3, 4, 5, 6, 8, 9, 10, 0x0D, 0x10, 0x7F, 0x80, 0xFE, 0xFF] { var b = raw; b[offset] = value; variants.append((b, "h")) } }
+        for cut in 0..<raw.count { variants.append((Array(raw.prefix(cut)), "t")) }
+        for cut in 0..<gz.count { variants.append((Array(gz.prefix(cut)), "t.gz")) }
+        for offset in 0..<gz.count { for mask: UInt8 in [0x01, 0x10, 0x80, 0xFF] { var b = gz; b[offset] ^= mask; variants.append((b, "c.gz")) } }
+        for extra in 1...40 { variants.append((raw + [UInt8](repeating: UInt8(extra), count: extra), "x")); variants.append((gz + [UInt8](repeating: 0, count: extra), "x.gz")) }
+        XCTAssertGreaterThanOrEqual(variants.count, 2000)
+        var valid = 0, rejected = 0
+        for (i, (bytes, kind)) in variants.enumerated() {
+            let path = write(bytes, "v\(i)-\(kind)")
+            do {
+                let file = try IDXFile.read(path)
+                XCTAssertEqual(file.bytes.count, file.dimensions.reduce(1, *))
+                valid += 1
+            } catch let error as DataError {
+                XCTAssertTrue(error.description.contains(path), "\(i): \(error)")
+                rejected += 1
+            }
+        }
+        XCTAssertEqual(valid + rejected, variants.count)
+        // Every truncation, every trailing byte and every corruption of the gzip trailer is caught.
+        XCTAssertGreaterThan(rejected, variants.count / 2)
+        print("systematic corruption: \(variants.count) files, \(rejected) clean errors, \(valid) valid")
+    }
 }
