@@ -43,6 +43,19 @@ public enum Evaluation {
         return maximum == expected ? 1 : (index - expected) / (maximum - expected)
     }
 
+    /// Distinct example indices for figures: for each preferred class the first unused example
+    /// of it, or, when the data has none, the first unused example of any class.
+    public static func showcase(_ labels: [Int], preferredClasses: [Int]) -> [Int] {
+        var used = Set<Int>(), picks: [Int] = []
+        for c in preferredClasses {
+            guard let pick = labels.indices.first(where: { labels[$0] == c && !used.contains($0) })
+                    ?? labels.indices.first(where: { !used.contains($0) }) else { break }
+            used.insert(pick)
+            picks.append(pick)
+        }
+        return picks
+    }
+
     /// Indices of the first `perClass` examples of each class, class by class.
     public static func examplesOfEachClass(_ labels: [Int], classes: Int, perClass: Int = 1) -> [Int] {
         (0..<classes).flatMap { c in labels.indices.filter { labels[$0] == c }.prefix(perClass) }

@@ -34,6 +34,13 @@ public struct LabCommand<Program: LabProgram>: ParsableCommand {
 
     public init() {}
 
+    /// Sizes the lab cannot work with are refused here, before anything runs.
+    public func validate() throws {
+        let needs = Program.info.requirements
+        if let n = options.trainSize, n < needs.train { throw ValidationError("\(Program.info.name) needs --train-size of at least \(needs.train), got \(n)") }
+        if let n = options.testSize, n < needs.test { throw ValidationError("\(Program.info.name) needs --test-size of at least \(needs.test), got \(n)") }
+    }
+
     public func run() throws {
         runLab(Program.info, options: options) { notebook in try Program.notebook(notebook, options) }
     }

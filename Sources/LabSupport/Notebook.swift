@@ -12,8 +12,13 @@ public struct LabInfo: Sendable {
     /// One paragraph on what the lab shows.
     public let summary: String
 
-    public init(number: Int, title: String, reference: String, summary: String) {
+    /// The smallest training and test sets, and the largest image, the lab works with.
+    public let requirements: (train: Int, test: Int, pixels: Int)
+
+    public init(number: Int, title: String, reference: String, summary: String,
+                requirements: (train: Int, test: Int, pixels: Int) = (10, 10, 64 * 64)) {
         (self.number, self.title, self.reference, self.summary) = (number, title, reference, summary)
+        self.requirements = requirements
     }
 
     /// "lab01".
@@ -113,6 +118,15 @@ public final class Notebook {
     public func dataSection(_ options: LabOptions, explanation: String) throws -> Dataset {
         section("The data", explanation)
         let data = try options.loadDataset()
+        let needs = info.requirements
+        guard data.train.count >= needs.train, data.test.count >= needs.test else {
+            throw DataError.invalidArgument("\(info.name) needs at least \(needs.train) training and \(needs.test) test images; \(data.name) gives \(data.train.count) and \(data.test.count)"
+                + ((options.trainSize ?? Int.max) < needs.train || (options.testSize ?? Int.max) < needs.test ? " with --train-size/--test-size as given." : ". Use a larger dataset."))
+        }
+        guard data.pixels <= needs.pixels else {
+            throw DataError.invalidArgument("\(info.name) handles images of at most \(needs.pixels) pixels; \(data.name) has \(data.height) × \(data.width) = \(data.pixels). Downscale the images first.")
+        }
+        ImageGrid.imageShape = (data.height, data.width)
         table(["split", "images", "shape", "mean pixel"], [
             ["train", "\(data.train.count)", Format.shape(data.train.images.shape), Format.number(data.train.images.mean())],
             ["test", "\(data.test.count)", Format.shape(data.test.images.shape), Format.number(data.test.images.mean())],

@@ -27,7 +27,7 @@ enum Lab01: LabProgram {
         var rng = SeededGenerator(seed: options.seed)
 
         // MARK: 1. The data
-        let data = try nb.dataSection(options, explanation: "Images are flattened to vectors x ∈ [0, 1]^784. PCA and the autoencoders are fitted on the training split and scored on the held-out test split.")
+        let data = try nb.dataSection(options, explanation: "Images are flattened to vectors x ∈ [0, 1]^D. PCA and the autoencoders are fitted on the training split and scored on the held-out test split.")
         let (train, test) = (data.train.images, data.test.images)
 
         // MARK: 2. Centring (exercise 1.1)
@@ -69,8 +69,8 @@ enum Lab01: LabProgram {
         var angleRows: [[String]] = []
         var decoders: [Int: Tensor] = [:]
         for k in codeSizes {
-            let encoder = Dense(784, k, name: "encoder", using: &rng)
-            let decoder = Dense(k, 784, name: "decoder", using: &rng)
+            let encoder = Dense(data.pixels, k, name: "encoder", using: &rng)
+            let decoder = Dense(k, data.pixels, name: "decoder", using: &rng)
             let history = try fit(encoder.parameters + decoder.parameters, on: train, epochs: epochs, learningRate: 3e-3,
                                     label: "linear AE k=\(k)", seed: options.seed &+ UInt64(k)) { batch in
                 try linearAutoencoderLoss(batch: batch, encoder: encoder, decoder: decoder)
@@ -97,9 +97,9 @@ enum Lab01: LabProgram {
         let tiedK = codeSizes.contains(16) ? 16 : codeSizes.last!
         nb.section("Tied weights (exercise 1.5)", "The basic autoencoder ties the decoder to the encoder, W_d = W_eᵀ: half the parameters, the same optimum (the columns of W become orthonormal at the minimum).")
         var initial = SeededGenerator(seed: options.seed &+ 999)
-        let tiedWeight = Variable(Tensor.randomNormal([784, tiedK], standardDeviation: 0.05, using: &initial), requiresGradient: true, name: "tied.weight")
+        let tiedWeight = Variable(Tensor.randomNormal([data.pixels, tiedK], standardDeviation: 0.05, using: &initial), requiresGradient: true, name: "tied.weight")
         let tiedEncoderBias = Variable(Tensor.zeros([tiedK]), requiresGradient: true, name: "tied.encoderBias")
-        let tiedDecoderBias = Variable(Tensor.zeros([784]), requiresGradient: true, name: "tied.decoderBias")
+        let tiedDecoderBias = Variable(Tensor.zeros([data.pixels]), requiresGradient: true, name: "tied.decoderBias")
         _ = try fit([tiedWeight, tiedEncoderBias, tiedDecoderBias], on: train, epochs: epochs, learningRate: 3e-3,
                                     label: "tied AE k=\(tiedK)", seed: options.seed &+ 7) { batch in
             try tiedAutoencoderLoss(batch: batch, weight: tiedWeight, encoderBias: tiedEncoderBias, decoderBias: tiedDecoderBias)
@@ -112,8 +112,8 @@ enum Lab01: LabProgram {
         let tiedAngles = principalAngles(between: tiedWeight.value, and: components.columns(0..<tiedK))
         nb.table(["model (k = \(tiedK))", "parameters", "test MSE", "median angle to PCA", "max |WᵀW − I|"], [
             ["PCA", "—", Format.number(pcaMSE[tiedK]!), "0°", "—"],
-            ["linear AE (untied)", "\(2 * 784 * tiedK + tiedK + 784)", Format.number(linearMSE[tiedK]!), "—", "—"],
-            ["linear AE (tied)", "\(784 * tiedK + tiedK + 784)", Format.number(tiedMSE), Format.fixed(tiedAngles[tiedAngles.count / 2], 2) + "°",
+            ["linear AE (untied)", "\(2 * data.pixels * tiedK + tiedK + data.pixels)", Format.number(linearMSE[tiedK]!), "—", "—"],
+            ["linear AE (tied)", "\(data.pixels * tiedK + tiedK + data.pixels)", Format.number(tiedMSE), Format.fixed(tiedAngles[tiedAngles.count / 2], 2) + "°",
              Format.number(Double((gram - Tensor.identity(tiedK)).abs().max()))],
         ])
         nb.metric("tied_ae_test_mse_k\(tiedK)", tiedMSE)
@@ -125,7 +125,7 @@ enum Lab01: LabProgram {
         var deepMSE: [Int: Double] = [:]
         var deepRows: [[String]] = []
         for k in deepK {
-            let model = Autoencoder(sizes: [784, 256, 64, k], hidden: .relu, code: .identity, output: .sigmoid, using: &rng)
+            let model = Autoencoder(sizes: [data.pixels, 256, 64, k], hidden: .relu, code: .identity, output: .sigmoid, using: &rng)
             _ = try fit(model.parameters, on: train, epochs: max(1, epochs / 2), learningRate: 1e-3, label: "deep AE k=\(k)", seed: options.seed &+ 100 &+ UInt64(k)) { batch in
                 meanSquaredError(predictions: model(Variable(batch)), targets: batch)
             }

@@ -29,7 +29,7 @@ enum Lab02: LabProgram {
         var rng = SeededGenerator(seed: options.seed)
 
         // MARK: 1. The data
-        let data = try nb.dataSection(options, explanation: "Images as vectors x ∈ [0, 1]^784; the model is trained on the training split and measured on the test split.")
+        let data = try nb.dataSection(options, explanation: "Images as vectors x ∈ [0, 1]^D; the model is trained on the training split and measured on the test split.")
         let (train, test) = (data.train.images, data.test.images)
 
         // MARK: 2. The penalty (exercise 2.2)
@@ -65,8 +65,8 @@ enum Lab02: LabProgram {
         nb.section("Train with β = 0 and β = \(Format.number(beta))", "784→\(hiddenUnits) sigmoid→784 sigmoid, Adam, \(epochs) epochs. With β = 0 nothing stops the units from all being half on; with β = \(Format.number(beta)) the penalty drives every ρ̂ⱼ to ρ = \(rho). The L1 activity penalty λ·mean Σⱼ hⱼ is the common alternative: it makes activations small without a target.")
         var models: [(String, Dense, Dense, TrainingHistory)] = []
         for (name, beta, l1) in [("β = 0", Float(0), Float(0)), ("β = \(Format.number(beta))", beta, Float(0)), ("L1, λ = 0.05", Float(0), Float(0.05))] {
-            let encoder = Dense(784, hiddenUnits, activation: .sigmoid, name: "encoder", using: &rng)
-            let decoder = Dense(hiddenUnits, 784, activation: .sigmoid, name: "decoder", using: &rng)
+            let encoder = Dense(data.pixels, hiddenUnits, activation: .sigmoid, name: "encoder", using: &rng)
+            let decoder = Dense(hiddenUnits, data.pixels, activation: .sigmoid, name: "decoder", using: &rng)
             let adam = Adam(parameters: encoder.parameters + decoder.parameters, learningRate: 3e-3)
             var loop = TrainingLoop(epochs: epochs, batchSize: 128, label: "sparse AE \(name)", seed: options.seed &+ UInt64(models.count))
             let history = try loop.run(on: train, optimizer: adam) { batch, _ in
@@ -124,7 +124,7 @@ enum Lab02: LabProgram {
 
         let figureActivations = Figure(title: "Activations of 64 hidden units on 48 test images", columns: 2)
         for (i, index) in [0, 1].enumerated() {
-            let h = hiddenSamples[models[index].0]!.rows(0..<48).columns(0..<64).transposed
+            let h = hiddenSamples[models[index].0]!.rows(0..<Swift.min(48, test.rows)).columns(0..<64).transposed
             figureActivations.add(Heatmap(title: models[index].0, xLabel: "test image", yLabel: "hidden unit", values: h.arrayRows.map { $0.map(Double.init) },
                                           range: (0, 1), colorbarLabel: "activation hⱼ"), column: i)
         }

@@ -44,14 +44,14 @@ enum Lab03: LabProgram {
         var rng = SeededGenerator(seed: options.seed)
 
         // MARK: 1. The data
-        let data = try nb.dataSection(options, explanation: "Images x ∈ [0, 1]^784. Models train on the training split; every number below is measured on the held-out test split.")
+        let data = try nb.dataSection(options, explanation: "Images x ∈ [0, 1]^D. Models train on the training split; every number below is measured on the held-out test split.")
         let (train, test) = (data.train.images, data.test.images)
 
         // MARK: 2. Corruption processes (exercises 3.1–3.3)
         nb.section("Corruption processes (exercises 3.1–3.3)", "Each corruption draws from the seeded generator: the same seed gives the same noise, and every call draws new noise. Measured on the test images:")
         var probe = SeededGenerator(seed: options.seed &+ 1)
         // Measured on a flat gray image (every pixel 0.5), where each effect is easy to count.
-        let gray = Tensor(repeating: 0.5, shape: [200, 784])
+        let gray = Tensor(repeating: 0.5, shape: [200, data.pixels])
         let gaussianSample = try gaussianNoise(gray, standardDeviation: 0.3, clip: false, using: &probe)
         let maskedSample = try maskingNoise(gray, probability: 0.5, using: &probe)
         let saltSample = try saltAndPepperNoise(gray, probability: 0.2, using: &probe)
@@ -66,7 +66,7 @@ enum Lab03: LabProgram {
                                     saltAndPepper.at(0.1), saltAndPepper.at(0.2), saltAndPepper.at(0.4)]
         var showcase = SeededGenerator(seed: options.seed &+ 2)
         let examples = Evaluation.examplesOfEachClass(data.test.labels, classes: data.classCount)
-        let one = test.gatherRows([examples[0], examples[1], examples[7]])
+        let one = test.gatherRows(Evaluation.showcase(data.test.labels, preferredClasses: [0, 1, 7]))
         var tiles: [[Float]] = []
         for row in 0..<3 { tiles += [one.row(row).scalars] + (try levels.map { try $0(one.rows(row..<(row + 1)), &showcase).scalars }) }
         let figureCorruptions = Figure(title: "The three corruption processes at three levels")
@@ -81,7 +81,7 @@ enum Lab03: LabProgram {
         var initialFilters: [Tensor] = []
         for (i, corruption) in trainedOn.enumerated() {
             let name = corruption.map { "denoiser (\($0.name))" } ?? "plain autoencoder"
-            let model = Autoencoder(sizes: [784, 256, 64], hidden: .relu, code: .relu, output: .sigmoid, using: &rng)
+            let model = Autoencoder(sizes: [data.pixels, 256, 64], hidden: .relu, code: .relu, output: .sigmoid, using: &rng)
             initialFilters.append(model.encoder.denseLayers[0].weight.value)
             var loop = TrainingLoop(epochs: epochs, batchSize: 128, label: name, seed: options.seed &+ UInt64(10 + i))
             let history = try loop.run(on: train, optimizer: Adam(parameters: model.parameters, learningRate: 1e-3)) { batch, generator in

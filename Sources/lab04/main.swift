@@ -28,18 +28,18 @@ enum Lab04: LabProgram {
         var rng = SeededGenerator(seed: options.seed)
 
         // MARK: 1. The data
-        let data = try nb.dataSection(options, explanation: "Images x ∈ [0, 1]^784, training and held-out test splits.")
+        let data = try nb.dataSection(options, explanation: "Images x ∈ [0, 1]^D, training and held-out test splits.")
         let (train, test) = (data.train.images, data.test.images)
 
         // MARK: 2. Closed form against finite differences (exercises 4.1 and 4.3)
         nb.section("The penalty in closed form (exercises 4.1, 4.3)", "For h = σ(xW + b), J_f(x) = diag(h(1 − h)) Wᵀ and ‖J_f(x)‖²_F = Σⱼ (hⱼ(1 − hⱼ))² Σᵢ Wᵢⱼ². Your closed form (4.1) on single test images, against the squared Frobenius norm of your finite-difference Jacobian (4.3) of a freshly initialised encoder:")
-        let probeEncoder = Dense(784, hiddenUnits, activation: .sigmoid, name: "probe", using: &rng)
+        let probeEncoder = Dense(data.pixels, hiddenUnits, activation: .sigmoid, name: "probe", using: &rng)
         var checkRows: [[String]] = []
         var worst = 0.0
         for index in [0, 1, 2] {
             let x = test.row(index)
-            let closed = Double(try contractivePenalty(hidden: Variable(probeEncoder.evaluate(x.reshaped([1, 784]))), weight: probeEncoder.weight).value.scalar)
-            let jacobian = try numericalJacobian(of: { probeEncoder.evaluate($0.reshaped([1, 784])).reshaped([hiddenUnits]) }, at: x, epsilon: 1e-2)
+            let closed = Double(try contractivePenalty(hidden: Variable(probeEncoder.evaluate(x.reshaped([1, data.pixels]))), weight: probeEncoder.weight).value.scalar)
+            let jacobian = try numericalJacobian(of: { probeEncoder.evaluate($0.reshaped([1, data.pixels])).reshaped([hiddenUnits]) }, at: x, epsilon: 1e-2)
             let numeric = jacobian.scalars.reduce(0.0) { $0 + Double($1) * Double($1) }
             let error = Swift.abs(closed - numeric) / Swift.max(numeric, 1e-12)
             worst = Swift.max(worst, error)
@@ -53,8 +53,8 @@ enum Lab04: LabProgram {
         nb.section("Train with λ ∈ {\(lambdas.map { Format.number($0) }.joined(separator: ", "))} (exercise 4.2)", "784→\(hiddenUnits) sigmoid→784 sigmoid, Adam, \(epochs) epochs, your loss: MSE + λ · mean ‖J_f‖²_F. λ = 0 is a plain autoencoder.")
         var models: [(Float, Dense, Dense, TrainingHistory)] = []
         for (i, lambda) in lambdas.enumerated() {
-            let encoder = Dense(784, hiddenUnits, activation: .sigmoid, name: "encoder", using: &rng)
-            let decoder = Dense(hiddenUnits, 784, activation: .sigmoid, name: "decoder", using: &rng)
+            let encoder = Dense(data.pixels, hiddenUnits, activation: .sigmoid, name: "encoder", using: &rng)
+            let decoder = Dense(hiddenUnits, data.pixels, activation: .sigmoid, name: "decoder", using: &rng)
             var loop = TrainingLoop(epochs: epochs, batchSize: 128, label: "CAE λ=\(Format.number(lambda))", seed: options.seed &+ UInt64(i))
             let history = try loop.run(on: train, optimizer: Adam(parameters: encoder.parameters + decoder.parameters, learningRate: 2e-3)) { batch, _ in
                 let loss = try contractiveLoss(batch: batch, encoder: encoder, decoder: decoder, lambda: lambda)

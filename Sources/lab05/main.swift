@@ -16,16 +16,16 @@ import LabKit
 import LabPlot
 import LabSupport
 
-/// Encoder x → (μ, log σ²) and decoder z → logits: 784-512-(μ, log σ²)-512-784.
+/// Encoder x → (μ, log σ²) and decoder z → logits: D-512-(μ, log σ²)-512-D.
 final class VAE {
     let latentSize: Int
     let body: Sequential, head: Dense, decoder: Sequential
 
-    init(latentSize: Int, using rng: inout SeededGenerator) {
+    init(pixels: Int, latentSize: Int, using rng: inout SeededGenerator) {
         self.latentSize = latentSize
-        body = .mlp([784, 512], output: .relu, name: "encoder", using: &rng)
+        body = .mlp([pixels, 512], output: .relu, name: "encoder", using: &rng)
         head = Dense(512, 2 * latentSize, name: "encoder.head", using: &rng)
-        decoder = .mlp([latentSize, 512, 784], hidden: .relu, output: .identity, name: "decoder", using: &rng)
+        decoder = .mlp([latentSize, 512, pixels], hidden: .relu, output: .identity, name: "decoder", using: &rng)
     }
 
     var parameters: [Variable] { body.parameters + head.parameters + decoder.parameters }
@@ -76,7 +76,7 @@ enum Lab05: LabProgram {
         var vaes: [VAE] = []
         var curves: [Int: [(Float, Float, Float)]] = [:]
         for latent in [2, 20] {
-            let vae = VAE(latentSize: latent, using: &rng)
+            let vae = VAE(pixels: data.pixels, latentSize: latent, using: &rng)
             var loop = TrainingLoop(epochs: epochs, batchSize: 128, label: "VAE z=\(latent)", seed: options.seed &+ UInt64(latent))
             _ = try loop.run(on: train, optimizer: Adam(parameters: vae.parameters, learningRate: 1e-3), afterEpoch: { _, _ in
                 curves[latent, default: []].append(try testELBO(vae, test, seed: options.seed &+ 77))
@@ -128,10 +128,8 @@ enum Lab05: LabProgram {
         figureSamples.add(ImageGrid(title: "", images: samples, columns: 10))
         try nb.figure(figureSamples, name: "samples", caption: "Images decoded from random codes z ~ N(0, I)")
 
-        let pairs = [(0, 1), (2, 7), (5, 9), (3, 4)].map { pair in
-            (Evaluation.examplesOfEachClass(data.test.labels, classes: data.classCount)[pair.0],
-             Evaluation.examplesOfEachClass(data.test.labels, classes: data.classCount)[pair.1])
-        }
+        let ends = Evaluation.showcase(data.test.labels, preferredClasses: [0, 1, 2, 7, 5, 9, 3, 4])
+        let pairs = stride(from: 0, to: ends.count - 1, by: 2).map { (ends[$0], ends[$0 + 1]) }
         var interpolationTiles: [[Float]] = []
         var pairLabels: [String] = []
         for (a, b) in pairs {

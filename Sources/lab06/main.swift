@@ -37,7 +37,7 @@ enum Lab06: LabProgram {
         let mean = train.mean(alongAxis: 0)
         let centredTrain = train - mean
         let pca = SymmetricEigen(Tensor.matmul(centredTrain, centredTrain, transposeA: true) / Float(train.rows - 1)).vectors.columns(0..<k)
-        let autoencoder = Autoencoder(sizes: [784, 256, 64, k], hidden: .relu, code: .identity, output: .sigmoid, using: &rng)
+        let autoencoder = Autoencoder(sizes: [data.pixels, 256, 64, k], hidden: .relu, code: .identity, output: .sigmoid, using: &rng)
         var loop = TrainingLoop(epochs: epochs, batchSize: 128, label: "autoencoder", seed: options.seed &+ 1)
         _ = try loop.run(on: train, optimizer: Adam(parameters: autoencoder.parameters, learningRate: 1e-3)) { batch, _ in
             LossTerms(meanSquaredError(predictions: autoencoder(Variable(batch)), targets: batch))
@@ -125,7 +125,7 @@ enum Lab06: LabProgram {
         var memberTiles: [[Float]] = []
         for c in 0..<k {
             let members = fits[2].testClusters.indices.filter { fits[2].testClusters[$0] == c }.prefix(10)
-            memberTiles += members.map { test.row($0).scalars } + Array(repeating: [Float](repeating: 1, count: 784), count: 10 - members.count)
+            memberTiles += members.map { test.row($0).scalars } + Array(repeating: [Float](repeating: 1, count: data.pixels), count: 10 - members.count)
         }
         let figureMembers = Figure(title: "Ten test images from each autoencoder-code cluster")
         figureMembers.add(ImageGrid(title: "", tiles: memberTiles, columns: 10, rowLabels: (1...k).map { "cluster \($0)" }))

@@ -23,8 +23,22 @@ public struct ImageGrid: Panel {
     /// Pixels between tiles (in screen pixels).
     public var spacing: Int
 
-    public init(title: String, tiles: [[Float]], tileWidth: Int = 28, tileHeight: Int = 28, columns: Int,
+    /// The shape of the images being shown (height, width), used when a grid is not given one:
+    /// a lab sets it once from its dataset, so 20 × 24 images tile as 20 × 24.
+    nonisolated(unsafe) public static var imageShape = (height: 28, width: 28)
+
+    /// The tile shape for tiles of `count` values: the image shape if it fits, else a square.
+    static func inferredShape(_ count: Int) -> (height: Int, width: Int) {
+        if count == imageShape.height * imageShape.width { return imageShape }
+        let side = Int(Double(count).squareRoot().rounded())
+        if side * side == count { return (side, side) }
+        return (1, count)
+    }
+
+    public init(title: String, tiles: [[Float]], tileWidth: Int? = nil, tileHeight: Int? = nil, columns: Int,
                 rowLabels: [String] = [], columnLabels: [String] = [], scaling: Scaling = .unit, spacing: Int = 3) {
+        let inferred = Self.inferredShape(tiles.first?.count ?? 0)
+        let (tileWidth, tileHeight) = (tileWidth ?? inferred.width, tileHeight ?? inferred.height)
         precondition(tiles.allSatisfy { $0.count == tileWidth * tileHeight }, "every tile needs \(tileWidth)×\(tileHeight) values")
         (self.title, self.tiles, self.tileWidth, self.tileHeight, self.columns) = (title, tiles, tileWidth, tileHeight, Swift.max(1, columns))
         (self.rowLabels, self.columnLabels, self.scaling, self.spacing) = (rowLabels, columnLabels, scaling, spacing)
@@ -93,10 +107,10 @@ public struct ImageGrid: Panel {
 }
 
 extension ImageGrid {
-    /// A grid from the rows of a [N, 784] tensor of 28×28 images.
+    /// A grid from the rows of an [N, height · width] tensor of images (`imageShape` unless given).
     public init(title: String, images: Tensor, columns: Int, rowLabels: [String] = [], columnLabels: [String] = [],
-                scaling: Scaling = .unit, spacing: Int = 3, side: Int = 28) {
-        self.init(title: title, tiles: images.arrayRows, tileWidth: side, tileHeight: side, columns: columns,
+                scaling: Scaling = .unit, spacing: Int = 3, tileWidth: Int? = nil, tileHeight: Int? = nil) {
+        self.init(title: title, tiles: images.arrayRows, tileWidth: tileWidth, tileHeight: tileHeight, columns: columns,
                   rowLabels: rowLabels, columnLabels: columnLabels, scaling: scaling, spacing: spacing)
     }
 }

@@ -1,0 +1,56 @@
+#!/usr/bin/env python3
+"""Writes small IDX datasets unlike Fashion-MNIST, for checking that every lab copes.
+
+    python3 scripts/make_odd_datasets.py OUT
+
+OUT/wide-20x24   300 train / 100 test images of 20 × 24 pixels, 10 classes (raw IDX)
+OUT/two-classes  200 / 60 images of 28 × 28, labels {0, 1} (gzip)
+OUT/twelve       8 / 4 images of 16 × 16, labels {0, 1, 2}
+OUT/one-class    40 / 10 images of 12 × 12, every label 0
+
+Pixels are seeded noise around a per-class pattern, so the labs have something to learn.
+"""
+import gzip
+import os
+import random
+import struct
+import sys
+
+
+def idx(dimensions, data):
+    return struct.pack(">BBBB", 0, 0, 8, len(dimensions)) + b"".join(struct.pack(">I", d) for d in dimensions) + bytes(data)
+
+
+def images(rng, labels, height, width):
+    out = []
+    for label in labels:
+        for r in range(height):
+            for c in range(width):
+                base = 200 if (r * 3 + c * (label + 1)) % (label + 4) == 0 else 30
+                out.append(max(0, min(255, base + rng.randint(-30, 30))))
+    return out
+
+
+def write(folder, name, dimensions, data, compress):
+    payload = idx(dimensions, data)
+    path = os.path.join(folder, name + (".gz" if compress else ""))
+    with open(path, "wb") as f:
+        f.write(gzip.compress(payload, mtime=0) if compress else payload)
+
+
+def dataset(root, name, train, test, height, width, classes, compress, seed):
+    rng = random.Random(seed)
+    folder = os.path.join(root, name)
+    os.makedirs(folder, exist_ok=True)
+    for split, count in (("train", train), ("t10k", test)):
+        labels = [rng.randrange(classes) for _ in range(count)]
+        write(folder, f"{split}-images-idx3-ubyte", [count, height, width], images(rng, labels, height, width), compress)
+        write(folder, f"{split}-labels-idx1-ubyte", [count], labels, compress)
+
+
+if __name__ == "__main__":
+    root = sys.argv[1]
+    dataset(root, "wide-20x24", 300, 100, 20, 24, 10, False, 1)
+    dataset(root, "two-classes", 200, 60, 28, 28, 2, True, 2)
+    dataset(root, "twelve", 8, 4, 16, 16, 3, False, 3)
+    dataset(root, "one-class", 40, 10, 12, 12, 1, False, 4)
