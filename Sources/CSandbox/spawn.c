@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <grp.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -76,3 +77,7 @@ pid_t cs_spawn(const char *path, char *const argv[], char *const envp[], const c
 int cs_become_subreaper(void) { return prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0); }
 
 int cs_pipe(int fds[2]) { return pipe2(fds, O_CLOEXEC); }
+
+int cs_exchange(const char *a, const char *b) {
+    return (int)syscall(SYS_renameat2, AT_FDCWD, a, AT_FDCWD, b, RENAME_EXCHANGE);
+}

@@ -7,9 +7,14 @@ import LabPlot
 /// Errors of a lab run that the user can fix.
 public enum LabError: Error, CustomStringConvertible {
     case unwritableOutput(path: String, reason: String)
+    /// A NaN or infinity in a result: where it appeared and in which section.
+    case nonFinite(where: String, section: String)
 
     public var description: String {
         switch self {
+        case let .nonFinite(place, section):
+            return "Stopped: \(place) holds NaN or infinite values, computed in section \(section). Nothing was written; the previous output is unchanged.\n"
+                + "Likely cause: the exercise used in that section returns NaN or ∞ for these inputs — a log of 0, a division by 0, an exp that overflows, or an empty mean. Test it on a small input where you know the answer."
         case let .unwritableOutput(path, reason):
             return "The output folder \(path) is not usable: \(reason). Choose another with --out DIR."
         }
@@ -51,8 +56,15 @@ public struct LabCommand<Program: LabProgram>: ParsableCommand {
 /// diverging loss. Nothing here crashes or prints a stack trace.
 public func runLab(_ info: LabInfo, options: LabOptions, body: (Notebook) throws -> Void) -> Never {
     let start = Date()
+    var notebook: Notebook?
+    // Whatever stops the run, its unfinished output goes; the previous output stays.
+    func fail(_ message: String, status: Int32) -> Never {
+        notebook?.folder.discard()
+        LabSupport.fail(message, status: status)
+    }
     do {
-        let notebook = try Notebook(info: info, outputDirectory: options.outputDirectory ?? "out/\(info.name)")
+        notebook = try Notebook(info: info, outputDirectory: options.outputDirectory ?? "out/\(info.name)")
+        let notebook = notebook!
         try body(notebook)
         try notebook.finish()
         emit(String(format: "Finished in %.1f s.", Date().timeIntervalSince(start)))

@@ -162,7 +162,7 @@ enum Lab01: LabProgram {
         let linearRows = Tensor.matmul(Tensor.matmul(originals - mean, orthonormalizedColumns(decoders[tiedK]!)), orthonormalizedColumns(decoders[tiedK]!), transposeB: true) + mean
         let deepRowsImages = deepModels[tiedK]!.reconstruct(originals)
         let figureReconstructions = Figure(title: "Reconstructions from a \(tiedK)-dimensional code", subtitle: "one test image per class")
-        figureReconstructions.add(ImageGrid(title: "", tiles: (originals.arrayRows + pcaRows.arrayRows + linearRows.arrayRows + deepRowsImages.arrayRows).map { $0.map { min(1, max(0, $0)) } },
+        figureReconstructions.add(ImageGrid(title: "", tiles: originals.arrayRows + pcaRows.arrayRows + linearRows.arrayRows + deepRowsImages.arrayRows,
                                             columns: examples.count,
                                             rowLabels: ["original", "PCA", "linear AE", "deep AE"],
                                             columnLabels: examples.map { data.shortClassName(data.test.labels[$0]) }))

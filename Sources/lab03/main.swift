@@ -70,7 +70,7 @@ enum Lab03: LabProgram {
         var tiles: [[Float]] = []
         for row in 0..<3 { tiles += [one.row(row).scalars] + (try levels.map { try $0(one.rows(row..<(row + 1)), &showcase).scalars }) }
         let figureCorruptions = Figure(title: "The three corruption processes at three levels")
-        figureCorruptions.add(ImageGrid(title: "", tiles: tiles.map { $0.map { Swift.min(1, Swift.max(0, $0)) } }, columns: levels.count + 1,
+        figureCorruptions.add(ImageGrid(title: "", tiles: tiles, columns: levels.count + 1,
                                         columnLabels: ["clean"] + levels.map { $0.shortName }))
         try nb.figure(figureCorruptions, name: "corruptions", caption: "Masking, Gaussian and salt-and-pepper corruption at three levels")
 
@@ -130,7 +130,7 @@ enum Lab03: LabProgram {
         labels.append("clean")
         for (corruption, model) in [(masking, models[2].1), (gaussian, models[3].1), (saltAndPepper, models[4].1)] {
             let noisy = try corruption(originals, &noise)
-            denoiseRows += noisy.clamped(0, 1).arrayRows + plain.reconstruct(noisy).arrayRows + model.reconstruct(noisy).arrayRows
+            denoiseRows += noisy.arrayRows + plain.reconstruct(noisy).arrayRows + model.reconstruct(noisy).arrayRows
             labels += [corruption.kind == "Gaussian" ? "Gaussian \(corruption.levelText)" : corruption.shortName, "plain AE", "denoiser"]
         }
         let figureDenoising = Figure(title: "Clean, corrupted and denoised test images", subtitle: "for each corruption: the corrupted input, the plain autoencoder's output, the denoiser's output")

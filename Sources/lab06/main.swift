@@ -118,7 +118,7 @@ enum Lab06: LabProgram {
         let decodedAE = autoencoder.decoder.evaluate(fits[2].centroids * codeScale + codeMean)
         let decodedPCA = Tensor.matmul(fits[1].centroids, pca, transposeB: true) + mean
         let figurePrototypes = Figure(title: "Cluster centroids as images (prototypes)", subtitle: "raw-pixel centroids are images already; PCA and autoencoder centroids are decoded")
-        figurePrototypes.add(ImageGrid(title: "", tiles: (fits[0].centroids.arrayRows + decodedPCA.arrayRows + decodedAE.arrayRows).map { $0.map { Swift.min(1, Swift.max(0, $0)) } },
+        figurePrototypes.add(ImageGrid(title: "", tiles: fits[0].centroids.arrayRows + decodedPCA.arrayRows + decodedAE.arrayRows,
                                        columns: k, rowLabels: ["raw pixels", "PCA-10", "autoencoder-10"], columnLabels: (1...k).map { "cluster \($0)" }))
         try nb.figure(figurePrototypes, name: "prototypes", caption: "Centroids of the three clusterings, decoded back to images")
 

@@ -27,4 +27,8 @@ int cs_pipe(int fds[2]);
 /// to it instead of to init, so the grader can find and kill a check's detached processes.
 int cs_become_subreaper(void);
 
+/// Atomically swaps two existing paths (renameat2 with RENAME_EXCHANGE): a lab's finished
+/// output replaces the previous one in one step. Returns 0, or -1 with errno set.
+int cs_exchange(const char *a, const char *b);
+
 #endif

@@ -1,6 +1,7 @@
 /// Bars for categories, one group per category and one bar per series (e.g. KL per latent
 /// dimension, accuracy per representation).
 public struct BarChart: Panel {
+    public var nonFiniteCount: Int { series.reduce(0) { $0 + countNonFinite($1.values) } }
     public var title: String, xLabel: String, yLabel: String
     public var categories: [String]
     public var series: [(name: String, values: [Double])]
@@ -34,6 +35,7 @@ public struct BarChart: Panel {
 /// Histograms of one or more samples on shared bins, drawn as translucent bars, with
 /// optional vertical reference lines (e.g. the target sparsity ρ).
 public struct Histogram: Panel {
+    public var nonFiniteCount: Int { samples.reduce(0) { $0 + countNonFinite($1.values) } }
     public var title: String, xLabel: String, yLabel: String
     public var samples: [(name: String, values: [Double])]
     public var bins: Int

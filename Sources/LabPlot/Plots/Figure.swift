@@ -3,11 +3,16 @@ public protocol Panel {
     func draw(on canvas: Canvas, in rect: Rect)
     /// The height the panel needs at a given width, if it has a natural one (image grids).
     func preferredHeight(forWidth width: Double) -> Double?
+    /// How many of the values it would draw are NaN or infinite.
+    var nonFiniteCount: Int { get }
 }
 
 extension Panel {
     public func preferredHeight(forWidth width: Double) -> Double? { nil }
 }
+
+/// The number of NaN or infinite entries.
+func countNonFinite<S: Sequence>(_ values: S) -> Int where S.Element: BinaryFloatingPoint { values.reduce(0) { $0 + ($1.isFinite ? 0 : 1) } }
 
 /// A figure: a title and a grid of panels, rendered to a PNG.
 ///
@@ -35,6 +40,15 @@ public final class Figure {
     }
 
     /// Places a panel in a cell (spanning several cells if asked).
+    /// Panel titles (or positions) with NaN or infinite values, and how many: a lab stops
+    /// instead of drawing them as black tiles or missing lines.
+    public var nonFiniteValues: [(panel: String, count: Int)] {
+        panels.enumerated().compactMap { i, entry in
+            let count = entry.0.nonFiniteCount
+            return count > 0 ? ("panel \(i + 1)", count) : nil
+        }
+    }
+
     public func add(_ panel: Panel, row: Int = 0, column: Int = 0, rowSpan: Int = 1, columnSpan: Int = 1) {
         precondition(row >= 0 && column >= 0 && row + rowSpan <= rows && column + columnSpan <= columns,
                      "panel at (\(row), \(column)) span \(rowSpan)×\(columnSpan) outside a \(rows)×\(columns) figure")

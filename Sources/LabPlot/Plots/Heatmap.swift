@@ -3,6 +3,7 @@ import Foundation
 /// A matrix of values as coloured cells with a colour bar, optionally with the numbers in
 /// the cells (confusion matrices, activations of units × examples).
 public struct Heatmap: Panel {
+    public var nonFiniteCount: Int { values.reduce(0) { $0 + countNonFinite($1) } }
     public var title: String, xLabel: String, yLabel: String
     /// [rows][columns].
     public var values: [[Double]]

@@ -1,5 +1,6 @@
 /// Many small grayscale images tiled in a grid: reconstructions, filters, decoded manifolds.
 public struct ImageGrid: Panel {
+    public var nonFiniteCount: Int { tiles.reduce(0) { $0 + countNonFinite($1) } }
     /// How tile intensities map to black…white.
     public enum Scaling: Sendable {
         /// Values are already in [0, 1] (pixels).

@@ -1,5 +1,6 @@
 /// Curves of y against x: loss curves, error against noise level, MSE against k.
 public struct LinePlot: Panel {
+    public var nonFiniteCount: Int { series.reduce(0) { $0 + countNonFinite($1.x) + countNonFinite($1.y) } }
     public struct Series {
         public var name: String
         public var x: [Double], y: [Double]

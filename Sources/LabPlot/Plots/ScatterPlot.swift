@@ -1,5 +1,6 @@
 /// Points coloured by class, with a legend of class names (e.g. 2-D codes of test images).
 public struct ScatterPlot: Panel {
+    public var nonFiniteCount: Int { countNonFinite(x) + countNonFinite(y) }
     public var title: String, xLabel: String, yLabel: String
     public var x: [Double], y: [Double]
     /// The class of each point (an index into `classNames` and the categorical palette).
