@@ -19,7 +19,8 @@ enum Lab01: LabProgram {
     static let info = LabInfo(
         number: 1, title: "PCA as a linear autoencoder",
         reference: "Baldi & Hornik (1989); Hinton & Salakhutdinov (2006)",
-        summary: "A linear autoencoder 784→k→784 trained with squared error learns the same subspace as the top-k principal components. We compute PCA, train linear autoencoders with autodiff, compare them, and set a deep nonlinear autoencoder against PCA at the same code size.")
+        summary: "A linear autoencoder 784→k→784 trained with squared error learns the same subspace as the top-k principal components. We compute PCA, train linear autoencoders with autodiff, compare them, and set a deep nonlinear autoencoder against PCA at the same code size.",
+        requirements: (train: 10, test: 10, pixels: 48 * 48))  // a full eigendecomposition of the D × D covariance: 48² takes ~20 s, 64² ~2 min
 
     static func notebook(_ nb: Notebook, _ options: LabOptions) throws {
         let codeSizes = options.quick ? [2, 8] : [2, 8, 16, 32]

@@ -20,7 +20,8 @@ enum Lab06: LabProgram {
     static let info = LabInfo(
         number: 6, title: "Clustering on learned codes",
         reference: "Lloyd (1982); Arthur & Vassilvitskii (2007); Xie, Girshick & Farhadi (2016)",
-        summary: "An autoencoder's small code is a representation on which a classic clustering algorithm may work better than on raw pixels. We cluster with your k-means (k-means++ seeding, k = 10) on raw pixels, on PCA codes and on autoencoder codes of the same size, and score each against the true classes with your accuracy, NMI and purity.")
+        summary: "An autoencoder's small code is a representation on which a classic clustering algorithm may work better than on raw pixels. We cluster with your k-means (k-means++ seeding, k = 10) on raw pixels, on PCA codes and on autoencoder codes of the same size, and score each against the true classes with your accuracy, NMI and purity.",
+        requirements: (train: 10, test: 10, pixels: 48 * 48))  // a full eigendecomposition of the D × D covariance: 48² takes ~20 s, 64² ~2 min
 
     static let k = 10
 
@@ -133,9 +134,9 @@ enum Lab06: LabProgram {
 
         let figureInertia = Figure(title: "k-means inertia", width: 1400, height: 560, columns: 2)
         figureInertia.add(LinePlot(title: "over iterations (relative to the final value)", xLabel: "iteration", yLabel: "inertia / final inertia",
-                                   series: fits.map { fit in .init(fit.name, x: fit.inertia.indices.map(Double.init), y: fit.inertia.map { $0 / fit.inertia.last! }, markers: fit.inertia.count < 30) },
+                                   series: fits.map { fit in .init(fit.name, x: fit.inertia.indices.map(Double.init), y: fit.inertia.map { $0 / (fit.inertia.last! > 0 ? fit.inertia.last! : 1) }, markers: fit.inertia.count < 30) },
                                    logY: true), column: 0)
-        let ks = Array(2...15)
+        let ks = Array(2...Swift.max(2, Swift.min(15, train.rows)))
         var elbow: [Double] = []
         for kk in ks {
             var seeding = SeededGenerator(seed: options.seed &+ 500 &+ UInt64(kk))
