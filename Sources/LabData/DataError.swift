@@ -6,6 +6,8 @@ public enum DataError: Error, CustomStringConvertible, Equatable {
     case unreadableFile(path: String, reason: String)
     /// A file exists but is not a valid IDX file.
     case corruptFile(path: String, reason: String)
+    /// Its images are larger than the lab handles.
+    case imagesTooLarge(path: String, dimensions: [Int], maximumPixels: Int)
     /// Loading a file would take more memory than the budget allows.
     case tooLarge(path: String, dimensions: [Int], elements: Int, budget: Int)
     /// Image and label files disagree.
@@ -22,10 +24,13 @@ public enum DataError: Error, CustomStringConvertible, Equatable {
             return "\(path) cannot be read: \(reason)."
         case let .corruptFile(path, reason):
             return "\(path) is not a valid IDX file: \(reason)"
+        case let .imagesTooLarge(path, dimensions, maximum):
+            let pixels = dimensions.dropFirst().reduce(1, *)
+            return "\(path) holds images of \(dimensions.dropFirst().map(String.init).joined(separator: " × ")) = \(pixels) pixels; this lab handles at most \(maximum). Downscale the images first."
         case let .tooLarge(path, dimensions, elements, budget):
             let perItem = Swift.max(1, dimensions.dropFirst().reduce(1, *))
             return "\(path) holds \(dimensions.map(String.init).joined(separator: " × ")) values; loading \(elements) of them as Float32 "
-                + "takes \(elements * 4 >> 20) MiB, over the memory budget of \(budget * 4 >> 20) MiB. "
+                + "takes \((elements * 4) >> 20) MiB, over the memory budget of \((budget * 4) >> 20) MiB. "
                 + "Load fewer images with --train-size / --test-size (at most \(Swift.max(1, budget / perItem)) here)."
         case let .mismatch(message):
             return message

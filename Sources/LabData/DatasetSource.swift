@@ -39,14 +39,14 @@ public enum DatasetSource: Equatable, Sendable {
     /// - Throws: `DataError.missingDataset` saying where it looked and how to install it,
     ///   `DataError.unreadableFile` / `.corruptFile` naming a damaged file and the cause, or
     ///   `DataError.tooLarge` (with the --train-size that would fit).
-    public func load(trainLimit: Int? = nil, testLimit: Int? = nil,
+    public func load(trainLimit: Int? = nil, testLimit: Int? = nil, maximumPixels: Int? = nil,
                      environment: [String: String] = ProcessInfo.processInfo.environment) throws -> Dataset {
         switch self {
         case .sample:
             guard let folder = Self.sampleFolder else {
                 throw DataError.missingDataset(name: "embedded sample", looked: [Bundle.module.bundlePath], hint: "The package resources are missing; rebuild with `swift build`.")
             }
-            return try Self.loadFolder(folder, name: "Fashion-MNIST sample", classNames: Self.fashionClassNames, trainLimit: trainLimit, testLimit: testLimit)
+            return try Self.loadFolder(folder, name: "Fashion-MNIST sample", classNames: Self.fashionClassNames, trainLimit: trainLimit, testLimit: testLimit, maximumPixels: maximumPixels)
         case .fashionMNIST:
             var candidates: [String] = []
             if let custom = environment["LABKIT_DATA_DIR"], !custom.isEmpty {
@@ -59,7 +59,7 @@ public enum DatasetSource: Equatable, Sendable {
                 candidates.append(Self.systemFashionMNIST)
             }
             for folder in candidates where FileManager.default.fileExists(atPath: folder) {
-                return try Self.loadFolder(folder, name: "Fashion-MNIST", classNames: Self.fashionClassNames, trainLimit: trainLimit, testLimit: testLimit)
+                return try Self.loadFolder(folder, name: "Fashion-MNIST", classNames: Self.fashionClassNames, trainLimit: trainLimit, testLimit: testLimit, maximumPixels: maximumPixels)
             }
             throw DataError.missingDataset(name: "full Fashion-MNIST", looked: candidates, hint: Self.installHint)
         case .folder(let folder):
@@ -68,7 +68,7 @@ public enum DatasetSource: Equatable, Sendable {
                 throw DataError.missingDataset(name: "IDX", looked: [folder],
                     hint: "--data-dir needs a folder holding train-images-idx3-ubyte, train-labels-idx1-ubyte, t10k-images-idx3-ubyte and t10k-labels-idx1-ubyte (each optionally .gz).")
             }
-            return try Self.loadFolder(folder, name: URL(fileURLWithPath: folder).lastPathComponent, classNames: nil, trainLimit: trainLimit, testLimit: testLimit)
+            return try Self.loadFolder(folder, name: URL(fileURLWithPath: folder).lastPathComponent, classNames: nil, trainLimit: trainLimit, testLimit: testLimit, maximumPixels: maximumPixels)
         }
     }
 
@@ -94,7 +94,8 @@ public enum DatasetSource: Equatable, Sendable {
 
     /// Loads the four IDX files of a folder. Class names are Fashion-MNIST's when the data
     /// is Fashion-MNIST (`classNames`, or recognised by its test labels), else the label values.
-    public static func loadFolder(_ folder: String, name: String, classNames: [String]?, trainLimit: Int? = nil, testLimit: Int? = nil) throws -> Dataset {
+    public static func loadFolder(_ folder: String, name: String, classNames: [String]?, trainLimit: Int? = nil, testLimit: Int? = nil,
+                                  maximumPixels: Int? = nil) throws -> Dataset {
         let paths = try standardFiles(in: folder)
         // Images within the budget, split between train and test as asked.
         let budget = memoryBudget
@@ -104,7 +105,10 @@ public enum DatasetSource: Equatable, Sendable {
         results.withUnsafeMutableBufferPointer { slots in
             nonisolated(unsafe) let slots = slots
             DispatchQueue.concurrentPerform(iterations: 4) { i in
-                slots[i] = Result { try IDXFile.read(paths[i], keepingFirst: limits[i], maximumElements: i % 2 == 0 ? budget / 2 : IDXFile.maximumElements) }
+                slots[i] = Result {
+                    try IDXFile.read(paths[i], keepingFirst: limits[i], maximumElements: i % 2 == 0 ? budget / 2 : IDXFile.maximumElements,
+                                     maximumItemSize: i % 2 == 0 ? maximumPixels : nil)
+                }
             }
         }
         // Report the first failing file in the standard order, so the message names the right one.

@@ -38,7 +38,9 @@ public struct IDXFile: Equatable, Sendable {
     /// - Throws: `DataError.unreadableFile` (not found, permission denied, symbolic-link loop,
     ///   not a regular file), `DataError.corruptFile` (naming the byte where it went wrong) or
     ///   `DataError.tooLarge`.
-    public static func read(_ path: String, keepingFirst limit: Int? = nil, maximumElements budget: Int = maximumElements) throws -> IDXFile {
+    ///   - maximumItemSize: refuse, before reading the data, items (images) larger than this.
+    public static func read(_ path: String, keepingFirst limit: Int? = nil, maximumElements budget: Int = maximumElements,
+                            maximumItemSize: Int? = nil) throws -> IDXFile {
         var source = try ByteSource(path: path)
         defer { source.close() }
         func corrupt(_ reason: String) -> DataError { .corruptFile(path: path, reason: reason) }
@@ -60,12 +62,13 @@ public struct IDXFile: Equatable, Sendable {
         for d in dimensions {
             guard d > 0 else { throw corrupt("a dimension is 0 (dimensions \(dimensions))") }
             let (product, overflow) = elements.multipliedReportingOverflow(by: d)
-            guard !overflow, product <= IDXFile.maximumElements else {
-                throw corrupt("implausible dimensions \(dimensions) (more than \(IDXFile.maximumElements) elements)")
-            }
+            guard !overflow, product <= 1 << 40 else { throw corrupt("implausible dimensions \(dimensions) (more than 2⁴⁰ elements)") }
             elements = product
         }
         let itemSize = elements / dimensions[0]
+        if let maximumItemSize, itemSize > maximumItemSize {
+            throw DataError.imagesTooLarge(path: path, dimensions: dimensions, maximumPixels: maximumItemSize)
+        }
         let kept = Swift.min(dimensions[0], limit ?? dimensions[0])
         guard kept * itemSize <= budget else {
             throw DataError.tooLarge(path: path, dimensions: dimensions, elements: kept * itemSize, budget: budget)

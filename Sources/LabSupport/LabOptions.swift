@@ -47,8 +47,8 @@ public struct LabOptions: ParsableArguments, Sendable {
     public func epochs(default normal: Int, quick quickEpochs: Int) -> Int { epochs ?? (quick ? quickEpochs : normal) }
 
     /// Loads the dataset the flags name, trimmed to --train-size / --test-size (or the quick sizes).
-    public func loadDataset(quickTrain: Int = 1000, quickTest: Int = 500) throws -> Dataset {
+    public func loadDataset(quickTrain: Int = 1000, quickTest: Int = 500, maximumPixels: Int? = nil) throws -> Dataset {
         let train = trainSize ?? (quick ? quickTrain : nil), test = testSize ?? (quick ? quickTest : nil)
-        return try DatasetSource.from(name: dataset, dataDirectory: dataDirectory).load(trainLimit: train, testLimit: test)
+        return try DatasetSource.from(name: dataset, dataDirectory: dataDirectory).load(trainLimit: train, testLimit: test, maximumPixels: maximumPixels)
     }
 }

@@ -132,8 +132,8 @@ public final class Notebook {
     /// The first section of every lab: loads the dataset the flags name and shows what was loaded.
     public func dataSection(_ options: LabOptions, explanation: String) throws -> Dataset {
         section("The data", explanation)
-        let data = try options.loadDataset()
         let needs = info.requirements
+        let data = try options.loadDataset(maximumPixels: needs.pixels)
         guard data.train.count >= needs.train, data.test.count >= needs.test else {
             throw DataError.invalidArgument("\(info.name) needs at least \(needs.train) training and \(needs.test) test images; \(data.name) gives \(data.train.count) and \(data.test.count)"
                 + ((options.trainSize ?? Int.max) < needs.train || (options.testSize ?? Int.max) < needs.test ? " with --train-size/--test-size as given." : ". Use a larger dataset."))

@@ -19,7 +19,7 @@ import Foundation
 final class OutputFolder: @unchecked Sendable {
     let final: String
     let staging: String
-    private let lockDescriptor: Int32
+    private var lockDescriptor: Int32
     private var committed = false
 
     /// The folder being staged, for the signal handlers.
@@ -85,6 +85,11 @@ final class OutputFolder: @unchecked Sendable {
         }
         committed = true
         Self.active = nil
+        unlock()
+    }
+
+    private func unlock() {
+        if lockDescriptor >= 0 { close(lockDescriptor); lockDescriptor = -1 }
     }
 
     /// Removes the staging folder of a run that did not finish.
@@ -92,6 +97,7 @@ final class OutputFolder: @unchecked Sendable {
         guard !committed else { return }
         try? FileManager.default.removeItem(atPath: staging)
         Self.active = nil
+        unlock()
     }
 
     /// SIGINT / SIGTERM: remove the staging folder, then exit with 128 + the signal.
