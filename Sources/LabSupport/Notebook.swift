@@ -94,7 +94,7 @@ public final class Notebook {
     /// An aligned table on the terminal and a Markdown table in the report. Tables of values
     /// that vary from run to run (timings) stay out of the report with `inReport: false`.
     public func table(_ headers: [String], _ rows: [[String]], inReport: Bool = true) {
-        if nonFinite == nil, let cell = rows.joined().first(where: { ["NaN", "∞", "−∞", "nan", "inf"].contains($0) }) {
+        if nonFinite == nil, let cell = rows.joined().first(where: Self.readsNonFinite) {
             nonFinite = "the table \"\(headers.joined(separator: " | "))\" (a cell reads \(cell))"
             nonFiniteSection = sectionTitle
         }
@@ -155,6 +155,11 @@ public final class Notebook {
     public func metric(_ key: String, _ value: Double) {
         if !value.isFinite && nonFinite == nil { nonFinite = "the result \(key) (\(value))"; nonFiniteSection = sectionTitle }
         metrics[key] = value
+    }
+
+    /// Whether a table cell shows a NaN or an infinity ("NaN", "nan %", "∞", "-inf").
+    static func readsNonFinite(_ cell: String) -> Bool {
+        cell.contains("∞") || cell.lowercased().split(whereSeparator: { !$0.isLetter }).contains { ["nan", "inf", "infinity"].contains($0) }
     }
 
     /// Throws for the first NaN or infinity a table or a metric recorded.

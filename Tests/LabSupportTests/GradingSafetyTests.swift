@@ -117,4 +117,15 @@ final class GradingSafetyTests: XCTestCase {
             in your code: Labs/Lab05/Lab05VAE.swift:15 — reparameterize(mu:logVariance:using:)
             """)
     }
+
+    /// results.json: the checks of an exercise add up to its points exactly, whatever the rounding.
+    func testGradescopeCheckPointsAddUpToTheExercisePoints() throws {
+        let exercise = PointTable.exercises.first { $0.id == "2.1" }!   // 2 points
+        let results = (0..<3).map { CheckResult(name: "Lab02Checks.test_2_1_\($0)", exercise: exercise, status: .passed, score: 2.0 / 3, maxScore: 2.0 / 3, feedback: "") }
+        let report = GradeReport(results: results, labs: [2], notes: [], sandbox: "")
+        let json = try JSONSerialization.jsonObject(with: report.gradescopeJSON(executionSeconds: 1)) as! [String: Any]
+        let tests = json["tests"] as! [[String: Any]]
+        XCTAssertEqual(tests.reduce(0.0) { $0 + ($1["max_score"] as! Double) }, 2, accuracy: 1e-9)
+        XCTAssertEqual(tests.reduce(0.0) { $0 + ($1["score"] as! Double) }, 2, accuracy: 1e-9)
+    }
 }

@@ -43,12 +43,25 @@ extension GradeReport {
     /// Gradescope's results.json: score, per-test name/score/max_score/output/visibility.
     public func gradescopeJSON(executionSeconds: Double) throws -> Data {
         var tests: [[String: Any]] = []
+        // Each check's points rounded to thousandths, the last check of an exercise taking the
+        // remainder, so the checks of an exercise add up to its points exactly (2/3 + 2/3 + 2/3
+        // would otherwise show as 2.001).
+        var allotted: [String: Double] = [:], remaining = Dictionary(grouping: results, by: \.exercise.id).mapValues(\.count)
+        func thousandths(_ r: CheckResult) -> Double {
+            remaining[r.exercise.id, default: 1] -= 1
+            let share = remaining[r.exercise.id]! == 0
+                ? ((results.filter { $0.exercise == r.exercise }.reduce(0) { $0 + $1.maxScore } - allotted[r.exercise.id, default: 0]) * 1000).rounded() / 1000
+                : (r.maxScore * 1000).rounded() / 1000
+            allotted[r.exercise.id, default: 0] += share
+            return share
+        }
         for r in results {
+            let maximum = thousandths(r)
             tests.append([
                 "name": "\(r.exercise.id) \(r.exercise.title): \(r.shortName)\(r.isHidden ? " (hidden)" : "")",
                 "number": r.exercise.id,
-                "score": (r.score * 1000).rounded() / 1000,
-                "max_score": (r.maxScore * 1000).rounded() / 1000,
+                "score": r.score >= r.maxScore - 1e-12 ? maximum : (r.score * 1000).rounded() / 1000,
+                "max_score": maximum,
                 "status": r.status == .passed ? "passed" : "failed",
                 "output": r.status == .passed ? "passed" : "\(r.status.rawValue): \(r.feedback)",
                 // Hidden checks are shown to students only once the grades are published.
