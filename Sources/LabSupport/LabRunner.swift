@@ -70,7 +70,9 @@ public func runLab(_ info: LabInfo, options: LabOptions, body: (Notebook) throws
         emit(String(format: "Finished in %.1f s.", Date().timeIntervalSince(start)))
         exit(0)
     } catch let error as NotImplemented {
-        fail("\n\(error)\nOpen \(error.file), write `\(error.function)` (its doc comment explains the maths), then run `swift run \(info.name)` again.\nTo see the finished lab first: LABKIT_SOLUTIONS=1 swift run \(info.name)", status: 2)
+        // Only the instructor's kit has Solutions/: a student release never suggests it.
+        let preview = FileManager.default.fileExists(atPath: "Solutions") ? "\nTo see the finished lab first: LABKIT_SOLUTIONS=1 swift run \(info.name)" : ""
+        fail("\n\(error)\nOpen \(error.file), write `\(error.function)` (its doc comment explains the maths), then run `swift run \(info.name)` again." + preview, status: 2)
     } catch let error as TrainingError {
         fail("\n\(error)", status: 1)
     } catch let error as DataError {

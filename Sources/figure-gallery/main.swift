@@ -1,12 +1,34 @@
 // Writes one example of every figure kind, drawn from synthetic data, so the plotting
 // toolkit can be looked at without training anything:
 //
-//   swift run -c release figure-gallery [OUTPUT_FOLDER]      (default: out/gallery)
+//   swift run -c release figure-gallery [--out DIR]      (default: out/gallery)
 import Foundation
 import LabKit
 import LabPlot
 
-let folder = CommandLine.arguments.dropFirst().first ?? "out/gallery"
+/// The folder from `--out DIR`; `--help` prints the usage; anything else is an error.
+let folder: String = {
+    let usage = "USAGE: figure-gallery [--out <dir>]\n\nWrites one example of every figure kind (synthetic data) into <dir> (default: out/gallery)."
+    var folder = "out/gallery", arguments = Array(CommandLine.arguments.dropFirst())
+    while !arguments.isEmpty {
+        let argument = arguments.removeFirst()
+        switch argument {
+        case "-h", "--help":
+            print(usage)
+            exit(0)
+        case "--out":
+            guard let value = arguments.first, !value.hasPrefix("-"), !value.isEmpty else {
+                FileHandle.standardError.write(Data("Error: missing value for '--out <dir>'\n\(usage)\n".utf8))
+                exit(64)
+            }
+            folder = arguments.removeFirst()
+        default:
+            FileHandle.standardError.write(Data("Error: unknown argument '\(argument)'\n\(usage)\n".utf8))
+            exit(64)
+        }
+    }
+    return folder
+}()
 var rng = SeededGenerator(seed: 1)
 let classNames = ["T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot"]
 

@@ -63,7 +63,7 @@ extension GradeReport {
                 "score": r.score >= r.maxScore - 1e-12 ? maximum : (r.score * 1000).rounded() / 1000,
                 "max_score": maximum,
                 "status": r.status == .passed ? "passed" : "failed",
-                "output": r.status == .passed ? "passed" : "\(r.status.rawValue): \(r.feedback)",
+                "output": r.status == .passed ? "passed" : "**\(r.status.rawValue)**\n\n```\n\(r.feedback)\n```",
                 // Hidden checks are shown to students only once the grades are published.
                 "visibility": r.isHidden ? "after_published" : "visible",
             ])
@@ -71,8 +71,14 @@ extension GradeReport {
         let object: [String: Any] = [
             "score": (score * 1000).rounded() / 1000,
             "execution_time": Int(executionSeconds.rounded()),
-            "output": notes.isEmpty ? "Graded \(results.count) checks." : notes.joined(separator: "\n\n"),
+            "output": notes.isEmpty ? "Graded \(results.count) checks." : notes.map { note -> String in
+                // The first line as text, the rest (compiler output, file lists) as a code block.
+                let parts = note.split(separator: "\n", maxSplits: 1)
+                return parts.count == 2 ? "\(parts[0])\n\n```\n\(parts[1])\n```" : note
+            }.joined(separator: "\n\n"),
             "visibility": "visible",
+            "output_format": "md",
+            "test_output_format": "md",
             "tests": tests,
         ]
         return try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys])
