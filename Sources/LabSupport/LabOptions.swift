@@ -25,8 +25,11 @@ public struct LabOptions: ParsableArguments, Sendable {
     @Option(name: .customLong("out"), help: ArgumentHelp("Output folder for figures, report.md and metrics.json (default out/labNN).", valueName: "dir"))
     public var outputDirectory: String?
 
-    @Flag(help: "A fast run of a few seconds (small data, few epochs), for smoke tests.")
+    @Flag(help: "A fast run of a few seconds (small data, few epochs), for smoke tests; written to out/labNN-quick unless --out is given.")
     public var quick = false
+
+    @Flag(help: "No training progress lines (the notebook's sections and tables still print).")
+    public var quiet = false
 
     public init() {}
 

@@ -63,7 +63,8 @@ public func runLab(_ info: LabInfo, options: LabOptions, body: (Notebook) throws
         LabSupport.fail(message, status: status)
     }
     do {
-        notebook = try Notebook(info: info, outputDirectory: options.outputDirectory ?? "out/\(info.name)")
+        ProgressReporter.quiet = options.quiet
+        notebook = try Notebook(info: info, outputDirectory: options.outputDirectory ?? (options.quick ? "out/\(info.name)-quick" : "out/\(info.name)"))
         let notebook = notebook!
         try body(notebook)
         try notebook.finish()

@@ -12,9 +12,12 @@ public struct ProgressReporter: Sendable {
     public let isTerminal: Bool
     public let isSilent: Bool
 
+    /// Every reporter stays silent (a lab's `--quiet`).
+    nonisolated(unsafe) public static var quiet = false
+
     public init(label: String, silent: Bool = false) {
         self.label = label
-        self.isSilent = silent
+        self.isSilent = silent || Self.quiet
         self.isTerminal = isatty(STDERR_FILENO) != 0 && ProcessInfo.processInfo.environment["CI"] == nil
     }
 
