@@ -62,7 +62,9 @@ var targets: [Target] = [
             "LabKit", "LabPlot", "LabData", "CSandbox",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ],
-        swiftSettings: optimizedSwift),
+        // Which exercises the labs are built with, for each run's report.
+        swiftSettings: optimizedSwift + [.define(exercisesRoot == "Solutions" ? "LABKIT_EXERCISES_SOLUTIONS"
+                                                  : exercisesRoot == "Labs" ? "LABKIT_EXERCISES_LABS" : "LABKIT_EXERCISES_OTHER")]),
 
     // Helpers for the graded checks (XCTest): stub detection and teaching failure messages.
     .target(name: "LabTesting", dependencies: ["LabKit"]),

@@ -148,6 +148,13 @@ public final class Notebook {
         ])
         say("Source: \(data.name)" + (options.dataset == "sample" && options.dataDirectory == nil ? " (embedded; --dataset fashion-mnist for the full set)." : "."))
         metric("dataset", data.name)
+        let epochs = options.epochs.map { "\($0)" } ?? "the lab's default"
+        say("Run: `swift run \(info.name) \(RunMetadata.flags(options))` (epochs: \(epochs)), exercises from \(RunMetadata.exercises).")
+        metric("flags", RunMetadata.flags(options))
+        metric("exercises", RunMetadata.exercises)
+        metric("seed", Double(options.seed))
+        metric("train_images", Double(data.train.count))
+        metric("test_images", Double(data.test.count))
         return data
     }
 
