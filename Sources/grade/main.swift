@@ -150,16 +150,19 @@ struct Grade: ParsableCommand {
             try writeAtomically(try report.gradescopeJSON(executionSeconds: seconds), to: "\(studentOut)/results.json")
             try writeAtomically(Data(report.feedbackMarkdown(student: student).utf8), to: "\(studentOut)/feedback.md")
             let summary = report.notes.map { $0.split(separator: "\n").first.map(String.init) ?? "" }.joined(separator: "; ")
-            let record = GradeRecord(student: student, folder: safe, submission: submission, kit: kit,
+            var record = GradeRecord(student: student, folder: safe, submission: submission, kit: kit,
                                      scores: Dictionary(uniqueKeysWithValues: exercises.map { ($0.id, report.score(of: $0)) }),
-                                     total: report.score, maxScore: report.maxScore, summary: summary)
+                                     total: report.score, maxScore: report.maxScore, summary: summary,
+                                     labStatus: GradeRecord.labStatus(report))
+            // Grading some labs again keeps the other labs' scores from the earlier record.
+            if let earlier = GradeRecord.load("\(studentOut)/\(GradeRecord.fileName)") { record.merge(keepingFrom: earlier, labs: grader.labs) }
             try record.save(in: studentOut)
-            try writeAtomically(Data(GradeRecord.gradebook(out: out, exercises: exercises).utf8), to: "\(out)/gradebook.csv")
+            try writeAtomically(Data(GradeRecord.gradebook(out: out, exercises: PointTable.exercises).utf8), to: "\(out)/gradebook.csv")
             graded += 1
             print(String(format: "%-28@ %6.1f / %5.1f   (%.0f s)%@", safe, report.score, report.maxScore, seconds, summary.isEmpty ? "" : "  — " + summary))
             fflush(nil)
         }
-        try writeAtomically(Data(GradeRecord.gradebook(out: out, exercises: exercises).utf8), to: "\(out)/gradebook.csv")
+        try writeAtomically(Data(GradeRecord.gradebook(out: out, exercises: PointTable.exercises).utf8), to: "\(out)/gradebook.csv")
         print(String(format: "\nGraded %d submissions (%d already graded) in %.0f s. Wrote %@/gradebook.csv and a folder per student.",
                      graded, resumed, Date().timeIntervalSince(classStart), out))
     }

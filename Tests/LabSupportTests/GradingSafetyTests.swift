@@ -128,4 +128,26 @@ final class GradingSafetyTests: XCTestCase {
         XCTAssertEqual(tests.reduce(0.0) { $0 + ($1["max_score"] as! Double) }, 2, accuracy: 1e-9)
         XCTAssertEqual(tests.reduce(0.0) { $0 + ($1["score"] as! Double) }, 2, accuracy: 1e-9)
     }
+
+    /// Grading some labs again keeps the other labs' scores; the gradebook has a max-points
+    /// row, per-lab subtotals and statuses.
+    func testRegradingSomeLabsMergesIntoTheGradebook() throws {
+        let out = NSTemporaryDirectory() + "gradebook-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: out) }
+        let all = Dictionary(uniqueKeysWithValues: PointTable.exercises.map { ($0.id, $0.points) })
+        let earlier = GradeRecord(student: "ann", folder: "ann", submission: "s", kit: "k", scores: all, total: 66, maxScore: 66, summary: "",
+                                  labStatus: Dictionary(uniqueKeysWithValues: PointTable.labs.map { (String(format: "%02d", $0), "ok") }))
+        var now = GradeRecord(student: "ann", folder: "ann", submission: "s", kit: "k",
+                              scores: Dictionary(uniqueKeysWithValues: PointTable.exercises(inLab: 3).map { ($0.id, 0.0) }),
+                              total: 0, maxScore: 9, summary: "", labStatus: ["03": "compile error"])
+        now.merge(keepingFrom: earlier, labs: [3])
+        XCTAssertEqual(now.total, 57)
+        XCTAssertEqual(now.maxScore, 66)
+        try FileManager.default.createDirectory(atPath: "\(out)/ann", withIntermediateDirectories: true)
+        try now.save(in: "\(out)/ann")
+        let lines = GradeRecord.gradebook(out: out, exercises: PointTable.exercises).split(separator: "\n")
+        XCTAssertTrue(lines[0].contains("lab03,lab04") && lines[0].contains("lab03 status"))
+        XCTAssertTrue(lines[1].hasPrefix("(max points),(max points),"))
+        XCTAssertTrue(lines[2].contains(",13,11,0,9,11,13,57,66,ok,ok,compile error,ok,ok,ok,"), String(lines[2]))
+    }
 }

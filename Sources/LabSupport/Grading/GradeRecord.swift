@@ -21,13 +21,42 @@ public struct GradeRecord: Codable, Sendable {
     public var total: Double
     public var maxScore: Double
     public var summary: String
+    /// Per lab ("01"…): ok, not submitted, compile error, crash, time-out or failed checks.
+    public var labStatus: [String: String]?
 
     public static let fileName = "grade.json"
 
     public init(student: String, folder: String, submission: String, kit: String, scores: [String: Double],
-                total: Double, maxScore: Double, summary: String) {
+                total: Double, maxScore: Double, summary: String, labStatus: [String: String]? = nil) {
         (self.student, self.folder, self.submission, self.kit) = (student, folder, submission, kit)
-        (self.scores, self.total, self.maxScore, self.summary) = (scores, total, maxScore, summary)
+        (self.scores, self.total, self.maxScore, self.summary, self.labStatus) = (scores, total, maxScore, summary, labStatus)
+    }
+
+    /// Keeps `earlier`'s scores and statuses for the labs not graded now, and recomputes the totals.
+    public mutating func merge(keepingFrom earlier: GradeRecord, labs graded: [Int]) {
+        for exercise in PointTable.exercises where !graded.contains(exercise.lab) {
+            if let score = earlier.scores[exercise.id] { scores[exercise.id] = score }
+            let key = String(format: "%02d", exercise.lab)
+            if let status = earlier.labStatus?[key] { labStatus = (labStatus ?? [:]).merging([key: status]) { a, _ in a } }
+        }
+        total = scores.values.reduce(0, +)
+        maxScore = PointTable.exercises.filter { scores[$0.id] != nil }.reduce(0) { $0 + $1.points }
+    }
+
+    /// Each lab's status in a report: the worst thing that happened to its checks.
+    public static func labStatus(_ report: GradeReport) -> [String: String] {
+        var status: [String: String] = [:]
+        for lab in report.labs {
+            let checks = report.results.filter { $0.exercise.lab == lab }.map(\.status)
+            let key = String(format: "%02d", lab)
+            if checks.isEmpty || checks.allSatisfy({ $0 == .compileError }) {
+                status[key] = report.notes.contains { $0.contains("no .swift file in Lab\(key)") } ? "not submitted" : "compile error"
+            } else if checks.contains(.timedOut) { status[key] = "time-out" }
+            else if checks.contains(.crashed) || checks.contains(.endedProcess) { status[key] = "crash" }
+            else if checks.allSatisfy({ $0 == .notImplemented }) { status[key] = "not implemented" }
+            else { status[key] = "ok" }
+        }
+        return status
     }
 
     public static func load(_ path: String) -> GradeRecord? {
@@ -41,15 +70,25 @@ public struct GradeRecord: Codable, Sendable {
         try writeAtomically(try encoder.encode(self), to: "\(folder)/\(Self.fileName)")
     }
 
-    /// gradebook.csv from every record under `out`: one row per student, sorted by folder.
+    /// gradebook.csv from every record under `out`: a first row of the points available, then
+    /// one row per student sorted by folder — the exercises, each lab's subtotal and status,
+    /// the total. A student graded again for some labs only keeps the other labs' scores.
     public static func gradebook(out: String, exercises: [Exercise]) -> String {
         let folders = ((try? FileManager.default.contentsOfDirectory(atPath: out)) ?? []).sorted()
-        var rows = ["student,folder," + exercises.map(\.id).joined(separator: ",") + ",total,max,summary"]
+        let labs = Array(Set(exercises.map(\.lab))).sorted().map { String(format: "%02d", $0) }
+        var rows = ["student,folder," + exercises.map(\.id).joined(separator: ",") + "," + labs.map { "lab\($0)" }.joined(separator: ",")
+                    + ",total,max," + labs.map { "lab\($0) status" }.joined(separator: ",") + ",summary"]
+        let points = labs.map { lab in exercises.filter { String(format: "%02d", $0.lab) == lab }.reduce(0) { $0 + $1.points } }
+        rows.append((["(max points)", "(max points)"] + exercises.map { String(format: "%g", $0.points) } + points.map { String(format: "%g", $0) }
+                     + [String(format: "%g", points.reduce(0, +)), String(format: "%g", points.reduce(0, +))] + labs.map { _ in "" } + [""]).joined(separator: ","))
         for folder in folders {
             guard let record = load("\(out)/\(folder)/\(fileName)") else { continue }
+            let subtotals = labs.map { lab in exercises.filter { String(format: "%02d", $0.lab) == lab }.reduce(0) { $0 + (record.scores[$1.id] ?? 0) } }
             rows.append(([csvField(record.student), csvField(record.folder)]
                          + exercises.map { String(format: "%g", record.scores[$0.id] ?? 0) }
-                         + [String(format: "%g", record.total), String(format: "%g", record.maxScore), csvField(record.summary)]).joined(separator: ","))
+                         + subtotals.map { String(format: "%g", $0) }
+                         + [String(format: "%g", record.total), String(format: "%g", record.maxScore)]
+                         + labs.map { csvField(record.labStatus?[$0] ?? "") } + [csvField(record.summary)]).joined(separator: ","))
         }
         return rows.joined(separator: "\n") + "\n"
     }
