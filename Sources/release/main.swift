@@ -46,7 +46,8 @@ struct Release: ParsableCommand {
             let destination = absolute(out, root)
             guard !FileManager.default.fileExists(atPath: destination) else { throw ValidationError("\(out) already exists; choose a new folder") }
             try copyKit(from: root, to: destination, excluding: Self.instructorOnly)
-            emit("Wrote the student release to \(out).")
+            try Self.studentReadme().write(toFile: "\(destination)/README.md", atomically: true, encoding: .utf8)
+            emit("Wrote the student release to \(out) (with a README for students).")
             try checkNoLeak(solutions: "\(root)/Solutions", release: destination)
             if !skipBuildCheck { try checkBuildsAndGradesZero(destination) }
             emit("The release is ready: \(out)")
@@ -100,15 +101,57 @@ struct Release: ParsableCommand {
         emit("Leak check: no solution body of \(solutionSources.count) files (whole, or \(LeakCheck.window) tokens in a row, local names matched up to renaming) appears in the \(releaseTexts.count) text files of the release.")
     }
 
+    /// Builds and grades a throw-away copy, so the release itself holds no build caches.
     func checkBuildsAndGradesZero(_ release: String) throws {
-        emit("Building the release and grading its stubs (this compiles the kit once)…")
-        let grade = ChildProcess.run("/usr/bin/env", ["swift", "run", "grade", "--out", "out/grade-check"], directory: release, timeout: 3600)
+        emit("Building a copy of the release and grading its stubs (this compiles the kit once)…")
+        let copy = NSTemporaryDirectory() + "labkit-release-check-\(UUID().uuidString)"
+        try FileManager.default.copyItem(atPath: release, toPath: copy)
+        defer { try? FileManager.default.removeItem(atPath: copy) }
+        let grade = ChildProcess.run("/usr/bin/env", ["swift", "run", "grade", "--out", "out/grade-check"], directory: copy, timeout: 3600)
         guard grade.ending == .exited(0) else { throw ValidationError("grading the release failed:\n\(grade.output.suffix(3000))") }
         guard let total = grade.output.split(separator: "\n").first(where: { $0.hasPrefix("Total") }) else {
             throw ValidationError("grading the release printed no total:\n\(grade.output.suffix(2000))")
         }
         guard total.contains(" 0.0 /") else { throw ValidationError("the release's stubs should score 0, got: \(total)") }
         emit("The release builds, and its stubs grade to 0 without crashing: \(total.split(whereSeparator: \.isWhitespace).joined(separator: " "))")
+    }
+
+    /// The release's README: set-up, the exercises and their points, running and grading —
+    /// nothing about solutions, mutants or instructors' tools.
+    static func studentReadme() -> String {
+        var lines = [
+            "# AutoencoderLabs — the labs", "",
+            "Six notebook-style labs on autoencoders. In each you write a few functions in `Labs/LabNN/`;",
+            "`swift run labNN` trains the models with your code and writes figures and a report;",
+            "`swift run grade` grades your functions.", "",
+            "## Set up (Debian / Ubuntu with Swift 6)", "",
+            "```sh",
+            "S=$(command -v sudo); $S apt-get update && $S apt-get install -y libpng-dev && swift run lab01",
+            "```", "",
+            "(`$S` is `sudo` for a user and empty for root.) Optional: `dataset-fashion-mnist` (the full",
+            "dataset; without it the labs use a sample built into the kit) and `bubblewrap` (the grader's",
+            "sandbox). Swift 6 comes from https://www.swift.org/install/linux/. On macOS: `brew install libpng`.", "",
+            "## The exercises", "",
+            "| lab | exercise | points |", "|---|---|---:|",
+        ]
+        for exercise in PointTable.exercises {
+            lines.append(String(format: "| %02d | %@ %@ | %g |", exercise.lab, exercise.id, exercise.title, exercise.points))
+        }
+        lines += [
+            "", "Each lab's handout is `Labs/LabNN.md`: the background, the exercises and the figures you will get.", "",
+            "## Work on a lab", "",
+            "1. Open `Labs/LabNN/…swift`. Every exercise is a function whose doc comment gives the maths",
+            "   and hints; replace its `throw NotImplemented(…)` with your code.",
+            "2. `swift run lab01` runs the lab. Until an exercise is written it stops and names it.",
+            "   Then it prints numbered sections and writes figures, `report.md` and `metrics.json` into",
+            "   `out/lab01/` (`--quick` for a run of a few seconds, `--help` for every flag).",
+            "3. `swift run grade` (or `swift run grade --labs 1`) grades your functions: each check runs",
+            "   in its own process, prints what it expected and a hint when it fails, and writes",
+            "   `out/grade/feedback.md`.", "",
+            "Checks test your code against known answers, finite differences and statistical properties;",
+            "your course may grade with more checks of the same kind.", "",
+        ]
+        return lines.joined(separator: "\n")
     }
 
     // MARK: Gradescope

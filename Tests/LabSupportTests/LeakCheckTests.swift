@@ -38,6 +38,7 @@ final class LeakCheckTests: XCTestCase {
     /// holds no solution body.
     func testTheStudentFacingKitHoldsNoSolutionCode() throws {
         let fm = FileManager.default
+        guard fm.fileExists(atPath: "\(Self.root)/Solutions") else { throw XCTSkip("the student release has no Solutions/ to compare with") }
         var solutions: [String: String] = [:]
         for file in try fm.subpathsOfDirectory(atPath: "\(Self.root)/Solutions") where file.hasSuffix(".swift") {
             solutions[file] = try String(contentsOfFile: "\(Self.root)/Solutions/\(file)", encoding: .utf8)
