@@ -267,10 +267,9 @@ struct Release: ParsableCommand {
         ROOT=${AUTOGRADER_ROOT:-/autograder}
         KIT="$ROOT/source/kit"
         SUBMISSION="$ROOT/submission"
-        # Accept a Labs/ folder anywhere near the top of the submission, or the Lab folders themselves.
-        LABS=$(find "$SUBMISSION" -maxdepth 3 -type d -name Labs ! -type l | head -n 1); [ -n "$LABS" ] || LABS="$SUBMISSION"
+        # The grader finds a Labs/ folder up to three levels down, LabNN folders, or lab files uploaded flat.
         cd "$KIT"
-        swift run grade --labs-dir "$LABS" --out "$ROOT/results" --timeout 120
+        swift run grade --labs-dir "$SUBMISSION" --out "$ROOT/results" --timeout 120
         status=$?
         if [ ! -s "$ROOT/results/results.json" ]; then
             printf '{"score": 0, "output": "The autograder failed before grading (exit %s). Please contact the course staff."}\\n' "$status" > "$ROOT/results/results.json"

@@ -73,14 +73,64 @@ public struct SubmissionCopy: Sendable {
     static let maxFileBytes = 1 << 20
     static let maxFilesPerLab = 64
 
-    /// Copies from `root` (a student's folder holding `Labs/`, or the `Labs` folder itself)
-    /// into `destination/LabNN/`.
+    /// The folder holding the LabNN folders: `root/Labs`, else the first folder named `Labs`
+    /// within three levels (a kit checkout or a zip's top folder; links never followed),
+    /// else `root` itself. `shown` is its path relative to `root`, for messages.
+    static func labsFolder(in root: RawPath) -> (folder: RawPath, shown: String) {
+        if root.appending("Labs").kind() == S_IFDIR { return (root.appending("Labs"), "Labs/") }
+        var level: [(RawPath, String)] = [(root, "")]
+        for _ in 0..<3 {
+            var next: [(RawPath, String)] = []
+            for (folder, shown) in level {
+                for name in folder.entries().sorted(by: { $0.lexicographicallyPrecedes($1) }) where name.first != UInt8(ascii: ".") {
+                    let entry = folder.appending(name)
+                    guard entry.kind() == S_IFDIR else { continue }
+                    let path = shown + String(decoding: name, as: UTF8.self) + "/"
+                    if name.elementsEqual("Labs".utf8) { return (entry, path) }
+                    next.append((entry, path))
+                }
+            }
+            level = next
+        }
+        return (root, "")
+    }
+
+    /// Copies from `root` (a student's folder holding `Labs/` at most three levels down, the
+    /// `Labs` folder itself, or the lab files uploaded flat: `Lab02Sparse.swift` counts for
+    /// Lab02) into `destination/LabNN/`.
     public static func make(from root: RawPath, into destination: String, labs: [Int]) -> SubmissionCopy {
         var copy = SubmissionCopy()
-        let labsFolder = root.appending("Labs").kind() == S_IFDIR ? root.appending("Labs") : root
-        let shown = labsFolder == root ? "" : "Labs/"
+        let (labsFolder, shown) = Self.labsFolder(in: root)
         let expected = Set(labs.map { String(format: "Lab%02d", $0) })
-        for name in labsFolder.entries() {
+        var taken: [String: Int] = [:]
+
+        /// Copies one file of a lab, if it is a regular .swift file within the limits.
+        func take(_ file: RawPath, named fileName: [UInt8], lab text: String, shownFile: String) {
+            let isSwift = fileName.count > 6 && fileName.suffix(6).elementsEqual(".swift".utf8)
+            guard file.kind() == S_IFREG, isSwift else {
+                copy.rejected.append("\(shownFile): \(describe(file.kind())) — ignored (only regular .swift files directly in \(text)/ are graded)")
+                return
+            }
+            guard taken[text, default: 0] < maxFilesPerLab else {
+                copy.rejected.append("\(shownFile): more than \(maxFilesPerLab) files in \(text)/ — ignored")
+                return
+            }
+            switch readRegularFile(file) {
+            case .success(let bytes):
+                try? FileManager.default.createDirectory(atPath: "\(destination)/\(text)", withIntermediateDirectories: true)
+                let safe = sanitisedName(fileName)
+                let relative = "\(text)/\(safe.hasSuffix(".swift") ? safe : safe + ".swift")"
+                _ = FileManager.default.createFile(atPath: "\(destination)/\(relative)", contents: Data(bytes), attributes: [.posixPermissions: 0o644])
+                copy.fingerprint = fnv1a(bytes, seed: fnv1a(Array(relative.utf8), seed: copy.fingerprint))
+                taken[text, default: 0] += 1
+                copy.labsFound.insert(Int(text.dropFirst(3))!)
+            case .failure(let reason):
+                copy.rejected.append("\(shownFile): \(reason.message) — ignored")
+            }
+        }
+
+        var foundFolders = false
+        for name in labsFolder.entries().sorted(by: { $0.lexicographicallyPrecedes($1) }) {
             let text = String(decoding: name, as: UTF8.self)
             let entry = labsFolder.appending(name)
             let kind = entry.kind()
@@ -88,38 +138,23 @@ public struct SubmissionCopy: Sendable {
                 if kind == S_IFLNK { copy.rejected.append("\(shown)\(text): a symbolic link — ignored (only regular files are graded)") }
                 continue // handouts, notes, other folders: not part of the submission
             }
+            foundFolders = true
             guard kind == S_IFDIR else {
                 copy.rejected.append("\(shown)\(text): \(describe(kind)), not a folder — this lab counts as not submitted")
                 continue
             }
-            let lab = Int(text.dropFirst(3))!
             try? FileManager.default.createDirectory(atPath: "\(destination)/\(text)", withIntermediateDirectories: true)
-            var taken = 0
-            for fileName in entry.entries() {
-                let file = entry.appending(fileName)
-                let shownFile = "\(shown)\(text)/\(String(decoding: fileName, as: UTF8.self))"
-                let fileKind = file.kind()
-                let isSwift = fileName.count > 6 && fileName.suffix(6).elementsEqual(".swift".utf8)
-                guard fileKind == S_IFREG, isSwift else {
-                    copy.rejected.append("\(shownFile): \(describe(fileKind)) — ignored (only regular .swift files directly in \(text)/ are graded)")
-                    continue
-                }
-                guard taken < maxFilesPerLab else {
-                    copy.rejected.append("\(shownFile): more than \(maxFilesPerLab) files in \(text)/ — ignored")
-                    continue
-                }
-                switch readRegularFile(file) {
-                case .success(let bytes):
-                    let safe = sanitisedName(fileName)
-                    let relative = "\(text)/\(safe.hasSuffix(".swift") ? safe : safe + ".swift")"
-                    _ = FileManager.default.createFile(atPath: "\(destination)/\(relative)", contents: Data(bytes), attributes: [.posixPermissions: 0o644])
-                    copy.fingerprint = fnv1a(bytes, seed: fnv1a(Array(relative.utf8), seed: copy.fingerprint))
-                    taken += 1
-                case .failure(let reason):
-                    copy.rejected.append("\(shownFile): \(reason.message) — ignored")
-                }
+            for fileName in entry.entries().sorted(by: { $0.lexicographicallyPrecedes($1) }) {
+                take(entry.appending(fileName), named: fileName, lab: text, shownFile: "\(shown)\(text)/\(String(decoding: fileName, as: UTF8.self))")
             }
-            if taken > 0 { copy.labsFound.insert(lab) }
+        }
+        // No LabNN folders: lab files uploaded flat, each named for its lab.
+        if !foundFolders {
+            for name in labsFolder.entries().sorted(by: { $0.lexicographicallyPrecedes($1) }) where name.count > 5 {
+                let text = String(decoding: name.prefix(5), as: UTF8.self)
+                guard expected.contains(text), labsFolder.appending(name).kind() == S_IFREG else { continue }
+                take(labsFolder.appending(name), named: name, lab: text, shownFile: "\(shown)\(String(decoding: name, as: UTF8.self))")
+            }
         }
         return copy
     }
