@@ -41,12 +41,14 @@ enum Lab02: LabProgram {
             return [Format.fixed(Double(v), 2), Format.number(k), Format.number(v), Format.number((v - rho) * (v - rho))]
         })
         nb.say("At ρ̂ = 0 and ρ̂ = 1 the clamp keeps the penalty finite: a dead or saturated unit is pushed back, not turned into NaN.")
-        let figurePenalty = Figure(title: "Sparsity penalties as functions of the mean activation ρ̂ (target ρ = 0.05)")
+        let figurePenalty = Figure(title: "Sparsity penalties as functions of the mean activation ρ̂ (target ρ = \(Format.number(rho)))")
+        let highest = Double(kl.filter(\.isFinite).max() ?? 1)
         figurePenalty.add(LinePlot(title: "", xLabel: "mean activation ρ̂", yLabel: "penalty", series: [
             .init("KL(ρ ‖ ρ̂)", x: grid.map(Double.init), y: kl.map(Double.init)),
             .init("L1: ρ̂", x: grid.map(Double.init), y: grid.map(Double.init)),
             .init("L2: (ρ̂ − ρ)²", x: grid.map(Double.init), y: grid.map { Double(($0 - rho) * ($0 - rho)) }),
-        ], logY: false, legend: .topRight))
+            .init("target ρ = \(Format.number(rho))", x: [Double(rho), Double(rho)], y: [0, highest], dashed: true),
+        ], logY: false, legend: .bottomRight))
         try nb.figure(figurePenalty, name: "penalties", caption: "The KL, L1 and squared sparsity penalties against ρ̂")
 
         // MARK: 3. The hand-derived gradient (exercise 2.4)
