@@ -155,8 +155,10 @@ enum Lab05: LabProgram {
         var grid: [Float] = []
         for q2 in quantiles.reversed() { for q1 in quantiles { grid += [Float(q1), Float(q2)] } }
         let manifold = vae2.decoder.evaluate(Tensor(shape: [225, 2], scalars: grid)).sigmoid()
-        let figureManifold = Figure(title: "The decoded 2-D manifold", subtitle: "z on a 15×15 grid of Gaussian quantiles, so each cell covers equal prior probability")
-        figureManifold.add(ImageGrid(title: "", images: manifold, columns: 15, spacing: 0))
+        let figureManifold = Figure(title: "The decoded 2-D manifold",
+                                    subtitle: "z on a 15×15 grid of Gaussian quantiles (columns: z₁, rows: z₂, as on the latent scatter), so each cell covers equal prior probability")
+        figureManifold.add(ImageGrid(title: "", images: manifold, columns: 15, rowLabels: quantiles.reversed().map { "z₂ = " + Format.fixed(Swift.abs($0) < 0.05 ? 0 : $0, 1) },
+                                     columnLabels: quantiles.map { Format.fixed(Swift.abs($0) < 0.05 ? 0 : $0, 1) }, spacing: 0))
         try nb.figure(figureManifold, name: "manifold-2d", caption: "Decoder outputs over a grid of Gaussian quantiles in the 2-D latent space")
 
         let examples = Evaluation.examplesOfEachClass(data.test.labels, classes: data.classCount)
