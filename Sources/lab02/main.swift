@@ -61,7 +61,17 @@ enum Lab02: LabProgram {
             return [Format.fixed(Double(probe[i]), 2), Format.number(analytic[i]), Format.number(n),
                     Format.number(Swift.abs(Double(analytic[i]) - n), digits: 2)]
         })
-        nb.say("The differences are at the level of the finite-difference error (about 1e-3 relative); a wrong sign or a missing term would show up as a difference of the size of the gradient itself.")
+        // Relative to the gradient's own scale: at ρ̂ = ρ the derivative is 0 and only noise is left.
+        let scale = numeric.entries.map { Swift.abs($0.numeric) }.max() ?? 1
+        let worstRelative = (0..<probe.count).map { i -> Double in
+            let n = numeric.entries[i].numeric
+            return Swift.abs(Double(analytic[i]) - n) / Swift.max(Swift.abs(n), 1e-2 * scale, 1e-9)
+        }.max() ?? 0
+        if worstRelative < 1e-2 {
+            nb.say("The largest relative difference is \(Format.number(worstRelative, digits: 2)), at the level of the finite-difference error: the derivation agrees with the penalty.")
+        } else {
+            nb.say("The largest relative difference is \(Format.number(worstRelative, digits: 2)) — far above finite-difference error (about 1e-3). Your formula (2.4) and your penalty (2.2) disagree: check the signs, the (1 − ρ) term and β, in both.")
+        }
 
         // MARK: 4. Training (exercises 2.1 and 2.3)
         nb.section("Train with β = 0 and β = \(Format.number(beta))", "784→\(hiddenUnits) sigmoid→784 sigmoid, Adam, \(epochs) epochs. With β = 0 nothing stops the units from all being half on; with β = \(Format.number(beta)) the penalty drives every ρ̂ⱼ to ρ = \(rho). The L1 activity penalty λ·mean Σⱼ hⱼ is the common alternative: it makes activations small without a target.")
@@ -105,7 +115,14 @@ enum Lab02: LabProgram {
             nb.metric("\(key)_test_mse", mse)
         }
         nb.table(["model", "mean ρ̂", "max ρ̂", "mean |ρ̂ − ρ|", "activations < 0.1", "test MSE"], rows)
-        nb.say("The KL penalty pins every unit near ρ, at a price in reconstruction error; without it most units stay half-active on every image.")
+        let deviations = rhoHats.map { name, values in (name, values.reduce(0.0) { $0 + Swift.abs($1 - Double(rho)) } / Double(Swift.max(1, values.count))) }
+        if let sparse = deviations.first(where: { $0.0 != "β = 0" && !$0.0.hasPrefix("L1") }), let plain = deviations.first(where: { $0.0 == "β = 0" }) {
+            if sparse.1 < 0.5 * plain.1 && sparse.1 < 0.1 {
+                nb.say("With \(sparse.0) the units' mean activations sit near ρ (mean |ρ̂ − ρ| = \(Format.number(sparse.1)), against \(Format.number(plain.1)) with β = 0), at a price in reconstruction error.")
+            } else {
+                nb.say("Here the KL penalty did not bring ρ̂ near ρ (mean |ρ̂ − ρ| = \(Format.number(sparse.1)) with \(sparse.0), \(Format.number(plain.1)) with β = 0). Train longer (--epochs), or check that your loss (2.3) adds β times the penalty and that ρ̂ (2.1) stays in the autodiff graph.")
+            }
+        }
 
         // MARK: 6. Figures
         nb.section("Figures", "Where the numbers come from.")
