@@ -1,0 +1,157 @@
+import Foundation
+
+/// Named tensors in a file, in the safetensors format (Hugging Face), so that NumPy,
+/// PyTorch, JAX or the `safetensors` package can open a model trained here:
+///
+///     8 bytes     N, the header's length, unsigned little-endian
+///     N bytes     a JSON object, padded with spaces to a multiple of 8 bytes:
+///                   {"__metadata__": {"key": "text", …},
+///                    "name": {"dtype": "F32", "shape": [rows, columns], "data_offsets": [begin, end]}, …}
+///     the rest    the tensors' values, float32 little-endian, row-major, back to back;
+///                 `data_offsets` count bytes from the end of the header.
+///
+/// Only `F32` tensors are written and read. Names and metadata keys are written in sorted
+/// order, so the same tensors always give the same bytes.
+///
+/// ```
+/// try SafeTensors(tensors: ["encoder.weight": w], metadata: ["epochs": "12"]).write(to: "model.safetensors")
+/// let file = try SafeTensors(contentsOf: "model.safetensors")
+/// file.tensors["encoder.weight"]      // w
+/// ```
+/// In Python: `json.loads(raw[8:8 + n])` for the header, then
+/// `np.frombuffer(raw, "<f4", count, offset=8 + n + begin).reshape(shape)` for each tensor.
+public struct SafeTensors: Equatable, Sendable {
+    public var tensors: [String: Tensor]
+    public var metadata: [String: String]
+
+    public init(tensors: [String: Tensor], metadata: [String: String] = [:]) {
+        self.tensors = tensors
+        self.metadata = metadata
+    }
+
+    /// Why a file could not be read as safetensors.
+    public struct FormatError: Error, CustomStringConvertible {
+        public let path: String
+        public let reason: String
+        public var description: String { "\(path) is not a readable safetensors file: \(reason)." }
+    }
+
+    // MARK: Writing
+
+    /// The file's bytes.
+    public func encoded() -> Data {
+        var header = ""
+        var offset = 0
+        var entries: [String] = []
+        if !metadata.isEmpty {
+            let pairs = metadata.keys.sorted().map { "\(Self.quoted($0)):\(Self.quoted(metadata[$0]!))" }
+            entries.append("\"__metadata__\":{\(pairs.joined(separator: ","))}")
+        }
+        let names = tensors.keys.sorted()
+        for name in names {
+            let tensor = tensors[name]!
+            let bytes = tensor.count * MemoryLayout<Float>.size
+            entries.append("\(Self.quoted(name)):{\"dtype\":\"F32\",\"shape\":[\(tensor.shape.map(String.init).joined(separator: ","))],\"data_offsets\":[\(offset),\(offset + bytes)]}")
+            offset += bytes
+        }
+        header = "{" + entries.joined(separator: ",") + "}"
+        var headerBytes = Array(header.utf8)
+        while headerBytes.count % 8 != 0 { headerBytes.append(0x20) }
+
+        var data = Data(capacity: 8 + headerBytes.count + offset)
+        withUnsafeBytes(of: UInt64(headerBytes.count).littleEndian) { data.append(contentsOf: $0) }
+        data.append(contentsOf: headerBytes)
+        for name in names {
+            tensors[name]!.scalars.withUnsafeBufferPointer { values in
+                // Float32 values as little-endian bytes (a no-op on every platform Swift runs on today).
+                let littleEndian = values.map { $0.bitPattern.littleEndian }
+                littleEndian.withUnsafeBytes { data.append(contentsOf: $0) }
+            }
+        }
+        return data
+    }
+
+    /// Writes the file whole: into a temporary name first, then renamed, so a reader never
+    /// sees half a file.
+    public func write(to path: String) throws {
+        let temporary = path + ".partial"
+        try encoded().write(to: URL(fileURLWithPath: temporary))
+        guard rename(temporary, path) == 0 else {
+            try? FileManager.default.removeItem(atPath: temporary)
+            throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: path])
+        }
+    }
+
+    // MARK: Reading
+
+    /// Reads a file written by this type or by any safetensors writer (F32 tensors only).
+    public init(contentsOf path: String) throws {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw FormatError(path: path, reason: "it cannot be read")
+        }
+        try self.init(data: data, path: path)
+    }
+
+    public init(data: Data, path: String = "data") throws {
+        func failure(_ reason: String) -> FormatError { FormatError(path: path, reason: reason) }
+        let bytes = [UInt8](data)
+        guard bytes.count >= 8 else { throw failure("it is shorter than the 8-byte header length") }
+        let headerLength = bytes[0..<8].reversed().reduce(UInt64(0)) { $0 << 8 | UInt64($1) }
+        guard headerLength <= UInt64(bytes.count - 8), headerLength <= 100_000_000 else {
+            throw failure("the header length \(headerLength) exceeds the file")
+        }
+        let bodyStart = 8 + Int(headerLength)
+        guard let object = try? JSONSerialization.jsonObject(with: Data(bytes[8..<bodyStart])),
+              let header = object as? [String: Any] else { throw failure("the header is not a JSON object") }
+
+        var tensors: [String: Tensor] = [:]
+        var metadata: [String: String] = [:]
+        let bodyLength = bytes.count - bodyStart
+        for (name, value) in header {
+            if name == "__metadata__" {
+                guard let pairs = value as? [String: Any] else { throw failure("__metadata__ is not an object") }
+                for (key, text) in pairs {
+                    guard let text = text as? String else { throw failure("metadata \(key) is not a string") }
+                    metadata[key] = text
+                }
+                continue
+            }
+            guard let entry = value as? [String: Any], let dtype = entry["dtype"] as? String,
+                  let shape = (entry["shape"] as? [Any])?.compactMap({ ($0 as? NSNumber)?.intValue }),
+                  let offsets = (entry["data_offsets"] as? [Any])?.compactMap({ ($0 as? NSNumber)?.intValue }),
+                  offsets.count == 2 else { throw failure("the entry for \(name) lacks dtype, shape or data_offsets") }
+            guard dtype == "F32" else { throw failure("\(name) has dtype \(dtype); only F32 is supported") }
+            guard shape.allSatisfy({ $0 >= 0 && $0 < 1 << 31 }), shape.count <= 8 else { throw failure("\(name) has the shape \(shape)") }
+            let count = shape.reduce(1) { $0.multipliedReportingOverflow(by: $1).partialValue }
+            guard offsets[0] >= 0, offsets[0] <= offsets[1], offsets[1] <= bodyLength,
+                  offsets[1] - offsets[0] == count * 4 else {
+                throw failure("\(name)'s data_offsets \(offsets) do not hold \(count) float32 values within the file")
+            }
+            var scalars = [Float](repeating: 0, count: count)
+            for i in 0..<count {
+                let at = bodyStart + offsets[0] + 4 * i
+                let bits = UInt32(bytes[at]) | UInt32(bytes[at + 1]) << 8 | UInt32(bytes[at + 2]) << 16 | UInt32(bytes[at + 3]) << 24
+                scalars[i] = Float(bitPattern: bits)
+            }
+            tensors[name] = Tensor(shape: shape, scalars: scalars)
+        }
+        self.init(tensors: tensors, metadata: metadata)
+    }
+
+    /// A JSON string literal.
+    static func quoted(_ text: String) -> String {
+        var out = "\""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\t": out += "\\t"
+            case "\r": out += "\\r"
+            default:
+                if scalar.value < 0x20 { out += String(format: "\\u%04x", scalar.value) } else { out.unicodeScalars.append(scalar) }
+            }
+        }
+        return out + "\""
+    }
+}
