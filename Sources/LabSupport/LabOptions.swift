@@ -28,6 +28,9 @@ public struct LabOptions: ParsableArguments, Sendable {
     @Flag(help: "A fast run of a few seconds (small data, few epochs), for smoke tests; written to out/labNN-quick unless --out is given.")
     public var quick = false
 
+    @Option(name: .customLong("from-section"), help: ArgumentHelp("Re-run from section N: the sections before it run quietly and reuse the models the last run with the same flags saved (in OUT/models/), so nothing is retrained.", valueName: "N"))
+    public var fromSection: Int?
+
     @Flag(help: "No training progress lines (the notebook's sections and tables still print).")
     public var quiet = false
 
@@ -42,6 +45,7 @@ public struct LabOptions: ParsableArguments, Sendable {
         if let epochs, !(1...Self.maximumEpochs).contains(epochs) {
             throw ValidationError("--epochs must be between 1 and \(Self.maximumEpochs), got \(epochs)")
         }
+        if let fromSection, fromSection < 1 { throw ValidationError("--from-section must be at least 1, got \(fromSection)") }
         if let outputDirectory, outputDirectory.isEmpty { throw ValidationError("--out needs a folder name") }
         _ = try DatasetSource.from(name: dataset, dataDirectory: dataDirectory)
     }

@@ -21,10 +21,20 @@ public enum LabError: Error, CustomStringConvertible {
     }
 }
 
-/// A lab: who it is, and its notebook — the numbered sections it runs.
+/// A lab: who it is, its knobs, and its notebook — the numbered sections it runs.
 public protocol LabProgram {
+    /// The lab's own hyperparameters as flags (`NoKnobs` for none).
+    associatedtype Knobs: LabKnobs
     static var info: LabInfo { get }
-    static func notebook(_ notebook: Notebook, _ options: LabOptions) throws
+    /// The default of `--learning-rate`.
+    static var defaultLearningRate: Float { get }
+    /// The default of `--batch-size`.
+    static var defaultBatchSize: Int { get }
+    static func notebook(_ notebook: Notebook, _ options: LabOptions, _ training: TrainingKnobs<Self>, _ knobs: Knobs) throws
+}
+
+extension LabProgram {
+    public static var defaultBatchSize: Int { 128 }
 }
 
 /// The command line of every lab executable: the shared flags, then the lab's notebook.
@@ -35,7 +45,9 @@ public struct LabCommand<Program: LabProgram>: ParsableCommand {
         CommandConfiguration(commandName: Program.info.name, abstract: "Lab \(Program.info.number) — \(Program.info.title).")
     }
 
-    @OptionGroup public var options: LabOptions
+    @OptionGroup(title: "Data, training length and output") public var options: LabOptions
+    @OptionGroup(title: "Optimisation") public var training: TrainingKnobs<Program>
+    @OptionGroup(title: "This lab's knobs") public var knobs: Program.Knobs
 
     public init() {}
 
@@ -47,14 +59,16 @@ public struct LabCommand<Program: LabProgram>: ParsableCommand {
     }
 
     public func run() throws {
-        runLab(Program.info, options: options) { notebook in try Program.notebook(notebook, options) }
+        runLab(Program.info, options: options, knobs: training.flags + knobs.flags) { notebook in
+            try Program.notebook(notebook, options, training, knobs)
+        }
     }
 }
 
 /// Runs a lab's body and turns every expected failure into a clear message and exit status:
 /// 2 for an exercise that is not implemented yet, 1 for bad data, output folders or a
 /// diverging loss. Nothing here crashes or prints a stack trace.
-public func runLab(_ info: LabInfo, options: LabOptions, body: (Notebook) throws -> Void) -> Never {
+public func runLab(_ info: LabInfo, options: LabOptions, knobs: [String] = [], body: (Notebook) throws -> Void) -> Never {
     let start = Date()
     var notebook: Notebook?
     // Whatever stops the run, its unfinished output goes; the previous output stays.
@@ -64,7 +78,8 @@ public func runLab(_ info: LabInfo, options: LabOptions, body: (Notebook) throws
     }
     do {
         ProgressReporter.quiet = options.quiet
-        notebook = try Notebook(info: info, outputDirectory: options.outputDirectory ?? (options.quick ? "out/\(info.name)-quick" : "out/\(info.name)"))
+        notebook = try Notebook(info: info, outputDirectory: options.outputDirectory ?? (options.quick ? "out/\(info.name)-quick" : "out/\(info.name)"),
+                                flags: RunMetadata.flags(options, knobs: knobs), fromSection: options.fromSection ?? 1)
         let notebook = notebook!
         try body(notebook)
         try notebook.finish()

@@ -48,17 +48,36 @@ public final class Notebook {
     private var metricTexts: [String: String] = [:]
     public private(set) var figures: [(name: String, caption: String)] = []
 
+    /// The flags that decide the numbers (recorded in the report and with every saved model).
+    public let flags: String
+    /// Sections before this one run quietly and reuse saved models (`--from-section`).
+    public let fromSection: Int
+
     /// Prepares the output folder, failing early (before any training) if it cannot be written.
-    public init(info: LabInfo, outputDirectory: String) throws {
+    public init(info: LabInfo, outputDirectory: String, flags: String = "", fromSection: Int = 1) throws {
         self.info = info
         self.outputDirectory = outputDirectory
+        self.flags = flags
+        self.fromSection = fromSection
         folder = try OutputFolder(final: outputDirectory)
         emit("\(info.name.uppercased()) — \(info.title)")
         emit(String(repeating: "=", count: info.name.count + info.title.count + 3))
         emit(wrap(info.summary))
         emit("Reference: \(info.reference)\n")
+        if fromSection > 1 {
+            emit(wrap("Re-running from section \(fromSection): sections 1–\(fromSection - 1) run quietly and load the models the last run with the same flags saved in \(outputDirectory)/models/ instead of training them. The report and figures are written whole, as by a full run."))
+        }
         report += ["# \(info.name): \(info.title)", "", info.summary, "", "*Reference:* \(info.reference)", ""]
     }
+
+    /// The number of the section being run (0 before the first).
+    public var currentSection: Int { sectionNumber }
+
+    /// Whether the current section prints (all sections do, unless `--from-section` skips it).
+    private var printing: Bool { sectionNumber >= fromSection }
+
+    /// A line on the terminal, unless the section runs quietly.
+    private func show(_ line: String) { if printing { emit(line) } }
 
     /// Creates the folder if needed and checks that a file can be written in it.
     public static func prepareWritableFolder(_ path: String) throws {
@@ -79,15 +98,15 @@ public final class Notebook {
         sectionNumber += 1
         let heading = "\(sectionNumber). \(title)"
         sectionTitle = heading
-        emit("\n\(heading)\n\(String(repeating: "-", count: heading.count))")
-        emit(wrap(explanation))
+        show("\n\(heading)\n\(String(repeating: "-", count: heading.count))")
+        show(wrap(explanation))
         report += ["## \(heading)", "", explanation, ""]
     }
 
     /// A paragraph of results. Text that varies from run to run (timings) can stay out of
     /// the report, so reports from the same seed are byte-identical.
     public func say(_ text: String, inReport: Bool = true) {
-        emit(wrap(text))
+        show(wrap(text))
         if inReport { report += [text, ""] }
     }
 
@@ -105,9 +124,9 @@ public final class Notebook {
                     : String(repeating: " ", count: widths[c] - cell.count) + cell
             }.joined(separator: "   ")
         }
-        emit("  " + line(headers))
-        emit("  " + widths.map { String(repeating: "─", count: $0) }.joined(separator: "   "))
-        for row in rows { emit("  " + line(row)) }
+        show("  " + line(headers))
+        show("  " + widths.map { String(repeating: "─", count: $0) }.joined(separator: "   "))
+        for row in rows { show("  " + line(row)) }
         guard inReport else { return }
         report += ["| " + headers.joined(separator: " | ") + " |",
                    "|" + headers.indices.map { $0 == 0 ? ":---" : "---:" }.joined(separator: "|") + "|"]
@@ -125,7 +144,7 @@ public final class Notebook {
         let file = "\(name).png"
         try figure.save(to: "\(folder.staging)/\(file)")
         figures.append((name, caption))
-        emit("  figure: \(outputDirectory)/\(file) — \(caption)")
+        show("  figure: \(outputDirectory)/\(file) — \(caption)")
         report += ["![\(caption)](\(file))", "", "*Figure: \(caption)*", ""]
     }
 
@@ -149,8 +168,8 @@ public final class Notebook {
         say("Source: \(data.name)" + (options.dataset == "sample" && options.dataDirectory == nil ? " (embedded; --dataset fashion-mnist for the full set)." : "."))
         metric("dataset", data.name)
         let epochs = options.epochs.map { "\($0)" } ?? "the lab's default"
-        say("Run: `swift run \(info.name) \(RunMetadata.flags(options))` (epochs: \(epochs)), exercises from \(RunMetadata.exercises).")
-        metric("flags", RunMetadata.flags(options))
+        say("Run: `swift run \(info.name) \(flags)` (epochs: \(epochs)), exercises from \(RunMetadata.exercises).")
+        metric("flags", flags)
         metric("exercises", RunMetadata.exercises)
         metric("seed", Double(options.seed))
         metric("train_images", Double(data.train.count))
@@ -187,6 +206,9 @@ public final class Notebook {
         var entries = metrics.map { key, value in "  \"\(key)\": \(Self.json(value))" }
         entries += metricTexts.map { key, text in "  \"\(key)\": \"\(text.replacingOccurrences(of: "\"", with: "\\\""))\"" }
         try write("{\n" + entries.sorted().joined(separator: ",\n") + "\n}\n", to: "metrics.json")
+        if fromSection > sectionNumber {
+            emit("\nNote: \(info.name) has \(sectionNumber) sections, so --from-section \(fromSection) printed none of them; the output was still written.")
+        }
         try folder.commit()
         emit("\nWrote \(outputDirectory)/report.md, metrics.json and \(figures.count) figures.")
     }

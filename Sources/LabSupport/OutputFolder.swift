@@ -66,7 +66,7 @@ final class OutputFolder: @unchecked Sendable {
     }
 
     static func isLabOutput(_ name: String) -> Bool {
-        name.hasSuffix(".png") || name.hasSuffix(".md") || name.hasSuffix(".json")
+        name.hasSuffix(".png") || name.hasSuffix(".md") || name.hasSuffix(".json") || name == Notebook.modelsFolder
     }
 
     /// Moves the staged output into place: one atomic exchange with the old folder (then

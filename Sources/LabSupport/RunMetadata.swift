@@ -15,7 +15,7 @@ public enum RunMetadata {
     }
 
     /// The flags that decide the numbers, as they would be typed.
-    public static func flags(_ options: LabOptions) -> String {
+    public static func flags(_ options: LabOptions, knobs: [String] = []) -> String {
         var parts = ["--dataset \(options.dataset)"]
         if let directory = options.dataDirectory { parts.append("--data-dir \(directory)") }
         if let n = options.trainSize { parts.append("--train-size \(n)") }
@@ -23,6 +23,27 @@ public enum RunMetadata {
         if let n = options.epochs { parts.append("--epochs \(n)") }
         parts.append("--seed \(options.seed)")
         if options.quick { parts.append("--quick") }
+        parts += knobs
         return parts.joined(separator: " ")
+    }
+
+    /// A fingerprint of the lab's exercise files (names and contents), to tell whether a saved
+    /// model was trained with the code there now; nil when the folder cannot be read.
+    public static func exerciseFingerprint(lab: Int) -> String? {
+        #if LABKIT_EXERCISES_SOLUTIONS
+        let root = "Solutions"
+        #elseif LABKIT_EXERCISES_LABS
+        let root = "Labs"
+        #else
+        let root = ProcessInfo.processInfo.environment["LABKIT_LABS_DIR"] ?? "Labs"
+        #endif
+        let folder = "\(root)/" + String(format: "Lab%02d", lab)
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder).filter({ $0.hasSuffix(".swift") }).sorted(), !names.isEmpty else { return nil }
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for name in names {
+            hash = fnv1a(Array(name.utf8), seed: hash)
+            hash = fnv1a(FileManager.default.contents(atPath: "\(folder)/\(name)") ?? Data(), seed: hash)
+        }
+        return String(format: "%016llx", hash)
     }
 }

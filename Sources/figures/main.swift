@@ -61,6 +61,8 @@ struct Figures: ParsableCommand {
             guard run.ending == .exited(0) else {
                 throw ValidationError("\(name) failed:\n\(run.output.suffix(3000))")
             }
+            // The trained models (tens of MB) are for --from-section, not for the reference set.
+            try? FileManager.default.removeItem(atPath: "\(out)/\(name)/\(Notebook.modelsFolder)")
             emit(String(format: "[%d/%d] %@ done in %.0f s", i + 1, chosen.count, name, run.seconds))
         }
         try writeGallery(all.filter { FileManager.default.fileExists(atPath: String(format: "\(out)/lab%02d/report.md", $0)) })

@@ -20,11 +20,26 @@ enum Lab02: LabProgram {
         reference: "Ng, Sparse autoencoder (CS294A notes, 2011); Lee, Ekanadham & Ng (2008)",
         summary: "An overcomplete autoencoder 784→1024→784 could simply copy its input. A penalty β Σⱼ KL(ρ ‖ ρ̂ⱼ) on the mean activation ρ̂ⱼ of each hidden unit keeps most units off, so each unit must learn a useful feature. We derive and check the penalty's gradient, train with β = 0 and β = 3, and compare with an L1 activity penalty.")
 
-    static let rho: Float = 0.05
-    static let beta: Float = 3
-    static let hiddenUnits = 1024
+    static let defaultLearningRate: Float = 3e-3
 
-    static func notebook(_ nb: Notebook, _ options: LabOptions) throws {
+    struct Knobs: LabKnobs {
+        @Option(help: "Weight β of the KL sparsity penalty. Try 0.3 (weak: ρ̂ stays far from ρ) or 10 (strong: worse reconstructions).")
+        var beta: Float = 3
+        @Option(help: "Target mean activation ρ of each hidden unit. Try 0.01 (sparser, fewer features per image) or 0.2.")
+        var rho: Float = 0.05
+        @Option(help: "Hidden units (784→H→784). Try 256 (undercomplete) or 2048.")
+        var hidden = 1024
+
+        func validate() throws {
+            try requireKnob(beta.isFinite && beta >= 0 && beta <= 1000, "--beta must be in [0, 1000], got \(beta)")
+            try requireKnob(rho > 0 && rho < 1, "--rho must be strictly between 0 and 1, got \(rho)")
+            try requireKnob((8...8192).contains(hidden), "--hidden must be between 8 and 8192, got \(hidden)")
+        }
+        var flags: [String] { ["--beta \(beta)", "--rho \(rho)", "--hidden \(hidden)"] }
+    }
+
+    static func notebook(_ nb: Notebook, _ options: LabOptions, _ training: TrainingKnobs<Lab02>, _ knobs: Knobs) throws {
+        let (rho, beta, hiddenUnits) = (knobs.rho, knobs.beta, knobs.hidden)
         let epochs = options.epochs(default: 12, quick: 2)
         var rng = SeededGenerator(seed: options.seed)
 
@@ -74,14 +89,15 @@ enum Lab02: LabProgram {
         }
 
         // MARK: 4. Training (exercises 2.1 and 2.3)
-        nb.section("Train with β = 0 and β = \(Format.number(beta))", "784→\(hiddenUnits) sigmoid→784 sigmoid, Adam, \(epochs) epochs. With β = 0 nothing stops the units from all being half on; with β = \(Format.number(beta)) the penalty drives every ρ̂ⱼ to ρ = \(rho). The L1 activity penalty λ·mean Σⱼ hⱼ is the common alternative: it makes activations small without a target.")
+        nb.section("Train with β = 0 and β = \(Format.number(beta))", "\(data.pixels)→\(hiddenUnits) sigmoid→\(data.pixels) sigmoid, Adam (learning rate \(Format.number(training.learningRate))), batch \(training.batchSize), \(epochs) epochs. With β = 0 nothing stops the units from all being half on; with β = \(Format.number(beta)) the penalty pushes every ρ̂ⱼ towards ρ = \(Format.number(rho)). The L1 activity penalty λ·mean Σⱼ hⱼ is the common alternative: it makes activations small without a target.")
         var models: [(String, Dense, Dense, TrainingHistory)] = []
         for (name, beta, l1) in [("β = 0", Float(0), Float(0)), ("β = \(Format.number(beta))", beta, Float(0)), ("L1, λ = 0.05", Float(0), Float(0.05))] {
             let encoder = Dense(data.pixels, hiddenUnits, activation: .sigmoid, name: "encoder", using: &rng)
             let decoder = Dense(hiddenUnits, data.pixels, activation: .sigmoid, name: "decoder", using: &rng)
-            let adam = Adam(parameters: encoder.parameters + decoder.parameters, learningRate: 3e-3)
-            var loop = TrainingLoop(epochs: epochs, batchSize: 128, label: "sparse AE \(name)", seed: options.seed &+ UInt64(models.count))
-            let history = try loop.run(on: train, optimizer: adam) { batch, _ in
+            let adam = Adam(parameters: encoder.parameters + decoder.parameters, learningRate: training.learningRate)
+            var loop = TrainingLoop(epochs: epochs, batchSize: training.batchSize, label: "sparse AE \(name)", seed: options.seed &+ UInt64(models.count))
+            let file = l1 > 0 ? "l1-\(Format.number(l1))" : "kl-beta-\(Format.number(beta))"
+            let history = try nb.trained(file, parameters: encoder.parameters + decoder.parameters) { try loop.run(on: train, optimizer: adam) { batch, _ in
                 let hidden = encoder(Variable(batch))
                 let reconstruction = decoder(hidden)
                 let loss = try sparseLoss(batch: batch, reconstruction: reconstruction, hidden: hidden, rho: rho, beta: beta)
@@ -90,7 +106,7 @@ enum Lab02: LabProgram {
                     return LossTerms(loss.reconstruction + activity, parts: [("reconstruction", loss.reconstruction.value.scalar), ("penalty", activity.value.scalar)])
                 }
                 return LossTerms(loss.total, parts: [("reconstruction", loss.reconstruction.value.scalar), ("penalty", loss.penalty.value.scalar * beta)])
-            }
+            } }
             models.append((name, encoder, decoder, history))
         }
 
@@ -131,7 +147,7 @@ enum Lab02: LabProgram {
                                       bins: 60, range: (0, Swift.max(0.6, (rhoHats[0].1.max() ?? 0.6) + 0.02)), markers: [(Double(rho), "target ρ = \(rho)", .black)]))
         try nb.figure(figureHistogram, name: "rho-hat-histogram", caption: "Histograms of ρ̂ⱼ with and without the KL penalty; the dashed line is the target ρ")
 
-        let figureFilters = Figure(title: "Hidden units' filters: incoming weights of the 48 most used units",
+        let figureFilters = Figure(title: "Hidden units' filters: incoming weights of the \(Swift.min(48, hiddenUnits)) most used units",
                                    subtitle: "units ranked by the norm of their decoder weights; each tile scaled to its own range", columns: 2)
         for (i, index) in [0, 1].enumerated() {
             let usage = models[index].2.weight.value.squared().sum(alongAxis: 1)
@@ -139,11 +155,11 @@ enum Lab02: LabProgram {
             let w = models[index].1.weight.value.transposed.gatherRows(Array(ranked.prefix(48)))
             figureFilters.add(ImageGrid(title: models[index].0, images: w, columns: 8, scaling: .perTile), column: i)
         }
-        try nb.figure(figureFilters, name: "filters", caption: "Filters of the 48 most used hidden units, β = 0 (left) and β = \(Format.number(beta)) (right)")
+        try nb.figure(figureFilters, name: "filters", caption: "Filters of the \(Swift.min(48, hiddenUnits)) most used hidden units, β = 0 (left) and β = \(Format.number(beta)) (right)")
 
-        let figureActivations = Figure(title: "Activations of 64 hidden units on 48 test images", columns: 2)
+        let figureActivations = Figure(title: "Activations of \(Swift.min(64, hiddenUnits)) hidden units on 48 test images", columns: 2)
         for (i, index) in [0, 1].enumerated() {
-            let h = hiddenSamples[models[index].0]!.rows(0..<Swift.min(48, test.rows)).columns(0..<64).transposed
+            let h = hiddenSamples[models[index].0]!.rows(0..<Swift.min(48, test.rows)).columns(0..<Swift.min(64, hiddenUnits)).transposed
             figureActivations.add(Heatmap(title: models[index].0, xLabel: "test image", yLabel: "hidden unit", values: h.arrayRows.map { $0.map(Double.init) },
                                           range: (0, 1), colorbarLabel: "activation hⱼ"), column: i)
         }

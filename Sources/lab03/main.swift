@@ -24,7 +24,8 @@ struct Corruption: Sendable {
     var name: String { "\(kind) \(levelText)" }
     /// A label short enough for a 28-pixel tile's column.
     var shortName: String { kind == "Gaussian" ? levelText : (kind == "masking" ? "mask \(levelText)" : "s&p \(levelText)") }
-    var levelText: String { kind == "Gaussian" ? "σ = \(Format.number(level))" : "\(Int((level * 100).rounded())) %" }
+    var levelText: String { Self.levelText(kind: kind, level) }
+    static func levelText(kind: String, _ level: Float) -> String { kind == "Gaussian" ? "σ = \(Format.number(level))" : "\(Int((level * 100).rounded())) %" }
     func callAsFunction(_ x: Tensor, _ rng: inout SeededGenerator) throws -> Tensor { try apply(x, level, &rng) }
     func at(_ level: Float) -> Corruption { Corruption(kind: kind, level: level, apply: apply) }
 }
@@ -39,7 +40,27 @@ enum Lab03: LabProgram {
     static let gaussian = Corruption(kind: "Gaussian", level: 0.3) { x, s, rng in try gaussianNoise(x, standardDeviation: s, clip: true, using: &rng) }
     static let saltAndPepper = Corruption(kind: "salt & pepper", level: 0.2) { x, p, rng in try saltAndPepperNoise(x, probability: p, using: &rng) }
 
-    static func notebook(_ nb: Notebook, _ options: LabOptions) throws {
+    static let defaultLearningRate: Float = 1e-3
+
+    struct Knobs: LabKnobs {
+        @Option(name: .customLong("masking-p"), help: "Masking probability the masking denoiser trains at. Try 0.2 or 0.8: which test levels does it then remove best?")
+        var maskingProbability: Float = 0.5
+        @Option(name: .customLong("gaussian-sigma"), help: "Noise σ the Gaussian denoiser trains at. Try 0.1 or 0.5.")
+        var gaussianSigma: Float = 0.3
+        @Option(name: .customLong("salt-pepper-p"), help: "Salt-and-pepper probability the third denoiser trains at. Try 0.05 or 0.4.")
+        var saltAndPepperProbability: Float = 0.2
+
+        func validate() throws {
+            try requireKnob((0...0.95).contains(maskingProbability), "--masking-p must be in [0, 0.95], got \(maskingProbability)")
+            try requireKnob((0...2).contains(gaussianSigma), "--gaussian-sigma must be in [0, 2], got \(gaussianSigma)")
+            try requireKnob((0...0.95).contains(saltAndPepperProbability), "--salt-pepper-p must be in [0, 0.95], got \(saltAndPepperProbability)")
+        }
+        var flags: [String] { ["--masking-p \(maskingProbability)", "--gaussian-sigma \(gaussianSigma)", "--salt-pepper-p \(saltAndPepperProbability)"] }
+    }
+
+    static func notebook(_ nb: Notebook, _ options: LabOptions, _ training: TrainingKnobs<Lab03>, _ knobs: Knobs) throws {
+        let masking = Self.masking.at(knobs.maskingProbability), gaussian = Self.gaussian.at(knobs.gaussianSigma)
+        let saltAndPepper = Self.saltAndPepper.at(knobs.saltAndPepperProbability)
         let epochs = options.epochs(default: 15, quick: 2)
         var rng = SeededGenerator(seed: options.seed)
 
@@ -76,17 +97,20 @@ enum Lab03: LabProgram {
 
         // MARK: 3. Training (exercise 3.4)
         let trainedOn: [Corruption?] = [nil, masking.at(0.3), masking, gaussian, saltAndPepper]
-        nb.section("Train a plain and four denoising autoencoders (exercise 3.4)", "Architecture 784-256-64-256-784 (ReLU, sigmoid output), Adam, \(epochs) epochs, batch 128. The plain autoencoder sees clean images; each denoiser sees images corrupted afresh in every minibatch and is scored against the clean ones with your loss: L = mean (g(f(x̃)) − x)².")
+        nb.section("Train a plain and four denoising autoencoders (exercise 3.4)", "Architecture 784-256-64-256-784 (ReLU, sigmoid output), Adam (learning rate \(Format.number(training.learningRate))), \(epochs) epochs, batch \(training.batchSize). The plain autoencoder sees clean images; each denoiser sees images corrupted afresh in every minibatch and is scored against the clean ones with your loss: L = mean (g(f(x̃)) − x)².")
         var models: [(String, Autoencoder, TrainingHistory)] = []
         var initialFilters: [Tensor] = []
         for (i, corruption) in trainedOn.enumerated() {
             let name = corruption.map { "denoiser (\($0.name))" } ?? "plain autoencoder"
             let model = Autoencoder(sizes: [data.pixels, 256, 64], hidden: .relu, code: .relu, output: .sigmoid, using: &rng)
             initialFilters.append(model.encoder.denseLayers[0].weight.value)
-            var loop = TrainingLoop(epochs: epochs, batchSize: 128, label: name, seed: options.seed &+ UInt64(10 + i))
-            let history = try loop.run(on: train, optimizer: Adam(parameters: model.parameters, learningRate: 1e-3)) { batch, generator in
-                let input = try corruption.map { try $0(batch, &generator) } ?? batch
-                return LossTerms(try denoisingLoss(model: model, clean: batch, corrupted: input))
+            var loop = TrainingLoop(epochs: epochs, batchSize: training.batchSize, label: name, seed: options.seed &+ UInt64(10 + i))
+            let file = corruption.map { "denoiser-\($0.kind == "salt & pepper" ? "salt-pepper" : $0.kind.lowercased())-\(Format.number($0.level))" } ?? "plain"
+            let history = try nb.trained(file, parameters: model.parameters) {
+                try loop.run(on: train, optimizer: Adam(parameters: model.parameters, learningRate: training.learningRate)) { batch, generator in
+                    let input = try corruption.map { try $0(batch, &generator) } ?? batch
+                    return LossTerms(try denoisingLoss(model: model, clean: batch, corrupted: input))
+                }
             }
             models.append((name, model, history))
         }
@@ -103,7 +127,9 @@ enum Lab03: LabProgram {
         for corruption in evaluated {
             var noise = SeededGenerator(seed: options.seed &+ 1000 &+ UInt64(corruption.level * 1000))
             let noisy = try corruption(test, &noise)
-            let denoiser = corruption.kind == "masking" && corruption.level <= 0.3 ? models[1].1 : denoiserFor[corruption.kind]!
+            // Masking levels use whichever masking denoiser trained nearest to them.
+            let denoiser = corruption.kind == "masking" && Swift.abs(corruption.level - 0.3) < Swift.abs(corruption.level - masking.level)
+                ? models[1].1 : denoiserFor[corruption.kind]!
             let identity = Evaluation.meanSquaredError(noisy, test)
             let plainError = Evaluation.meanSquaredError(Evaluation.inChunks(noisy) { plain.reconstruct($0) }, test)
             let denoised = Evaluation.meanSquaredError(Evaluation.inChunks(noisy) { denoiser.reconstruct($0) }, test)
@@ -117,7 +143,18 @@ enum Lab03: LabProgram {
         }
         nb.table(["corruption", "MSE: input", "plain AE", "denoiser", "PSNR dB: input", "plain AE", "denoiser"], rows)
         let cleanPlain = Evaluation.meanSquaredError(Evaluation.inChunks(test) { plain.reconstruct($0) }, test)
-        nb.say("On clean test images the plain autoencoder's error is \(Format.number(cleanPlain)): that is the floor a 64-dimensional code allows. The denoisers approach it even from heavily corrupted inputs, while the plain autoencoder passes much of the noise through. Masking 30 % uses the denoiser trained at 30 %, the other masking levels the one trained at 50 %.")
+        nb.say("On clean test images the plain autoencoder's error is \(Format.number(cleanPlain)): the floor a 64-dimensional code allows. Each masking level is handled by the masking denoiser trained nearest to it (\(models[1].0) or \(models[2].0)).")
+        // What the table shows at the strongest level of each corruption, said only as far as the numbers go.
+        let strongest = ["masking", "Gaussian", "salt & pepper"].compactMap { kind in curves[kind]?.last.map { (kind, $0) } }
+        let helped = strongest.filter { $0.1.2 >= 1.25 * $0.1.3 }, beaten = strongest.filter { $0.1.2 < 1.25 * $0.1.3 }
+        if !helped.isEmpty {
+            nb.say("At the strongest level of " + helped.map { "\($0.0) (\(Corruption.levelText(kind: $0.0, $0.1.0)))" }.joined(separator: ", ")
+                   + " the denoiser's error is " + helped.map { Format.fixed($0.1.2 / $0.1.3, 1) + "×" }.joined(separator: ", ")
+                   + " smaller than the plain autoencoder's: it learned to remove noise the plain one passes through.")
+        }
+        if !beaten.isEmpty {
+            nb.say("For " + beaten.map(\.0).joined(separator: ", ") + " the denoiser is not clearly better than the plain autoencoder at the strongest level (less than 1.25× smaller error). Train longer (--epochs), or check that your loss (3.4) compares the output for the corrupted input with the clean images, and that each minibatch is corrupted afresh.")
+        }
         nb.metric("clean_mse_plain_ae", cleanPlain)
 
         // MARK: 5. Figures
@@ -150,12 +187,13 @@ enum Lab03: LabProgram {
         try nb.figure(figureCurves, name: "error-vs-noise", caption: "MSE of the corrupted input, the plain autoencoder and the denoiser against the noise level")
 
         let figureFilters = Figure(title: "What training wrote into the first layer: W − W_init for the 48 most changed units",
-                                   subtitle: "red > 0, blue < 0; the random initial weights are subtracted so the learned part shows", columns: 2)
+                                   subtitle: "red > 0, blue < 0, one colour scale per panel; the random initial weights are subtracted so the learned part shows", columns: 2)
         for (i, index) in [0, 2].enumerated() {
             let change = (models[index].1.encoder.denseLayers[0].weight.value - initialFilters[index]).transposed     // [256, 784]
             let norms = change.squared().sum(alongAxis: 1)
             let ranked = (0..<norms.count).sorted { norms[$0] > norms[$1] || (norms[$0] == norms[$1] && $0 < $1) }
-            figureFilters.add(ImageGrid(title: models[index].0, images: change.gatherRows(Array(ranked.prefix(48))), columns: 8, scaling: .signed), column: i)
+            figureFilters.add(ImageGrid(title: models[index].0, images: change.gatherRows(Array(ranked.prefix(48))), columns: 8,
+                                        scaling: .signedShared, colorbarLabel: "change in weight W − W_init"), column: i)
         }
         try nb.figure(figureFilters, name: "filters", caption: "The learned part of the first-layer filters of the plain autoencoder and of the masking-50 % denoiser")
 

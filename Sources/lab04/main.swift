@@ -20,11 +20,27 @@ enum Lab04: LabProgram {
         reference: "Rifai, Vincent, Muller, Glorot & Bengio (2011)",
         summary: "A contractive autoencoder adds λ‖J_f(x)‖²_F, the squared Frobenius norm of the encoder's Jacobian, to the reconstruction error, so codes change little when the input moves — except along directions the data need. We implement the closed-form penalty for a sigmoid encoder, verify it against a finite-difference Jacobian, and measure how λ trades reconstruction for contraction, in random directions and along the data.")
 
-    static let hiddenUnits = 256
 
-    static func notebook(_ nb: Notebook, _ options: LabOptions) throws {
+    static let defaultLearningRate: Float = 2e-3
+
+    struct Knobs: LabKnobs {
+        @Option(name: .customLong("lambda"), parsing: .upToNextOption,
+                help: ArgumentHelp("Penalty weights λ to compare (default 0 1e-4 1e-3 1e-2; 0 1e-3 with --quick). Try 0 0.1 1: when does the code stop carrying the image?", valueName: "λ"))
+        var lambdas: [Float] = []
+        @Option(help: "Hidden units of the sigmoid encoder. Try 32 or 1024.")
+        var hidden = 256
+
+        func validate() throws {
+            try requireKnob(lambdas.allSatisfy { $0.isFinite && $0 >= 0 && $0 <= 100 }, "--lambda takes weights in [0, 100], got \(lambdas)")
+            try requireKnob((2...4096).contains(hidden), "--hidden must be between 2 and 4096, got \(hidden)")
+        }
+        var flags: [String] { (lambdas.isEmpty ? [] : ["--lambda " + lambdas.map { "\($0)" }.joined(separator: " ")]) + ["--hidden \(hidden)"] }
+    }
+
+    static func notebook(_ nb: Notebook, _ options: LabOptions, _ training: TrainingKnobs<Lab04>, _ knobs: Knobs) throws {
         let epochs = options.epochs(default: 15, quick: 2)
-        let lambdas: [Float] = options.quick ? [0, 1e-3] : [0, 1e-4, 1e-3, 1e-2]
+        let hiddenUnits = knobs.hidden
+        let lambdas: [Float] = knobs.lambdas.isEmpty ? (options.quick ? [0, 1e-3] : [0, 1e-4, 1e-3, 1e-2]) : Array(Set(knobs.lambdas)).sorted()
         var rng = SeededGenerator(seed: options.seed)
 
         // MARK: 1. The data
@@ -54,15 +70,18 @@ enum Lab04: LabProgram {
         nb.metric("closed_form_vs_finite_difference_relative_error", worst)
 
         // MARK: 3. Training (exercise 4.2)
-        nb.section("Train with λ ∈ {\(lambdas.map { Format.number($0) }.joined(separator: ", "))} (exercise 4.2)", "784→\(hiddenUnits) sigmoid→784 sigmoid, Adam, \(epochs) epochs, your loss: MSE + λ · mean ‖J_f‖²_F. λ = 0 is a plain autoencoder.")
+        nb.section("Train with λ ∈ {\(lambdas.map { Format.number($0) }.joined(separator: ", "))} (exercise 4.2)", "\(data.pixels)→\(hiddenUnits) sigmoid→\(data.pixels) sigmoid, Adam (learning rate \(Format.number(training.learningRate))), batch \(training.batchSize), \(epochs) epochs, your loss: MSE + λ · mean ‖J_f‖²_F. λ = 0 is a plain autoencoder.")
         var models: [(Float, Dense, Dense, TrainingHistory)] = []
         for (i, lambda) in lambdas.enumerated() {
             let encoder = Dense(data.pixels, hiddenUnits, activation: .sigmoid, name: "encoder", using: &rng)
             let decoder = Dense(hiddenUnits, data.pixels, activation: .sigmoid, name: "decoder", using: &rng)
-            var loop = TrainingLoop(epochs: epochs, batchSize: 128, label: "CAE λ=\(Format.number(lambda))", seed: options.seed &+ UInt64(i))
-            let history = try loop.run(on: train, optimizer: Adam(parameters: encoder.parameters + decoder.parameters, learningRate: 2e-3)) { batch, _ in
-                let loss = try contractiveLoss(batch: batch, encoder: encoder, decoder: decoder, lambda: lambda)
-                return LossTerms(loss.total, parts: [("reconstruction", loss.reconstruction.value.scalar), ("penalty", loss.penalty.value.scalar)])
+            var loop = TrainingLoop(epochs: epochs, batchSize: training.batchSize, label: "CAE λ=\(Format.number(lambda))", seed: options.seed &+ UInt64(i))
+            let parameters = encoder.parameters + decoder.parameters
+            let history = try nb.trained("cae-lambda-\(Format.number(lambda))", parameters: parameters) {
+                try loop.run(on: train, optimizer: Adam(parameters: parameters, learningRate: training.learningRate)) { batch, _ in
+                    let loss = try contractiveLoss(batch: batch, encoder: encoder, decoder: decoder, lambda: lambda)
+                    return LossTerms(loss.total, parts: [("reconstruction", loss.reconstruction.value.scalar), ("penalty", loss.penalty.value.scalar)])
+                }
             }
             models.append((lambda, encoder, decoder, history))
         }
@@ -76,6 +95,7 @@ enum Lab04: LabProgram {
         let dataDirections = unitRows(train.gatherRows(neighbours) - probes)
         var rows: [[String]] = []
         var displacement: [(Float, [Double], [Double])] = []
+        var meanNorms: [Double] = []
         let steps: [Double] = [0.25, 0.5, 1, 2, 4]
         for (lambda, encoder, decoder, _) in models {
             let hidden = Evaluation.inChunks(test) { encoder.evaluate($0) }
@@ -85,6 +105,7 @@ enum Lab04: LabProgram {
             let random = steps.map { ratio(encoder, probes, randomDirections, step: $0) }
             let along = steps.map { ratio(encoder, probes, dataDirections, step: $0) }
             displacement.append((lambda, random, along))
+            meanNorms.append(meanNorm)
             rows.append([Format.number(lambda), Format.number(mse), Format.number(meanNorm), Format.number(random[2]), Format.number(along[2]),
                          Format.fixed(along[2] / random[2], 1) + "×"])
             nb.metric("lambda_\(Format.number(lambda))_test_mse", mse)
@@ -93,7 +114,20 @@ enum Lab04: LabProgram {
             nb.metric("lambda_\(Format.number(lambda))_contraction_along_data", along[2])
         }
         nb.table(["λ", "test MSE", "mean ‖J_f‖_F", "ratio, random u", "ratio, towards neighbour", "along / random"], rows)
-        nb.say("Larger λ contracts the code everywhere, but much more in random directions than along the data: the encoder stays sensitive where images actually vary. (JAX reference on the full set, 20 epochs — test MSE and mean ‖J_f‖_F: λ = 0: 0.0042, 12.8; 1e-4: 0.0066, 3.9; 1e-3: 0.0113, 1.4; 1e-2: 0.0181, 0.50.)")
+        // State the two effects only as far as the table supports them.
+        let contracts = meanNorms.count > 1 && zip(meanNorms, meanNorms.dropFirst()).allSatisfy { $1 <= $0 }
+        let largest = displacement.last!, alongOverRandom = largest.2[2] / Swift.max(largest.1[2], 1e-12)
+        if contracts {
+            nb.say("Larger λ gives a smaller ‖J_f‖_F at every step of the table (\(Format.number(meanNorms.first!)) → \(Format.number(meanNorms.last!))): the code contracts.")
+        } else if meanNorms.count > 1 {
+            nb.say("‖J_f‖_F does not fall steadily as λ grows (\(meanNorms.map { Format.number($0) }.joined(separator: " → "))). Train longer, or check that your loss (4.2) adds λ times the penalty and that the penalty (4.1) stays in the autodiff graph.")
+        }
+        if alongOverRandom > 1.5 {
+            nb.say("At λ = \(Format.number(largest.0)) the code moves \(Format.fixed(alongOverRandom, 1))× more towards a neighbouring training image than in a random direction of the same size: the encoder stays sensitive where images actually vary.")
+        } else {
+            nb.say("At λ = \(Format.number(largest.0)) the code moves about as much along the data as in random directions (ratio \(Format.fixed(alongOverRandom, 1))): with this training the contraction is not yet selective.")
+        }
+        nb.say("(JAX reference on the full set, 20 epochs — test MSE and mean ‖J_f‖_F: λ = 0: 0.0042, 12.8; 1e-4: 0.0066, 3.9; 1e-3: 0.0113, 1.4; 1e-2: 0.0181, 0.50.)")
 
         // MARK: 5. Figures
         nb.section("Figures", "The spectrum of J_f shows how many directions the encoder still responds to.")
@@ -102,7 +136,8 @@ enum Lab04: LabProgram {
             let h = model.1.evaluate(points)
             var sum = [Double](repeating: 0, count: hiddenUnits)
             for n in 0..<points.rows { for (k, s) in singularValues(hidden: h.row(n), weight: model.1.weight.value).enumerated() { sum[k] += s / 10 } }
-            return .init("λ = \(Format.number(model.0))", x: (1...60).map(Double.init), y: Array(sum.prefix(60)), color: .category(i))
+            let shown = Swift.min(60, hiddenUnits)
+            return .init("λ = \(Format.number(model.0))", x: (1...shown).map(Double.init), y: Array(sum.prefix(shown)), color: .category(i))
         }
         let figureSpectra = Figure(title: "Singular values of the encoder's Jacobian J_f(x)", subtitle: "averaged over 10 test images; the CAE keeps a few large ones (directions along the data) and shrinks the rest")
         figureSpectra.add(LinePlot(title: "", xLabel: "index k", yLabel: "k-th singular value", series: spectraSeries, logY: true))
@@ -118,9 +153,10 @@ enum Lab04: LabProgram {
         try nb.figure(figureDisplacement, name: "displacement", caption: "How far the code moves for a perturbation of size ε, in random directions and along the data")
 
         let filterModels = [models.first!, models[Swift.min(2, models.count - 1)]]
-        let figureFilters = Figure(title: "First-layer filters (48 units, signed weights)", columns: 2)
+        let filterCount = Swift.min(48, hiddenUnits)
+        let figureFilters = Figure(title: "First-layer filters (\(filterCount) units, signed weights)", columns: 2)
         for (i, model) in filterModels.enumerated() {
-            figureFilters.add(ImageGrid(title: "λ = \(Format.number(model.0))", images: model.1.weight.value.columns(0..<48).transposed, columns: 8, scaling: .signed), column: i)
+            figureFilters.add(ImageGrid(title: "λ = \(Format.number(model.0))", images: model.1.weight.value.columns(0..<filterCount).transposed, columns: 8, scaling: .signed), column: i)
         }
         try nb.figure(figureFilters, name: "filters", caption: "Encoder filters without and with the contractive penalty")
 

@@ -12,12 +12,15 @@ public struct LossTerms {
 }
 
 /// Per-epoch averages of the loss and its parts.
-public struct TrainingHistory: Sendable {
+public struct TrainingHistory: Sendable, Codable {
     public var loss: [Float] = []
     public var parts: [String: [Float]] = [:]
     public var partNames: [String] = []
+    /// Wall time of the training; not saved with a model (it differs from run to run).
     public var seconds: Double = 0
     public init() {}
+
+    private enum CodingKeys: String, CodingKey { case loss, parts, partNames }
 }
 
 /// Minibatch gradient descent over the rows of a data matrix.

@@ -43,6 +43,8 @@ public enum Colormap: Sendable {
     case blues
     /// blue → white → red, for signed values centred at 0 (weights, filters).
     case diverging
+    /// black → white, for images.
+    case gray
 
     private static let viridisPoints: [(Float, Float, Float)] = [
         (0.2670, 0.0049, 0.3294), (0.2823, 0.0950, 0.4173), (0.2788, 0.1755, 0.4834), (0.2590, 0.2515, 0.5247),
@@ -67,6 +69,8 @@ public enum Colormap: Sendable {
             return t < 0.5
                 ? Color(hex: 0x2166AC).mixed(with: Color(hex: 0xF7F7F7), t * 2)
                 : Color(hex: 0xF7F7F7).mixed(with: Color(hex: 0xB2182B), (t - 0.5) * 2)
+        case .gray:
+            return Color(red: t, green: t, blue: t)
         }
     }
 }

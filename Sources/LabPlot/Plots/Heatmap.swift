@@ -78,22 +78,7 @@ public struct Heatmap: Panel {
         if !xLabel.isEmpty { canvas.text(xLabel, at: Point(area.midX, area.maxY + 4 + columnLabelHeight), anchor: .center, baseline: .top) }
         if !yLabel.isEmpty { canvas.text(yLabel, at: Point(rect.x + 8, area.midY), anchor: .center, baseline: .top, rotated: true) }
         // The colour bar with its own ticks.
-        let bar = Rect(x: area.maxX + 16, y: area.y, width: 16, height: area.height)
-        let steps = Swift.max(2, Int(bar.height))
-        for i in 0..<steps {
-            let t = 1 - Double(i) / Double(steps - 1)
-            canvas.fill(Rect(x: bar.x, y: bar.y + bar.height * Double(i) / Double(steps), width: bar.width, height: bar.height / Double(steps) + 0.5),
-                        colormap.color(Float(t)))
-        }
-        canvas.stroke(bar, .axis, width: 1)
-        let scale = Scale(low: lo, high: hi)
-        for (v, label) in zip(scale.ticks, scale.tickLabels) {
-            let y = bar.maxY - scale.fraction(v) * bar.height
-            canvas.line(from: Point(bar.maxX, y), to: Point(bar.maxX + 4, y), .axis, width: 1)
-            canvas.text(label, at: Point(bar.maxX + 7, y), style: .small, color: .lightText)
-        }
-        if !colorbarLabel.isEmpty {
-            canvas.text(colorbarLabel, at: Point(bar.maxX + 44, bar.midY), style: .small, color: .lightText, anchor: .center, baseline: .top, rotated: true)
-        }
+        ColorBar(colormap: colormap, low: lo, high: hi, label: colorbarLabel)
+            .draw(on: canvas, in: Rect(x: area.maxX + 16, y: area.y, width: 16, height: area.height))
     }
 }

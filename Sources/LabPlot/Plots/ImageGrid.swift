@@ -10,8 +10,13 @@ public struct ImageGrid: Panel {
         case perTile
         /// One min…max over all tiles.
         case global
-        /// Symmetric around 0 with a diverging map: blue < 0 < red (signed weights).
+        /// Symmetric around 0 with a diverging map: blue < 0 < red (signed weights), each tile
+        /// scaled to its own largest |value|.
         case signed
+        /// Symmetric around 0 with one bound for every tile (the 99.5th percentile of |value|,
+        /// so one outlier cannot wash out the rest): magnitudes compare across tiles, and the
+        /// colour bar (see `colorbarLabel`) reads in the data's units.
+        case signedShared
     }
 
     public var title: String
@@ -23,6 +28,9 @@ public struct ImageGrid: Panel {
     public var scaling: Scaling
     /// Pixels between tiles (in screen pixels).
     public var spacing: Int
+    /// When not empty, a colour bar with this label is drawn on the right (for `.signedShared`
+    /// and `.global`, whose colours mean the same value in every tile).
+    public var colorbarLabel = ""
 
     /// The shape of the images being shown (height, width), used when a grid is not given one:
     /// a lab sets it once from its dataset, so 20 × 24 images tile as 20 × 24.
@@ -37,12 +45,13 @@ public struct ImageGrid: Panel {
     }
 
     public init(title: String, tiles: [[Float]], tileWidth: Int? = nil, tileHeight: Int? = nil, columns: Int,
-                rowLabels: [String] = [], columnLabels: [String] = [], scaling: Scaling = .unit, spacing: Int = 3) {
+                rowLabels: [String] = [], columnLabels: [String] = [], scaling: Scaling = .unit, spacing: Int = 3, colorbarLabel: String = "") {
         let inferred = Self.inferredShape(tiles.first?.count ?? 0)
         let (tileWidth, tileHeight) = (tileWidth ?? inferred.width, tileHeight ?? inferred.height)
         precondition(tiles.allSatisfy { $0.count == tileWidth * tileHeight }, "every tile needs \(tileWidth)×\(tileHeight) values")
         (self.title, self.tiles, self.tileWidth, self.tileHeight, self.columns) = (title, tiles, tileWidth, tileHeight, Swift.max(1, columns))
         (self.rowLabels, self.columnLabels, self.scaling, self.spacing) = (rowLabels, columnLabels, scaling, spacing)
+        self.colorbarLabel = colorbarLabel
     }
 
     /// The largest zoom at which tiles are shown (28 px tiles become at most 140 px).
@@ -52,13 +61,14 @@ public struct ImageGrid: Panel {
     private var labelWidth: Double {
         rowLabels.isEmpty ? 0 : (rowLabels.compactMap { Fonts.face(.regular)?.width($0) }.max() ?? 0) + 12
     }
+    private var colorbarWidth: Double { colorbarLabel.isEmpty ? 0 : ColorBar.space }
     private var headerHeight: Double {
         (title.isEmpty ? 4 : Double(Fonts.face(.bold)?.lineHeight ?? 14) + 14)
             + (columnLabels.isEmpty ? 0 : Double(Fonts.face(.small)?.lineHeight ?? 12) + 6)
     }
     /// The largest integer zoom that fits the width, so pixels stay crisp squares.
     private func zoom(forWidth width: Double) -> Int {
-        Swift.max(1, Swift.min(Self.maximumZoom, (Int(width - labelWidth) - spacing * (columns - 1)) / (columns * tileWidth)))
+        Swift.max(1, Swift.min(Self.maximumZoom, (Int(width - labelWidth - colorbarWidth) - spacing * (columns - 1)) / (columns * tileWidth)))
     }
 
     public func preferredHeight(forWidth width: Double) -> Double? {
@@ -69,7 +79,7 @@ public struct ImageGrid: Panel {
     public func draw(on canvas: Canvas, in rect: Rect) {
         guard !tiles.isEmpty else { return }
         let rows = self.rows
-        let area = rect.inset(left: labelWidth, top: headerHeight, right: 0, bottom: 2)
+        let area = rect.inset(left: labelWidth, top: headerHeight, right: colorbarWidth, bottom: 2)
         let zoomY = (Int(area.height) - spacing * (rows - 1)) / (rows * tileHeight)
         let zoom = Swift.max(1, Swift.min(self.zoom(forWidth: rect.width), zoomY))
         let gridWidth = columns * tileWidth * zoom + (columns - 1) * spacing
@@ -77,6 +87,8 @@ public struct ImageGrid: Panel {
         if !title.isEmpty { canvas.text(title, at: Point(Double(x0 + gridWidth / 2), rect.y + 8), style: .bold, anchor: .center, baseline: .top) }
         let everything = tiles.flatMap { $0 }.filter(\.isFinite)
         let (globalLow, globalHigh) = (everything.min() ?? 0, everything.max() ?? 1)
+        let magnitudes = everything.map { Swift.abs($0) }.sorted()
+        let sharedBound = Swift.max(magnitudes.isEmpty ? 0 : magnitudes[Swift.min(magnitudes.count - 1, magnitudes.count * 995 / 1000)], 1e-12)
         for (i, tile) in tiles.enumerated() {
             let (r, c) = (i / columns, i % columns)
             let x = x0 + c * (tileWidth * zoom + spacing), y = y0 + r * (tileHeight * zoom + spacing)
@@ -94,6 +106,20 @@ public struct ImageGrid: Panel {
                 canvas.drawPixels(width: tileWidth, height: tileHeight, atX: x, y: y, scale: zoom) { k in
                     Colormap.diverging.color(0.5 + 0.5 * tile[k] / tileBound)
                 }
+            case .signedShared:
+                canvas.drawPixels(width: tileWidth, height: tileHeight, atX: x, y: y, scale: zoom) { k in
+                    Colormap.diverging.color(0.5 + 0.5 * tile[k] / sharedBound)
+                }
+            }
+        }
+        if !colorbarLabel.isEmpty {
+            let gridHeight = Double(rows * tileHeight * zoom + (rows - 1) * spacing)
+            let bar = Rect(x: Double(x0 + gridWidth) + 16, y: Double(y0), width: 16, height: gridHeight)
+            switch scaling {
+            case .signedShared: ColorBar(colormap: .diverging, low: -Double(sharedBound), high: Double(sharedBound), label: colorbarLabel).draw(on: canvas, in: bar)
+            case .global: ColorBar(colormap: .gray, low: Double(globalLow), high: Double(globalHigh), label: colorbarLabel).draw(on: canvas, in: bar)
+            case .unit: ColorBar(colormap: .gray, low: 0, high: 1, label: colorbarLabel).draw(on: canvas, in: bar)
+            case .perTile, .signed: break    // each tile has its own scale: no single bar is true
             }
         }
         for (r, label) in rowLabels.enumerated() where r < rows {
@@ -110,9 +136,9 @@ public struct ImageGrid: Panel {
 extension ImageGrid {
     /// A grid from the rows of an [N, height · width] tensor of images (`imageShape` unless given).
     public init(title: String, images: Tensor, columns: Int, rowLabels: [String] = [], columnLabels: [String] = [],
-                scaling: Scaling = .unit, spacing: Int = 3, tileWidth: Int? = nil, tileHeight: Int? = nil) {
+                scaling: Scaling = .unit, spacing: Int = 3, tileWidth: Int? = nil, tileHeight: Int? = nil, colorbarLabel: String = "") {
         self.init(title: title, tiles: images.arrayRows, tileWidth: tileWidth, tileHeight: tileHeight, columns: columns,
-                  rowLabels: rowLabels, columnLabels: columnLabels, scaling: scaling, spacing: spacing)
+                  rowLabels: rowLabels, columnLabels: columnLabels, scaling: scaling, spacing: spacing, colorbarLabel: colorbarLabel)
     }
 }
 
