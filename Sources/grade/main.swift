@@ -81,6 +81,12 @@ struct Grade: ParsableCommand {
         var limits = Sandbox.Limits()
         limits.memoryBytes = memory << 20
         limits.outputBytes = outputLimit * 1024
+        // The submission is composed under the scratch folder and SwiftPM takes target paths
+        // only inside the package, so the scratch folder must be inside the kit.
+        let scratch = URL(fileURLWithPath: absolute(scratchPath, root)).standardizedFileURL.path
+        guard scratch.hasPrefix(URL(fileURLWithPath: root).standardizedFileURL.path + "/") else {
+            throw ValidationError("--scratch-path must be a folder inside the kit (e.g. .build-grade), got \(scratchPath)")
+        }
         try Grader.lockScratch(absolute(scratchPath, root))
         Grader.removeStaleTemporaryFolders()
         let sandbox = Sandbox.detect(limits: limits, disabled: noBubblewrap)

@@ -7,7 +7,8 @@
 // Read top to bottom: each numbered section explains a step, then runs it. The student's
 // code is in Labs/Lab01/Lab01PCA.swift (exercises 1.1–1.5).
 //
-//   swift run lab01 [--quick] [--dataset fashion-mnist] [--epochs N] [--seed S] [--out DIR]
+//   swift run lab01 [--quick] [--dataset fashion-mnist] [--epochs N] [--seed S] [--out DIR] [--from-section N]
+//   swift run lab01 --help        # every flag, and this lab's knobs with what to try
 import ArgumentParser
 import Lab01Exercises
 import LabData

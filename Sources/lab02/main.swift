@@ -6,7 +6,8 @@
 // Read top to bottom: each numbered section explains a step, then runs it. The student's
 // code is in Labs/Lab02/Lab02Sparse.swift (exercises 2.1–2.4).
 //
-//   swift run lab02 [--quick] [--dataset fashion-mnist] [--epochs N] [--seed S] [--out DIR]
+//   swift run lab02 [--quick] [--dataset fashion-mnist] [--epochs N] [--seed S] [--out DIR] [--from-section N]
+//   swift run lab02 --help        # every flag, and this lab's knobs with what to try
 import ArgumentParser
 import Lab02Exercises
 import LabData

@@ -7,7 +7,8 @@
 // Read top to bottom: each numbered section explains a step, then runs it. The student's
 // code is in Labs/Lab03/Lab03Denoising.swift (exercises 3.1–3.4).
 //
-//   swift run lab03 [--quick] [--dataset fashion-mnist] [--epochs N] [--seed S] [--out DIR]
+//   swift run lab03 [--quick] [--dataset fashion-mnist] [--epochs N] [--seed S] [--out DIR] [--from-section N]
+//   swift run lab03 --help        # every flag, and this lab's knobs with what to try
 import ArgumentParser
 import Lab03Exercises
 import LabData

@@ -6,7 +6,8 @@
 // Read top to bottom: each numbered section explains a step, then runs it. The student's
 // code is in Labs/Lab04/Lab04Contractive.swift (exercises 4.1–4.3).
 //
-//   swift run lab04 [--quick] [--dataset fashion-mnist] [--epochs N] [--seed S] [--out DIR]
+//   swift run lab04 [--quick] [--dataset fashion-mnist] [--epochs N] [--seed S] [--out DIR] [--from-section N]
+//   swift run lab04 --help        # every flag, and this lab's knobs with what to try
 import ArgumentParser
 import Lab04Exercises
 import LabData

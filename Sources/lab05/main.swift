@@ -7,7 +7,8 @@
 // Read top to bottom: each numbered section explains a step, then runs it. The student's
 // code is in Labs/Lab05/Lab05VAE.swift (exercises 5.1–5.5).
 //
-//   swift run lab05 [--quick] [--dataset fashion-mnist] [--epochs N] [--seed S] [--out DIR]
+//   swift run lab05 [--quick] [--dataset fashion-mnist] [--epochs N] [--seed S] [--out DIR] [--from-section N]
+//   swift run lab05 --help        # every flag, and this lab's knobs with what to try
 import ArgumentParser
 import Foundation
 import Lab05Exercises

@@ -7,7 +7,8 @@
 // Read top to bottom: each numbered section explains a step, then runs it. The student's
 // code is in Labs/Lab06/Lab06Clustering.swift (exercises 6.1–6.7).
 //
-//   swift run lab06 [--quick] [--dataset fashion-mnist] [--epochs N] [--seed S] [--out DIR]
+//   swift run lab06 [--quick] [--dataset fashion-mnist] [--epochs N] [--seed S] [--out DIR] [--from-section N]
+//   swift run lab06 --help        # every flag, and this lab's knobs with what to try
 import ArgumentParser
 import Foundation
 import Lab06Exercises

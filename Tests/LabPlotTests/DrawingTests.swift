@@ -2,6 +2,35 @@ import XCTest
 @testable import LabPlot
 
 final class DrawingTests: XCTestCase {
+    /// Figures are shown at about 60 % in report.md: text must be at least 12 px at the
+    /// figure's own size. DejaVu Sans' line height is 1.16 em, so 12 px needs 14 px lines.
+    func testEveryTextStyleIsAtLeastTwelvePixels() throws {
+        for style in FontStyle.allCases {
+            let face = try XCTUnwrap(Fonts.face(style), "\(style) font missing")
+            XCTAssertGreaterThanOrEqual(face.lineHeight, 14, "\(style) text is smaller than 12 px")
+            XCTAssertGreaterThanOrEqual(face.glyph("H")!.h, 9, "\(style): capital letters under 9 px are hard to read at 60 %")
+        }
+    }
+
+    func testASharedSignedImageGridDrawsItsColourBarAndAPerTileOneDoesNot() {
+        /// Non-white pixels of a small grid, with or without a colour-bar label.
+        func ink(_ scaling: ImageGrid.Scaling, _ label: String = "weight") -> Int {
+            let figure = Figure(title: "", width: 400, height: 200)
+            figure.add(ImageGrid(title: "", tiles: [[-1, 0, 0.5, 1], [0.2, -0.2, 0.1, 0]], columns: 2, scaling: scaling, colorbarLabel: label))
+            let image = figure.render().image()
+            var ink = 0
+            for y in 0..<image.height {
+                for x in 0..<image.width where image.pixels[3 * (y * image.width + x)..<3 * (y * image.width + x) + 3].contains(where: { $0 < 250 }) {
+                    ink += 1
+                }
+            }
+            return ink
+        }
+        // The bar beside the grid is 16 px wide and as tall as the grid, plus ticks and labels.
+        XCTAssertGreaterThan(ink(.signedShared) - ink(.signedShared, ""), 150, "no colour bar drawn")
+        XCTAssertEqual(ink(.signed), ink(.signed, ""), "a per-tile scale must not get a colour bar that reads as one scale")
+    }
+
     func isDark(_ c: Color) -> Bool { c.luminance < 0.5 }
 
     func testALineColoursThePixelsBetweenItsEndsAndNothingFarAway() {

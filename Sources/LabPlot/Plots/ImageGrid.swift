@@ -61,7 +61,8 @@ public struct ImageGrid: Panel {
     private var labelWidth: Double {
         rowLabels.isEmpty ? 0 : (rowLabels.compactMap { Fonts.face(.regular)?.width($0) }.max() ?? 0) + 12
     }
-    private var colorbarWidth: Double { colorbarLabel.isEmpty ? 0 : ColorBar.space }
+    /// Room for the colour bar: only where one colour means one value in every tile.
+    private var colorbarWidth: Double { colorbarLabel.isEmpty || scaling == .signed || scaling == .perTile ? 0 : ColorBar.space }
     private var headerHeight: Double {
         (title.isEmpty ? 4 : Double(Fonts.face(.bold)?.lineHeight ?? 14) + 14)
             + (columnLabels.isEmpty ? 0 : Double(Fonts.face(.small)?.lineHeight ?? 12) + 6)
@@ -112,7 +113,7 @@ public struct ImageGrid: Panel {
                 }
             }
         }
-        if !colorbarLabel.isEmpty {
+        if colorbarWidth > 0 {
             let gridHeight = Double(rows * tileHeight * zoom + (rows - 1) * spacing)
             let bar = Rect(x: Double(x0 + gridWidth) + 16, y: Double(y0), width: 16, height: gridHeight)
             switch scaling {

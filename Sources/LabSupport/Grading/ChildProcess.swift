@@ -38,6 +38,8 @@ public struct SpawnOptions: Sendable {
     /// Read ends the runner drains while the child runs; each chunk goes to `onChannel`.
     public var channels: [Int32] = []
     public var onChannel: (@Sendable (Int32, [UInt8]) -> Void)?
+    /// Sees each chunk of the child's output as it arrives (e.g. to show a build's progress).
+    public var onOutput: (@Sendable ([UInt8]) -> Void)?
     /// Parent descriptors to close once the child has them (the parent's pipe ends).
     public var closeAfterSpawn: [Int32] = []
 
@@ -124,7 +126,7 @@ public enum ChildProcess {
             for entry in fds where entry.revents != 0 {
                 let n = read(entry.fd, &buffer, buffer.count)
                 if n > 0 {
-                    if entry.fd == outputPipe[0] { capture.append(buffer[0..<n]) } else { options.onChannel?(entry.fd, Array(buffer[0..<n])) }
+                    if entry.fd == outputPipe[0] { capture.append(buffer[0..<n]); options.onOutput?(Array(buffer[0..<n])) } else { options.onChannel?(entry.fd, Array(buffer[0..<n])) }
                 } else if n == 0 || (errno != EINTR && errno != EAGAIN) {
                     open.removeAll { $0 == entry.fd }
                 }

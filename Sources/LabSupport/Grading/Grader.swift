@@ -131,7 +131,12 @@ public struct Grader: Sendable {
         }
         defer { try? fm.removeItem(atPath: runFolder) }
         let run = RunFolder(path: runFolder, libraries: sandbox.runtimeLibraryFolders(of: "\(runFolder)/\(Self.testBinary)"))
+        #if os(macOS)
+        // XCTest's runner on macOS cannot list a bundle's tests; SwiftPM can, without building.
+        let listing = ChildProcess.run("/usr/bin/env", ["swift", "test", "list", "--skip-build", "--package-path", kitRoot, "--scratch-path", scratchPath], timeout: 300)
+        #else
         let listing = runSandboxed(run, arguments: ["--list-tests"], timeout: 120, environment: [:])
+        #endif
         let allChecks = listing.output.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
             .filter { line in labs.contains { line.hasPrefix(String(format: "Lab%02dChecks.", $0)) || line.hasPrefix(String(format: "Lab%02dHiddenChecks.", $0)) } }
             .filter { !$0.contains(" ") }
@@ -167,7 +172,9 @@ public struct Grader: Sendable {
             log(attempt == 0 ? "building the submission against the kit…" : "rebuilding with \(setAside.keys.sorted().map { Self.labFolder($0) }.joined(separator: ", ")) set aside…")
             let command = sandbox.buildCommand("swift", ["build", "--build-tests", "--scratch-path", scratchPath], writable: [scratchPath],
                                                home: "\(scratchPath)/home", directory: kitRoot, environment: buildEnvironment(labsDirectory: composed), timeout: 1800)
-            let outcome = ChildProcess.run(command.executable, command.arguments, options: command.options)
+            var options = command.options
+            options.onOutput = BuildProgress(log: log).consume
+            let outcome = ChildProcess.run(command.executable, command.arguments, options: options)
             let diagnostics = CompilerDiagnostics(output: outcome.output, submissionFolder: composed, kitRoot: kitRoot)
             if outcome.ending == .exited(0) {
                 var flagged: [Int: [String]] = [:]
@@ -380,5 +387,33 @@ public struct Grader: Sendable {
             set { lock.lock(); slots[i] = newValue; lock.unlock() }
         }
         var all: [CheckResult] { lock.lock(); defer { lock.unlock() }; return slots.compactMap { $0 } }
+    }
+}
+
+/// Turns SwiftPM's "[120/326] Compiling …" lines into a progress line every 10 %, so a first
+/// build of several minutes is not silent.
+final class BuildProgress: @unchecked Sendable {
+    private let log: @Sendable (String) -> Void
+    private let lock = NSLock()
+    private var pending = ""
+    private var lastTenth = -1
+    private let start = Date()
+
+    init(log: @escaping @Sendable (String) -> Void) { self.log = log }
+
+    func consume(_ bytes: [UInt8]) {
+        lock.lock(); defer { lock.unlock() }
+        pending += String(decoding: bytes, as: UTF8.self)
+        var lines = pending.split(separator: "\n", omittingEmptySubsequences: false)
+        pending = String(lines.removeLast())
+        for line in lines where line.hasPrefix("[") {
+            let numbers = line.dropFirst().prefix { $0 != "]" }.split(separator: "/").compactMap { Int($0) }
+            guard numbers.count == 2, numbers[1] >= 20 else { continue }
+            let tenth = 10 * numbers[0] / numbers[1]
+            if tenth > lastTenth {
+                lastTenth = tenth
+                log(String(format: "  building: %d/%d steps (%d %%), %.0f s", numbers[0], numbers[1], 100 * numbers[0] / numbers[1], Date().timeIntervalSince(start)))
+            }
+        }
     }
 }

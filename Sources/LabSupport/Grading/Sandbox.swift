@@ -40,6 +40,10 @@ public struct Sandbox: Sendable {
     public static func detect(limits: Limits = Limits(), disabled: Bool = false) -> Sandbox {
         let nobody: (uid: Int32, gid: Int32)? = getuid() == 0 ? (65534, 65534) : nil
         guard !disabled else { return Sandbox(mode: .fallback(reason: "bubblewrap disabled with --no-bubblewrap"), limits: limits, bwrap: nil, nobody: nobody) }
+        #if os(macOS)
+        return Sandbox(mode: .fallback(reason: "bubblewrap exists only on Linux; on macOS each check is a separate process with resource limits but sees your files — grade untrusted submissions on Linux"),
+                       limits: limits, bwrap: nil, nobody: nobody)
+        #endif
         guard let bwrap = ChildProcess.resolve("bwrap") else {
             return Sandbox(mode: .fallback(reason: "bubblewrap is not installed (sudo apt-get install bubblewrap)"), limits: limits, bwrap: nil, nobody: nobody)
         }
@@ -103,7 +107,13 @@ public struct Sandbox: Sendable {
             environment["TMPDIR"] = workingDirectory
             options.environment = environment
             options.directory = workingDirectory
+            #if os(macOS)
+            // On macOS the tests are a bundle that only XCTest's runner loads:
+            // `xcrun xctest -XCTest Module.Class/test Bundle.xctest` runs one check.
+            return ("/usr/bin/xcrun", ["xctest", "-XCTest", arguments.joined(separator: ","), "\(runFolder)/\(binary)"], options)
+            #else
             return ("\(runFolder)/\(binary)", arguments, options)
+            #endif
         }
     }
 
