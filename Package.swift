@@ -47,17 +47,18 @@ var targets: [Target] = [
 
     // Swift: the core (tensors, autodiff, layers, optimizers, linear algebra) …
     .target(name: "LabKit", dependencies: ["CKernels"], swiftSettings: optimizedSwift),
-    // … PNG files and plots …
+    // … PNG files and plots (no tensors: plots take plain arrays) …
     .target(
-        name: "LabPlot", dependencies: ["CPNG", "LabKit"],
+        name: "LabPlot", dependencies: ["CPNG"],
         resources: [.copy("Resources/font")], swiftSettings: optimizedSwift),
     // … IDX datasets (system Fashion-MNIST, any folder, the embedded sample) …
     .target(
         name: "LabData", dependencies: ["CZlib", "LabKit"],
         resources: [.copy("Resources/fashion-sample")], swiftSettings: optimizedSwift),
-    // … and what every lab executable shares: flags, notebook output, reports, grading.
+    // … the notebook runtime every lab runs on: flags and knobs, numbered sections, reports,
+    // all-or-nothing output folders, saved models, evaluation and figure helpers …
     .target(
-        name: "LabSupport",
+        name: "LabNotebook",
         dependencies: [
             "LabKit", "LabPlot", "LabData", "CSandbox",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -65,6 +66,8 @@ var targets: [Target] = [
         // Which exercises the labs are built with, for each run's report.
         swiftSettings: optimizedSwift + [.define(exercisesRoot == "Solutions" ? "LABKIT_EXERCISES_SOLUTIONS"
                                                   : exercisesRoot == "Labs" ? "LABKIT_EXERCISES_LABS" : "LABKIT_EXERCISES_OTHER")]),
+    // … and the instructor's grading: point table, sandboxed grader, mutants, Gradescope output.
+    .target(name: "LabGrading", dependencies: ["LabData", "CSandbox"]),
 
     // Helpers for the graded checks (XCTest): stub detection and teaching failure messages.
     .target(name: "LabTesting", dependencies: ["LabKit"]),
@@ -72,21 +75,22 @@ var targets: [Target] = [
     .executableTarget(
         name: "bench", dependencies: ["LabKit", "LabData"], swiftSettings: optimizedSwift),
     .executableTarget(
-        name: "figure-gallery", dependencies: ["LabPlot"], swiftSettings: optimizedSwift),
+        name: "figure-gallery", dependencies: ["LabPlot", "LabKit"], swiftSettings: optimizedSwift),
     .executableTarget(
         name: "figures",
-        dependencies: ["LabSupport", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+        dependencies: ["LabNotebook", "LabGrading", "LabPlot", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
     .executableTarget(
         name: "release",
-        dependencies: ["LabSupport", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+        dependencies: ["LabGrading", "LabNotebook", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
     .executableTarget(
         name: "grade",
-        dependencies: ["LabSupport", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+        dependencies: ["LabGrading", "LabNotebook", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
 
     .testTarget(name: "LabKitTests", dependencies: ["LabKit"]),
     .testTarget(name: "LabPlotTests", dependencies: ["LabPlot"]),
     .testTarget(name: "LabDataTests", dependencies: ["LabData"]),
-    .testTarget(name: "LabSupportTests", dependencies: ["LabSupport"]),
+    .testTarget(name: "LabNotebookTests", dependencies: ["LabNotebook", "LabKit", "LabPlot", "LabData"]),
+    .testTarget(name: "LabGradingTests", dependencies: ["LabGrading"]),
     .testTarget(name: "LabTestingTests", dependencies: ["LabTesting"]),
 ]
 
@@ -97,17 +101,18 @@ for (number, _) in labs {
             name: exercises, dependencies: ["LabKit"],
             path: "\(exercisesRoot)/Lab\(number)", swiftSettings: optimizedSwift),
         .executableTarget(
-            name: "lab\(number)", dependencies: [.target(name: exercises), "LabSupport"],
+            name: "lab\(number)", dependencies: [.target(name: exercises), "LabNotebook", "LabKit", "LabPlot", "LabData",
+                                                  .product(name: "ArgumentParser", package: "swift-argument-parser")],
             swiftSettings: optimizedSwift),
         .testTarget(
-            name: "Lab\(number)Checks", dependencies: [.target(name: exercises), "LabSupport", "LabTesting"],
+            name: "Lab\(number)Checks", dependencies: [.target(name: exercises), "LabKit", "LabTesting"],
             path: "Tests/Graded/Lab\(number)Checks"),
     ]
     // Instructors' hidden checks, left out of the student release (Tests/Hidden/LabNNHiddenChecks).
     let hidden = "Tests/Hidden/Lab\(number)HiddenChecks"
     if FileManager.default.fileExists(atPath: Context.packageDirectory + "/" + hidden) {
         targets.append(.testTarget(
-            name: "Lab\(number)HiddenChecks", dependencies: [.target(name: exercises), "LabSupport", "LabTesting"], path: hidden))
+            name: "Lab\(number)HiddenChecks", dependencies: [.target(name: exercises), "LabKit", "LabTesting"], path: hidden))
     }
 }
 

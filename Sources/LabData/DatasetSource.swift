@@ -88,10 +88,6 @@ public enum DatasetSource: Equatable, Sendable {
     /// is Fashion-MNIST, whatever its path, and gets its class names.
     static let fashionTestLabelsFingerprint: UInt64 = 0x25BD_F812_3F06_FAC3
 
-    static func fingerprint(_ bytes: [UInt8]) -> UInt64 {
-        bytes.reduce(0xCBF2_9CE4_8422_2325) { ($0 ^ UInt64($1)) &* 0x0000_0100_0000_01B3 }
-    }
-
     /// Loads the four IDX files of a folder. Class names are Fashion-MNIST's when the data
     /// is Fashion-MNIST (`classNames`, or recognised by its test labels), else the label values.
     public static func loadFolder(_ folder: String, name: String, classNames: [String]?, trainLimit: Int? = nil, testLimit: Int? = nil,
@@ -122,7 +118,7 @@ public enum DatasetSource: Equatable, Sendable {
         }
         let train = try split(images: files[0], labels: files[1], paths: (paths[0], paths[1]))
         let test = try split(images: files[2], labels: files[3], paths: (paths[2], paths[3]))
-        let isFashion = classNames != nil || (files[3].dimensions == [10000] && fingerprint(files[3].bytes) == fashionTestLabelsFingerprint)
+        let isFashion = classNames != nil || (files[3].dimensions == [10000] && fnv1a(files[3].bytes) == fashionTestLabelsFingerprint)
         let names: [String]
         if isFashion {
             names = classNames ?? fashionClassNames

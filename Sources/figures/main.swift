@@ -10,7 +10,8 @@
 import ArgumentParser
 import Foundation
 import LabPlot
-import LabSupport
+import LabGrading
+import LabNotebook
 
 struct Figures: ParsableCommand {
     static let configuration = CommandConfiguration(

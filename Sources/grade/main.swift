@@ -11,7 +11,8 @@ import Glibc
 #endif
 import ArgumentParser
 import Foundation
-import LabSupport
+import LabGrading
+import LabNotebook
 
 struct Grade: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -14,7 +14,7 @@ import Lab01Exercises
 import LabData
 import LabKit
 import LabPlot
-import LabSupport
+import LabNotebook
 
 enum Lab01: LabProgram {
     static let info = LabInfo(

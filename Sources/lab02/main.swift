@@ -13,7 +13,7 @@ import Lab02Exercises
 import LabData
 import LabKit
 import LabPlot
-import LabSupport
+import LabNotebook
 
 enum Lab02: LabProgram {
     static let info = LabInfo(

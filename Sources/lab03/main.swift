@@ -14,7 +14,7 @@ import Lab03Exercises
 import LabData
 import LabKit
 import LabPlot
-import LabSupport
+import LabNotebook
 
 /// One corruption process at one level, drawing from the generator it is given.
 struct Corruption: Sendable {

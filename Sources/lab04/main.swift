@@ -13,7 +13,7 @@ import Lab04Exercises
 import LabData
 import LabKit
 import LabPlot
-import LabSupport
+import LabNotebook
 
 enum Lab04: LabProgram {
     static let info = LabInfo(

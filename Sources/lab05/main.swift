@@ -15,7 +15,7 @@ import Lab05Exercises
 import LabData
 import LabKit
 import LabPlot
-import LabSupport
+import LabNotebook
 
 /// Encoder x → (μ, log σ²) and decoder z → logits: D-512-(μ, log σ²)-512-D.
 final class VAE {

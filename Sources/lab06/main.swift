@@ -15,7 +15,7 @@ import Lab06Exercises
 import LabData
 import LabKit
 import LabPlot
-import LabSupport
+import LabNotebook
 
 enum Lab06: LabProgram {
     static let info = LabInfo(

@@ -9,7 +9,8 @@
 // grading it gives 0 points without crashing, and no solution code leaked into it.
 import ArgumentParser
 import Foundation
-import LabSupport
+import LabGrading
+import LabNotebook
 
 struct Release: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "release", abstract: "Write the student release or a Gradescope autograder bundle.")

@@ -4,6 +4,7 @@ import Glibc
 import Darwin
 #endif
 import Foundation
+import LabData
 
 /// A path as the bytes the file system stores: a student's folder name need not be UTF-8.
 public struct RawPath: Sendable, Hashable {
@@ -51,13 +52,6 @@ public func sanitisedName(_ raw: [UInt8]) -> String {
     if name.hasPrefix(".") { name = "_" + name.dropFirst() }
     if name.isEmpty || Array(name.utf8) != raw { name += "-" + String(fnv1a(raw), radix: 16).prefix(8) }
     return name
-}
-
-/// FNV-1a, 64 bits: a fingerprint for "has this changed?", not for security.
-func fnv1a<S: Sequence>(_ bytes: S, seed: UInt64 = 0xcbf2_9ce4_8422_2325) -> UInt64 where S.Element == UInt8 {
-    var hash = seed
-    for byte in bytes { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
-    return hash
 }
 
 /// A submission copied for grading: only regular `.swift` files directly inside

@@ -3,7 +3,7 @@ import Glibc
 #endif
 import Foundation
 import XCTest
-@testable import LabSupport
+@testable import LabGrading
 
 /// The grader's defences, piece by piece: the verdict parser, the output cap, the
 /// submission copier, name sanitising and compiler-error attribution. (The whole grader is

@@ -1,6 +1,6 @@
 import Foundation
 import XCTest
-@testable import LabSupport
+@testable import LabGrading
 
 /// The kit's own consistency: Labs/ and Solutions/ agree on the API, every graded check
 /// belongs to an exercise in the point table, and every exercise has checks and mutants.

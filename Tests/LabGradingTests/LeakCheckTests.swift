@@ -1,5 +1,5 @@
 import Foundation
-@testable import LabSupport
+@testable import LabGrading
 import XCTest
 
 /// The release's leak check: solution code is found however it is reformatted, renamed or

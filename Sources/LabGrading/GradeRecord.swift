@@ -4,6 +4,7 @@ import Glibc
 import Darwin
 #endif
 import Foundation
+import LabData
 
 /// One student's grade as the class gradebook needs it, saved beside their results
 /// (`<out>/<student>/grade.json`) the moment they are graded. `gradebook.csv` is rebuilt

@@ -1,6 +1,6 @@
 import Foundation
 import LabKit
-@testable import LabSupport
+@testable import LabNotebook
 import XCTest
 
 /// `--from-section`: models saved with a run are reused by a later run with the same flags,

@@ -12,7 +12,7 @@ enum CompiledCodeInspection {
     /// Sections whose contents the loader runs, or that name code to run at exit.
     static let forbiddenSections = [".init_array", ".preinit_array", ".fini_array", ".ctors", ".dtors", ".init", ".fini"]
     /// Swift modules an exercise may not reach into (mangled `$s<length><name>`).
-    static let forbiddenModules = ["LabTesting", "XCTest", "LabSupport", "LabPlot", "LabData", "CSandbox"]
+    static let forbiddenModules = ["LabTesting", "XCTest", "LabNotebook", "LabGrading", "LabPlot", "LabData", "CSandbox"]
     static let forbiddenFunctions: Set<String> = ["dlsym", "dlvsym", "dlopen", "dlmopen", "ptrace", "process_vm_readv", "process_vm_writev"]
 
     /// What is wrong with `lab`'s object files in `buildFolder` (empty: nothing).

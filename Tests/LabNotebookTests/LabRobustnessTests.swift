@@ -5,7 +5,7 @@ import Foundation
 import LabData
 import LabKit
 import LabPlot
-@testable import LabSupport
+@testable import LabNotebook
 import XCTest
 
 /// What a lab does with interruptions, a busy or foreign output folder, NaN results and

@@ -74,7 +74,7 @@ public func runLab(_ info: LabInfo, options: LabOptions, knobs: [String] = [], b
     // Whatever stops the run, its unfinished output goes; the previous output stays.
     func fail(_ message: String, status: Int32) -> Never {
         notebook?.folder.discard()
-        LabSupport.fail(message, status: status)
+        LabNotebook.fail(message, status: status)
     }
     do {
         ProgressReporter.quiet = options.quiet
