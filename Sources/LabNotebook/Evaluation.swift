@@ -22,6 +22,12 @@ public enum Evaluation {
         return total / Double(Swift.max(1, a.count))
     }
 
+    /// The mean squared error between `f(input)`, computed in chunks, and `target`: a model's
+    /// reconstruction error when `target` is `input`, its denoising error when `input` is corrupted.
+    public static func meanSquaredError(of f: (Tensor) throws -> Tensor, from input: Tensor, to target: Tensor) rethrows -> Double {
+        meanSquaredError(try inChunks(input, f), target)
+    }
+
     /// Peak signal-to-noise ratio for images in [0, 1]: PSNR = 10 log₁₀(1 / MSE) dB.
     public static func psnr(mse: Double) -> Double { 10 * log10(1 / Swift.max(mse, 1e-12)) }
 
