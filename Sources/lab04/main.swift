@@ -177,7 +177,8 @@ extension Lab04 {
                 let along = steps.map { Lab04.ratio(model.encoder, probes, dataDirections, step: $0) }
                 meanNorms.append(meanNorm)
                 rows.append([Format.number(model.lambda), Format.number(mse), Format.number(meanNorm),
-                             Format.number(random[2]), Format.number(along[2]), Format.fixed(along[2] / random[2], 1) + "×"])
+                             Format.number(random[2]), Format.number(along[2]),
+                             Format.fixed(along[2] / random[2], 1) + "×"])
                 let key = "lambda_\(Format.number(model.lambda))"
                 for (name, value) in [("test_mse", mse), ("mean_jacobian_norm", meanNorm),
                                       ("contraction_random", random[2]), ("contraction_along_data", along[2])] {
@@ -202,7 +203,8 @@ extension Lab04 {
                     """)
             } else if meanNorms.count > 1 {
                 nb.say("""
-                    ‖J_f‖_F does not fall steadily as λ grows (\(meanNorms.map { Format.number($0) }.joined(separator: " → "))). \
+                    ‖J_f‖_F does not fall steadily as λ grows \
+                    (\(meanNorms.map { Format.number($0) }.joined(separator: " → "))). \
                     Train longer, or check that your loss (4.2) adds λ times the penalty and that the penalty \
                     (4.1) stays in the autodiff graph.
                     """)
@@ -257,7 +259,8 @@ extension Lab04 {
                     return LinePlot.Series(model.name, x: m.steps, y: moved, color: .category(i), markers: true)
                 }
                 displacement.add(LinePlot(title: title, xLabel: "perturbation size ε (pixel-space norm)",
-                                          yLabel: "‖f(x + εu) − f(x)‖", series: series, logY: true, legend: .bottomRight),
+                                          yLabel: "‖f(x + εu) − f(x)‖", series: series, logY: true,
+                                          legend: .bottomRight),
                                  column: panel)
             }
             try nb.figure(displacement, name: "displacement", caption: """
@@ -272,7 +275,8 @@ extension Lab04 {
             let filters = Figure(title: "First-layer filters (\(count) units, signed weights)", columns: 2)
             for (column, model) in [models.first!, models[Swift.min(2, models.count - 1)]].enumerated() {
                 let incoming = model.encoder.weight.value.columns(0..<count).transposed
-                filters.add(ImageGrid(title: model.name, images: incoming, columns: 8, scaling: .signed), column: column)
+                filters.add(ImageGrid(title: model.name, images: incoming, columns: 8, scaling: .signed),
+                            column: column)
             }
             try nb.figure(filters, name: "filters", caption: "Encoder filters without and with the contractive penalty")
 
@@ -289,7 +293,8 @@ extension Lab04 {
                           ("penalty", "penalty mean ‖J_f‖²_F (before λ)", "‖J_f‖²_F")]
             for (column, (part, title, axis)) in panels.enumerated() {
                 let series = models.map { LinePlot.Series($0.name, y: $0.history.parts[part] ?? []) }
-                loss.add(LinePlot(title: title, xLabel: "epoch", yLabel: axis, series: series, logY: true), column: column)
+                loss.add(LinePlot(title: title, xLabel: "epoch", yLabel: axis, series: series, logY: true),
+                         column: column)
             }
             try nb.figure(loss, name: "loss", caption: "Reconstruction error and Jacobian penalty per epoch")
         }
