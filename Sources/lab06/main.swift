@@ -4,8 +4,8 @@
 // Vassilvitskii, "k-means++: the advantages of careful seeding", SODA (2007); Xie, Girshick &
 // Farhadi, "Unsupervised deep embedding for clustering analysis", ICML (2016).
 //
-// Read top to bottom: each numbered section explains a step, then runs it. The student's
-// code is in Labs/Lab06/Lab06Clustering.swift (exercises 6.1–6.7).
+// Read top to bottom: `notebook` lists the sections, each a function below that explains a
+// step, then runs it. The student's code is in Labs/Lab06/Lab06Clustering.swift (exercises 6.1–6.7).
 //
 //   swift run lab06 [--quick] [--dataset fashion-mnist] [--epochs N] [--seed S] [--out DIR] [--from-section N]
 //   swift run lab06 --help        # every flag, and this lab's knobs with what to try
@@ -17,19 +17,42 @@ import LabKit
 import LabPlot
 import LabNotebook
 
+/// One representation of the images: features of the training and test images, and the way
+/// back from a point in feature space to an image (for the centroids).
+struct Representation {
+    let name: String
+    let train: Tensor, test: Tensor
+    let decode: (Tensor) -> Tensor
+}
+
+/// The best of three k-means runs on one representation, and the test images' clusters.
+struct Clustering {
+    let name: String
+    let centroids: Tensor
+    let inertia: [Double]
+    let testClusters: [Int]
+    let seconds: Double
+}
+
 enum Lab06: LabProgram {
     static let info = LabInfo(
         number: 6, title: "Clustering on learned codes",
         reference: "Lloyd (1982); Arthur & Vassilvitskii (2007); Xie, Girshick & Farhadi (2016)",
-        summary: "An autoencoder's small code is a representation on which a classic clustering algorithm may work better than on raw pixels. We cluster with your k-means (k-means++ seeding, k = 10) on raw pixels, on PCA codes and on autoencoder codes of the same size, and score each against the true classes with your accuracy, NMI and purity.",
-        requirements: (train: 10, test: 10, pixels: 48 * 48))  // a full eigendecomposition of the D × D covariance: 48² takes ~20 s, 64² ~2 min
+        summary: """
+            An autoencoder's small code is a representation on which a classic clustering algorithm may work better \
+            than on raw pixels. We cluster with your k-means (k-means++ seeding, k = 10) on raw pixels, on PCA codes \
+            and on autoencoder codes of the same size, and score each against the true classes with your accuracy, \
+            NMI and purity.
+            """,
+        // A full eigendecomposition of the D × D covariance: 48² takes ~20 s, 64² ~2 min.
+        requirements: (train: 10, test: 10, pixels: 48 * 48))
 
     static let defaultLearningRate: Float = 1e-3
 
     struct Knobs: LabKnobs {
         @Option(help: "Number of clusters k. Try 5 or 20: accuracy needs a one-to-one match, so watch NMI and purity.")
         var clusters = 10
-        @Option(name: .customLong("code-size"), help: "Size of the autoencoder's code and of the PCA baseline. Try 2 or 32.")
+        @Option(name: .customLong("code-size"), help: "Size of the autoencoder's code and of PCA's. Try 2 or 32.")
         var codeSize = 10
 
         func validate() throws {
@@ -39,142 +62,250 @@ enum Lab06: LabProgram {
         var flags: [String] { ["--clusters \(clusters)", "--code-size \(codeSize)"] }
     }
 
-    static func notebook(_ nb: Notebook, _ options: LabOptions, _ training: TrainingKnobs<Lab06>, _ knobs: Knobs) throws {
-        let (k, codeSize) = (knobs.clusters, knobs.codeSize)
-        let epochs = options.epochs(default: 20, quick: 2)
-        var rng = SeededGenerator(seed: options.seed)
-
-        // MARK: 1. The data
-        let data = try nb.dataSection(options, explanation: "k-means is fitted on the training split; the test images are then assigned to the fitted centroids and scored against their classes.")
-        let (train, test) = (data.train.images, data.test.images)
-
-        // MARK: 2. Three representations
-        nb.section("Three representations of the same images", "Raw pixels (\(data.pixels)-D); the first \(codeSize) principal components (PCA-\(codeSize)); and the \(codeSize)-D code of an autoencoder \(data.pixels)-256-64-\(codeSize)-64-256-\(data.pixels) (ReLU, linear code, sigmoid output) trained with MSE for \(epochs) epochs (Adam, learning rate \(Format.number(training.learningRate)), batch \(training.batchSize)).")
-        let mean = train.mean(alongAxis: 0)
-        let centredTrain = train - mean
-        let pca = SymmetricEigen(Tensor.matmul(centredTrain, centredTrain, transposeA: true) / Float(train.rows - 1)).vectors.columns(0..<Swift.min(codeSize, data.pixels))
-        let autoencoder = Autoencoder(sizes: [data.pixels, 256, 64, codeSize], hidden: .relu, code: .identity, output: .sigmoid, using: &rng)
-        var loop = TrainingLoop(epochs: epochs, batchSize: training.batchSize, label: "autoencoder", seed: options.seed &+ 1)
-        try nb.trained("autoencoder-code\(codeSize)", parameters: autoencoder.parameters) {
-            _ = try loop.run(on: train, optimizer: Adam(parameters: autoencoder.parameters, learningRate: training.learningRate)) { batch, _ in
-                LossTerms(meanSquaredError(predictions: autoencoder(Variable(batch)), targets: batch))
-            }
-        }
-        // Codes are standardised per dimension so no single dimension dominates the distances.
-        let rawCodes = Evaluation.inChunks(train) { autoencoder.encode($0) }
-        let codeMean = rawCodes.mean(alongAxis: 0), codeScale = (rawCodes - codeMean).squared().mean(alongAxis: 0).sqrt() + 1e-6
-        let representations: [(String, Tensor, Tensor)] = [
-            ("raw pixels", train, test),
-            ("PCA-\(codeSize)", Tensor.matmul(centredTrain, pca), Tensor.matmul(test - mean, pca)),
-            ("autoencoder-\(codeSize)", (rawCodes - codeMean) / codeScale, (Evaluation.inChunks(test) { autoencoder.encode($0) } - codeMean) / codeScale),
-        ]
-        nb.table(["representation", "train features", "test features"], representations.map { [$0.0, Format.shape($0.1.shape), Format.shape($0.2.shape)] })
-
-        // MARK: 3. k-means on each (exercises 6.1–6.4)
-        nb.section("k-means with k-means++ seeding (exercises 6.1–6.4)", "Your k-means, run from 3 seeds on each representation; the run with the lowest training inertia is kept. The inertia Σ‖x − c‖² must never increase from one iteration to the next.")
-        var fits: [(name: String, centroids: Tensor, inertia: [Double], testClusters: [Int], seconds: Double)] = []
-        for (name, trainFeatures, testFeatures) in representations {
-            let start = Date()
-            var best: (centroids: Tensor, assignments: [Int], inertia: [Double])?
-            for restart in 0..<3 {
-                var seeding = SeededGenerator(seed: options.seed &+ 100 &+ UInt64(restart))
-                let fit = try kMeans(trainFeatures, k: k, maxIterations: 100, using: &seeding)
-                if best == nil || fit.inertia.last! < best!.inertia.last! { best = fit }
-            }
-            let seconds = Date().timeIntervalSince(start)
-            fits.append((name, best!.centroids, best!.inertia, try assignClusters(testFeatures, centroids: best!.centroids), seconds))
-            let increases = zip(best!.inertia, best!.inertia.dropFirst()).filter { $1 > $0 * (1 + 1e-9) }.count
-            nb.say("\(name): \(best!.inertia.count - 1) iterations, inertia \(Format.number(best!.inertia.first!)) → \(Format.number(best!.inertia.last!))\(increases > 0 ? " — WARNING: the inertia increased \(increases) times" : " (never increased)").")
-        }
-        // Timings vary from run to run, so they stay out of report.md (which must be reproducible).
-        nb.table(["representation", "k-means time (3 seeds)"], fits.map { [$0.name, Format.fixed($0.seconds, 2) + " s"] }, inReport: false)
-
-        // MARK: 4. Scores (exercises 6.5–6.7)
-        nb.section("Scores on the test set (exercises 6.5–6.7)", "Accuracy under the best one-to-one matching of clusters to classes (Hungarian algorithm), normalised mutual information (arithmetic normalisation), purity, and the adjusted Rand index.")
-        var scoreRows: [[String]] = []
-        var scores: [(Double, Double)] = []
-        for fit in fits {
-            let accuracy = try clusteringAccuracy(clusters: fit.testClusters, labels: data.test.labels)
-            let nmi = try normalizedMutualInformation(clusters: fit.testClusters, labels: data.test.labels)
-            let pur = try purity(clusters: fit.testClusters, labels: data.test.labels)
-            let ari = Evaluation.adjustedRandIndex(fit.testClusters, data.test.labels)
-            scoreRows.append([fit.name, Format.fixed(accuracy, 3), Format.fixed(nmi, 3), Format.fixed(pur, 3), Format.fixed(ari, 3)])
-            scores.append((accuracy, nmi))
-            let key = fit.name.lowercased().replacingOccurrences(of: " ", with: "_").replacingOccurrences(of: "-", with: "_")
-            nb.metric("\(key)_accuracy", accuracy)
-            nb.metric("\(key)_nmi", nmi)
-            nb.metric("\(key)_purity", pur)
-            nb.metric("\(key)_ari", ari)
-        }
-        nb.table(["representation", "accuracy", "NMI", "purity", "ARI"], scoreRows)
-        func change(_ a: Double, _ b: Double) -> String { (b >= a ? "+" : "−") + Format.fixed(Swift.abs(b - a), 3) }
-        // What the scores and the confusion say, only as far as they say it.
-        let (gainAccuracy, gainNMI) = (scores[2].0 - scores[0].0, scores[2].1 - scores[0].1)
-        let verdict = gainAccuracy > 0.02 && gainNMI > 0.02 ? "the codes cluster better than the pixels"
-            : gainAccuracy < -0.02 && gainNMI < -0.02 ? "the codes cluster worse than the pixels (a short training or a code too small for the data can do that)"
-            : "the codes and the pixels cluster about equally well"
-        nb.say("Autoencoder codes against raw pixels in this run: accuracy \(change(scores[0].0, scores[2].0)), NMI \(change(scores[0].1, scores[2].1)) — \(verdict). (Reference on the full Fashion-MNIST, k = 10, k-means fitted on training codes, scored on test: raw pixels ACC 0.482 / NMI 0.512; PCA-10 0.481 / 0.510; AE 784-256-64-10 0.520 / 0.571. On digits the codes gain far more.)")
-        let (counts, _) = confusion(fits[2].testClusters, data.test.labels, classes: data.classCount)
-        let share = counts.map { row in (row.max() ?? 0) / Swift.max(1, row.reduce(0, +)) }
-        let clean = share.indices.filter { share[$0] >= 0.8 }.map { data.classNames[$0] }
-        let split = share.indices.filter { share[$0] < 0.5 }.map { data.classNames[$0] }
-        if !clean.isEmpty { nb.say("On \(fits[2].name), \(clean.joined(separator: ", ")): at least 80 % of each class's test images share one cluster.") }
-        if !split.isEmpty { nb.say("Spread over several clusters (no cluster holds half of the class): \(split.joined(separator: ", ")). The confusion matrices below show where they go.") }
-
-        // MARK: 5. Figures
-        nb.section("Figures", "Confusions, prototypes and the shape of the clusters.")
-        let figureConfusion = Figure(title: "Confusion matrices on the test set: true class × cluster", width: 1500, height: 700, columns: 2)
-        for (panel, index) in [0, 2].enumerated() {
-            let (counts, order) = confusion(fits[index].testClusters, data.test.labels, classes: data.classCount)
-            figureConfusion.add(Heatmap(title: fits[index].name, xLabel: "cluster (ordered by the mean class of its members)", yLabel: panel == 0 ? "true class" : "",
-                                        values: counts, rowLabels: panel == 0 ? data.classNames : (0..<data.classCount).map { _ in "" },
-                                        columnLabels: order.map { "c\($0 + 1)" }, colormap: .blues, annotationFormat: "%.0f",
-                                        colorbarLabel: "test images"), column: panel)
-        }
-        try nb.figure(figureConfusion, name: "confusion", caption: "Confusion matrices of k-means on raw pixels and on autoencoder codes")
-
-        let aeTest = representations[2].2
-        let projection = SymmetricEigen(Tensor.matmul(aeTest - aeTest.mean(alongAxis: 0), aeTest - aeTest.mean(alongAxis: 0), transposeA: true)).vectors.columns(0..<2)
-        let plane = Tensor.matmul(aeTest - aeTest.mean(alongAxis: 0), projection)
-        let xs = (0..<plane.rows).map { Double(plane[$0, 0]) }, ys = (0..<plane.rows).map { Double(plane[$0, 1]) }
-        let figureCodes = Figure(title: "Autoencoder codes of the test images, projected to 2-D (first two principal axes)", width: 1500, height: 640, columns: 2)
-        figureCodes.add(ScatterPlot(title: "coloured by k-means cluster", xLabel: "axis 1", yLabel: "axis 2", x: xs, y: ys, classes: fits[2].testClusters,
-                                    classNames: (0..<k).map { "cluster \($0 + 1)" }, markerRadius: 2.2, alpha: 0.6), column: 0)
-        figureCodes.add(ScatterPlot(title: "coloured by true class", xLabel: "axis 1", yLabel: "axis 2", x: xs, y: ys, classes: data.test.labels,
-                                    classNames: data.classNames, markerRadius: 2.2, alpha: 0.6), column: 1)
-        try nb.figure(figureCodes, name: "codes-2d", caption: "The same 2-D view of the codes, coloured by cluster and by class")
-
-        let decodedAE = autoencoder.decoder.evaluate(fits[2].centroids * codeScale + codeMean)
-        let decodedPCA = Tensor.matmul(fits[1].centroids, pca, transposeB: true) + mean
-        let figurePrototypes = Figure(title: "Cluster centroids as images (prototypes)", subtitle: "raw-pixel centroids are images already; PCA and autoencoder centroids are decoded")
-        figurePrototypes.add(ImageGrid(title: "", tiles: fits[0].centroids.arrayRows + decodedPCA.arrayRows + decodedAE.arrayRows,
-                                       columns: k, rowLabels: fits.map(\.name), columnLabels: (1...k).map { "cluster \($0)" }))
-        try nb.figure(figurePrototypes, name: "prototypes", caption: "Centroids of the three clusterings, decoded back to images")
-
-        var memberTiles: [[Float]] = []
-        for c in 0..<k {
-            let members = fits[2].testClusters.indices.filter { fits[2].testClusters[$0] == c }.prefix(10)
-            memberTiles += members.map { test.row($0).scalars } + Array(repeating: [Float](repeating: 1, count: data.pixels), count: 10 - members.count)
-        }
-        let figureMembers = Figure(title: "Ten test images from each autoencoder-code cluster")
-        figureMembers.add(ImageGrid(title: "", tiles: memberTiles, columns: 10, rowLabels: (1...k).map { "cluster \($0)" }))
-        try nb.figure(figureMembers, name: "cluster-samples", caption: "Samples of every cluster found on autoencoder codes")
-
-        let figureInertia = Figure(title: "k-means inertia", width: 1400, height: 560, columns: 2)
-        figureInertia.add(LinePlot(title: "over iterations (relative to the final value)", xLabel: "iteration", yLabel: "inertia / final inertia",
-                                   series: fits.map { fit in .init(fit.name, x: fit.inertia.indices.map(Double.init), y: fit.inertia.map { $0 / (fit.inertia.last! > 0 ? fit.inertia.last! : 1) }, markers: fit.inertia.count < 30) },
-                                   logY: true), column: 0)
-        let ks = Array(2...Swift.max(2, Swift.min(15, train.rows)))
-        var elbow: [Double] = []
-        for kk in ks {
-            var seeding = SeededGenerator(seed: options.seed &+ 500 &+ UInt64(kk))
-            elbow.append(try kMeans(representations[2].1, k: kk, maxIterations: 100, using: &seeding).inertia.last!)
-        }
-        figureInertia.add(LinePlot(title: "against k (autoencoder codes)", xLabel: "number of clusters k", yLabel: "final training inertia",
-                                   series: [.init(fits[2].name, x: ks.map(Double.init), y: elbow, markers: true)]), column: 1)
-        try nb.figure(figureInertia, name: "inertia", caption: "Inertia per iteration for each representation, and final inertia against k")
+    static func notebook(_ nb: Notebook, _ options: LabOptions, _ training: TrainingKnobs<Lab06>,
+                         _ knobs: Knobs) throws {
+        let lab = Sections(nb: nb, options: options, training: training, k: knobs.clusters, codeSize: knobs.codeSize)
+        let data = try nb.dataSection(options, explanation: """
+            k-means is fitted on the training split; the test images are then assigned to the fitted centroids and \
+            scored against their classes.
+            """)
+        let representations = try lab.threeRepresentations(data)
+        let clusterings = try lab.cluster(representations)
+        try lab.score(clusterings, data)
+        try lab.figures(clusterings, representations, data)
     }
+}
 
+extension Lab06 {
+    struct Sections {
+        let nb: Notebook
+        let options: LabOptions
+        let training: TrainingKnobs<Lab06>
+        let k: Int, codeSize: Int
+
+        func threeRepresentations(_ data: Dataset) throws -> [Representation] {
+            let epochs = options.epochs(default: 20, quick: 2)
+            nb.section("Three representations of the same images", """
+                Raw pixels (\(data.pixels)-D); the first \(codeSize) principal components (PCA-\(codeSize)); and the \
+                \(codeSize)-D code of an autoencoder \(data.pixels)-256-64-\(codeSize)-64-256-\(data.pixels) (ReLU, \
+                linear code, sigmoid output) trained with MSE for \(epochs) epochs (Adam, learning rate \
+                \(Format.number(training.learningRate)), batch \(training.batchSize)).
+                """)
+            let (train, test) = (data.train.images, data.test.images)
+            let mean = train.mean(alongAxis: 0), centred = train - mean
+            let covariance = Tensor.matmul(centred, centred, transposeA: true) / Float(train.rows - 1)
+            let pca = SymmetricEigen(covariance).vectors.columns(0..<Swift.min(codeSize, data.pixels))
+            var rng = SeededGenerator(seed: options.seed)
+            let autoencoder = Autoencoder(sizes: [data.pixels, 256, 64, codeSize], hidden: .relu, code: .identity,
+                                          output: .sigmoid, using: &rng)
+            try trainAutoencoder(autoencoder, on: train, epochs: epochs)
+            // Codes are standardised per dimension so no single dimension dominates the distances.
+            let rawCodes = Evaluation.inChunks(train) { autoencoder.encode($0) }
+            let codeMean = rawCodes.mean(alongAxis: 0)
+            let codeScale = (rawCodes - codeMean).squared().mean(alongAxis: 0).sqrt() + 1e-6
+            let testCodes = Evaluation.inChunks(test) { autoencoder.encode($0) }
+            let representations = [
+                Representation(name: "raw pixels", train: train, test: test, decode: { $0 }),
+                Representation(name: "PCA-\(codeSize)", train: Tensor.matmul(centred, pca),
+                               test: Tensor.matmul(test - mean, pca),
+                               decode: { Tensor.matmul($0, pca, transposeB: true) + mean }),
+                Representation(name: "autoencoder-\(codeSize)", train: (rawCodes - codeMean) / codeScale,
+                               test: (testCodes - codeMean) / codeScale,
+                               decode: { autoencoder.decoder.evaluate($0 * codeScale + codeMean) }),
+            ]
+            nb.table(["representation", "train features", "test features"],
+                     representations.map { [$0.name, Format.shape($0.train.shape), Format.shape($0.test.shape)] })
+            return representations
+        }
+
+        /// Trains the autoencoder with MSE (or reuses it with --from-section).
+        func trainAutoencoder(_ autoencoder: Autoencoder, on train: Tensor, epochs: Int) throws {
+            let adam = Adam(parameters: autoencoder.parameters, learningRate: training.learningRate)
+            var loop = TrainingLoop(epochs: epochs, batchSize: training.batchSize, label: "autoencoder",
+                                    seed: options.seed &+ 1)
+            try nb.trained("autoencoder-code\(codeSize)", parameters: autoencoder.parameters) {
+                _ = try loop.run(on: train, optimizer: adam) { batch, _ in
+                    LossTerms(meanSquaredError(predictions: autoencoder(Variable(batch)), targets: batch))
+                }
+            }
+        }
+
+        func cluster(_ representations: [Representation]) throws -> [Clustering] {
+            nb.section("k-means with k-means++ seeding (exercises 6.1–6.4)", """
+                Your k-means, run from 3 seeds on each representation; the run with the lowest training inertia is \
+                kept. The inertia Σ‖x − c‖² must never increase from one iteration to the next.
+                """)
+            let clusterings = try representations.map { representation in
+                let start = Date()
+                var best: (centroids: Tensor, assignments: [Int], inertia: [Double])?
+                for restart in 0..<3 {
+                    var seeding = SeededGenerator(seed: options.seed &+ 100 &+ UInt64(restart))
+                    let fit = try kMeans(representation.train, k: k, maxIterations: 100, using: &seeding)
+                    if best == nil || fit.inertia.last! < best!.inertia.last! { best = fit }
+                }
+                let seconds = Date().timeIntervalSince(start), inertia = best!.inertia
+                let increases = zip(inertia, inertia.dropFirst()).filter { $1 > $0 * (1 + 1e-9) }.count
+                let note = increases > 0 ? " — WARNING: the inertia increased \(increases) times" : " (never increased)"
+                nb.say("""
+                    \(representation.name): \(inertia.count - 1) iterations, inertia \(Format.number(inertia.first!)) \
+                    → \(Format.number(inertia.last!))\(note).
+                    """)
+                return Clustering(name: representation.name, centroids: best!.centroids, inertia: inertia,
+                                  testClusters: try assignClusters(representation.test, centroids: best!.centroids),
+                                  seconds: seconds)
+            }
+            // Timings vary from run to run, so they stay out of report.md (which must be reproducible).
+            nb.table(["representation", "k-means time (3 seeds)"],
+                     clusterings.map { [$0.name, Format.fixed($0.seconds, 2) + " s"] }, inReport: false)
+            return clusterings
+        }
+
+        func score(_ clusterings: [Clustering], _ data: Dataset) throws {
+            nb.section("Scores on the test set (exercises 6.5–6.7)", """
+                Accuracy under the best one-to-one matching of clusters to classes (Hungarian algorithm), normalised \
+                mutual information (arithmetic normalisation), purity, and the adjusted Rand index.
+                """)
+            let labels = data.test.labels
+            var rows: [[String]] = []
+            let scores = try clusterings.map { fit -> (accuracy: Double, nmi: Double) in
+                let accuracy = try clusteringAccuracy(clusters: fit.testClusters, labels: labels)
+                let nmi = try normalizedMutualInformation(clusters: fit.testClusters, labels: labels)
+                let pur = try purity(clusters: fit.testClusters, labels: labels)
+                let ari = Evaluation.adjustedRandIndex(fit.testClusters, labels)
+                rows.append([fit.name] + [accuracy, nmi, pur, ari].map { Format.fixed($0, 3) })
+                let key = fit.name.lowercased().replacingOccurrences(of: " ", with: "_")
+                    .replacingOccurrences(of: "-", with: "_")
+                for (name, value) in [("accuracy", accuracy), ("nmi", nmi), ("purity", pur), ("ari", ari)] {
+                    nb.metric("\(key)_\(name)", value)
+                }
+                return (accuracy, nmi)
+            }
+            nb.table(["representation", "accuracy", "NMI", "purity", "ARI"], rows)
+            conclusions(scores, clusterings[2], data)
+        }
+
+        /// What the scores and the confusion say, only as far as they say it.
+        func conclusions(_ scores: [(accuracy: Double, nmi: Double)], _ codes: Clustering, _ data: Dataset) {
+            func change(_ a: Double, _ b: Double) -> String { (b >= a ? "+" : "−") + Format.fixed(Swift.abs(b - a), 3) }
+            let (gainAccuracy, gainNMI) = (scores[2].accuracy - scores[0].accuracy, scores[2].nmi - scores[0].nmi)
+            let verdict = gainAccuracy > 0.02 && gainNMI > 0.02 ? "the codes cluster better than the pixels"
+                : gainAccuracy < -0.02 && gainNMI < -0.02
+                    ? "the codes cluster worse than the pixels "
+                        + "(a short training or a code too small for the data can do that)"
+                    : "the codes and the pixels cluster about equally well"
+            nb.say("""
+                Autoencoder codes against raw pixels in this run: accuracy \
+                \(change(scores[0].accuracy, scores[2].accuracy)), NMI \(change(scores[0].nmi, scores[2].nmi)) — \
+                \(verdict). (Reference on the full Fashion-MNIST, k = 10, k-means fitted on training codes, scored on \
+                test: raw pixels ACC 0.482 / NMI 0.512; PCA-10 0.481 / 0.510; AE 784-256-64-10 0.520 / 0.571. On \
+                digits the codes gain far more.)
+                """)
+            let (counts, _) = Lab06.confusion(codes.testClusters, data.test.labels, classes: data.classCount)
+            let share = counts.map { row in (row.max() ?? 0) / Swift.max(1, row.reduce(0, +)) }
+            let clean = share.indices.filter { share[$0] >= 0.8 }.map { data.classNames[$0] }
+            let split = share.indices.filter { share[$0] < 0.5 }.map { data.classNames[$0] }
+            if !clean.isEmpty {
+                nb.say("""
+                    On \(codes.name), \(clean.joined(separator: ", ")): at least 80 % of each class's test images \
+                    share one cluster.
+                    """)
+            }
+            if !split.isEmpty {
+                nb.say("""
+                    Spread over several clusters (no cluster holds half of the class): \
+                    \(split.joined(separator: ", ")). The confusion matrices below show where they go.
+                    """)
+            }
+        }
+
+        func figures(_ clusterings: [Clustering], _ representations: [Representation], _ data: Dataset) throws {
+            nb.section("Figures", "Confusions, prototypes and the shape of the clusters.")
+            let confusions = Figure(title: "Confusion matrices on the test set: true class × cluster",
+                                    width: 1500, height: 700, columns: 2)
+            for (panel, fit) in [clusterings[0], clusterings[2]].enumerated() {
+                let (counts, order) = Lab06.confusion(fit.testClusters, data.test.labels, classes: data.classCount)
+                confusions.add(Heatmap(title: fit.name, xLabel: "cluster (ordered by the mean class of its members)",
+                                       yLabel: panel == 0 ? "true class" : "", values: counts,
+                                       rowLabels: panel == 0 ? data.classNames : (0..<data.classCount).map { _ in "" },
+                                       columnLabels: order.map { "c\($0 + 1)" }, colormap: .blues,
+                                       annotationFormat: "%.0f", colorbarLabel: "test images"), column: panel)
+            }
+            try nb.figure(confusions, name: "confusion",
+                          caption: "Confusion matrices of k-means on raw pixels and on autoencoder codes")
+            try codeFigures(clusterings[2], representations[2], data)
+
+            let prototypes = Figure(title: "Cluster centroids as images (prototypes)",
+                                    subtitle: "raw-pixel centroids are images already; "
+                                        + "PCA and autoencoder centroids are decoded")
+            let decoded = zip(clusterings, representations).flatMap { $1.decode($0.centroids).arrayRows }
+            prototypes.add(ImageGrid(title: "", tiles: decoded, columns: k, rowLabels: clusterings.map(\.name),
+                                     columnLabels: (1...k).map { "cluster \($0)" }))
+            try nb.figure(prototypes, name: "prototypes",
+                          caption: "Centroids of the three clusterings, decoded back to images")
+            try membersFigure(clusterings[2], data)
+            try inertiaFigure(clusterings, representations[2])
+        }
+
+        /// The autoencoder codes in 2-D, coloured by cluster and by class.
+        func codeFigures(_ codes: Clustering, _ representation: Representation, _ data: Dataset) throws {
+            let centred = representation.test - representation.test.mean(alongAxis: 0)
+            let projection = SymmetricEigen(Tensor.matmul(centred, centred, transposeA: true)).vectors.columns(0..<2)
+            let plane = Tensor.matmul(centred, projection)
+            let xs = (0..<plane.rows).map { Double(plane[$0, 0]) }, ys = (0..<plane.rows).map { Double(plane[$0, 1]) }
+            let figure = Figure(title: "Autoencoder codes of the test images, projected to 2-D "
+                                    + "(first two principal axes)",
+                                width: 1500, height: 640, columns: 2)
+            figure.add(ScatterPlot(title: "coloured by k-means cluster", xLabel: "axis 1", yLabel: "axis 2",
+                                   x: xs, y: ys, classes: codes.testClusters,
+                                   classNames: (0..<k).map { "cluster \($0 + 1)" },
+                                   markerRadius: 2.2, alpha: 0.6), column: 0)
+            figure.add(ScatterPlot(title: "coloured by true class", xLabel: "axis 1", yLabel: "axis 2", x: xs, y: ys,
+                                   classes: data.test.labels, classNames: data.classNames, markerRadius: 2.2,
+                                   alpha: 0.6),
+                       column: 1)
+            try nb.figure(figure, name: "codes-2d",
+                          caption: "The same 2-D view of the codes, coloured by cluster and by class")
+        }
+
+        /// Ten test images of each cluster found on autoencoder codes (blank tiles where a cluster has fewer).
+        func membersFigure(_ codes: Clustering, _ data: Dataset) throws {
+            var tiles: [[Float]] = []
+            for c in 0..<k {
+                let members = codes.testClusters.indices.filter { codes.testClusters[$0] == c }.prefix(10)
+                tiles += members.map { data.test.images.row($0).scalars }
+                    + Array(repeating: [Float](repeating: 1, count: data.pixels), count: 10 - members.count)
+            }
+            let figure = Figure(title: "Ten test images from each autoencoder-code cluster")
+            figure.add(ImageGrid(title: "", tiles: tiles, columns: 10, rowLabels: (1...k).map { "cluster \($0)" }))
+            try nb.figure(figure, name: "cluster-samples",
+                          caption: "Samples of every cluster found on autoencoder codes")
+        }
+
+        func inertiaFigure(_ clusterings: [Clustering], _ codes: Representation) throws {
+            let figure = Figure(title: "k-means inertia", width: 1400, height: 560, columns: 2)
+            let series = clusterings.map { fit in
+                LinePlot.Series(fit.name, x: fit.inertia.indices.map(Double.init),
+                                y: fit.inertia.map { $0 / (fit.inertia.last! > 0 ? fit.inertia.last! : 1) },
+                                markers: fit.inertia.count < 30)
+            }
+            figure.add(LinePlot(title: "over iterations (relative to the final value)", xLabel: "iteration",
+                                yLabel: "inertia / final inertia", series: series, logY: true), column: 0)
+            let ks = Array(2...Swift.max(2, Swift.min(15, codes.train.rows)))
+            let elbow = try ks.map { kk in
+                var seeding = SeededGenerator(seed: options.seed &+ 500 &+ UInt64(kk))
+                return try kMeans(codes.train, k: kk, maxIterations: 100, using: &seeding).inertia.last!
+            }
+            figure.add(LinePlot(title: "against k (autoencoder codes)", xLabel: "number of clusters k",
+                                yLabel: "final training inertia",
+                                series: [.init(codes.name, x: ks.map(Double.init), y: elbow, markers: true)]),
+                       column: 1)
+            try nb.figure(figure, name: "inertia",
+                          caption: "Inertia per iteration for each representation, and final inertia against k")
+        }
+    }
+}
+
+extension Lab06 {
     /// Counts [true class][cluster] for the figure. Clusters are shown in the order of the mean
     /// class index of their members, which puts clean clusters near the diagonal — a display
     /// order, not the matching that accuracy (6.5) needs.
