@@ -30,7 +30,8 @@ public protocol LabProgram {
     static var defaultLearningRate: Float { get }
     /// The default of `--batch-size`.
     static var defaultBatchSize: Int { get }
-    static func notebook(_ notebook: Notebook, _ options: LabOptions, _ training: TrainingKnobs<Self>, _ knobs: Knobs) throws
+    /// Runs the numbered sections, one function each.
+    static func notebook(_ run: LabRun<Self>) throws
 }
 
 extension LabProgram {
@@ -60,7 +61,7 @@ public struct LabCommand<Program: LabProgram>: ParsableCommand {
 
     public func run() throws {
         runLab(Program.info, options: options, knobs: training.flags + knobs.flags) { notebook in
-            try Program.notebook(notebook, options, training, knobs)
+            try Program.notebook(LabRun(nb: notebook, options: options, training: training, knobs: knobs))
         }
     }
 }

@@ -1,0 +1,38 @@
+import LabData
+
+/// One run of a lab: the notebook it writes, the flags every lab shares, the optimisation
+/// knobs and the lab's own knobs. A lab's sections are methods of its run:
+///
+///     extension LabRun where Lab == Lab03 {
+///         func train(_ data: Dataset) throws -> [TrainedDenoiser] { nb.section(…); … }
+///     }
+public struct LabRun<Lab: LabProgram> {
+    /// The notebook the sections write to.
+    public let nb: Notebook
+    public let options: LabOptions
+    public let training: TrainingKnobs<Lab>
+    public let knobs: Lab.Knobs
+
+    public init(nb: Notebook, options: LabOptions, training: TrainingKnobs<Lab>, knobs: Lab.Knobs) {
+        (self.nb, self.options, self.training, self.knobs) = (nb, options, training, knobs)
+    }
+
+    /// The first section of every lab: the data the flags name.
+    public func dataSection(explanation: String) throws -> Dataset {
+        try nb.dataSection(options, explanation: explanation)
+    }
+}
+
+import LabKit
+
+extension LabRun {
+    /// Trains `parameters` by minibatch Adam with the run's learning rate and batch size
+    /// (`TrainingLoop`), and saves them with the run as `file`; a section before
+    /// `--from-section` reuses the saved ones instead (see `Notebook.trained`).
+    public func trainWithAdam(_ file: String, _ parameters: [Variable], on data: Tensor, epochs: Int, label: String,
+                              seed: UInt64, loss: (Tensor, inout SeededGenerator) throws -> LossTerms) throws -> TrainingHistory {
+        let adam = Adam(parameters: parameters, learningRate: training.learningRate)
+        var loop = TrainingLoop(epochs: epochs, batchSize: training.batchSize, label: label, seed: seed)
+        return try nb.trained(file, parameters: parameters) { try loop.run(on: data, optimizer: adam, loss: loss) }
+    }
+}
