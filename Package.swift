@@ -23,15 +23,13 @@ let exercisesRoot = environment["LABKIT_LABS_DIR"] ?? (useSolutions ? "Solutions
 let optimizedSwift: [SwiftSetting] = [.unsafeFlags(["-O"], .when(configuration: .debug))]
 let optimizedC: [CSetting] = [.unsafeFlags(["-O3", "-fno-math-errno"])]
 
-/// (lab number, topic) for every lab that exists.
-let labs: [(String, String)] = [
-    ("01", "PCA as a linear autoencoder"),
-    ("02", "Sparse autoencoder"),
-    ("03", "Denoising autoencoder"),
-    ("04", "Contractive autoencoder"),
-    ("05", "Variational autoencoder"),
-    ("06", "Clustering on codes"),
-]
+/// Every lab that exists: a folder Sources/labNN (its notebook) registers lab NN, and brings
+/// the targets below — the exercises (Labs/LabNN or Solutions/LabNN), the notebook executable
+/// and the graded checks (Tests/Graded/LabNNChecks). CONTRIBUTING.md lists a lab's other parts.
+let labs: [String] = ((try? FileManager.default.contentsOfDirectory(atPath: Context.packageDirectory + "/Sources")) ?? [])
+    .filter { $0.count == 5 && $0.hasPrefix("lab") && Int($0.dropFirst(3)) != nil }
+    .map { String($0.dropFirst(3)) }
+    .sorted()
 
 var targets: [Target] = [
     // C: the few hot kernels (packed SIMD matrix multiply), and the system libraries.
@@ -94,7 +92,7 @@ var targets: [Target] = [
     .testTarget(name: "LabTestingTests", dependencies: ["LabTesting"]),
 ]
 
-for (number, _) in labs {
+for number in labs {
     let exercises = "Lab\(number)Exercises"
     targets += [
         .target(

@@ -82,6 +82,72 @@ final class KitConsistencyTests: XCTestCase {
         }
     }
 
+    /// The handouts' point tables are copies of the point table: each must match it row for row.
+    func testHandoutPointTablesMatchThePointTable() throws {
+        for lab in PointTable.labs {
+            let name = String(format: "Lab%02d", lab)
+            let text = try String(contentsOfFile: "\(Self.root)/Labs/\(name).md", encoding: .utf8)
+            let exercises = PointTable.exercises(inLab: lab)
+            let total = exercises.reduce(0) { $0 + $1.points }
+            XCTAssertTrue(text.contains("## Exercises (\(Self.format(total)) points)"),
+                          "Labs/\(name).md: the heading should say \(Self.format(total)) points, as PointTable does")
+            // Rows "| 2.1 Title | `function` | 2 |" in the order of the point table.
+            let rows = text.components(separatedBy: "\n").filter { $0.hasPrefix("| \(lab).") }.map { line in
+                line.split(separator: "|").map { $0.trimmingCharacters(in: .whitespaces) }
+            }
+            XCTAssertEqual(rows.map { $0.first ?? "" }, exercises.map { "\($0.id) \($0.title)" },
+                           "Labs/\(name).md: exercise rows differ from PointTable")
+            XCTAssertEqual(rows.map { $0.last ?? "" }, exercises.map { Self.format($0.points) },
+                           "Labs/\(name).md: points differ from PointTable")
+        }
+    }
+
+    static func format(_ points: Double) -> String {
+        points == points.rounded() ? String(Int(points)) : String(points)
+    }
+
+    /// A lab is the sum of its parts; adding one means adding all of them (CONTRIBUTING.md).
+    func testEveryLabHasAllItsParts() throws {
+        let fm = FileManager.default
+        func exists(_ path: String) -> Bool { fm.fileExists(atPath: "\(Self.root)/\(path)") }
+        func hasSwift(_ folder: String) -> Bool {
+            ((try? fm.contentsOfDirectory(atPath: "\(Self.root)/\(folder)")) ?? []).contains { $0.hasSuffix(".swift") }
+        }
+        for lab in PointTable.labs {
+            let (upper, lower) = (String(format: "Lab%02d", lab), String(format: "lab%02d", lab))
+            XCTAssertTrue(hasSwift("Labs/\(upper)"), "\(lower): no stub in Labs/\(upper)/")
+            XCTAssertTrue(hasSwift("Solutions/\(upper)"), "\(lower): no solution in Solutions/\(upper)/")
+            XCTAssertTrue(exists("Labs/\(upper).md"), "\(lower): no handout Labs/\(upper).md")
+            XCTAssertTrue(exists("Sources/\(lower)/main.swift"), "\(lower): no notebook Sources/\(lower)/main.swift")
+            XCTAssertTrue(hasSwift("Tests/Graded/\(upper)Checks"), "\(lower): no graded checks in Tests/Graded/\(upper)Checks/")
+            XCTAssertTrue(exists("Tests/Mutants/\(lower).json"), "\(lower): no Tests/Mutants/\(lower).json")
+            XCTAssertTrue(exists("Tests/Alternatives/\(lower).json"), "\(lower): no Tests/Alternatives/\(lower).json")
+            XCTAssertTrue(exists("Figures/\(lower)/report.md"), "\(lower): no reference figures (LABKIT_SOLUTIONS=1 swift run figures)")
+        }
+        // And nothing the point table does not know: a lab folder without exercises is never graded.
+        let notebooks = try fm.contentsOfDirectory(atPath: "\(Self.root)/Sources").filter { $0.range(of: #"^lab\d\d$"#, options: .regularExpression) != nil }
+        XCTAssertEqual(Set(notebooks.compactMap { Int($0.dropFirst(3)) }), Set(PointTable.labs), "Sources/labNN folders and PointTable's labs differ")
+    }
+
+    /// Each lab notebook reads as a table of contents plus one short function per section.
+    func testLabNotebooksReadAsSections() throws {
+        for lab in PointTable.labs {
+            let path = String(format: "Sources/lab%02d/main.swift", lab)
+            let lines = try String(contentsOfFile: "\(Self.root)/\(path)", encoding: .utf8).components(separatedBy: "\n")
+            for (i, line) in lines.enumerated() {
+                XCTAssertLessThanOrEqual(line.count, 120, "\(path):\(i + 1) is \(line.count) characters (at most 120)")
+                XCTAssertFalse(line.contains("// MARK: ") && line.contains("."), "\(path):\(i + 1): section numbers come from the code's order")
+            }
+            // Functions: from a line declaring `func` (ending in "{") to the brace at its indentation.
+            for (i, line) in lines.enumerated() where line.contains("func ") && line.hasSuffix("{") && !line.contains("}") {
+                let indent = line.prefix { $0 == " " }.count
+                guard let end = lines[(i + 1)...].firstIndex(where: { $0.hasPrefix(String(repeating: " ", count: indent) + "}") }) else { continue }
+                let limit = line.contains("func notebook(") ? 20 : 45
+                XCTAssertLessThanOrEqual(end - i + 1, limit, "\(path):\(i + 1): a function of \(end - i + 1) lines (at most \(limit))")
+            }
+        }
+    }
+
     func testStubsThrowNotImplementedAndSolutionsDoNot() throws {
         for file in try FileManager.default.subpathsOfDirectory(atPath: "\(Self.root)/Solutions") where file.hasSuffix(".swift") {
             let text = try String(contentsOfFile: "\(Self.root)/Solutions/\(file)", encoding: .utf8)
