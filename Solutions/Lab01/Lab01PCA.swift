@@ -27,7 +27,7 @@ public func centred(_ data: Tensor) throws -> (centred: Tensor, mean: Tensor) {
 ///   `variances` [k], the matching eigenvalues in decreasing order.
 public func principalComponents(of data: Tensor, k: Int) throws -> (components: Tensor, variances: [Float]) {
     let (x, _) = try centred(data)
-    let covariance = Tensor.matmul(x, x, transposeA: true) / Float(data.rows - 1)
+    let covariance = Tensor.matmul(x, x, transposeA: true) / Float(data.rowCount - 1)
     let eigen = SymmetricEigen(covariance)
     return (eigen.vectors.columns(0..<k), eigen.values.prefix(k).map { Float($0) })
 }

@@ -17,7 +17,7 @@ import LabKit
 public func contractivePenalty(hidden h: Variable, weight w: Variable) throws -> Variable {
     let slope = (h * (1 - h)).squared()                       // [N, H]
     let columnNorms = w.squared().sum(alongAxis: 0)           // [H]: Σᵢ Wᵢⱼ²
-    return (slope * columnNorms).sum() / Float(h.value.rows)
+    return (slope * columnNorms).sum() / Float(h.value.rowCount)
 }
 
 /// Exercise 4.2 — The contractive autoencoder's loss:

@@ -24,7 +24,7 @@ public func reparameterize(mu: Variable, logVariance: Variable, using generator:
 /// - Returns: a scalar in nats per image.
 public func gaussianKL(mu: Variable, logVariance: Variable) throws -> Variable {
     let terms = 1 + logVariance - mu.squared() - logVariance.exp()
-    return terms.sum() * (-0.5 / Float(mu.value.rows))
+    return terms.sum() * (-0.5 / Float(mu.value.rowCount))
 }
 
 /// Exercise 5.3 — The negative ELBO per image, in nats:

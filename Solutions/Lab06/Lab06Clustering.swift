@@ -12,14 +12,14 @@ import LabKit
 /// - Parameters: x [N, d]; k ≤ N; generator.
 /// - Returns: k rows of x, [k, d].
 public func kMeansPlusPlusInit(_ x: Tensor, k: Int, using generator: inout SeededGenerator) throws -> Tensor {
-    let n = x.rows
+    let n = x.rowCount
     var chosen = [generator.nextInt(below: n)]
     var nearest = [Double](repeating: .infinity, count: n)
     while chosen.count < k {
         let last = x.row(chosen.last!)
         for i in 0..<n {
             var d = 0.0
-            for j in 0..<x.columns { let t = Double(x[i, j] - last[j]); d += t * t }
+            for j in 0..<x.columnCount { let t = Double(x[i, j] - last[j]); d += t * t }
             nearest[i] = Swift.min(nearest[i], d)
         }
         let total = nearest.reduce(0, +)
@@ -50,7 +50,7 @@ public func assignClusters(_ x: Tensor, centroids: Tensor) throws -> [Int] {
 /// - Parameters: x [N, d]; assignments N indices; previous centroids [k, d].
 /// - Returns: the new centroids [k, d].
 public func updateCentroids(_ x: Tensor, assignments: [Int], previous: Tensor) throws -> Tensor {
-    let (k, d) = (previous.rows, x.columns)
+    let (k, d) = (previous.rowCount, x.columnCount)
     var sums = [Double](repeating: 0, count: k * d), counts = [Int](repeating: 0, count: k)
     for (i, c) in assignments.enumerated() {
         counts[c] += 1
@@ -88,7 +88,7 @@ public func kMeans(_ x: Tensor, k: Int, maxIterations: Int, using generator: ino
 func inertia(_ x: Tensor, _ centroids: Tensor, _ assignments: [Int]) -> Double {
     var total = 0.0
     for (i, c) in assignments.enumerated() {
-        for j in 0..<x.columns { let t = Double(x[i, j] - centroids[c, j]); total += t * t }
+        for j in 0..<x.columnCount { let t = Double(x[i, j] - centroids[c, j]); total += t * t }
     }
     return total
 }

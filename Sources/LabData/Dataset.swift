@@ -11,7 +11,7 @@ public struct DataSplit: Sendable {
     public var count: Int { labels.count }
 
     public init(images: Tensor, labels: [Int]) {
-        precondition(images.rows == labels.count, "\(images.rows) images but \(labels.count) labels")
+        precondition(images.rowCount == labels.count, "\(images.rowCount) images but \(labels.count) labels")
         self.images = images
         self.labels = labels
     }

@@ -8,8 +8,8 @@ public enum Evaluation {
     /// stacks the results.
     public static func inChunks(_ x: Tensor, size: Int = 1000, _ f: (Tensor) throws -> Tensor) rethrows -> Tensor {
         var parts: [Tensor] = []
-        for start in stride(from: 0, to: x.rows, by: size) {
-            parts.append(try withoutGradients { try f(x.rows(start..<Swift.min(x.rows, start + size))) })
+        for start in stride(from: 0, to: x.rowCount, by: size) {
+            parts.append(try withoutGradients { try f(x.rows(start..<Swift.min(x.rowCount, start + size))) })
         }
         return Tensor.concatenate(parts, alongAxis: 0)
     }

@@ -121,7 +121,7 @@ extension LabRun where Lab == Lab01 {
         let train = data.train.images
         let maxK = codeSizes.max()!
         let (components, variances) = try Lab01Exercises.principalComponents(of: train, k: maxK + 1)
-        let totalVariance = Double(centring.centred.squared().sum()) / Double(train.rows - 1)
+        let totalVariance = Double(centring.centred.squared().sum()) / Double(train.rowCount - 1)
         nb.table(["k", "λ_k", "explained variance (first k)", "eigengap λ_k − λ_{k+1}"], codeSizes.map { k in
             let explained = variances.prefix(k).reduce(0.0) { $0 + Double($1) } / totalVariance
             return ["\(k)", Format.number(variances[k - 1]), Format.percent(explained),
@@ -401,7 +401,7 @@ import Foundation
 
 extension Tensor {
     /// Column j of a matrix as Doubles (for scatter plots).
-    func column(_ j: Int) -> [Double] { (0..<rows).map { Double(self[$0, j]) } }
+    func column(_ j: Int) -> [Double] { (0..<rowCount).map { Double(self[$0, j]) } }
 }
 
 LabCommand<Lab01>.main()

@@ -176,7 +176,7 @@ extension LabRun where Lab == Lab02 {
         guard l1 > 0 else {
             return LossTerms(loss.total, parts: [reconstruction, ("penalty", loss.penalty.value.scalar * beta)])
         }
-        let activity = hidden.sum() * (l1 / Float(batch.rows))
+        let activity = hidden.sum() * (l1 / Float(batch.rowCount))
         return LossTerms(loss.reconstruction + activity,
                          parts: [reconstruction, ("penalty", activity.value.scalar)])
     }

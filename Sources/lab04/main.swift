@@ -151,7 +151,7 @@ extension LabRun where Lab == Lab04 {
             training image — a direction along the data.
             """)
         let (train, test) = (data.train.images, data.test.images)
-        let probes = test.rows(0..<Swift.min(40, test.rows))
+        let probes = test.rows(0..<Swift.min(40, test.rowCount))
         var directionGenerator = SeededGenerator(seed: options.seed &+ 5)
         let randomDirections = Lab04.unitRows(Tensor.randomNormal(probes.shape, using: &directionGenerator))
         let neighbours = train.gatherRows(Lab04.nearestNeighbours(of: probes, in: train))
@@ -161,7 +161,7 @@ extension LabRun where Lab == Lab04 {
         let measured = try models.map { model -> Contraction in
             let hidden = Evaluation.inChunks(test) { model.encoder.evaluate($0) }
             let mse = Evaluation.meanSquaredError(of: model.decoder.evaluate, from: hidden, to: test)
-            let norms = try Lab04.jacobianNorms(hidden: hidden.rows(0..<Swift.min(1000, hidden.rows)),
+            let norms = try Lab04.jacobianNorms(hidden: hidden.rows(0..<Swift.min(1000, hidden.rowCount)),
                                                 weight: model.encoder.weight.value)
             let meanNorm = norms.reduce(0, +) / Double(norms.count)
             let random = steps.map { Lab04.ratio(model.encoder, probes, randomDirections, step: $0) }
@@ -225,7 +225,7 @@ extension LabRun where Lab == Lab04 {
         let spectra: [LinePlot.Series] = models.enumerated().map { i, model in
             let h = model.encoder.evaluate(points)
             var sum = [Double](repeating: 0, count: hidden)
-            for n in 0..<points.rows {
+            for n in 0..<points.rowCount {
                 let values = Lab04.singularValues(hidden: h.row(n), weight: model.encoder.weight.value)
                 for (k, s) in values.enumerated() { sum[k] += s / 10 }
             }
@@ -296,7 +296,7 @@ extension Lab04 {
     static func jacobianNorms(hidden: Tensor, weight: Tensor) throws -> [Double] {
         let w = Variable(weight)
         return try withoutGradients {
-            try (0..<hidden.rows).map { n in
+            try (0..<hidden.rowCount).map { n in
                 let one = Variable(hidden.rows(n..<(n + 1)))
                 return Double(try contractivePenalty(hidden: one, weight: w).value.scalar).squareRoot()
             }

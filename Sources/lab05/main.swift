@@ -268,8 +268,8 @@ extension LabRun where Lab == Lab05 {
             """)
         let mu = withoutGradients { small.vae.encode(Variable(data.test.images)).mu.value }
         let codes = Figure(title: "Test images in the 2-D latent space (μ of q(z | x))", height: 760)
-        codes.add(ScatterPlot(title: "", xLabel: "z₁", yLabel: "z₂", x: (0..<mu.rows).map { Double(mu[$0, 0]) },
-                              y: (0..<mu.rows).map { Double(mu[$0, 1]) }, classes: data.test.labels,
+        codes.add(ScatterPlot(title: "", xLabel: "z₁", yLabel: "z₂", x: (0..<mu.rowCount).map { Double(mu[$0, 0]) },
+                              y: (0..<mu.rowCount).map { Double(mu[$0, 1]) }, classes: data.test.labels,
                               classNames: data.classNames))
         try nb.figure(codes, name: "latent-2d", caption: "Test codes μ in 2-D, coloured by class")
 
@@ -329,15 +329,15 @@ extension Lab05 {
     static func testELBO(_ vae: VAE, _ test: Tensor, seed: UInt64) throws -> (Float, Float, Float) {
         var rng = SeededGenerator(seed: seed)
         var totals = (0.0, 0.0, 0.0)
-        for start in stride(from: 0, to: test.rows, by: 1000) {
-            let chunk = test.rows(start..<Swift.min(test.rows, start + 1000))
+        for start in stride(from: 0, to: test.rowCount, by: 1000) {
+            let chunk = test.rows(start..<Swift.min(test.rowCount, start + 1000))
             let loss = try withoutGradients { try vae.loss(chunk, &rng) }
-            let n = Double(chunk.rows)
+            let n = Double(chunk.rowCount)
             totals.0 += Double(loss.total.value.scalar) * n
             totals.1 += Double(loss.reconstruction.value.scalar) * n
             totals.2 += Double(loss.kl.value.scalar) * n
         }
-        let n = Double(test.rows)
+        let n = Double(test.rowCount)
         return (Float(totals.0 / n), Float(totals.1 / n), Float(totals.2 / n))
     }
 

@@ -88,7 +88,7 @@ extension LabRun where Lab == Lab06 {
             """)
         let (train, test) = (data.train.images, data.test.images)
         let mean = train.mean(alongAxis: 0), centred = train - mean
-        let covariance = Tensor.matmul(centred, centred, transposeA: true) / Float(train.rows - 1)
+        let covariance = Tensor.matmul(centred, centred, transposeA: true) / Float(train.rowCount - 1)
         let pca = SymmetricEigen(covariance).vectors.columns(0..<Swift.min(codeSize, data.pixels))
         var rng = SeededGenerator(seed: options.seed)
         let autoencoder = Autoencoder(sizes: [data.pixels, 256, 64, codeSize], hidden: .relu, code: .identity,
@@ -99,11 +99,13 @@ extension LabRun where Lab == Lab06 {
         let codeMean = rawCodes.mean(alongAxis: 0)
         let codeScale = (rawCodes - codeMean).squared().mean(alongAxis: 0).sqrt() + 1e-6
         let testCodes = Evaluation.inChunks(test) { autoencoder.encode($0) }
+        // A centroid c in PCA coordinates maps back to the image mean + c·Wᵀ.
+        let pcaTransposed = pca.transposed
         let representations = [
             Representation(name: "raw pixels", train: train, test: test, decode: { $0 }),
             Representation(name: "PCA-\(codeSize)", train: Tensor.matmul(centred, pca),
                            test: Tensor.matmul(test - mean, pca),
-                           decode: { Tensor.matmul($0, pca, transposeB: true) + mean }),
+                           decode: { codes in mean + Tensor.matmul(codes, pcaTransposed) }),
             Representation(name: "autoencoder-\(codeSize)", train: (rawCodes - codeMean) / codeScale,
                            test: (testCodes - codeMean) / codeScale,
                            decode: { autoencoder.decoder.evaluate($0 * codeScale + codeMean) }),
@@ -242,7 +244,8 @@ extension LabRun where Lab == Lab06 {
         let centred = representation.test - representation.test.mean(alongAxis: 0)
         let projection = SymmetricEigen(Tensor.matmul(centred, centred, transposeA: true)).vectors.columns(0..<2)
         let plane = Tensor.matmul(centred, projection)
-        let xs = (0..<plane.rows).map { Double(plane[$0, 0]) }, ys = (0..<plane.rows).map { Double(plane[$0, 1]) }
+        let xs = (0..<plane.rowCount).map { Double(plane[$0, 0]) }
+        let ys = (0..<plane.rowCount).map { Double(plane[$0, 1]) }
         let figure = Figure(title: "Autoencoder codes of the test images, projected to 2-D "
                                 + "(first two principal axes)",
                             width: 1500, height: 640, columns: 2)
@@ -281,7 +284,7 @@ extension LabRun where Lab == Lab06 {
         }
         figure.add(LinePlot(title: "over iterations (relative to the final value)", xLabel: "iteration",
                             yLabel: "inertia / final inertia", series: series, logY: true), column: 0)
-        let ks = Array(2...Swift.max(2, Swift.min(15, codes.train.rows)))
+        let ks = Array(2...Swift.max(2, Swift.min(15, codes.train.rowCount)))
         let elbow = try ks.map { kk in
             var seeding = SeededGenerator(seed: options.seed &+ 500 &+ UInt64(kk))
             return try kMeans(codes.train, k: kk, maxIterations: 100, using: &seeding).inertia.last!

@@ -2,12 +2,14 @@
 // own shape (a bias used by every row receives the sum over rows).
 
 extension Variable {
+    /// ∂(a + b)/∂a = 1, ∂(a + b)/∂b = 1: the gradient passes to both unchanged.
     public static func + (a: Variable, b: Variable) -> Variable {
         Variable(a.value + b.value, inputs: [a, b]) { g in
             [g.summed(toShape: a.shape), g.summed(toShape: b.shape)]
         }
     }
 
+    /// ∂(a − b)/∂a = 1, ∂(a − b)/∂b = −1.
     public static func - (a: Variable, b: Variable) -> Variable {
         Variable(a.value - b.value, inputs: [a, b]) { g in
             [g.summed(toShape: a.shape), (-g).summed(toShape: b.shape)]
@@ -32,10 +34,12 @@ extension Variable {
         }
     }
 
+    /// ∂(−a)/∂a = −1.
     public static prefix func - (a: Variable) -> Variable {
         Variable(-a.value, inputs: [a]) { g in [-g] }
     }
 
+    // With a constant s: ∂(a ± s)/∂a = 1, ∂(s − a)/∂a = −1, ∂(a·s)/∂a = s.
     public static func + (a: Variable, s: Float) -> Variable { Variable(a.value + s, inputs: [a]) { g in [g] } }
     public static func + (s: Float, a: Variable) -> Variable { a + s }
     public static func - (a: Variable, s: Float) -> Variable { a + (-s) }

@@ -1,6 +1,13 @@
-/// Matrix product op(a)·op(b) with its gradients:
-/// for C = A·B,  ∂L/∂A = ∂L/∂C · Bᵀ  and  ∂L/∂B = Aᵀ · ∂L/∂C
-/// (transposed operands swap the factors accordingly).
+/// Matrix product C = op(A)·op(B), where op transposes when asked, with its gradients.
+/// For g = ∂L/∂C, each case follows from C = A·B ⇒ ∂A = g·Bᵀ, ∂B = Aᵀ·g:
+///
+///     C = A·B    ⇒  ∂A = g·Bᵀ,   ∂B = Aᵀ·g
+///     C = Aᵀ·B   ⇒  ∂A = B·gᵀ,   ∂B = A·g
+///     C = A·Bᵀ   ⇒  ∂A = g·B,    ∂B = gᵀ·A
+///     C = Aᵀ·Bᵀ  ⇒  ∂A = Bᵀ·gᵀ,  ∂B = gᵀ·Aᵀ
+///
+/// Each gradient is computed by one `Tensor.matmul` with the transposes as flags (no
+/// transposed copy is made).
 public func matmul(
     _ a: Variable, _ b: Variable, transposeA: Bool = false, transposeB: Bool = false
 ) -> Variable {
@@ -9,28 +16,30 @@ public func matmul(
     return Variable(value, inputs: [a, b]) { g in
         var ga: Tensor?, gb: Tensor?
         if a.requiresGradient {
-            ga = transposeA
-                ? Tensor.matmul(bv, g, transposeA: transposeB, transposeB: true)
-                : Tensor.matmul(g, bv, transposeB: !transposeB)
+            switch (transposeA, transposeB) {
+            case (false, false): ga = Tensor.matmul(g, bv, transposeB: true)                    // g·Bᵀ
+            case (true, false): ga = Tensor.matmul(bv, g, transposeB: true)                     // B·gᵀ
+            case (false, true): ga = Tensor.matmul(g, bv)                                       // g·B
+            case (true, true): ga = Tensor.matmul(bv, g, transposeA: true, transposeB: true)    // Bᵀ·gᵀ
+            }
         }
         if b.requiresGradient {
-            gb = transposeB
-                ? Tensor.matmul(g, av, transposeA: true, transposeB: transposeA)
-                : Tensor.matmul(av, g, transposeA: !transposeA)
+            switch (transposeA, transposeB) {
+            case (false, false): gb = Tensor.matmul(av, g, transposeA: true)                    // Aᵀ·g
+            case (true, false): gb = Tensor.matmul(av, g)                                       // A·g
+            case (false, true): gb = Tensor.matmul(g, av, transposeA: true)                     // gᵀ·A
+            case (true, true): gb = Tensor.matmul(g, av, transposeA: true, transposeB: true)    // gᵀ·Aᵀ
+            }
         }
         return [ga, gb]
     }
 }
 
-/// An affine map y = x·W + b, the forward pass of a dense layer, as one node.
-///
-/// Shapes: x [N, D], W [D, H], b [H] → y [N, H].
-/// Gradients: ∂L/∂x = ∂L/∂y · Wᵀ,  ∂L/∂W = xᵀ · ∂L/∂y,  ∂L/∂b = Σₙ ∂L/∂y.
 public func affine(_ x: Variable, _ w: Variable, _ b: Variable) -> Variable {
     let (xv, wv) = (x.value, w.value)
-    require(b.value.count == wv.columns, "affine: bias \(b.shape) does not match weight \(wv.shape)")
+    require(b.value.count == wv.columnCount, "affine: bias \(b.shape) does not match weight \(wv.shape)")
     var y = Tensor.matmul(xv, wv)
-    let h = y.columns
+    let h = y.columnCount
     b.value.scalars.withUnsafeBufferPointer { pb in
         y.scalars.withUnsafeMutableBufferPointer { py in
             for i in 0..<(py.count / max(h, 1)) { for j in 0..<h { py[i * h + j] += pb[j] } }

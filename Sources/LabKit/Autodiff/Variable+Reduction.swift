@@ -12,7 +12,7 @@ extension Variable {
     /// The gradient repeats g along the summed axis.
     public func sum(alongAxis axis: Int, keepingDimension: Bool = false) -> Variable {
         let shape = value.shape
-        let kept = axis == 0 ? [1, value.columns] : [value.rows, 1]
+        let kept = axis == 0 ? [1, value.columnCount] : [value.rowCount, 1]
         return Variable(value.sum(alongAxis: axis, keepingDimension: keepingDimension), inputs: [self]) { g in
             [(Tensor.zeros(shape) + g.reshaped(kept)).reshaped(shape)]
         }
@@ -20,13 +20,13 @@ extension Variable {
 
     /// The mean along an axis.
     public func mean(alongAxis axis: Int, keepingDimension: Bool = false) -> Variable {
-        sum(alongAxis: axis, keepingDimension: keepingDimension) / Float(axis == 0 ? value.rows : value.columns)
+        sum(alongAxis: axis, keepingDimension: keepingDimension) / Float(axis == 0 ? value.rowCount : value.columnCount)
     }
 
     /// The maximum along an axis; the gradient flows to the (first) largest element only.
     public func max(alongAxis axis: Int, keepingDimension: Bool = false) -> Variable {
         let winners = value.argmax(alongAxis: axis)
-        let (shape, columns) = (value.shape, value.columns)
+        let (shape, columns) = (value.shape, value.columnCount)
         return Variable(value.max(alongAxis: axis, keepingDimension: keepingDimension), inputs: [self]) { g in
             var grad = Tensor.zeros(shape)
             for (o, w) in winners.enumerated() {

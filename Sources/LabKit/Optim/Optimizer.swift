@@ -65,8 +65,18 @@ public final class Adam: Optimizer {
         v = m
     }
 
+    /// One update of every parameter with a gradient, as in the paper (Algorithm 1):
+    ///
+    ///     t ← t + 1
+    ///     m ← β₁ m + (1 − β₁) g           first-moment estimate
+    ///     v ← β₂ v + (1 − β₂) g²          second-moment estimate
+    ///     m̂ ← m / (1 − β₁ᵗ),  v̂ ← v / (1 − β₂ᵗ)      bias corrections
+    ///     θ ← θ − η m̂ / (√v̂ + ε)
+    ///
+    /// The last four lines run as one vectorised pass per tensor in C (CKernels/adam.c).
     public func step() {
         t += 1
+        // The bias corrections c₁ = 1 − β₁ᵗ and c₂ = 1 − β₂ᵗ (β₁ᵗ computed as exp(t log β₁)).
         let c1 = 1 - Float(_exp(Double(t) * _log(Double(beta1))))
         let c2 = 1 - Float(_exp(Double(t) * _log(Double(beta2))))
         let (b1, b2, eps, lr) = (beta1, beta2, epsilon, learningRate)

@@ -86,8 +86,8 @@ extension Tensor {
         if shape == target { return self }
         let (tr, tc) = Tensor.matrixSize(target)
         var result = self
-        if tr == 1 && rows != 1 { result = result.sum(alongAxis: 0, keepingDimension: true) }
-        if tc == 1 && columns != 1 { result = result.sum(alongAxis: 1, keepingDimension: true) }
+        if tr == 1 && rowCount != 1 { result = result.sum(alongAxis: 0, keepingDimension: true) }
+        if tc == 1 && columnCount != 1 { result = result.sum(alongAxis: 1, keepingDimension: true) }
         return result.reshaped(target)
     }
 

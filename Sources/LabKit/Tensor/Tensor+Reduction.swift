@@ -23,7 +23,7 @@ extension Tensor {
 
     /// The mean along an axis (see `sum(alongAxis:)`).
     public func mean(alongAxis axis: Int, keepingDimension: Bool = false) -> Tensor {
-        let n = axis == 0 ? rows : columns
+        let n = axis == 0 ? rowCount : columnCount
         return sum(alongAxis: axis, keepingDimension: keepingDimension) / Float(n)
     }
 
@@ -40,7 +40,7 @@ extension Tensor {
 
     private func argBest(alongAxis axis: Int, by better: (Float, Float) -> Bool) -> [Int] {
         require(axis == 0 || axis == 1, "axis must be 0 or 1, got \(axis)")
-        let (r, c) = (rows, columns)
+        let (r, c) = (rowCount, columnCount)
         let outer = axis == 1 ? r : c, inner = axis == 1 ? c : r
         return (0..<outer).map { o in
             var best = 0
@@ -57,7 +57,7 @@ extension Tensor {
         alongAxis axis: Int, keepingDimension: Bool, initial: Float, _ op: (Float, Float) -> Float
     ) -> Tensor {
         require(axis == 0 || axis == 1, "axis must be 0 or 1, got \(axis)")
-        let (r, c) = (rows, columns)
+        let (r, c) = (rowCount, columnCount)
         var out = [Float](repeating: initial, count: axis == 0 ? c : r)
         scalars.withUnsafeBufferPointer { p in
             out.withUnsafeMutableBufferPointer { o in

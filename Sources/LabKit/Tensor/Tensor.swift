@@ -43,10 +43,16 @@ public struct Tensor: Equatable, Sendable {
     public var rank: Int { shape.count }
     public var count: Int { scalars.count }
 
-    /// Rows of the tensor seen as a matrix (1 for a scalar or a vector).
-    public var rows: Int { rank == 2 ? shape[0] : 1 }
-    /// Columns of the tensor seen as a matrix (the length of a vector).
-    public var columns: Int { rank == 0 ? 1 : shape[rank - 1] }
+    /// The number of rows of the tensor seen as a matrix (1 for a scalar or a vector).
+    /// `rows(_:)` is a different thing: a slice of rows.
+    public var rowCount: Int { rank == 2 ? shape[0] : 1 }
+    /// The number of columns of the tensor seen as a matrix (the length of a vector).
+    public var columnCount: Int { rank == 0 ? 1 : shape[rank - 1] }
+
+    @available(*, deprecated, renamed: "rowCount", message: "a count is rowCount; rows(_:) is a slice of rows")
+    public var rows: Int { rowCount }
+    @available(*, deprecated, renamed: "columnCount", message: "a count is columnCount; columns(_:) is a slice of columns")
+    public var columns: Int { columnCount }
 
     /// The only value of a one-element tensor.
     public var scalar: Float {
@@ -56,8 +62,8 @@ public struct Tensor: Equatable, Sendable {
 
     /// The element at (row, column) of a matrix.
     public subscript(row: Int, column: Int) -> Float {
-        get { scalars[row * columns + column] }
-        set { scalars[row * columns + column] = newValue }
+        get { scalars[row * columnCount + column] }
+        set { scalars[row * columnCount + column] = newValue }
     }
 
     /// The element at a flat (row-major) index.
@@ -71,7 +77,7 @@ public struct Tensor: Equatable, Sendable {
 
     /// Rows of a matrix as arrays (handy in tests and reports).
     public var arrayRows: [[Float]] {
-        (0..<rows).map { Array(scalars[($0 * columns)..<(($0 + 1) * columns)]) }
+        (0..<rowCount).map { Array(scalars[($0 * columnCount)..<(($0 + 1) * columnCount)]) }
     }
 
     /// True when every value is finite (no NaN, no ±∞).

@@ -56,9 +56,9 @@ public struct TrainingLoop {
         afterEpoch: ((Int, TrainingHistory) throws -> Void)? = nil,
         loss: (Tensor, inout SeededGenerator) throws -> LossTerms
     ) throws -> TrainingHistory {
-        require(data.rank == 2 && data.rows > 0, "training data must be a non-empty matrix, got \(data.shape)")
+        require(data.rank == 2 && data.rowCount > 0, "training data must be a non-empty matrix, got \(data.shape)")
         let progress = ProgressReporter(label: label, silent: silent)
-        let n = data.rows
+        let n = data.rowCount
         let batches = (n + batchSize - 1) / batchSize
         var history = TrainingHistory()
         let start = Date()

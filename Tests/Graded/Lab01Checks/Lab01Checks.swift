@@ -26,7 +26,7 @@ final class Lab01Checks: GradedTestCase {
 
     /// The sample covariance in Double, computed independently of the student's code.
     static func covariance(_ x: Tensor) -> [[Double]] {
-        let (n, d) = (x.rows, x.columns)
+        let (n, d) = (x.rowCount, x.columnCount)
         let means = (0..<d).map { j in (0..<n).reduce(0.0) { $0 + Double(x[$1, j]) } / Double(n) }
         return (0..<d).map { a in (0..<d).map { b in
             (0..<n).reduce(0.0) { $0 + (Double(x[$1, a]) - means[a]) * (Double(x[$1, b]) - means[b]) } / Double(n - 1)

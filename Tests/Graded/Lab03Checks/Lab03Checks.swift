@@ -22,9 +22,9 @@ final class Lab03Checks: GradedTestCase {
     /// whether `event` holds for both. Independent draws per entry make the count binomial.
     static func pairs(_ t: Tensor, _ event: (Float) -> Bool) -> (rows: (both: Int, pairs: Int), columns: (both: Int, pairs: Int)) {
         var rows = 0, columns = 0
-        for n in 0..<t.rows { for j in Swift.stride(from: 0, to: t.columns - 1, by: 2) where event(t[n, j]) && event(t[n, j + 1]) { rows += 1 } }
-        for n in Swift.stride(from: 0, to: t.rows - 1, by: 2) { for j in 0..<t.columns where event(t[n, j]) && event(t[n + 1, j]) { columns += 1 } }
-        return ((rows, t.rows * (t.columns / 2)), (columns, (t.rows / 2) * t.columns))
+        for n in 0..<t.rowCount { for j in Swift.stride(from: 0, to: t.columnCount - 1, by: 2) where event(t[n, j]) && event(t[n, j + 1]) { rows += 1 } }
+        for n in Swift.stride(from: 0, to: t.rowCount - 1, by: 2) { for j in 0..<t.columnCount where event(t[n, j]) && event(t[n + 1, j]) { columns += 1 } }
+        return ((rows, t.rowCount * (t.columnCount / 2)), (columns, (t.rowCount / 2) * t.columnCount))
     }
 
     // MARK: Exercise 3.1

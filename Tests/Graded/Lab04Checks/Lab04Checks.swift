@@ -12,14 +12,14 @@ final class Lab04Checks: GradedTestCase {
     /// (1/N) Σₙ Σⱼ (hₙⱼ(1 − hₙⱼ))² Σᵢ Wᵢⱼ², in Double.
     static func penalty(_ h: Tensor, _ w: Tensor) -> Double {
         var total = 0.0
-        for n in 0..<h.rows {
-            for j in 0..<h.columns {
+        for n in 0..<h.rowCount {
+            for j in 0..<h.columnCount {
                 let s = Double(h[n, j]) * (1 - Double(h[n, j]))
-                let norm = (0..<w.rows).reduce(0.0) { $0 + Double(w[$1, j]) * Double(w[$1, j]) }
+                let norm = (0..<w.rowCount).reduce(0.0) { $0 + Double(w[$1, j]) * Double(w[$1, j]) }
                 total += s * s * norm
             }
         }
-        return total / Double(h.rows)
+        return total / Double(h.rowCount)
     }
 
     static let h = Tensor([[0.2, 0.5, 0.9], [0.7, 0.1, 0.4]])                     // N = 2, H = 3

@@ -218,7 +218,7 @@ final class Lab06Checks: GradedTestCase {
     /// `misassigned` lists the points whose centroid is farther than their nearest one by more
     /// than Float32 rounding (a relative 1e-4), so a near-tie decided either way is accepted.
     static func lloydState(_ x: Tensor, _ centroids: Tensor, _ assignments: [Int]) -> (inertia: Double, misassigned: [Int], means: [[Double]?]) {
-        let (n, d, k) = (x.rows, x.columns, centroids.rows)
+        let (n, d, k) = (x.rowCount, x.columnCount, centroids.rowCount)
         func distance(_ i: Int, _ c: Int) -> Double { (0..<d).reduce(0.0) { $0 + Double(x[i, $1] - centroids[c, $1]) * Double(x[i, $1] - centroids[c, $1]) } }
         let inertia = (0..<n).reduce(0.0) { $0 + distance($1, assignments[$1]) }
         let misassigned = (0..<n).filter { i in
