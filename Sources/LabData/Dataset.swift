@@ -15,30 +15,6 @@ public struct DataSplit: Sendable {
         self.images = images
         self.labels = labels
     }
-
-    /// The first n examples (all of them when n is nil or larger).
-    public func prefix(_ n: Int?) -> DataSplit {
-        guard let n, n < count else { return self }
-        return DataSplit(images: images.rows(0..<n), labels: Array(labels.prefix(n)))
-    }
-
-    /// The examples at `indices`, in that order.
-    public func gather(_ indices: [Int]) -> DataSplit {
-        DataSplit(images: images.gatherRows(indices), labels: indices.map { labels[$0] })
-    }
-
-    /// A seeded shuffle of the examples.
-    public func shuffled(using generator: inout SeededGenerator) -> DataSplit { gather(generator.permutation(count)) }
-
-    /// Minibatches of `size` examples in order (the last one may be smaller).
-    public func batches(of size: Int) -> [DataSplit] {
-        stride(from: 0, to: count, by: size).map { gather(Array($0..<Swift.min(count, $0 + size))) }
-    }
-
-    /// The index of the first example of each class (handy for figures).
-    public func firstIndex(ofEachClassIn classes: Int) -> [Int] {
-        (0..<classes).compactMap { c in labels.firstIndex(of: c) }
-    }
 }
 
 /// A labelled image dataset with a training and a held-out test split.
@@ -61,22 +37,8 @@ public struct Dataset: Sendable {
         String(classNames[c].split(separator: "/").first ?? "").prefix(10).description
     }
 
-    /// A class name of at most 8 characters, for narrow cells ("Ankle boot" → "Boot").
-    public func abbreviatedClassName(_ c: Int) -> String {
-        let name = shortClassName(c)
-        if name.count <= 8 { return name }
-        if let last = name.split(separator: " ").last, last.count < name.count { return last.prefix(1).uppercased() + last.dropFirst() }
-        return String(name.prefix(7)) + "."
-    }
-
     public init(name: String, location: String, train: DataSplit, test: DataSplit, classNames: [String], height: Int, width: Int) {
         (self.name, self.location, self.train, self.test, self.classNames) = (name, location, train, test, classNames)
         (self.height, self.width) = (height, width)
-    }
-
-    /// The same dataset keeping the first `trainSize` / `testSize` examples of each split.
-    public func prefix(train trainSize: Int?, test testSize: Int?) -> Dataset {
-        Dataset(name: name, location: location, train: train.prefix(trainSize), test: test.prefix(testSize),
-                classNames: classNames, height: height, width: width)
     }
 }

@@ -48,20 +48,21 @@ public enum DatasetSource: Equatable, Sendable {
             }
             return try Self.loadFolder(folder, name: "Fashion-MNIST sample", classNames: Self.fashionClassNames, trainLimit: trainLimit, testLimit: testLimit, maximumPixels: maximumPixels)
         case .fashionMNIST:
-            var candidates: [String] = []
+            // LABKIT_DATA_DIR (if set) or the Debian package's folder — one place, never a silent fallback.
+            let folder: String
             if let custom = environment["LABKIT_DATA_DIR"], !custom.isEmpty {
                 var isFolder: ObjCBool = false
                 guard FileManager.default.fileExists(atPath: custom, isDirectory: &isFolder), isFolder.boolValue else {
                     throw DataError.invalidArgument("LABKIT_DATA_DIR is set to \(custom), which is not a folder. Unset it to use \(Self.systemFashionMNIST), or point it at a folder with the four IDX files.")
                 }
-                candidates.append(custom)
+                folder = custom
             } else {
-                candidates.append(Self.systemFashionMNIST)
+                folder = Self.systemFashionMNIST
             }
-            for folder in candidates where FileManager.default.fileExists(atPath: folder) {
-                return try Self.loadFolder(folder, name: "Fashion-MNIST", classNames: Self.fashionClassNames, trainLimit: trainLimit, testLimit: testLimit, maximumPixels: maximumPixels)
+            guard FileManager.default.fileExists(atPath: folder) else {
+                throw DataError.missingDataset(name: "full Fashion-MNIST", looked: [folder], hint: Self.installHint)
             }
-            throw DataError.missingDataset(name: "full Fashion-MNIST", looked: candidates, hint: Self.installHint)
+            return try Self.loadFolder(folder, name: "Fashion-MNIST", classNames: Self.fashionClassNames, trainLimit: trainLimit, testLimit: testLimit, maximumPixels: maximumPixels)
         case .folder(let folder):
             var isFolder: ObjCBool = false
             guard FileManager.default.fileExists(atPath: folder, isDirectory: &isFolder), isFolder.boolValue else {
@@ -93,7 +94,6 @@ public enum DatasetSource: Equatable, Sendable {
     public static func loadFolder(_ folder: String, name: String, classNames: [String]?, trainLimit: Int? = nil, testLimit: Int? = nil,
                                   maximumPixels: Int? = nil) throws -> Dataset {
         let paths = try standardFiles(in: folder)
-        // Images within the budget, split between train and test as asked.
         let budget = memoryBudget
         // The four files are independent: read them on all cores.
         nonisolated(unsafe) var results = [Result<IDXFile, Error>?](repeating: nil, count: 4)

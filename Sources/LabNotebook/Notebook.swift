@@ -196,8 +196,6 @@ public final class Notebook {
     /// Records a headline text for metrics.json (e.g. the dataset's name).
     public func metric(_ key: String, _ text: String) { metricTexts[key] = text }
 
-    public var recordedMetrics: [String: Double] { metrics }
-
     /// Writes report.md and metrics.json.
     public func finish() throws {
         try stopIfNonFinite()

@@ -49,7 +49,6 @@ public final class Variable {
     }
 
     public var shape: [Int] { value.shape }
-    public var isLeaf: Bool { pullback == nil }
 
     /// The same value cut from the graph: no gradient flows through it.
     public func detached() -> Variable { Variable(value) }
