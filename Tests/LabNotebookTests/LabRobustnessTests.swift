@@ -10,16 +10,7 @@ import XCTest
 
 /// What a lab does with interruptions, a busy or foreign output folder, NaN results and
 /// flags that cannot work.
-final class LabRobustnessTests: XCTestCase {
-    var root: String!
-
-    override func setUpWithError() throws {
-        root = NSTemporaryDirectory() + "lab-robustness-\(UUID().uuidString)"
-        try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
-    }
-
-    override func tearDownWithError() throws { try? FileManager.default.removeItem(atPath: root) }
-
+final class LabRobustnessTests: FolderTestCase {
     static let info = LabInfo(number: 99, title: "test", reference: "", summary: "")
 
     func testAFinishedRunReplacesThePreviousOutputAndAnUnfinishedOneLeavesItAlone() throws {

@@ -5,16 +5,7 @@ import XCTest
 
 /// `--from-section`: models saved with a run are reused by a later run with the same flags,
 /// and retrained (with the reason) otherwise.
-final class SavedModelTests: XCTestCase {
-    var root: String!
-
-    override func setUpWithError() throws {
-        root = NSTemporaryDirectory() + "saved-models-\(UUID().uuidString)"
-        try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
-    }
-
-    override func tearDownWithError() throws { try? FileManager.default.removeItem(atPath: root) }
-
+final class SavedModelTests: FolderTestCase {
     static let info = LabInfo(number: 98, title: "test", reference: "", summary: "")
 
     /// One run of a two-section notebook whose first section "trains" w by adding `step`.
