@@ -32,6 +32,7 @@ struct Release: ParsableCommand {
 
     /// Paths (relative to the kit) that never go to students.
     static let instructorOnly = ["Solutions", "Tests/Hidden", "Tests/Mutants", "Tests/Alternatives", ".ci", ".git", "out", ".build", ".swiftpm",
+                                 "CONTRIBUTING.md",
                                  "scripts/make_demo_class.py", "scripts/make_attack_class.py"]
 
     func validate() throws {
