@@ -1,5 +1,4 @@
 import ArgumentParser
-import Foundation
 import LabData
 
 /// The flags every lab executable shares.

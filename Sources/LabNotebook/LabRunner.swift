@@ -2,7 +2,6 @@ import ArgumentParser
 import Foundation
 import LabData
 import LabKit
-import LabPlot
 
 /// Errors of a lab run that the user can fix.
 public enum LabError: Error, CustomStringConvertible {

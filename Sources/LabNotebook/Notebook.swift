@@ -1,6 +1,5 @@
 import Foundation
 import LabData
-import LabKit
 import LabPlot
 
 /// Who a lab is, for headers and reports.
