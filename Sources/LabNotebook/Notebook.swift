@@ -203,7 +203,7 @@ public final class Notebook {
         var entries = metrics.map { key, value in "  \"\(key)\": \(Self.json(value))" }
         entries += metricTexts.map { key, text in "  \"\(key)\": \"\(text.replacingOccurrences(of: "\"", with: "\\\""))\"" }
         try write("{\n" + entries.sorted().joined(separator: ",\n") + "\n}\n", to: "metrics.json")
-        if fromSection > sectionNumber {
+        if fromSection > 1 && fromSection > sectionNumber {
             emit("\nNote: \(info.name) has \(sectionNumber) sections, so --from-section \(fromSection) printed none of them; the output was still written.")
         }
         try folder.commit()
