@@ -65,7 +65,8 @@ var targets: [Target] = [
         swiftSettings: optimizedSwift + [.define(exercisesRoot == "Solutions" ? "LABKIT_EXERCISES_SOLUTIONS"
                                                   : exercisesRoot == "Labs" ? "LABKIT_EXERCISES_LABS" : "LABKIT_EXERCISES_OTHER")]),
     // … and the instructor's grading: point table, sandboxed grader, mutants, Gradescope output.
-    .target(name: "LabGrading", dependencies: ["LabData", "CSandbox"]),
+    // Optimised too: the grader drains every byte a check prints (a hostile one prints GiBs).
+    .target(name: "LabGrading", dependencies: ["LabData", "CSandbox"], swiftSettings: optimizedSwift),
 
     // Helpers for the graded checks (XCTest): stub detection and teaching failure messages.
     .target(name: "LabTesting", dependencies: ["LabKit"]),
