@@ -1,0 +1,87 @@
+// Convolution, transposed convolution and max pooling on channels-last image batches
+// (see `ConvolutionShape`). Each is a few matrix products around `Tensor.patches` (im2col)
+// and its adjoint `Tensor.foldPatches` (col2im), so it runs on the packed GEMM.
+
+/// 2-D convolution: y = patches(x) · W + b.
+///
+/// Shapes: x [N, H·W·C], filters W [k·k·C, F] (one column per filter), bias b [F]
+/// → y [N, Ho·Wo·F], channels last. With G = ∂L/∂y seen as [N·Ho·Wo, F] and P = patches(x):
+///
+///     ∂W = Pᵀ · G,    ∂b = Σ_rows G,    ∂x = foldPatches(G · Wᵀ)
+public func conv2d(_ x: Variable, filters: Variable, bias: Variable, _ shape: ConvolutionShape) -> Variable {
+    let (w, b) = (filters.value, bias.value)
+    require(w.shape == [shape.patchSize, w.columnCount] && b.count == w.columnCount,
+            "conv2d: filters \(w.shape) and bias \(b.shape) do not fit \(shape) (filters need [\(shape.patchSize), F], bias [F])")
+    let n = x.value.rowCount, f = w.columnCount, positions = shape.outputHeight * shape.outputWidth
+    let patches = Tensor.patches(of: x.value, shape)
+    let y = (Tensor.matmul(patches, w) + b).reshaped([n, positions * f])
+    return Variable(y, inputs: [x, filters, bias]) { g in
+        let g2 = g.reshaped([n * positions, f])
+        return [x.requiresGradient ? Tensor.foldPatches(Tensor.matmul(g2, w, transposeB: true), shape) : nil,
+                filters.requiresGradient ? Tensor.matmul(patches, g2, transposeA: true) : nil,
+                bias.requiresGradient ? g2.sum(alongAxis: 0) : nil]
+    }
+}
+
+/// Transposed convolution: the adjoint of `conv2d` in its input, y = foldPatches(x · Wᵀ) + b.
+///
+/// `shape` describes the convolution being transposed — from images of height × width ×
+/// C_out to the Ho × Wo grid of `x` — which fixes the output size (a stride-2 "same"
+/// convolution maps both 7 and 8 to 4, so 4 alone would not say which to go back to).
+///
+/// Shapes: x [N, Ho·Wo·C_in], filters W [k·k·C_out, C_in], bias b [C_out] → y [N, H·W·C_out].
+/// With G = ∂L/∂y and Q = patches(G) [N·Ho·Wo, k·k·C_out]:
+///
+///     ∂x = Q · W,    ∂W = Qᵀ · x,    ∂b = Σ over images and pixels of G, per channel
+///
+/// Without the bias, ⟨conv2d(u; W), v⟩ = ⟨u, convTranspose2d(v; W)⟩ for all u, v.
+public func convTranspose2d(_ x: Variable, filters: Variable, bias: Variable, _ shape: ConvolutionShape) -> Variable {
+    let (w, b) = (filters.value, bias.value)
+    let positions = shape.outputHeight * shape.outputWidth, cIn = w.columnCount
+    require(w.rowCount == shape.patchSize && b.count == shape.channels && x.value.columnCount == positions * cIn,
+            "convTranspose2d: input \(x.shape), filters \(w.shape) and bias \(b.shape) do not fit the transpose of \(shape)")
+    let n = x.value.rowCount
+    let rows = x.value.reshaped([n * positions, cIn])
+    let y = (Tensor.foldPatches(Tensor.matmul(rows, w, transposeB: true), shape).reshaped([n * shape.height * shape.width, shape.channels]) + b)
+        .reshaped([n, shape.imageSize])
+    return Variable(y, inputs: [x, filters, bias]) { g in
+        let q = Tensor.patches(of: g, shape)
+        return [x.requiresGradient ? Tensor.matmul(q, w).reshaped([n, positions * cIn]) : nil,
+                filters.requiresGradient ? Tensor.matmul(q, rows, transposeA: true) : nil,
+                bias.requiresGradient ? g.reshaped([n * shape.height * shape.width, shape.channels]).sum(alongAxis: 0) : nil]
+    }
+}
+
+/// Max pooling over non-overlapping size × size windows (the last rows and columns that do
+/// not fill a window are dropped): x [N, H·W·C] → [N, ⌊H/size⌋·⌊W/size⌋·C], channel by channel.
+/// The gradient goes to the largest value of each window (the first, on a tie).
+public func maxPool2d(_ x: Variable, height: Int, width: Int, channels: Int, size: Int = 2) -> Variable {
+    let v = x.value
+    require(v.rank == 2 && v.columnCount == height * width * channels && size > 0 && height >= size && width >= size,
+            "maxPool2d: \(v.shape) is not a batch of \(height)×\(width)×\(channels) images at least \(size) on a side")
+    let n = v.rowCount, (ho, wo) = (height / size, width / size)
+    var out = [Float](repeating: 0, count: n * ho * wo * channels)
+    var winner = [Int](repeating: 0, count: out.count)        // flat index into x of each maximum
+    for image in 0..<n {
+        for oy in 0..<ho {
+            for ox in 0..<wo {
+                for c in 0..<channels {
+                    var best = -Float.infinity, at = -1
+                    for dy in 0..<size {
+                        for dx in 0..<size {
+                            let i = ((image * height + oy * size + dy) * width + ox * size + dx) * channels + c
+                            if v.scalars[i] > best || at < 0 { (best, at) = (v.scalars[i], i) }
+                        }
+                    }
+                    let o = ((image * ho + oy) * wo + ox) * channels + c
+                    (out[o], winner[o]) = (best, at)
+                }
+            }
+        }
+    }
+    return Variable(Tensor(shape: [n, ho * wo * channels], scalars: out), inputs: [x]) { g in
+        var dx = [Float](repeating: 0, count: v.count)
+        for (o, i) in winner.enumerated() { dx[i] += g.scalars[o] }
+        return [Tensor(shape: v.shape, scalars: dx)]
+    }
+}
