@@ -14,7 +14,7 @@ process killing the grader, a child that outlives its check) sit in exercises th
 otherwise correct, so their students keep those points; the class totals, the leftover
 process check (`pgrep -f labkit-attack`) and `git status` in CI tell whether they did harm.
 
-Lab points: 01 = 13, 02 = 11, 03 = 9, 04 = 9, 05 = 11, 06 = 13 (66 in all). Each check
+Lab points come from the point table (scripts/kit_points.py). Each check
 calls only its own exercise's function, and the attacked functions are leaves (no other
 exercise's solution calls them), so an attack costs exactly its exercise's points.
 """
@@ -23,6 +23,8 @@ import os
 import re
 import shutil
 
+from kit_points import points_by_lab
+
 ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..")
 SOLUTIONS = os.path.join(ROOT, "Solutions")
 STUBS = os.path.join(ROOT, "Labs")
@@ -30,7 +32,8 @@ FILES = {
     1: "Lab01/Lab01PCA.swift", 2: "Lab02/Lab02Sparse.swift", 3: "Lab03/Lab03Denoising.swift",
     4: "Lab04/Lab04Contractive.swift", 5: "Lab05/Lab05VAE.swift", 6: "Lab06/Lab06Clustering.swift",
 }
-POINTS = {1: 13, 2: 11, 3: 9, 4: 9, 5: 11, 6: 13}
+POINTS = points_by_lab()
+TOTAL = sum(POINTS.values())
 
 # Swift that finds the kit from where the grader compiled this file
 # (<kit>/.build-grade/submission/LabNN/File.swift), or gives up.
@@ -200,7 +203,7 @@ def main():
     attack(labs, 3, "saltAndPepperNoise", "daemon_overwrites_grades")
     attack(labs, 3, "denoisingLoss", "kill_parent")
     attack(labs, 1, "pcaCodes", "fork_outlives")
-    expected["oscar-escapes"] = 66 - 2 - 2
+    expected["oscar-escapes"] = TOTAL - 2 - 2
 
     # Resources: exit(1) (2.4), 1 GiB of output per process (1.4, correct), a non-UTF-8
     # byte (1.5, correct), 8 GB allocation (5.5), an endless loop (4.3).
@@ -210,14 +213,14 @@ def main():
     attack(labs, 1, "tiedAutoencoderLoss", "non_utf8_output")
     attack(labs, 5, "interpolate", "allocate")
     attack(labs, 4, "numericalJacobian", "endless_loop")
-    expected["peggy-exhausts"] = 66 - 3 - 1 - 3
+    expected["peggy-exhausts"] = TOTAL - 3 - 1 - 3
 
     # Forgery: a guessed verdict record + exit 0 (5.4); code before main that steals the
     # nonce descriptor (all of lab 6 is set aside).
     labs = student(out, "sybil-forges")
     attack(labs, 5, "samplePrior", "forge_verdict")
     attack(labs, 6, headers=["pre_main"])
-    expected["sybil-forges"] = 66 - 2 - POINTS[6]
+    expected["sybil-forges"] = TOTAL - 2 - POINTS[6]
 
     # Reaching into the harness: @_silgen_name (lab 4 set aside), import XCTest and use it
     # (lab 5 set aside), shadowing the check helpers with a wrong 3.2 (3.2 still fails).
@@ -225,7 +228,7 @@ def main():
     attack(labs, 4, "contractivePenalty", "call_harness", headers=["call_harness"])
     attack(labs, 5, "reparameterize", "uses_xctest", headers=["uses_xctest"])
     attack(labs, 3, "maskingNoise", "wrong_answer", headers=["shadow_helpers"])
-    expected["judy-reaches-into-the-harness"] = 66 - POINTS[4] - POINTS[5] - 2
+    expected["judy-reaches-into-the-harness"] = TOTAL - POINTS[4] - POINTS[5] - 2
 
     # Links and special files: Lab01's file is a link to the kit's solution (lab 1 counts
     # as not submitted), a link to /etc/passwd and a FIFO next to correct files.
@@ -235,18 +238,18 @@ def main():
     os.symlink(os.path.abspath(os.path.join(SOLUTIONS, "Lab01/Lab01PCA.swift")), lab01)
     os.symlink("/etc/passwd", os.path.join(labs, "Lab02", "passwd.swift"))
     os.mkfifo(os.path.join(labs, "Lab04", "pipe.swift"))
-    expected["trent-links"] = 66 - POINTS[1]
+    expected["trent-links"] = TOTAL - POINTS[1]
 
     # A warning in lab 5 must not cost lab 5; an error in lab 3 costs lab 3 only.
     labs = student(out, "walter-warning-and-error")
     attack(labs, 5, "gaussianKL", "warning")
     attack(labs, 3, "denoisingLoss", "compile_error")
-    expected["walter-warning-and-error"] = 66 - POINTS[3]
+    expected["walter-warning-and-error"] = TOTAL - POINTS[3]
 
     # A folder name that is not UTF-8, with a correct submission.
     odd = os.fsdecode(b"\xff\xfe-victor")
     student(out, odd)
-    expected[odd] = 66
+    expected[odd] = TOTAL
 
     # The gradebook names a student by the sanitised folder name.
     def sanitised(raw):

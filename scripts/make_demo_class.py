@@ -13,18 +13,22 @@ import json
 import os
 import shutil
 
+from kit_points import points_by_lab
+
 ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..")
 SOLUTIONS = os.path.join(ROOT, "Solutions")
 
-# The five students whose grades are known exactly (66 points in all).
+TOTAL = float(sum(points_by_lab().values()))
+
+# The five students whose grades are known exactly (out of TOTAL).
 SPECIAL = {
-    "alice-correct": (None, 66.0),
+    "alice-correct": (None, TOTAL),
     "bob-corrupted-target": (("Lab03/Lab03Denoising.swift", "model(Variable(corrupted)), targets: clean)",
-                              "model(Variable(corrupted)), targets: corrupted)"), 64.5),
-    "carol-does-not-compile": (("Lab03/Lab03Denoising.swift", "public func maskingNoise(", "public func maskingNoise(oops"), 57.0),
-    "dave-crashes": (("Lab02/Lab02Sparse.swift", "    hidden.mean(alongAxis: 0)\n", "    fatalError(\"boom\")\n"), 62.0),
+                              "model(Variable(corrupted)), targets: corrupted)"), TOTAL - 1.5),
+    "carol-does-not-compile": (("Lab03/Lab03Denoising.swift", "public func maskingNoise(", "public func maskingNoise(oops"), TOTAL - 9),
+    "dave-crashes": (("Lab02/Lab02Sparse.swift", "    hidden.mean(alongAxis: 0)\n", "    fatalError(\"boom\")\n"), TOTAL - 4),
     "erin-hangs": (("Lab06/Lab06Clustering.swift", "    var counts: [Int: [Int: Int]] = [:]\n    for (c, l)",
-                    "    var counts: [Int: [Int: Int]] = [:]\n    while clusters.count > 0 { counts[0] = [:] }\n    for (c, l)"), 65.0),
+                    "    var counts: [Int: [Int: Int]] = [:]\n    while clusters.count > 0 { counts[0] = [:] }\n    for (c, l)"), TOTAL - 1),
 }
 
 
@@ -59,12 +63,12 @@ def main():
         if i % 3 == 0:  # a third of the rest are correct
             name = f"student{i + 1:02d}-correct"
             write_student(args.out, name, None)
-            expected.append((name, "66.0"))
+            expected.append((name, str(TOTAL)))
         else:
             m = mutants[(i * 7) % len(mutants)]
             name = f"student{i + 1:02d}-mistake-{m['exercise']}"
             write_student(args.out, name, (m["file"], m["find"], m["replace"]))
-            expected.append((name, "<66"))
+            expected.append((name, f"<{TOTAL:g}"))
     with open(args.out.rstrip("/") + ".expected.csv", "w") as f:
         f.write("folder,total\n" + "".join(f"{n},{t}\n" for n, t in sorted(expected)))
     print(f"wrote {len(expected)} submissions to {args.out}")

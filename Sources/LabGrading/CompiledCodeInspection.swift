@@ -14,6 +14,12 @@ enum CompiledCodeInspection {
     /// Swift modules an exercise may not reach into (mangled `$s<length><name>`).
     static let forbiddenModules = ["LabTesting", "XCTest", "LabNotebook", "LabGrading", "LabPlot", "LabData", "CSandbox"]
     static let forbiddenFunctions: Set<String> = ["dlsym", "dlvsym", "dlopen", "dlmopen", "ptrace", "process_vm_readv", "process_vm_writev"]
+    /// Parts of the core a lab's exercises re-create, and so may not call (mangled identifiers
+    /// in LabKit): lab 7 writes the convolution's arithmetic that `conv2d` and `ConvolutionShape`'s
+    /// output sizes would otherwise hand over.
+    static let forbiddenKitSymbols: [Int: [String]] = [
+        7: ["6conv2d", "15convTranspose2d", "12outputHeight", "11outputWidth", "10outputSize", "6Conv2D", "15ConvTranspose2D"],
+    ]
 
     /// What is wrong with `lab`'s object files in `buildFolder` (empty: nothing).
     static func problems(lab: Int, buildFolder: String, readelf: String = "readelf", nm: String = "nm") -> [String] {
@@ -40,6 +46,10 @@ enum CompiledCodeInspection {
                 }
                 for other in forbiddenModules + otherLabModules(than: lab) where mentions(plain, module: other) {
                     problems.append("\(source): reaches into \(other) (@_silgen_name, @_extern or import \(other) are not allowed in exercises)")
+                }
+                for identifier in forbiddenKitSymbols[lab] ?? [] where mentions(plain, module: "LabKit") && plain.contains(identifier) {
+                    let name = identifier.drop { $0.isNumber }
+                    problems.append("\(source): calls the kit's \(name), which these exercises write themselves (use your own functions)")
                 }
             }
         }

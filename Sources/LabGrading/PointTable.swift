@@ -42,6 +42,12 @@ public enum PointTable {
         Exercise(lab: 6, id: "6.5", title: "Clustering accuracy", points: 2),
         Exercise(lab: 6, id: "6.6", title: "Normalised mutual information", points: 2),
         Exercise(lab: 6, id: "6.7", title: "Purity", points: 1),
+        Exercise(lab: 7, id: "7.1", title: "Convolution output size", points: 2),
+        Exercise(lab: 7, id: "7.2", title: "im2col", points: 3),
+        Exercise(lab: 7, id: "7.3", title: "col2im, the adjoint", points: 3),
+        Exercise(lab: 7, id: "7.4", title: "Convolution as a matrix product", points: 2),
+        Exercise(lab: 7, id: "7.5", title: "Transposed output sizes", points: 2),
+        Exercise(lab: 7, id: "7.6", title: "Convolutional autoencoder loss", points: 2),
     ]
 
     /// The labs that have exercises.

@@ -9,6 +9,9 @@
 // matmul_gflops: float32 GEMM throughput at the labs' shapes (median of 7 repeats)
 // train_step_ms: forward, backward and Adam for a 784-256-64-256-784 autoencoder (ReLU
 //                hidden, sigmoid output, MSE), batch 128 — median over 9×20 steps after warm-up
+// conv_ae_step_ms: the same for lab07's convolutional autoencoder (ConvAutoencoder, 28×28×1,
+//                filters 16, 8, 8; code 4×4×8) — median over 9×10 steps; compare with
+//                scripts/jax_conv_autoencoder.py
 // load_fashion_mnist_s: reading and scaling the full Fashion-MNIST (70,000 images, gzip), median
 //                of 3, or null when it is not installed
 // peak_rss_mib:  the process's peak resident memory
@@ -86,6 +89,16 @@ let stepSeconds = try medianSeconds(repeats: 9, inner: 20) {
     adam.step()
 }
 
+// The convolutional autoencoder of lab07 (28×28×1 → 14×14×16 → 7×7×8 → 4×4×8 and back), same step.
+let convModel = ConvAutoencoder(height: 28, width: 28, using: &rng)
+let convAdam = Adam(parameters: convModel.parameters, learningRate: 1e-3)
+let convStepSeconds = try medianSeconds(repeats: 9, inner: 10) {
+    convAdam.zeroGradients()
+    let loss = meanSquaredError(predictions: convModel(Variable(x)), targets: x)
+    try loss.backward()
+    convAdam.step()
+}
+
 var loadSeconds = "null"
 if (try? DatasetSource.fashionMNIST.load()) != nil {
     loadSeconds = String(format: "%.3f", try medianSeconds(repeats: 3, inner: 1) { _ = try DatasetSource.fashionMNIST.load() })
@@ -111,6 +124,7 @@ let configuration = "release"
 let gflopsJSON = gflops.map { String(format: "\"%@\": %.1f", $0.0, $0.1) }.joined(separator: ", ")
 print(String(format: """
     {"implementation": "AutoencoderLabs LabKit (%@, kernel %@, %d threads)", "cpu_count": %d, \
-    "matmul_gflops": {%@}, "train_step_ms": %.3f, "epoch_s_60k": %.2f, "load_fashion_mnist_s": %@, "peak_rss_mib": %.1f}
+    "matmul_gflops": {%@}, "train_step_ms": %.3f, "epoch_s_60k": %.2f, "conv_ae_step_ms": %.3f, \
+    "load_fashion_mnist_s": %@, "peak_rss_mib": %.1f}
     """, configuration, Tensor.matmulKernelName, Tensor.matmulThreads, ProcessInfo.processInfo.activeProcessorCount,
-    gflopsJSON, stepSeconds * 1e3, stepSeconds * 60000 / 128, loadSeconds, peakMiB))
+    gflopsJSON, stepSeconds * 1e3, stepSeconds * 60000 / 128, convStepSeconds * 1e3, loadSeconds, peakMiB))

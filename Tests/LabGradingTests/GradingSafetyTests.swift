@@ -158,14 +158,14 @@ final class GradingSafetyTests: XCTestCase {
         defer { try? FileManager.default.removeItem(atPath: root) }
         let nested = "\(root)/nested/autoencoder-labs-main/Labs/Lab02"
         try FileManager.default.createDirectory(atPath: nested, withIntermediateDirectories: true)
-        FileManager.default.createFile(atPath: "\(nested)/Lab02Sparse.swift", contents: Data("// two".utf8))
+        _ = FileManager.default.createFile(atPath: "\(nested)/Lab02Sparse.swift", contents: Data("// two".utf8))
         let copy = SubmissionCopy.make(from: RawPath("\(root)/nested"), into: "\(root)/out1", labs: [1, 2])
         XCTAssertEqual(copy.labsFound, [2])
         XCTAssertTrue(FileManager.default.fileExists(atPath: "\(root)/out1/Lab02/Lab02Sparse.swift"))
         let flat = "\(root)/flat"
         try FileManager.default.createDirectory(atPath: flat, withIntermediateDirectories: true)
         for name in ["Lab01PCA.swift", "Lab02Sparse.swift", "notes.txt"] {
-            FileManager.default.createFile(atPath: "\(flat)/\(name)", contents: Data("// \(name)".utf8))
+            _ = FileManager.default.createFile(atPath: "\(flat)/\(name)", contents: Data("// \(name)".utf8))
         }
         let flatCopy = SubmissionCopy.make(from: RawPath(flat), into: "\(root)/out2", labs: [1, 2])
         XCTAssertEqual(flatCopy.labsFound, [1, 2])

@@ -57,7 +57,7 @@ final class LabRobustnessTests: FolderTestCase {
     func testAFolderHoldingOtherFilesIsNeverReplaced() throws {
         let out = "\(root!)/project"
         try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
-        FileManager.default.createFile(atPath: "\(out)/Package.swift", contents: Data("// mine".utf8))
+        _ = FileManager.default.createFile(atPath: "\(out)/Package.swift", contents: Data("// mine".utf8))
         XCTAssertThrowsError(try Notebook(info: Self.info, outputDirectory: out)) { error in
             XCTAssertTrue("\(error)".contains("files a lab did not write") && "\(error)".contains("Package.swift"), "\(error)")
         }
@@ -100,7 +100,7 @@ final class LabRobustnessTests: FolderTestCase {
         file = IDXFile(dimensions: file.dimensions, bytes: file.bytes.enumerated().map { $0.offset == 5 ? 12 : $0.element })
         bytes += file.bytes
         try FileManager.default.removeItem(atPath: "\(copy)/\(labels)")
-        FileManager.default.createFile(atPath: "\(copy)/t10k-labels-idx1-ubyte", contents: Data(bytes))
+        _ = FileManager.default.createFile(atPath: "\(copy)/t10k-labels-idx1-ubyte", contents: Data(bytes))
         XCTAssertThrowsError(try DatasetSource.fashionMNIST.load(environment: ["LABKIT_DATA_DIR": copy])) { error in
             XCTAssertTrue("\(error)".contains("t10k-labels-idx1-ubyte") && "\(error)".contains("label 12"), "\(error)")
         }

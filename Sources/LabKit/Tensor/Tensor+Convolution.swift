@@ -28,10 +28,10 @@ public struct ConvolutionShape: Equatable, Sendable, CustomStringConvertible {
 
     /// The output size along one axis of length n.
     public static func outputSize(_ n: Int, kernel: Int, stride: Int, padding: Padding) -> Int {
-        switch padding {
-        case .valid: return (n - kernel) / stride + 1
-        case .same: return (n + stride - 1) / stride
-        }
+        // The kernel's first position is 0, then every stride, up to the last one where it
+        // still fits (valid) or still starts inside the image (same, whose padding makes it fit).
+        let lastStart = padding == .valid ? n - kernel : n - 1
+        return lastStart / stride + 1
     }
 
     public var outputHeight: Int { Self.outputSize(height, kernel: kernel, stride: stride, padding: padding) }
@@ -50,6 +50,8 @@ public struct ConvolutionShape: Equatable, Sendable, CustomStringConvertible {
     }
 }
 
+// `patches` and `foldPatches` stay inside the core: lab07 asks students to write them
+// (im2col and col2im), so the kit must not hand them out.
 extension Tensor {
     /// The patches a convolution sees ("im2col"): one row per output position — image n,
     /// output row i, output column j, in that order — holding the k × k × C input values under
@@ -57,7 +59,7 @@ extension Tensor {
     ///
     /// Shapes: images [N, H·W·C] → [N·Ho·Wo, k·k·C]. A convolution is then one matrix product:
     /// `patches(of: x, shape) · W`, W [k·k·C, F], gives [N·Ho·Wo, F] = [N, Ho·Wo·F] channels last.
-    public static func patches(of images: Tensor, _ shape: ConvolutionShape) -> Tensor {
+    static func patches(of images: Tensor, _ shape: ConvolutionShape) -> Tensor {
         require(images.rank == 2 && images.columnCount == shape.imageSize,
                 "patches: images \(images.shape) do not hold \(shape.height)×\(shape.width)×\(shape.channels) images")
         let n = images.rowCount, (ho, wo) = (shape.outputHeight, shape.outputWidth), p = shape.patchSize
@@ -80,7 +82,7 @@ extension Tensor {
     ///
     /// Shapes: patches [N·Ho·Wo, k·k·C] → images [N, H·W·C]. For any x and P,
     /// ⟨patches(x), P⟩ = ⟨x, foldPatches(P)⟩ — which makes it the gradient of `patches`.
-    public static func foldPatches(_ patches: Tensor, _ shape: ConvolutionShape) -> Tensor {
+    static func foldPatches(_ patches: Tensor, _ shape: ConvolutionShape) -> Tensor {
         let perImage = shape.outputHeight * shape.outputWidth
         require(patches.rank == 2 && patches.columnCount == shape.patchSize && patches.rowCount % perImage == 0,
                 "foldPatches: \(patches.shape) are not \(shape.patchSize)-value patches of \(shape)")
@@ -107,17 +109,14 @@ extension Tensor {
     static func visitPatches(_ shape: ConvolutionShape, image: Int, _ copy: (Int, Int, Int, Int) -> Void) {
         let (h, w, c, k, s) = (shape.height, shape.width, shape.channels, shape.kernel, shape.stride)
         let (ho, wo, top, left) = (shape.outputHeight, shape.outputWidth, shape.padTop, shape.padLeft)
-        for oy in 0..<ho {
-            for ox in 0..<wo {
-                let row = (image * ho + oy) * wo + ox
-                let x0 = ox * s - left
-                let kxStart = Swift.max(0, -x0), kxEnd = Swift.min(k, w - x0)
-                guard kxStart < kxEnd else { continue }
-                for ky in 0..<k {
-                    let iy = oy * s + ky - top
-                    guard iy >= 0 && iy < h else { continue }
-                    copy(row, (ky * k + kxStart) * c, ((image * h + iy) * w + x0 + kxStart) * c, (kxEnd - kxStart) * c)
-                }
+        let first = image * ho * wo
+        for position in 0..<(ho * wo) {
+            let (y0, x0) = (position / wo * s - top, position % wo * s - left)     // the kernel's top-left pixel
+            // The kernel columns inside the image: one contiguous run of pixels and channels per row.
+            let kxStart = Swift.max(0, -x0), kxEnd = Swift.min(k, w - x0)
+            guard kxStart < kxEnd else { continue }
+            for ky in Swift.max(0, -y0)..<Swift.max(Swift.max(0, -y0), Swift.min(k, h - y0)) {
+                copy(first + position, (ky * k + kxStart) * c, ((image * h + y0 + ky) * w + x0 + kxStart) * c, (kxEnd - kxStart) * c)
             }
         }
     }
