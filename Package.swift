@@ -23,13 +23,11 @@ let exercisesRoot = environment["LABKIT_LABS_DIR"] ?? (useSolutions ? "Solutions
 let optimizedSwift: [SwiftSetting] = [.unsafeFlags(["-O"], .when(configuration: .debug))]
 let optimizedC: [CSetting] = [.unsafeFlags(["-O3", "-fno-math-errno"])]
 
-/// Every lab that exists: a folder Sources/labNN (its notebook) registers lab NN, and brings
-/// the targets below — the exercises (Labs/LabNN or Solutions/LabNN), the notebook executable
-/// and the graded checks (Tests/Graded/LabNNChecks). CONTRIBUTING.md lists a lab's other parts.
-let labs: [String] = ((try? FileManager.default.contentsOfDirectory(atPath: Context.packageDirectory + "/Sources")) ?? [])
-    .filter { $0.count == 5 && $0.hasPrefix("lab") && Int($0.dropFirst(3)) != nil }
-    .map { String($0.dropFirst(3)) }
-    .sorted()
+/// Every lab that exists. Each brings three targets below — the exercises (Labs/LabNN or
+/// Solutions/LabNN), the notebook executable (Sources/labNN) and the graded checks
+/// (Tests/Graded/LabNNChecks). A test fails when this list and the point table disagree
+/// (SwiftPM caches the manifest, so the list is written out rather than read from Sources/).
+let labs = ["01", "02", "03", "04", "05", "06", "07"]
 
 var targets: [Target] = [
     // C: the few hot kernels (packed SIMD matrix multiply), and the system libraries.

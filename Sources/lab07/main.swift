@@ -252,8 +252,8 @@ extension LabRun where Lab == Lab07 {
         } else {
             nb.say("""
                 Here the dense autoencoder reconstructs better (\(Format.number(errors[1])) against \
-                \(Format.number(errors[0]))), with \(Format.fixed(ratio, 0))× more parameters. A short run favours it; \
-                train longer (--epochs) or give the convolutions more filters (--filters 32 16 8).
+                \(Format.number(errors[0]))), with \(Format.fixed(ratio, 0))× more parameters. To see what the \
+                convolutional one gains from width or time, try --filters 32 16 8 or --epochs 30 and compare.
                 """)
         }
     }
@@ -290,8 +290,8 @@ extension LabRun where Lab == Lab07 {
     func figures(_ models: Models, _ data: Dataset) throws {
         nb.section("Figures", "What the convolutions learned, and what they give back.")
         let first = models.convNetwork.encoderLayers[0]
-        let filterFigure = Figure(title: "The first layer's \(first.filterCount) filters (3 × 3 weights)", height: 300)
-        filterFigure.add(ImageGrid(title: "", images: first.filters.value.transposed, columns: first.filterCount,
+        let filterFigure = Figure(title: "The first layer's \(first.filterCount) filters (3 × 3 weights)")
+        filterFigure.add(ImageGrid(title: "", images: first.filters.value.transposed, columns: 8,
                                    scaling: .signedShared, tileWidth: 3, tileHeight: 3, colorbarLabel: "weight"))
         try nb.figure(filterFigure, name: "filters", caption: "The 3 × 3 filters of the first convolution")
 
@@ -301,7 +301,8 @@ extension LabRun where Lab == Lab07 {
         let (h, w, f) = first.outputSize
         let tiles = (0..<f).map { c in (0..<(h * w)).map { maps.scalars[$0 * f + c] } }
         let mapFigure = Figure(title: "What the first layer sees: its \(f) feature maps of one test image",
-                               subtitle: "ReLU outputs, \(h) × \(w) each; every filter answers to its own kind of edge")
+                               subtitle: "ReLU outputs, \(h) × \(w) each, shown at the image's size; "
+                                   + "each filter responds to its own pattern")
         mapFigure.add(ImageGrid(title: "", tiles: [example.scalars] + tiles.map { tile in
             let top = Swift.max(tile.max() ?? 1, 1e-6)
             return resample(tile.map { $0 / top }, from: (h, w), to: (data.height, data.width))

@@ -127,6 +127,10 @@ final class KitConsistencyTests: XCTestCase {
         // And nothing the point table does not know: a lab folder without exercises is never graded.
         let notebooks = try fm.contentsOfDirectory(atPath: "\(Self.root)/Sources").filter { $0.range(of: #"^lab\d\d$"#, options: .regularExpression) != nil }
         XCTAssertEqual(Set(notebooks.compactMap { Int($0.dropFirst(3)) }), Set(PointTable.labs), "Sources/labNN folders and PointTable's labs differ")
+        let manifest = try String(contentsOfFile: "\(Self.root)/Package.swift", encoding: .utf8)
+        let line = manifest.components(separatedBy: "\n").first { $0.hasPrefix("let labs = [") } ?? ""
+        let registered = line.split(separator: "\"").compactMap { Int($0) }
+        XCTAssertEqual(Set(registered), Set(PointTable.labs), "Package.swift's `labs` and PointTable's labs differ: register the lab in both")
     }
 
     /// Each lab notebook reads as a table of contents plus one short function per section.

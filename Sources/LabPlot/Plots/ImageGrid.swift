@@ -54,8 +54,10 @@ public struct ImageGrid: Panel {
         self.colorbarLabel = colorbarLabel
     }
 
-    /// The largest zoom at which tiles are shown (28 px tiles become at most 140 px).
-    static let maximumZoom = 5
+    /// Tiles are shown at most this many pixels on a side (28 px tiles at zoom 5; a 3 × 3
+    /// filter may be zoomed up to 46×).
+    static let maximumTileSide = 140
+    private var maximumZoom: Int { Swift.max(1, Self.maximumTileSide / Swift.max(tileWidth, tileHeight, 1)) }
 
     private var rows: Int { (tiles.count + columns - 1) / columns }
     private var labelWidth: Double {
@@ -69,7 +71,7 @@ public struct ImageGrid: Panel {
     }
     /// The largest integer zoom that fits the width, so pixels stay crisp squares.
     private func zoom(forWidth width: Double) -> Int {
-        Swift.max(1, Swift.min(Self.maximumZoom, (Int(width - labelWidth - colorbarWidth) - spacing * (columns - 1)) / (columns * tileWidth)))
+        Swift.max(1, Swift.min(maximumZoom, (Int(width - labelWidth - colorbarWidth) - spacing * (columns - 1)) / (columns * tileWidth)))
     }
 
     public func preferredHeight(forWidth width: Double) -> Double? {
