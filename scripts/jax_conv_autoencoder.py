@@ -4,7 +4,7 @@
 The same architecture as LabKit's ConvAutoencoder: NHWC, 3×3 stride-2 "same" convolutions
 28×28×1 → 14×14×16 → 7×7×8 → 4×4×8 (linear code), then transposed convolutions that retrace
 7×7×8 → 14×14×16 → 28×28×1 (each the exact adjoint of the matching convolution, so 4 goes
-back to 7, not 8), ReLU between layers, sigmoid output, MSE, Adam (1e-3), batch 128.
+back to 7, not 8), ReLU between layers, sigmoid output, MSE, Adam (2e-3, lab07's default), batch 128.
 
     v=$(mktemp -d)/jaxenv && python3 -m venv $v && $v/bin/pip install -q jax numpy
     $v/bin/python scripts/jax_conv_autoencoder.py              # median training-step time
@@ -70,7 +70,7 @@ def make(shapes):
         return jnp.mean((forward(params, x) - x) ** 2)
 
     @jax.jit
-    def step(params, m, v, t, x, lr=1e-3, b1=0.9, b2=0.999, eps=1e-8):
+    def step(params, m, v, t, x, lr=2e-3, b1=0.9, b2=0.999, eps=1e-8):
         loss, grads = jax.value_and_grad(loss_fn)(params, x)
         m = jax.tree_util.tree_map(lambda m, g: b1 * m + (1 - b1) * g, m, grads)
         v = jax.tree_util.tree_map(lambda v, g: b2 * v + (1 - b2) * g * g, v, grads)

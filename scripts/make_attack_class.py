@@ -31,6 +31,7 @@ STUBS = os.path.join(ROOT, "Labs")
 FILES = {
     1: "Lab01/Lab01PCA.swift", 2: "Lab02/Lab02Sparse.swift", 3: "Lab03/Lab03Denoising.swift",
     4: "Lab04/Lab04Contractive.swift", 5: "Lab05/Lab05VAE.swift", 6: "Lab06/Lab06Clustering.swift",
+    7: "Lab07/Lab07Convolution.swift",
 }
 POINTS = points_by_lab()
 TOTAL = sum(POINTS.values())
@@ -245,6 +246,16 @@ def main():
     attack(labs, 5, "gaussianKL", "warning")
     attack(labs, 3, "denoisingLoss", "compile_error")
     expected["walter-warning-and-error"] = TOTAL - POINTS[3]
+
+    # Delegation: lab 7's output size taken from the kit's ConvolutionShape instead of the
+    # formula the exercise is about. It passes the checks; the grader sets lab 7 aside.
+    labs = student(out, "ursula-delegates")
+    path = os.path.join(labs, FILES[7])
+    text = open(path).read()
+    body = "    switch padding {\n    case .valid: return (n - k) / s + 1\n    case .same: return (n + s - 1) / s\n    }"
+    assert body in text
+    open(path, "w").write(text.replace(body, "    ConvolutionShape(height: n, width: n, channels: 1, kernel: k, stride: s, padding: padding).outputHeight"))
+    expected["ursula-delegates"] = TOTAL - POINTS[7]
 
     # A folder name that is not UTF-8, with a correct submission.
     odd = os.fsdecode(b"\xff\xfe-victor")

@@ -55,6 +55,8 @@ final class Lab07Checks: GradedTestCase {
         let cases: [(Int, Int, Int, ConvolutionShape.Padding, Int)] = [
             (28, 3, 1, .valid, 26), (28, 5, 2, .valid, 12), (7, 3, 2, .valid, 3), (10, 4, 3, .valid, 3), (5, 5, 1, .valid, 1),
             (28, 3, 2, .same, 14), (7, 3, 2, .same, 4), (8, 3, 2, .same, 4), (5, 3, 1, .same, 5), (10, 5, 3, .same, 4), (2, 3, 5, .same, 1),
+            // Even kernels: "same" does not depend on k (padding ⌊k/2⌋ on both sides would give 6 and 4).
+            (10, 4, 2, .same, 5), (9, 2, 3, .same, 3),
         ]
         for (n, k, s, padding, expected) in cases {
             guard let got = graded({ try convolutionOutputSize(inputSize: n, kernel: k, stride: s, padding: padding) }) else { return }
