@@ -8,12 +8,6 @@ public protocol LabKnobs: ParsableArguments {
     var flags: [String] { get }
 }
 
-/// A lab without knobs of its own.
-public struct NoKnobs: LabKnobs {
-    public init() {}
-    public var flags: [String] { [] }
-}
-
 /// Adam's step size and the minibatch size, shared by every lab, with each lab's defaults.
 public struct TrainingKnobs<Lab: LabProgram>: ParsableArguments {
     @Option(name: .customLong("learning-rate"),

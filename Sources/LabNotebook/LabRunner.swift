@@ -22,7 +22,7 @@ public enum LabError: Error, CustomStringConvertible {
 
 /// A lab: who it is, its knobs, and its notebook — the numbered sections it runs.
 public protocol LabProgram {
-    /// The lab's own hyperparameters as flags (`NoKnobs` for none).
+    /// The lab's own hyperparameters as flags.
     associatedtype Knobs: LabKnobs
     static var info: LabInfo { get }
     /// The default of `--learning-rate`.

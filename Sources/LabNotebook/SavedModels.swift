@@ -34,11 +34,6 @@ extension Notebook {
         return record
     }
 
-    /// A model trained without a record to keep.
-    public func trained(_ name: String, parameters: [Variable], train: () throws -> Void) throws {
-        _ = try trained(name, parameters: parameters) { () throws -> Bool in try train(); return true }
-    }
-
     /// Why a saved model cannot be reused.
     public struct NotReusable: Error, CustomStringConvertible {
         public let description: String
