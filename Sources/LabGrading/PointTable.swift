@@ -48,6 +48,11 @@ public enum PointTable {
         Exercise(lab: 7, id: "7.4", title: "Convolution as a matrix product", points: 2),
         Exercise(lab: 7, id: "7.5", title: "Transposed output sizes", points: 2),
         Exercise(lab: 7, id: "7.6", title: "Convolutional autoencoder loss", points: 2),
+        Exercise(lab: 8, id: "8.1", title: "Stable log-softmax", points: 2),
+        Exercise(lab: 8, id: "8.2", title: "Softmax cross-entropy and its gradient", points: 3),
+        Exercise(lab: 8, id: "8.3", title: "Greedy layer-wise pretraining", points: 3),
+        Exercise(lab: 8, id: "8.4", title: "Fine-tuning step", points: 3),
+        Exercise(lab: 8, id: "8.5", title: "Class-balanced labelled subset", points: 3),
     ]
 
     /// The labs that have exercises.

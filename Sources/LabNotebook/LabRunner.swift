@@ -8,12 +8,17 @@ public enum LabError: Error, CustomStringConvertible {
     case unwritableOutput(path: String, reason: String)
     /// A NaN or infinity in a result: where it appeared and in which section.
     case nonFinite(where: String, section: String)
+    /// An exercise returned something the notebook cannot go on with (a wrong count, a wrong shape).
+    case unusableResult(exercise: String, problem: String)
 
     public var description: String {
         switch self {
         case let .nonFinite(place, section):
             return "Stopped: \(place) holds NaN or infinite values, computed in section \(section). Nothing was written; the previous output is unchanged.\n"
                 + "Likely cause: the exercise used in that section returns NaN or ∞ for these inputs — a log of 0, a division by 0, an exp that overflows, or an empty mean. Test it on a small input where you know the answer."
+        case let .unusableResult(exercise, problem):
+            return "Stopped: exercise \(exercise) \(problem). Nothing was written; the previous output is unchanged.\n"
+                + "Run its graded checks for a smaller example: swift run grade --labs \(exercise.prefix { $0 != "." })"
         case let .unwritableOutput(path, reason):
             return "The output folder \(path) is not usable: \(reason). Choose another with --out DIR."
         }

@@ -18,8 +18,9 @@ public final class Variable {
     public var value: Tensor
     /// ∂loss/∂self after `backward()`, for variables that require a gradient.
     public var grad: Tensor?
-    /// Whether gradients flow to (and through) this variable.
-    public let requiresGradient: Bool
+    /// Whether gradients flow to (and through) this variable. A parameter of a frozen layer
+    /// (`Layer.freeze()`) does not require one: the graph then treats it as a constant.
+    public internal(set) var requiresGradient: Bool
     /// A label for error messages and parameter listings (e.g. "encoder.0.weight").
     public var name: String
 
@@ -70,9 +71,21 @@ public final class Variable {
     /// - Throws: `AutodiffError.nonScalarOutput` unless the value has exactly one element.
     public func backward() throws {
         guard value.count == 1 else { throw AutodiffError.nonScalarOutput(shape: value.shape) }
+        try backward(gradient: Tensor(repeating: 1, shape: value.shape))
+    }
+
+    /// Reverse-mode differentiation from a given gradient of some loss L with respect to this
+    /// (non-scalar) variable, ∂L/∂self: every variable behind it receives ∂L/∂v = (∂self/∂v)ᵀ·∂L/∂self
+    /// (a vector–Jacobian product, PyTorch's `y.backward(gradient)`). Used when L is computed
+    /// outside the graph from `self.value`, with its gradient written by hand.
+    /// - Throws: `AutodiffError.gradientShapeMismatch` unless `gradient` has this variable's shape.
+    public func backward(gradient: Tensor) throws {
+        guard gradient.shape == value.shape else {
+            throw AutodiffError.gradientShapeMismatch(expected: value.shape, got: gradient.shape)
+        }
         guard requiresGradient else { throw AutodiffError.noGradientPath }
         let order = topologicalOrder()
-        var gradients: [ObjectIdentifier: Tensor] = [ObjectIdentifier(self): Tensor(repeating: 1, shape: value.shape)]
+        var gradients: [ObjectIdentifier: Tensor] = [ObjectIdentifier(self): gradient]
         for node in order.reversed() {
             guard let g = gradients.removeValue(forKey: ObjectIdentifier(node)) else { continue }
             guard let pullback = node.pullback else {
@@ -114,11 +127,14 @@ public final class Variable {
 public enum AutodiffError: Error, CustomStringConvertible, Equatable {
     case nonScalarOutput(shape: [Int])
     case noGradientPath
+    case gradientShapeMismatch(expected: [Int], got: [Int])
 
     public var description: String {
         switch self {
         case .nonScalarOutput(let shape):
             return "backward() needs a scalar loss, but this value has shape \(shape); reduce it first (e.g. .sum() or .mean())"
+        case .gradientShapeMismatch(let expected, let got):
+            return "backward(gradient:) needs a gradient of the variable's own shape \(expected), got \(got)"
         case .noGradientPath:
             return "backward() found nothing to differentiate: no parameter with requiresGradient: true reaches this value (was it computed inside withoutGradients, or from detached values?)"
         }

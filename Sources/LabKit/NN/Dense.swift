@@ -36,6 +36,21 @@ public final class Dense: Layer {
         self.activation = activation
     }
 
+    /// A layer with the given weights (W [D, H], b [H]).
+    public init(weight: Tensor, bias: Tensor, activation: Activation = .identity, name: String = "dense") {
+        require(weight.rank == 2 && bias.shape == [weight.shape[1]],
+                "Dense: weight must be [D, H] and bias [H], got \(weight.shape) and \(bias.shape)")
+        self.weight = Variable(weight, requiresGradient: true, name: "\(name).weight")
+        self.bias = Variable(bias, requiresGradient: true, name: "\(name).bias")
+        self.activation = activation
+    }
+
+    /// An independent copy with the same weights, trainable (training it leaves this one as it is).
+    public func copy(name: String? = nil) -> Dense {
+        let base = name ?? String(weight.name.dropLast(".weight".count))
+        return Dense(weight: weight.value, bias: bias.value, activation: activation, name: base)
+    }
+
     public var inputSize: Int { weight.shape[0] }
     public var outputSize: Int { weight.shape[1] }
 

@@ -15,4 +15,15 @@ extension Layer {
 
     /// The total number of trainable scalars.
     public var parameterCount: Int { parameters.reduce(0) { $0 + $1.value.count } }
+
+    /// Freezes the layer: its parameters become constants of the graph, so no gradient reaches
+    /// them (and none is computed for them), and an optimizer leaves them as they are. A frozen
+    /// encoder under a trained linear head is a *linear probe* of its features.
+    public func freeze() { for p in parameters { p.requiresGradient = false } }
+
+    /// Makes every parameter trainable again (fine-tuning the whole network).
+    public func unfreeze() { for p in parameters { p.requiresGradient = true } }
+
+    /// Whether no parameter of the layer is trainable.
+    public var isFrozen: Bool { parameters.allSatisfy { !$0.requiresGradient } }
 }

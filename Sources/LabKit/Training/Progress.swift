@@ -41,6 +41,15 @@ public struct ProgressReporter: Sendable {
         FileHandle.standardError.write(((isTerminal ? "\r" : "") + line + (isTerminal ? "\u{1B}[K\n" : "\n")).data(using: .utf8)!)
     }
 
+    /// Called after each of `total` pieces of work that are not epochs (e.g. one classifier of
+    /// many): a permanent line with what it gave.
+    public func item(_ done: Int, of total: Int, _ note: String, elapsed: Double) {
+        guard !isSilent else { return }
+        let eta = elapsed / Double(done) * Double(total - done)
+        let line = String(format: "  %@ %d/%d  %@  %@ elapsed, ETA %@", label, done, total, note, Self.duration(elapsed), Self.duration(eta))
+        FileHandle.standardError.write(((isTerminal ? "\r" : "") + line + (isTerminal ? "\u{1B}[K\n" : "\n")).data(using: .utf8)!)
+    }
+
     static func duration(_ seconds: Double) -> String {
         seconds < 60 ? String(format: "%.1fs", seconds) : String(format: "%dm%02ds", Int(seconds) / 60, Int(seconds) % 60)
     }

@@ -57,8 +57,34 @@ public struct TrainingLoop {
         loss: (Tensor, inout SeededGenerator) throws -> LossTerms
     ) throws -> TrainingHistory {
         require(data.rank == 2 && data.rowCount > 0, "training data must be a non-empty matrix, got \(data.shape)")
+        return try run(examples: data.rowCount, afterEpoch: afterEpoch) { indices, generator in
+            optimizer.zeroGradients()
+            let terms = try loss(data.gatherRows(indices), &generator)
+            let value = terms.total.value.scalar
+            if value.isFinite {
+                try terms.total.backward()
+                optimizer.step()
+            }
+            return StepResult(loss: value, parts: terms.parts)
+        }
+    }
+
+    /// What one step reports: its loss and the named parts of it.
+    public struct StepResult {
+        public let loss: Float
+        public let parts: [(String, Float)]
+        public init(loss: Float, parts: [(String, Float)] = []) { (self.loss, self.parts) = (loss, parts) }
+    }
+
+    /// The same epochs over examples 0..<n, where `step` does a whole update on one minibatch of
+    /// example indices (e.g. a classifier's, whose labels the indices pick) and returns its loss.
+    /// Stops with `TrainingError.nonFiniteLoss` as soon as a step returns a NaN or infinite loss.
+    public mutating func run(
+        examples n: Int, afterEpoch: ((Int, TrainingHistory) throws -> Void)? = nil,
+        step: ([Int], inout SeededGenerator) throws -> StepResult
+    ) throws -> TrainingHistory {
+        require(n > 0, "training needs at least one example")
         let progress = ProgressReporter(label: label, silent: silent)
-        let n = data.rowCount
         let batches = (n + batchSize - 1) / batchSize
         var history = TrainingHistory()
         let start = Date()
@@ -68,18 +94,14 @@ public struct TrainingLoop {
             var totalParts: [String: Double] = [:]
             for b in 0..<batches {
                 let indices = Array(order[(b * batchSize)..<Swift.min(n, (b + 1) * batchSize)])
-                let batch = data.gatherRows(indices)
-                optimizer.zeroGradients()
-                let terms = try loss(batch, &generator)
-                let value = terms.total.value.scalar
+                let result = try step(indices, &generator)
+                let value = result.loss
                 if !value.isFinite {
-                    let part = terms.parts.first { !$0.1.isFinite }?.0
+                    let part = result.parts.first { !$0.1.isFinite }?.0
                     throw TrainingError.nonFiniteLoss(label: label, epoch: epoch, step: b + 1, value: value, part: part)
                 }
-                try terms.total.backward()
-                optimizer.step()
                 totalLoss += Double(value) * Double(indices.count)
-                for (name, v) in terms.parts {
+                for (name, v) in result.parts {
                     if totalParts[name] == nil && epoch == 1 && !history.partNames.contains(name) { history.partNames.append(name) }
                     totalParts[name, default: 0] += Double(v) * Double(indices.count)
                 }

@@ -1,21 +1,26 @@
 /// Bars for categories, one group per category and one bar per series (e.g. KL per latent
-/// dimension, accuracy per representation).
+/// dimension, accuracy per representation), with optional error bars (e.g. the range over seeds).
 public struct BarChart: Panel {
     public var nonFiniteCount: Int { series.reduce(0) { $0 + countNonFinite($1.values) } }
     public var title: String, xLabel: String, yLabel: String
     public var categories: [String]
     public var series: [(name: String, values: [Double])]
     public var logY: Bool
+    /// For each series and category, the (low, high) ends of an error bar; empty for none.
+    public var ranges: [[(low: Double, high: Double)]]
 
     public init(title: String, xLabel: String, yLabel: String, categories: [String],
-                series: [(name: String, values: [Double])], logY: Bool = false) {
+                series: [(name: String, values: [Double])], logY: Bool = false,
+                ranges: [[(low: Double, high: Double)]] = []) {
         (self.title, self.xLabel, self.yLabel, self.categories, self.series, self.logY) = (title, xLabel, yLabel, categories, series, logY)
+        self.ranges = ranges
     }
 
     public func draw(on canvas: Canvas, in rect: Rect) {
         let n = Double(categories.count)
         var axes = Axes(title: title, xLabel: xLabel, yLabel: yLabel, x: Scale(low: -0.6, high: n - 0.4),
-                        y: Scale.fitting(series.flatMap(\.values), logarithmic: logY, includeZero: !logY, padding: 0.06))
+                        y: Scale.fitting(series.flatMap(\.values) + ranges.joined().flatMap { [$0.low, $0.high] },
+                                         logarithmic: logY, includeZero: !logY, padding: 0.06))
         let step = Swift.max(1, Int((Double(categories.count) * 40 / Swift.max(rect.width, 1)).rounded(.up)))
         axes.draw(on: canvas, in: rect, xTickLabels: categories.enumerated().filter { $0.offset % step == 0 }.map { (Double($0.offset), $0.element) })
         let groupWidth = 0.8, barWidth = groupWidth / Double(Swift.max(1, series.count))
@@ -26,9 +31,21 @@ public struct BarChart: Panel {
                 let p0 = axes.point(x0, base), p1 = axes.point(x0 + barWidth, v)
                 canvas.fill(Rect(x: p0.x + 0.5, y: Swift.min(p0.y, p1.y), width: Swift.max(1, p1.x - p0.x - 1), height: Swift.abs(p1.y - p0.y)),
                             .category(s))
+                if s < ranges.count, i < ranges[s].count, ranges[s][i].low.isFinite, ranges[s][i].high.isFinite {
+                    drawRange(ranges[s][i], at: x0 + barWidth / 2, halfWidth: barWidth / 4, axes: axes, on: canvas)
+                }
             }
         }
         if series.count > 1 { Legend(series.enumerated().map { (.box(.category($0.offset)), $0.element.name) }).draw(on: canvas, in: axes.plotArea) }
+    }
+
+    /// An error bar: a vertical line from low to high with a short cap at each end.
+    private func drawRange(_ range: (low: Double, high: Double), at x: Double, halfWidth: Double, axes: Axes, on canvas: Canvas) {
+        let ink = Color.text
+        canvas.line(from: axes.point(x, range.low), to: axes.point(x, range.high), ink, width: 1.5)
+        for y in [range.low, range.high] {
+            canvas.line(from: axes.point(x - halfWidth, y), to: axes.point(x + halfWidth, y), ink, width: 1.5)
+        }
     }
 }
 
