@@ -27,7 +27,7 @@ enum Lab08: LabProgram {
             step and the few-label subsets, and measure — over several seeds — what pretraining buys with 100, \
             1,000 and all labels against a classifier trained from random initialisation.
             """,
-        requirements: (train: 20, test: 10, pixels: 64 * 64))
+        requirements: (train: 10, test: 10, pixels: 64 * 64))
 
     static let defaultLearningRate: Float = 1e-3
 
@@ -37,10 +37,10 @@ enum Lab08: LabProgram {
                                    valueName: "H"))
         var sizes: [Int] = []
         @Option(name: .customLong("labels"), parsing: .upToNextOption,
-                help: ArgumentHelp("Numbers of labelled examples to compare, or all (default 100 1000 all; 100 all with "
-                                   + "--quick). Try 20 50 100 200.", valueName: "L"))
+                help: ArgumentHelp("Numbers of labelled examples to compare, or all (default 100 1000 all; "
+                                   + "100 all with --quick). Try 20 50 100 200.", valueName: "L"))
         var labels: [String] = []
-        @Option(help: "Seeds per number of labels: each draws its own labelled subset, head and minibatch order. Try 5.")
+        @Option(help: "Seeds per number of labels: each draws its own labels, head and minibatch order. Try 5.")
         var seeds = 3
         @Option(name: .customLong("masking-p"),
                 help: "Masking noise of each layer's denoising autoencoder (0: plain autoencoders). Try 0 or 0.5.")
@@ -95,7 +95,8 @@ extension LabRun where Lab == Lab08 {
         let labels = (0..<256).map { _ in rng.nextInt(below: 10) }
         let extreme = Tensor([[1000, -1000, 0, 0, 0, 0, 0, 0, 0, 0]]), extremeLabels = [1]
         var rows: [[String]] = [], agree = true
-        for (name, z, y) in [("random logits (256 × 10)", logits, labels), ("logits of ±1000", extreme, extremeLabels)] {
+        let cases = [("random logits (256 × 10)", logits, labels), ("logits of ±1000", extreme, extremeLabels)]
+        for (name, z, y) in cases {
             let mine = try softmaxCrossEntropy(logits: z, labels: y)
             let variable = Variable(z, requiresGradient: true)
             let kit = crossEntropy(logits: variable, labels: y)
@@ -103,7 +104,8 @@ extension LabRun where Lab == Lab08 {
             let gap = mine.gradient.shape == z.shape ? Double((mine.gradient - variable.grad!).abs().max()) : .infinity
             let lossGap = Swift.abs(Double(mine.loss) - Double(kit.value.scalar))
             agree = agree && lossGap <= 1e-4 * Swift.max(1, Double(kit.value.scalar)) && gap <= 1e-5
-            rows.append([name, Format.number(mine.loss), Format.number(kit.value.scalar), Format.number(gap, digits: 2)])
+            rows.append([name, Format.number(mine.loss), Format.number(kit.value.scalar),
+                         Format.number(gap, digits: 2)])
         }
         nb.table(["logits", "your loss", "the kit's", "max |gradient difference|"], rows)
         nb.say(agree ? "They agree, the saturated logits included: your log-softmax subtracts the maximum."
@@ -148,9 +150,9 @@ extension LabRun where Lab == Lab08 {
             let k = decoders.count
             let decoder = Dense(layer.outputSize, layer.inputSize, activation: k == 0 ? .sigmoid : .identity,
                                 name: "decoder.\(k)", using: &rng)
+            let seed = options.seed &+ UInt64(10 + k)
             histories.append(try trainWithAdam("stack-layer-\(k)", layer.parameters + decoder.parameters, on: inputs,
-                                               epochs: epochs, label: "layer \(k)", seed: options.seed &+ UInt64(10 + k)) {
-                batch, generator in
+                                               epochs: epochs, label: "layer \(k)", seed: seed) { batch, generator in
                 let kept = Tensor.randomUniform(batch.shape, using: &generator).map { $0 >= p ? 1 : 0 }
                 return LossTerms(meanSquaredError(predictions: decoder(layer(Variable(batch * kept))), targets: batch))
             })
@@ -163,15 +165,16 @@ extension LabRun where Lab == Lab08 {
 
     func reportStack(_ stack: PretrainedStack, _ data: Dataset) throws {
         guard stack.decoders.count == stack.layers.count else {
-            throw LabError.unusableResult(exercise: "8.3", problem: "trained \(stack.decoders.count) of \(stack.layers.count) "
-                                          + "layers: call trainLayer once per layer")
+            throw LabError.unusableResult(exercise: "8.3", problem: "trained \(stack.decoders.count) of "
+                                          + "\(stack.layers.count) layers: call trainLayer once per layer")
         }
         var inputs = data.test.images, rows: [[String]] = []
         for (k, (layer, decoder)) in zip(stack.layers, stack.decoders).enumerated() {
             let error = Evaluation.meanSquaredError(decoder.evaluate(layer.evaluate(inputs)), inputs)
             let variance = Double(inputs.squared().mean()) - Double(inputs.mean()) * Double(inputs.mean())
-            rows.append(["\(k)", "\(layer.inputSize) → \(layer.outputSize)", k == 0 ? "pixels" : "codes of layer \(k - 1)",
-                         Format.number(error), Format.percent(error / Swift.max(variance, 1e-12))])
+            rows.append(["\(k)", "\(layer.inputSize) → \(layer.outputSize)",
+                         k == 0 ? "pixels" : "codes of layer \(k - 1)", Format.number(error),
+                         Format.percent(error / Swift.max(variance, 1e-12))])
             nb.metric("stack_layer\(k)_test_mse", error)
             inputs = layer.evaluate(inputs)
         }
@@ -186,8 +189,8 @@ extension LabRun where Lab == Lab08 {
         let widths = [data.pixels] + sizes
         nb.section("An end-to-end deep autoencoder", """
             The alternative to greedy training: the whole \(widths.map(String.init).joined(separator: "-"))-… \
-            autoencoder at once (the same ReLU encoder from the same initial weights, a mirrored decoder with a sigmoid \
-            output), with the same loss, \
+            autoencoder at once (the same ReLU encoder from the same initial weights, a mirrored decoder with a \
+            sigmoid output), with the same loss, \
             optimiser and \(epochs) epochs. Its encoder will initialise a third classifier. Reconstruction error on \
             the test images, against the greedy stack decoded through its shallow decoders:
             """)
@@ -238,7 +241,9 @@ struct FewLabelResult {
     var accuracies: [[Double]]   // [start][seed]
 
     var name: String { isAll ? "all \(labels)" : "\(labels)" }
-    func mean(_ start: Start) -> Double { accuracies[start.rawValue].reduce(0, +) / Double(accuracies[start.rawValue].count) }
+    func mean(_ start: Start) -> Double {
+        accuracies[start.rawValue].reduce(0, +) / Double(accuracies[start.rawValue].count)
+    }
     func range(_ start: Start) -> (low: Double, high: Double) {
         (accuracies[start.rawValue].min() ?? .nan, accuracies[start.rawValue].max() ?? .nan)
     }
@@ -260,7 +265,8 @@ extension LabRun where Lab == Lab08 {
             guard let count = Int(word) else { counts.append(nil); continue }
             let needed = (count + data.classCount - 1) / data.classCount
             if count >= data.train.count {
-                skipped.append("L = \(count) is not fewer than the \(data.train.count) training images (see \"all\")")
+                skipped.append("L = \(count) is not fewer than the \(data.train.count) training images; "
+                               + "\"all\" uses every one")
             } else if let smallest = perClass.min(), smallest < needed {
                 skipped.append("L = \(count) needs \(needed) images of every class; the smallest class has \(smallest)")
             } else {
@@ -276,8 +282,9 @@ extension LabRun where Lab == Lab08 {
             Four classifiers with the same \([data.pixels] + sizes + [data.classCount]) network: from random \
             initialisation; from the greedy stack with the encoder frozen (a linear probe of its codes) and \
             fine-tuned; and from the deep autoencoder's encoder, fine-tuned. Each sees L labelled training images, \
-            balanced over the classes (8.5), and trains by your fine-tuning step (8.4) with Adam (the probe's head at 10× the learning \
-            rate) for at least \(steps) steps and \(epochs) epochs of its labels. \(knobs.seeds) seeds per L: each draws its own \
+            balanced over the classes (8.5), and trains by your fine-tuning step (8.4) with Adam (the probe's head \
+            at 10× the learning rate) for at least \(steps) steps and \(epochs) epochs of its labels. \
+            \(knobs.seeds) seeds per L: each draws its own \
             labels, head and minibatch order (the pretrained weights are the same). Test accuracy, mean ± standard \
             deviation over the seeds:
             """)
@@ -300,7 +307,7 @@ extension LabRun where Lab == Lab08 {
                 for way in Start.allCases {
                     let classifier = makeClassifier(way, data, stack, deep, seed: base &+ 1)
                     result.accuracies[way.rawValue].append(
-                        try fineTune(classifier, images, labels, data, seed: base &+ 2, label: "\(way.shortName), L = \(result.name)"))
+                        try fineTune(classifier, images, labels, data, seed: base &+ 2))
                 }
                 let done = i * knobs.seeds + seed + 1
                 let accuracies = Start.allCases.map { Format.percent(result.accuracies[$0.rawValue].last ?? .nan) }
@@ -314,13 +321,15 @@ extension LabRun where Lab == Lab08 {
     }
 
     func checkSubset(_ subset: [Int], count: Int, _ data: Dataset) throws {
-        guard subset.count == count, Set(subset).count == count, subset.allSatisfy({ (0..<data.train.count).contains($0) }) else {
+        let valid = subset.allSatisfy { (0..<data.train.count).contains($0) }
+        guard subset.count == count, Set(subset).count == count, valid else {
             throw LabError.unusableResult(exercise: "8.5", problem: "returned \(subset.count) indices "
                                           + "(\(Set(subset).count) distinct) for \(count) labels")
         }
     }
 
-    func makeClassifier(_ way: Start, _ data: Dataset, _ stack: PretrainedStack, _ deep: Autoencoder, seed: UInt64) -> Classifier {
+    func makeClassifier(_ way: Start, _ data: Dataset, _ stack: PretrainedStack, _ deep: Autoencoder,
+                        seed: UInt64) -> Classifier {
         var generator = SeededGenerator(seed: seed)
         switch way {
         case .random:
@@ -336,18 +345,19 @@ extension LabRun where Lab == Lab08 {
 
     /// Trains with the student's fine-tuning step for at least `steps` steps and `epochs` epochs
     /// of the labelled images; returns the test accuracy.
-    func fineTune(_ classifier: Classifier, _ images: Tensor, _ labels: [Int], _ data: Dataset, seed: UInt64,
-                  label: String) throws -> Double {
+    func fineTune(_ classifier: Classifier, _ images: Tensor, _ labels: [Int], _ data: Dataset,
+                  seed: UInt64) throws -> Double {
         // A probe trains only the linear head, a convex problem that takes a 10× larger step.
         let adam = Adam(parameters: classifier.parameters,
                         learningRate: training.learningRate * (classifier.encoder.isFrozen ? 10 : 1))
         let batch = Swift.min(training.batchSize, images.rowCount)
         let perEpoch = (images.rowCount + batch - 1) / batch
-        var loop = TrainingLoop(epochs: Swift.max(epochs, (steps + perEpoch - 1) / perEpoch), batchSize: batch, label: label,
-                                seed: seed, silent: true)
+        var loop = TrainingLoop(epochs: Swift.max(epochs, (steps + perEpoch - 1) / perEpoch), batchSize: batch,
+                                label: "classifier", seed: seed, silent: true)
         _ = try loop.run(examples: images.rowCount) { indices, _ in
-            TrainingLoop.StepResult(loss: try fineTuningStep(classifier: classifier, optimizer: adam,
-                                                             images: images.gatherRows(indices), labels: indices.map { labels[$0] }))
+            let loss = try fineTuningStep(classifier: classifier, optimizer: adam, images: images.gatherRows(indices),
+                                          labels: indices.map { labels[$0] })
+            return TrainingLoop.StepResult(loss: loss)
         }
         return accuracy(predictions: classifier.predict(data.test.images), labels: data.test.labels)
     }
@@ -358,9 +368,11 @@ extension LabRun where Lab == Lab08 {
         func cell(_ r: FewLabelResult, _ way: Start) -> String {
             Format.percent(r.mean(way)) + (knobs.seeds > 1 ? " ± " + Format.fixed(100 * r.spread(way), 1) : "")
         }
-        nb.table(["L"] + Start.allCases.map(\.shortName), results.map { r in [r.name] + Start.allCases.map { cell(r, $0) } })
+        nb.table(["L"] + Start.allCases.map(\.shortName),
+                 results.map { r in [r.name] + Start.allCases.map { cell(r, $0) } })
         for r in results {
-            for way in Start.allCases { nb.metric("accuracy_L\(r.isAll ? "all" : "\(r.labels)")_\(way.key)", r.mean(way)) }
+            let name = r.isAll ? "all" : "\(r.labels)"
+            for way in Start.allCases { nb.metric("accuracy_L\(name)_\(way.key)", r.mean(way)) }
         }
         nb.say(results.map(conclusion).joined(separator: " "))
     }
@@ -371,7 +383,8 @@ extension LabRun where Lab == Lab08 {
     func conclusion(_ r: FewLabelResult) -> String {
         let gain = r.mean(.fineTuned) - r.mean(.random)
         let n = Double(knobs.seeds)
-        let noise = 2 * ((r.spread(.fineTuned) * r.spread(.fineTuned) + r.spread(.random) * r.spread(.random)) / n).squareRoot()
+        let (a, b) = (r.spread(.fineTuned), r.spread(.random))
+        let noise = 2 * ((a * a + b * b) / n).squareRoot()
         let points = Format.fixed(100 * Swift.abs(gain), 1) + " points"
         let sign = Format.fixed(100 * Swift.abs(gain), 1) == "0.0" ? "±" : gain > 0 ? "+" : "−"
         let verdict: String
@@ -385,14 +398,18 @@ extension LabRun where Lab == Lab08 {
                 : "pretraining hurts: −\(points) against random initialisation"
         }
         let probe = r.mean(.probe) >= r.mean(.fineTuned) ? "the frozen probe does as well as fine-tuning"
-            : "fine-tuning beats the frozen probe by \(Format.fixed(100 * (r.mean(.fineTuned) - r.mean(.probe)), 1)) points"
+            : "fine-tuning beats the frozen probe by "
+                + Format.fixed(100 * (r.mean(.fineTuned) - r.mean(.probe)), 1) + " points"
         return "With L = \(r.name): \(verdict); \(probe)."
     }
 }
 
 extension LabRun where Lab == Lab08 {
     func figures(_ data: Dataset, _ stack: PretrainedStack, _ deep: Autoencoder, _ results: [FewLabelResult]) throws {
-        nb.section("Figures", "Accuracy against the number of labels, what each stage reconstructs, and the first layer's filters.")
+        nb.section("Figures", """
+            Accuracy against the number of labels, what each stage reconstructs, and what training wrote into the \
+            first layer.
+            """)
         if !results.isEmpty {
             let chart = Figure(title: "Test accuracy with few labels",
                                subtitle: "mean over \(knobs.seeds) seeds; bars span the lowest to the highest seed")
@@ -400,33 +417,44 @@ extension LabRun where Lab == Lab08 {
                                categories: results.map { "L = " + $0.name },
                                series: Start.allCases.map { way in (way.shortName, results.map { $0.mean(way) }) },
                                ranges: Start.allCases.map { way in results.map { $0.range(way) } }))
-            try nb.figure(chart, name: "accuracy", caption: "Test accuracy of the four classifiers per number of labels")
+            try nb.figure(chart, name: "accuracy",
+                          caption: "Test accuracy of the four classifiers per number of labels")
         }
         let examples = Evaluation.examplesOfEachClass(data.test.labels, classes: data.classCount)
         let originals = data.test.images.gatherRows(examples)
         let stages = Figure(title: "What each stage reconstructs")
-        stages.add(FigureHelpers.labelledRows([("original", originals), ("layer 0 alone", stack.reconstructFirstLayer(originals)),
-                                               ("greedy stack", stack.reconstruct(originals)), ("deep AE", deep.reconstruct(originals))],
-                                              of: data, testIndices: examples))
+        let rows = [("original", originals), ("layer 0 alone", stack.reconstructFirstLayer(originals)),
+                    ("greedy stack", stack.reconstruct(originals)), ("deep AE", deep.reconstruct(originals))]
+        stages.add(FigureHelpers.labelledRows(rows, of: data, testIndices: examples))
         try nb.figure(stages, name: "reconstructions",
-                      caption: "Test images through the first shallow autoencoder, the whole greedy stack and the deep autoencoder")
+                      caption: "Test images through the first shallow autoencoder, the whole greedy stack and the "
+                          + "deep autoencoder")
 
+        try trainingFigures(data, stack, deep)
+    }
+
+    /// What training wrote into the first layer, and the pretraining losses.
+    func trainingFigures(_ data: Dataset, _ stack: PretrainedStack, _ deep: Autoencoder) throws {
         let filters = Figure(title: "What pretraining wrote into the first layer",
-                             subtitle: "W − W₀ of the 16 units that changed most; each tile is one unit's weights on the pixels",
+                             subtitle: "W − W₀ of the 16 units that changed most; each tile is one unit's weights "
+                                 + "on the pixels",
                              rows: 1, columns: 2)
-        for (column, (name, layer)) in [("greedy stack", stack.layers[0]), ("deep autoencoder", deep.encoder.denseLayers[0])]
-            .enumerated() {
+        let firstLayers = [("greedy stack", stack.layers[0]), ("deep autoencoder", deep.encoder.denseLayers[0])]
+        for (column, (name, layer)) in firstLayers.enumerated() {
             let change = (layer.weight.value - stack.initialLayers[0].weight.value).transposed
-            filters.add(ImageGrid(title: name + ", layer 0", images: FigureHelpers.rowsWithLargestNorms(change, count: 16),
-                                  columns: 4, scaling: .signedShared, tileWidth: data.width, tileHeight: data.height,
-                                  colorbarLabel: "weight change"), column: column)
+            let largest = FigureHelpers.rowsWithLargestNorms(change, count: 16)
+            filters.add(ImageGrid(title: name + ", layer 0", images: largest, columns: 4, scaling: .signedShared,
+                                  tileWidth: data.width, tileHeight: data.height, colorbarLabel: "weight change"),
+                        column: column)
         }
-        try nb.figure(filters, name: "filters", caption: "Change of the first-layer weights during the greedy stack's and the "
-                      + "deep autoencoder's training")
+        try nb.figure(filters, name: "filters",
+                      caption: "Change of the first-layer weights in the greedy stack's and the deep "
+                          + "autoencoder's training")
 
         let loss = Figure(title: "Pretraining loss")
         loss.add(LinePlot(title: "", xLabel: "epoch", yLabel: "training MSE (of each layer's inputs)",
-                          series: stack.histories.enumerated().map { LinePlot.Series("layer \($0.offset)", y: $0.element.loss) },
+                          series: stack.histories.enumerated().map { LinePlot.Series("layer \($0.offset)",
+                                                                                       y: $0.element.loss) },
                           logY: true))
         try nb.figure(loss, name: "loss", caption: "Training loss per epoch of each layer's shallow autoencoder")
     }

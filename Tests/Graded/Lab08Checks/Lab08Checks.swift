@@ -234,13 +234,24 @@ final class Lab08Checks: GradedTestCase {
         let members = (0..<12).filter { labels[$0] == 0 }
         var pairIndex: [Set<Int>: Int] = [:]
         for a in 0..<6 { for b in (a + 1)..<6 { pairIndex[[members[a], members[b]]] = pairIndex.count } }
+        // The same pair of positions in both classes: probability 1/15 when the classes are drawn independently.
+        var samePositions = 0
         for _ in 0..<draws {
             guard let got = graded({ try labelledSubset(labels: labels, count: 4, classes: 2, using: &rng) }) else { return }
-            guard let pair = pairIndex[Set(got.filter { labels.indices.contains($0) && labels[$0] == 0 })] else {
+            let valid = got.filter { labels.indices.contains($0) }
+            guard let pair = pairIndex[Set(valid.filter { labels[$0] == 0 })] else {
                 return XCTFail("4 labels from two classes of 6: expected 2 of class 0, got \(got)\nHint: ⌊count/K⌋ from every class.")
             }
             pairs[pair] += 1
+            if Set(valid.filter { labels[$0] == 0 }.map { $0 / 2 }) == Set(valid.filter { labels[$0] == 1 }.map { $0 / 2 }) {
+                samePositions += 1
+            }
         }
+        let region = StatisticalTest.binomialAcceptance(trials: draws, probability: 1.0 / 15,
+                                                        falseFailureRate: StatisticalTest.defaultFalseFailureRate)
+        expect(region.contains(samePositions), "in \(samePositions) of \(draws) draws both classes chose the examples at the same "
+               + "positions (\(region.lowerBound)…\(region.upperBound) expected by chance)",
+               hint: "draw each class's examples independently: a new random order for every class, not one order reused.")
         let statistic = StatisticalTest.chiSquaredStatistic(observed: pairs, probabilities: [Double](repeating: 1.0 / 15, count: 15))
         let critical = StatisticalTest.chiSquaredCritical(degreesOfFreedom: 14, falseFailureRate: StatisticalTest.defaultFalseFailureRate)
         expect(statistic <= critical, "over \(draws) draws of 2 of a class's 6 examples, the 15 possible pairs came up \(pairs) times "
