@@ -378,8 +378,8 @@ extension LabRun where Lab == Lab08 {
     }
 
     /// What one number of labels shows: the gain of the fine-tuned stack over random
-    /// initialisation, judged against the seeds' spread (a gain smaller than two standard
-    /// deviations of the difference of the means is reported as no clear difference).
+    /// initialisation, judged against the seeds' spread: a gain within two standard errors of
+    /// the difference of the means, 2·√((s₁² + s₂²)/n) over n seeds, is no clear difference.
     func conclusion(_ r: FewLabelResult) -> String {
         let gain = r.mean(.fineTuned) - r.mean(.random)
         let n = Double(knobs.seeds)
@@ -391,11 +391,12 @@ extension LabRun where Lab == Lab08 {
         if knobs.seeds < 2 {
             verdict = "pretraining changes test accuracy by \(sign)\(points) (one seed: no spread to judge it by)"
         } else if Swift.abs(gain) <= noise {
-            verdict = "pretraining makes no clear difference (\(sign)\(points), within twice the seeds' "
-                + "standard error of \(Format.fixed(100 * noise / 2, 1)))"
+            verdict = "pretraining makes no clear difference (\(sign)\(points), less than two standard errors "
+                + "of the difference over the seeds, \(Format.fixed(100 * noise, 1)) points)"
         } else {
-            verdict = gain > 0 ? "pretraining helps: +\(points) over random initialisation"
-                : "pretraining hurts: −\(points) against random initialisation"
+            verdict = (gain > 0 ? "pretraining helps: +\(points) over random initialisation"
+                : "pretraining hurts: −\(points) against random initialisation")
+                + " (more than two standard errors over the seeds, \(Format.fixed(100 * noise, 1)) points)"
         }
         let probe = r.mean(.probe) >= r.mean(.fineTuned) ? "the frozen probe does as well as fine-tuning"
             : "fine-tuning beats the frozen probe by "
