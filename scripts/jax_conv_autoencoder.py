@@ -13,7 +13,6 @@ back to 7, not 8), ReLU between layers, sigmoid output, MSE, Adam (2e-3, lab07's
 
 Prints one JSON object.
 """
-import gzip
 import json
 import os
 import statistics
@@ -23,6 +22,8 @@ import time
 import jax
 import jax.numpy as jnp
 import numpy as np
+
+from idx_files import load
 
 FILTERS = [16, 8, 8]
 
@@ -79,22 +80,6 @@ def make(shapes):
         return params, m, v, loss
 
     return forward, jax.jit(loss_fn), step
-
-
-def read_idx(path):
-    opener = gzip.open if path.endswith(".gz") else open
-    with opener(path, "rb") as f:
-        data = f.read()
-    dims = data[3]
-    shape = [int.from_bytes(data[4 + 4 * i:8 + 4 * i], "big") for i in range(dims)]
-    return np.frombuffer(data, np.uint8, offset=4 + 4 * dims).reshape(shape)
-
-
-def load(folder, name):
-    for candidate in (name, name + ".gz"):
-        if os.path.exists(os.path.join(folder, candidate)):
-            return read_idx(os.path.join(folder, candidate))
-    raise SystemExit(f"{folder} has no {name}[.gz]")
 
 
 def main():

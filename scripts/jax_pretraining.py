@@ -18,30 +18,14 @@ DIR holds the IDX files (gz or not): Sources/LabData/Resources/fashion-sample or
 /usr/share/datasets/fashion-mnist. Prints a Markdown table and one JSON object.
 """
 import argparse
-import gzip
 import json
-import os
 import time
 
 import jax
 import jax.numpy as jnp
 import numpy as np
 
-
-def read_idx(path):
-    opener = gzip.open if path.endswith(".gz") else open
-    with opener(path, "rb") as f:
-        data = f.read()
-    dims = data[3]
-    shape = [int.from_bytes(data[4 + 4 * i:8 + 4 * i], "big") for i in range(dims)]
-    return np.frombuffer(data, np.uint8, offset=4 + 4 * dims).reshape(shape)
-
-
-def load(folder, name):
-    for candidate in (name + ".gz", name):
-        if os.path.exists(os.path.join(folder, candidate)):
-            return read_idx(os.path.join(folder, candidate))
-    raise SystemExit(f"no {name} in {folder}")
+from idx_files import load
 
 
 def dense(rng, fan_in, fan_out, relu):
