@@ -32,6 +32,7 @@ FILES = {
     1: "Lab01/Lab01PCA.swift", 2: "Lab02/Lab02Sparse.swift", 3: "Lab03/Lab03Denoising.swift",
     4: "Lab04/Lab04Contractive.swift", 5: "Lab05/Lab05VAE.swift", 6: "Lab06/Lab06Clustering.swift",
     7: "Lab07/Lab07Convolution.swift", 8: "Lab08/Lab08Pretraining.swift",
+    9: "Lab09/Lab09Anomaly.swift",
 }
 POINTS = points_by_lab()
 TOTAL = sum(POINTS.values())

@@ -53,6 +53,13 @@ public enum PointTable {
         Exercise(lab: 8, id: "8.3", title: "Greedy layer-wise pretraining", points: 3),
         Exercise(lab: 8, id: "8.4", title: "Fine-tuning step", points: 3),
         Exercise(lab: 8, id: "8.5", title: "Class-balanced labelled subset", points: 3),
+        Exercise(lab: 9, id: "9.1", title: "Reconstruction error scores", points: 1),
+        Exercise(lab: 9, id: "9.2", title: "Patch-max error scores", points: 2),
+        Exercise(lab: 9, id: "9.3", title: "Exact ROC curve", points: 3),
+        Exercise(lab: 9, id: "9.4", title: "Area under the ROC curve", points: 2),
+        Exercise(lab: 9, id: "9.5", title: "Threshold from normal scores", points: 2),
+        Exercise(lab: 9, id: "9.6", title: "Precision, recall and F1", points: 2),
+        Exercise(lab: 9, id: "9.7", title: "PCA baseline scores", points: 2),
     ]
 
     /// The labs that have exercises.

@@ -8,18 +8,20 @@ public struct BarChart: Panel {
     public var logY: Bool
     /// For each series and category, the (low, high) ends of an error bar; empty for none.
     public var ranges: [[(low: Double, high: Double)]]
+    /// Raise the top of the axis so that the legend sits above the tallest bar instead of on it.
+    public var legendHeadroom: Bool
 
     public init(title: String, xLabel: String, yLabel: String, categories: [String],
                 series: [(name: String, values: [Double])], logY: Bool = false,
-                ranges: [[(low: Double, high: Double)]] = []) {
+                ranges: [[(low: Double, high: Double)]] = [], legendHeadroom: Bool = false) {
         (self.title, self.xLabel, self.yLabel, self.categories, self.series, self.logY) = (title, xLabel, yLabel, categories, series, logY)
-        self.ranges = ranges
+        (self.ranges, self.legendHeadroom) = (ranges, legendHeadroom)
     }
 
     public func draw(on canvas: Canvas, in rect: Rect) {
         let n = Double(categories.count)
         var axes = Axes(title: title, xLabel: xLabel, yLabel: yLabel, x: Scale(low: -0.6, high: n - 0.4),
-                        y: Scale.fitting(series.flatMap(\.values) + ranges.joined().flatMap { [$0.low, $0.high] },
+                        y: Scale.fitting(series.flatMap(\.values) + ranges.joined().flatMap { [$0.low, $0.high] } + headroom,
                                          logarithmic: logY, includeZero: !logY, padding: 0.06))
         let step = Swift.max(1, Int((Double(categories.count) * 40 / Swift.max(rect.width, 1)).rounded(.up)))
         axes.draw(on: canvas, in: rect, xTickLabels: categories.enumerated().filter { $0.offset % step == 0 }.map { (Double($0.offset), $0.element) })
@@ -37,6 +39,12 @@ public struct BarChart: Panel {
             }
         }
         if series.count > 1 { Legend(series.enumerated().map { (.box(.category($0.offset)), $0.element.name) }).draw(on: canvas, in: axes.plotArea) }
+    }
+
+    /// A value above the tallest bar that leaves room for the legend's rows (empty when not asked for).
+    private var headroom: [Double] {
+        guard legendHeadroom, series.count > 1, !logY, let top = series.flatMap(\.values).filter(\.isFinite).max(), top > 0 else { return [] }
+        return [top * (1 + 0.08 * Double(series.count))]
     }
 
     /// An error bar: a vertical line from low to high with a short cap at each end.
