@@ -200,8 +200,9 @@ extension LabRun where Lab == Lab09 {
         } else {
             text += "The hardest to find: " + hard.map { "\(data.classNames[$0.anomalyClass]) (AUC "
                 + Format.fixed($0.auc[Method.meanError.rawValue], 3) + ")" }.joined(separator: " and ")
-                + " — the normal classes include look-alikes (shirts, T-shirts, pullovers and coats share a shape), so "
-                + "the autoencoder reconstructs them nearly as well as the classes it was trained on."
+                + " — the normal classes include look-alikes"
+                + (data.classNames.contains("Shirt") ? " (shirts, T-shirts, pullovers and coats share a shape)" : "")
+                + ", so the autoencoder reconstructs them nearly as well as the classes it was trained on."
         }
         if let easy = byDifficulty.last, experiments.count > 1 {
             text += " The easiest: \(data.classNames[easy.anomalyClass]) (AUC \(Format.fixed(easy.auc[Method.meanError.rawValue], 3)))."
