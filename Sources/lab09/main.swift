@@ -35,7 +35,8 @@ enum Lab09: LabProgram {
                 help: ArgumentHelp("Classes to hold out as the anomaly, one at a time (default: every class). Try 6 0.",
                                    valueName: "C"))
         var anomalyClasses: [Int] = []
-        @Option(name: .customLong("code-size"), help: "The autoencoders' code size, and PCA's number of components. Try 8.")
+        @Option(name: .customLong("code-size"),
+                help: "The autoencoders' code size, and PCA's number of components. Try 8.")
         var codeSize = 32
         @Option(name: .customLong("masking-p"), help: "Masking noise of the denoising autoencoder. Try 0.5.")
         var maskingP: Float = 0.25
@@ -45,7 +46,8 @@ enum Lab09: LabProgram {
         var quantile = 0.95
 
         func validate() throws {
-            try requireKnob(anomalyClasses.allSatisfy { (0..<100).contains($0) } && Set(anomalyClasses).count == anomalyClasses.count,
+            let distinct = Set(anomalyClasses).count == anomalyClasses.count
+            try requireKnob(anomalyClasses.allSatisfy { (0..<100).contains($0) } && distinct,
                             "--anomaly-classes takes distinct class numbers, got \(anomalyClasses)")
             try requireKnob((1...784).contains(codeSize), "--code-size must be between 1 and 784, got \(codeSize)")
             try requireKnob((0..<1).contains(maskingP), "--masking-p must be in [0, 1), got \(maskingP)")
@@ -53,7 +55,8 @@ enum Lab09: LabProgram {
             try requireKnob(quantile > 0 && quantile <= 1, "--quantile must be in (0, 1], got \(quantile)")
         }
         var flags: [String] {
-            (anomalyClasses.isEmpty ? [] : ["--anomaly-classes " + anomalyClasses.map(String.init).joined(separator: " ")])
+            let classes = anomalyClasses.map(String.init).joined(separator: " ")
+            return (anomalyClasses.isEmpty ? [] : ["--anomaly-classes " + classes])
                 + ["--code-size \(codeSize)", "--masking-p \(maskingP)", "--patch \(patch)", "--quantile \(quantile)"]
         }
     }
@@ -114,7 +117,8 @@ extension LabRun where Lab == Lab09 {
     func holdOutEachClass(_ data: Dataset) throws -> [Experiment] {
         let classes = knobs.anomalyClasses.isEmpty ? Array(0..<data.classCount) : knobs.anomalyClasses
         if let missing = classes.first(where: { $0 >= data.classCount }) {
-            throw ValidationError("--anomaly-classes: there is no class \(missing); this dataset has \(data.classCount)")
+            throw ValidationError("--anomaly-classes: there is no class \(missing); this dataset has "
+                                  + "\(data.classCount)")
         }
         nb.section("Each class in turn as the anomaly (exercises 9.1, 9.2, 9.4, 9.7)", """
             For each held-out class: a \(data.pixels)-128-\(knobs.codeSize)-128-\(data.pixels) autoencoder (ReLU, \
@@ -124,8 +128,23 @@ extension LabRun where Lab == Lab09 {
             squared error (9.1) and its worst \(knobs.patch) × \(knobs.patch) patch (9.2), the denoising \
             autoencoder's mean error, and PCA's (9.7). AUC of each score at finding the held-out class (9.4):
             """)
-        var experiments: [Experiment] = []
-        for c in classes { experiments.append(try holdOut(c, data)) }
+        var experiments: [Experiment] = [], skipped: [String] = []
+        for c in classes {
+            let anomalies = data.test.labels.filter { $0 == c }.count
+            if anomalies == 0 || anomalies == data.test.count || data.train.labels.allSatisfy({ $0 == c }) {
+                skipped.append("\(c) (\(anomalies) of \(data.test.count) test images)")
+            } else {
+                experiments.append(try holdOut(c, data))
+            }
+        }
+        guard !experiments.isEmpty else {
+            throw DataError.invalidArgument("lab09 needs at least two classes, and one that has test images "
+                                            + "while other classes have training images; \(data.name) has none")
+        }
+        if !skipped.isEmpty {
+            nb.say("Left out, for lack of anomalies or of normal images to compare with: class "
+                   + skipped.joined(separator: ", ") + ".")
+        }
         try reportAUC(experiments, data)
         return experiments
     }
@@ -134,39 +153,43 @@ extension LabRun where Lab == Lab09 {
     func holdOut(_ c: Int, _ data: Dataset) throws -> Experiment {
         let normal = data.train.labels.indices.filter { data.train.labels[$0] != c }
         let isAnomaly = data.test.labels.map { $0 == c }
-        guard !normal.isEmpty, isAnomaly.contains(true), isAnomaly.contains(false) else {
-            throw ValidationError("holding out class \(c) leaves no normal training images or no test image of one "
-                                  + "kind; use --anomaly-classes with classes that have both")
-        }
         let train = data.train.images.gatherRows(normal), test = data.test.images
-        let plain = try trainAutoencoder("ae-without-\(c)", on: train, maskingP: 0, seed: options.seed &+ UInt64(10 * c))
+        let plain = try trainAutoencoder("ae-without-\(c)", on: train, maskingP: 0,
+                                         seed: options.seed &+ UInt64(10 * c))
         let denoising = try trainAutoencoder("denoising-ae-without-\(c)", on: train, maskingP: knobs.maskingP,
                                              seed: options.seed &+ UInt64(10 * c + 5))
         let (mean, components) = principalSubspace(of: train, k: Swift.min(knobs.codeSize, data.pixels))
         func scores(_ x: Tensor) throws -> [[Float]] {
             let reconstructions = plain.reconstruct(x)
             return [try reconstructionErrors(images: x, reconstructions: reconstructions),
-                    try patchMaxErrors(images: x, reconstructions: reconstructions, height: data.height, width: data.width,
-                                       patch: Swift.min(knobs.patch, data.height, data.width)),
+                    try patchMaxErrors(images: x, reconstructions: reconstructions, height: data.height,
+                                       width: data.width, patch: Swift.min(knobs.patch, data.height, data.width)),
                     try reconstructionErrors(images: x, reconstructions: denoising.reconstruct(x)),
                     try pcaReconstructionErrors(images: x, mean: mean, components: components)]
         }
         let testScores = try scores(test), trainScores = try scores(train)
-        guard testScores.allSatisfy({ $0.count == test.rowCount }), trainScores.allSatisfy({ $0.count == train.rowCount }) else {
-            throw LabError.unusableResult(exercise: "9.1, 9.2 or 9.7", problem: "returned \(testScores.map(\.count)) scores "
-                                          + "for \(test.rowCount) test images")
+        let complete = testScores.allSatisfy { $0.count == test.rowCount }
+            && trainScores.allSatisfy { $0.count == train.rowCount }
+        guard complete else {
+            let counts = testScores.map(\.count)
+            throw LabError.unusableResult(exercise: "9.1, 9.2 or 9.7",
+                                          problem: "returned \(counts) scores for \(test.rowCount) test images")
         }
         let auc = try testScores.map { try rocAUC(scores: $0, isAnomaly: isAnomaly) }
-        return Experiment(anomalyClass: c, testScores: testScores, trainScores: trainScores, auc: auc, isAnomaly: isAnomaly)
+        return Experiment(anomalyClass: c, testScores: testScores, trainScores: trainScores, auc: auc,
+                          isAnomaly: isAnomaly)
     }
 
     /// An autoencoder trained on normal images (with masking noise when p > 0), saved with the run.
     func trainAutoencoder(_ name: String, on train: Tensor, maskingP p: Float, seed: UInt64) throws -> Autoencoder {
         var rng = SeededGenerator(seed: seed)
         let model = Autoencoder(sizes: [train.columnCount, 128, knobs.codeSize], using: &rng)
-        _ = try trainWithAdam(name, model.parameters, on: train, epochs: epochs, label: name, seed: seed &+ 1) { batch, generator in
-            let input = p > 0 ? batch * Tensor.randomUniform(batch.shape, using: &generator).map { $0 >= p ? 1 : 0 } : batch
-            return LossTerms(meanSquaredError(predictions: model(Variable(input)), targets: batch))
+        _ = try trainWithAdam(name, model.parameters, on: train, epochs: epochs, label: name,
+                              seed: seed &+ 1) { batch, generator in
+            let kept = p > 0 ? Tensor.randomUniform(batch.shape, using: &generator).map { $0 >= p ? 1 : 0 } : nil
+            let input = kept.map { batch * $0 } ?? batch
+            let reconstruction = model(Variable(input))
+            return LossTerms(meanSquaredError(predictions: reconstruction, targets: batch))
         }
         return model
     }
@@ -185,8 +208,11 @@ extension LabRun where Lab == Lab09 {
         let rows = experiments.map { e in
             ["\(e.anomalyClass) \(data.classNames[e.anomalyClass])"] + e.auc.map { Format.fixed($0, 3) }
         }
-        let means = Method.allCases.map { m in experiments.map { $0.auc[m.rawValue] }.reduce(0, +) / Double(experiments.count) }
-        nb.table(["held-out class"] + Method.allCases.map(\.name), rows + [["mean"] + means.map { Format.fixed($0, 3) }])
+        let means = Method.allCases.map { m in
+            experiments.map { $0.auc[m.rawValue] }.reduce(0, +) / Double(experiments.count)
+        }
+        nb.table(["held-out class"] + Method.allCases.map(\.name),
+                 rows + [["mean"] + means.map { Format.fixed($0, 3) }])
         for e in experiments {
             for m in Method.allCases { nb.metric("auc_class\(e.anomalyClass)_\(m.key)", e.auc[m.rawValue]) }
         }
@@ -194,7 +220,8 @@ extension LabRun where Lab == Lab09 {
         let best = Method.allCases.max { means[$0.rawValue] < means[$1.rawValue] }!
         let byDifficulty = experiments.sorted { $0.auc[Method.meanError.rawValue] < $1.auc[Method.meanError.rawValue] }
         let hard = byDifficulty.prefix(2).filter { $0.auc[Method.meanError.rawValue] < 0.75 }
-        var text = "Averaged over the held-out classes, \(best.name) scores best (mean AUC \(Format.fixed(means[best.rawValue], 3))). "
+        var text = "Averaged over the held-out classes, \(best.name) scores best "
+            + "(mean AUC \(Format.fixed(means[best.rawValue], 3))). "
         if hard.isEmpty {
             text += "Every class stands out with an AUC of at least 0.75 from the autoencoder's mean error."
         } else {
@@ -205,7 +232,8 @@ extension LabRun where Lab == Lab09 {
                 + ", so the autoencoder reconstructs them nearly as well as the classes it was trained on."
         }
         if let easy = byDifficulty.last, experiments.count > 1 {
-            text += " The easiest: \(data.classNames[easy.anomalyClass]) (AUC \(Format.fixed(easy.auc[Method.meanError.rawValue], 3)))."
+            let area = Format.fixed(easy.auc[Method.meanError.rawValue], 3)
+            text += " The easiest: \(data.classNames[easy.anomalyClass]) (AUC \(area))."
         }
         nb.say(text)
     }
@@ -231,20 +259,23 @@ extension LabRun where Lab == Lab09 {
         for e in experiments {
             for m in Method.allCases {
                 let threshold = try anomalyThreshold(normalScores: e.trainScores[m.rawValue], quantile: knobs.quantile)
-                let result = try precisionRecallF1(scores: e.testScores[m.rawValue], isAnomaly: e.isAnomaly, threshold: threshold)
+                let result = try precisionRecallF1(scores: e.testScores[m.rawValue], isAnomaly: e.isAnomaly,
+                                                   threshold: threshold)
                 meanF1[m.rawValue] += result.f1 / Double(experiments.count)
                 guard detailed(experiments).contains(where: { $0.anomalyClass == e.anomalyClass }) else { continue }
                 let normals = zip(e.testScores[m.rawValue], e.isAnomaly).filter { !$0.1 }
-                let falseAlarms = Double(normals.filter { $0.0 > threshold }.count) / Double(Swift.max(1, normals.count))
-                rows.append([data.classNames[e.anomalyClass], m.name, Format.number(threshold), Format.percent(falseAlarms),
-                             Format.fixed(result.precision, 3), Format.fixed(result.recall, 3), Format.fixed(result.f1, 3)])
+                let falseAlarms = Double(normals.filter { $0.0 > threshold }.count)
+                    / Double(Swift.max(1, normals.count))
+                rows.append([data.classNames[e.anomalyClass], m.name, Format.number(threshold),
+                             Format.percent(falseAlarms), Format.fixed(result.precision, 3),
+                             Format.fixed(result.recall, 3), Format.fixed(result.f1, 3)])
             }
         }
         nb.table(["held-out class", "score", "threshold", "false alarms (test)", "precision", "recall", "F1"], rows)
         for m in Method.allCases { nb.metric("f1_mean_\(m.key)", meanF1[m.rawValue]) }
+        let f1s = Method.allCases.map { "\($0.name) \(Format.fixed(meanF1[$0.rawValue], 3))" }.joined(separator: ", ")
         nb.say("""
-            Mean F1 over the held-out classes: \(Method.allCases.map { "\($0.name) \(Format.fixed(meanF1[$0.rawValue], 3))" }
-            .joined(separator: ", ")). The false alarm rate on normal test images lands near \
+            Mean F1 over the held-out classes: \(f1s). The false alarm rate on normal test images lands near \
             \(Format.percent(1 - knobs.quantile)) when training and test images come from the same distribution; \
             recall is what the score's ranking allows at that rate, so a high AUC and a low recall can go together.
             """)
@@ -267,23 +298,25 @@ extension LabRun where Lab == Lab09 {
         let shown = detailed(experiments)
         let roc = Figure(title: "ROC curves", rows: 1, columns: shown.count)
         let histograms = Figure(title: "Autoencoder mean error of normal and anomalous test images",
-                                subtitle: "dashed: the threshold, the \(Format.number(knobs.quantile)) quantile of normal "
-                                    + "training images", rows: 1, columns: shown.count)
+                                subtitle: "dashed: the threshold, the \(Format.number(knobs.quantile)) quantile of "
+                                    + "normal training images", rows: 1, columns: shown.count)
         for (column, e) in shown.enumerated() {
             let curves = try Method.allCases.map { m in
                 let points = try rocCurve(scores: e.testScores[m.rawValue], isAnomaly: e.isAnomaly)
-                return LinePlot.Series("\(m.name) (\(Format.fixed(e.auc[m.rawValue], 3)))", x: points.map(\.falsePositiveRate),
-                                       y: points.map(\.truePositiveRate))
+                return LinePlot.Series("\(m.name) (\(Format.fixed(e.auc[m.rawValue], 3)))",
+                                       x: points.map(\.falsePositiveRate), y: points.map(\.truePositiveRate))
             } + [LinePlot.Series("chance", x: [0, 1], y: [0, 1], color: .lightText, dashed: true)]
             roc.add(LinePlot(title: "\(data.classNames[e.anomalyClass]) held out", xLabel: "false positive rate",
                              yLabel: "true positive rate", series: curves, includeZero: true, legend: .bottomRight),
                     column: column)
             let scores = e.testScores[Method.meanError.rawValue]
-            let threshold = try anomalyThreshold(normalScores: e.trainScores[Method.meanError.rawValue], quantile: knobs.quantile)
+            let threshold = try anomalyThreshold(normalScores: e.trainScores[Method.meanError.rawValue],
+                                                 quantile: knobs.quantile)
             func logs(_ anomalous: Bool) -> [Double] {
                 zip(scores, e.isAnomaly).filter { $0.1 == anomalous }.map { log10(Swift.max(Double($0.0), 1e-12)) }
             }
-            histograms.add(Histogram(title: "\(data.classNames[e.anomalyClass]) held out", xLabel: "log₁₀ mean squared error",
+            histograms.add(Histogram(title: "\(data.classNames[e.anomalyClass]) held out",
+                                     xLabel: "log₁₀ mean squared error",
                                      samples: [("normal", logs(false)), ("anomalous", logs(true))],
                                      markers: [(log10(Swift.max(Double(threshold), 1e-12)), "threshold", .text)]),
                            column: column)
@@ -303,7 +336,8 @@ extension LabRun where Lab == Lab09 {
             indices.map { data.shortClassName(data.test.labels[$0]) + (e.isAnomaly[$0] ? "*" : "") }
         }
         let figure = Figure(title: "Most and least anomalous test images, \(data.classNames[e.anomalyClass]) held out",
-                            subtitle: "by the autoencoder's mean error; * marks the held-out class", rows: 2, columns: 1)
+                            subtitle: "by the autoencoder's mean error; * marks the held-out class",
+                            rows: 2, columns: 1)
         figure.add(ImageGrid(title: "most anomalous", images: data.test.images.gatherRows(most), columns: count,
                              columnLabels: labels(most)), row: 0)
         figure.add(ImageGrid(title: "least anomalous", images: data.test.images.gatherRows(least), columns: count,
