@@ -236,7 +236,9 @@ struct Release: ParsableCommand {
               let tests = json["tests"] as? [[String: Any]] else {
             throw ValidationError("run_autograder did not write a valid results.json:\n\(run.output.suffix(3000))")
         }
-        return (score, tests.reduce(0.0) { $0 + ($1["max_score"] as? Double ?? 0) }, tests.count)
+        // The sum of the checks' maxima, to thousandths as they are written (0.1 + 0.2 ≠ 0.3 in binary).
+        let maximum = (tests.reduce(0.0) { $0 + ($1["max_score"] as? Double ?? 0) } * 1000).rounded() / 1000
+        return (score, maximum, tests.count)
     }
 
     static let setupScript = """
