@@ -2,7 +2,8 @@
 // definitions (never against Solutions/), on rectangular images with a defect placed between
 // any tiling's seams; the ROC curve and AUC against hand-worked cases and the pairwise
 // definition on scores full of ties; the threshold and precision/recall/F1 against known
-// answers; PCA's error against an explicit projection.
+// answers; PCA's error against an explicit projection. Tolerances allow Float arithmetic inside
+// (1e-6), far below what one mishandled tie changes (≥ 5e-5 here).
 import Foundation
 import LabKit
 import LabTesting
@@ -149,7 +150,7 @@ final class Lab09Checks: GradedTestCase {
         ]
         for (scores, truth, expected, what) in cases {
             guard let got = graded({ try rocAUC(scores: scores, isAnomaly: truth) }) else { return }
-            expectClose(got, expected, tolerance: 1e-9, "AUC with \(what) (scores \(scores), anomalies \(truth.map { $0 ? 1 : 0 }))",
+            expectClose(got, expected, tolerance: 1e-6, "AUC with \(what) (scores \(scores), anomalies \(truth.map { $0 ? 1 : 0 }))",
                         hint: "the probability that an anomaly outscores a normal image, ties counting ½ — the trapezoids "
                             + "under the exact curve, not rectangles.")
         }
@@ -161,7 +162,7 @@ final class Lab09Checks: GradedTestCase {
             let truth = (0..<size).map { $0 % 3 == 0 || rng.nextInt(below: 4) == 0 }
             let scores = truth.map { Float(rng.nextInt(below: 10) + ($0 ? 3 : 0)) / 7 }
             guard let got = graded({ try rocAUC(scores: scores, isAnomaly: truth) }) else { return }
-            expectClose(got, Self.pairwiseAUC(scores, truth), tolerance: 1e-9, "AUC of \(size) scores on 13 levels, many tied",
+            expectClose(got, Self.pairwiseAUC(scores, truth), tolerance: 1e-6, "AUC of \(size) scores on 13 levels, many tied",
                         hint: "count every (anomaly, normal) pair: 1 when the anomaly scores higher, ½ when tied.")
         }
     }
@@ -194,9 +195,9 @@ final class Lab09Checks: GradedTestCase {
         let scores: [Float] = [0.9, 0.8, 0.6, 0.5, 0.2, 0.7, 0.1], truth = [true, false, true, true, false, false, false]
         guard let got = graded({ try precisionRecallF1(scores: scores, isAnomaly: truth, threshold: 0.5) }) else { return }
         let (p, r) = (0.5, 2.0 / 3)
-        expectClose(got.precision, p, tolerance: 1e-9, "precision", hint: "TP / (TP + FP) over the images with score > threshold.")
-        expectClose(got.recall, r, tolerance: 1e-9, "recall", hint: "TP / (TP + FN): the share of anomalies flagged (score > threshold, strictly).")
-        expectClose(got.f1, 2 * p * r / (p + r), tolerance: 1e-9, "F1", hint: "the harmonic mean 2PR/(P + R), not the arithmetic mean.")
+        expectClose(got.precision, p, tolerance: 1e-6, "precision", hint: "TP / (TP + FP) over the images with score > threshold.")
+        expectClose(got.recall, r, tolerance: 1e-6, "recall", hint: "TP / (TP + FN): the share of anomalies flagged (score > threshold, strictly).")
+        expectClose(got.f1, 2 * p * r / (p + r), tolerance: 1e-6, "F1", hint: "the harmonic mean 2PR/(P + R), not the arithmetic mean.")
     }
 
     func test_9_6_nothingFlagged() {
