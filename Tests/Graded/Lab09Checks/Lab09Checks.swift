@@ -179,6 +179,17 @@ final class Lab09Checks: GradedTestCase {
         }
     }
 
+    func test_9_5_whenQTimesNIsAWholeNumber() {
+        // 0.5 · 8 and 0.25 · 8 are exact in binary: k = 4 and 2, not the next ones.
+        let scores: [Float] = [0.6, 0.1, 0.8, 0.3, 0.2, 0.7, 0.5, 0.4]   // sorted: 0.1 … 0.8
+        for (q, expected) in [(0.5, Float(0.4)), (0.25, 0.2), (0.75, 0.6)] {
+            guard let got = graded({ try anomalyThreshold(normalScores: scores, quantile: q) }) else { return }
+            expect(got == expected, "the \(q) quantile of 8 normal scores: expected \(expected) (the \(Int(q * 8))th smallest), "
+                   + "got \(got)",
+                   hint: "k = ⌈q·n⌉ is q·n itself when that is a whole number; the k-th smallest is at index k − 1.")
+        }
+    }
+
     func test_9_5_aboutOneMinusQOfNormalScoresLieAbove() {
         var rng = SeededGenerator(seed: 95)
         let scores = (0..<999).map { _ in rng.nextUniform() }
