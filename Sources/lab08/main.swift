@@ -94,6 +94,10 @@ extension LabRun where Lab == Lab08 {
         let logits = Tensor.randomNormal([256, 10], standardDeviation: 3, using: &rng)
         let labels = (0..<256).map { _ in rng.nextInt(below: 10) }
         let extreme = Tensor([[1000, -1000, 0, 0, 0, 0, 0, 0, 0, 0]]), extremeLabels = [1]
+        // 8.1 first: the log-probabilities of the saturated row, which a naive e^z turns into NaN.
+        let logProbabilities = try logSoftmax(extreme)
+        nb.say("Your log-softmax of [1000, −1000, 0, …, 0]: " + (0..<3).map { Format.number(logProbabilities[0, $0]) }
+               .joined(separator: ", ") + ", … (exactly: 0, −2000, −1000, …).")
         var rows: [[String]] = [], agree = true
         let cases = [("random logits (256 × 10)", logits, labels), ("logits of ±1000", extreme, extremeLabels)]
         for (name, z, y) in cases {
