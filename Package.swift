@@ -70,7 +70,7 @@ var targets: [Target] = [
     .target(name: "LabTesting", dependencies: ["LabKit"]),
 
     .executableTarget(
-        name: "bench", dependencies: ["LabKit", "LabData"], swiftSettings: optimizedSwift),
+        name: "bench", dependencies: ["LabKit", "LabData", "Lab06Exercises"], swiftSettings: optimizedSwift),
     .executableTarget(
         name: "figure-gallery", dependencies: ["LabPlot", "LabKit"], swiftSettings: optimizedSwift),
     .executableTarget(

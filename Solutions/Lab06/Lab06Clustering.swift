@@ -12,14 +12,17 @@ import LabKit
 /// - Parameters: x [N, d]; k ≤ N; generator.
 /// - Returns: k rows of x, [k, d].
 public func kMeansPlusPlusInit(_ x: Tensor, k: Int, using generator: inout SeededGenerator) throws -> Tensor {
+    let squaredNorms = x.squared().sum(alongAxis: 1)      // ‖xᵢ‖², once
     let n = x.rowCount
     var chosen = [generator.nextInt(below: n)]
     var nearest = [Double](repeating: .infinity, count: n)
     while chosen.count < k {
-        let last = x.row(chosen.last!)
+        // ‖xᵢ − c‖² = ‖xᵢ‖² − 2 xᵢ·c + ‖c‖² to the newest centre c, for every i from one matrix
+        // product; clamped at 0 against rounding, and exactly 0 for c itself.
+        let c = chosen.last!
+        let dots = Tensor.matmul(x, x.gatherRows([c]), transposeB: true)     // [N, 1]
         for i in 0..<n {
-            var d = 0.0
-            for j in 0..<x.columnCount { let t = Double(x[i, j] - last[j]); d += t * t }
+            let d = i == c ? 0 : Swift.max(0, Double(squaredNorms[i]) - 2 * Double(dots[i]) + Double(squaredNorms[c]))
             nearest[i] = Swift.min(nearest[i], d)
         }
         let total = nearest.reduce(0, +)
@@ -50,15 +53,18 @@ public func assignClusters(_ x: Tensor, centroids: Tensor) throws -> [Int] {
 /// - Parameters: x [N, d]; assignments N indices; previous centroids [k, d].
 /// - Returns: the new centroids [k, d].
 public func updateCentroids(_ x: Tensor, assignments: [Int], previous: Tensor) throws -> Tensor {
-    let (k, d) = (previous.rowCount, x.columnCount)
-    var sums = [Double](repeating: 0, count: k * d), counts = [Int](repeating: 0, count: k)
+    let (n, k, d) = (x.rowCount, previous.rowCount, x.columnCount)
+    // Every cluster's sum of points from one matrix product, Mᵀ·x, with M the N×k one-hot
+    // matrix of the assignments.
+    var membership = Tensor.zeros([n, k]), counts = [Int](repeating: 0, count: k)
     for (i, c) in assignments.enumerated() {
+        membership[i, c] = 1
         counts[c] += 1
-        for j in 0..<d { sums[c * d + j] += Double(x[i, j]) }
     }
+    let sums = Tensor.matmul(membership, x, transposeA: true)     // [k, d]
     var centroids = previous
     for c in 0..<k where counts[c] > 0 {
-        for j in 0..<d { centroids[c, j] = Float(sums[c * d + j] / Double(counts[c])) }
+        for j in 0..<d { centroids[c, j] = sums[c, j] / Float(counts[c]) }
     }
     return centroids
 }
@@ -72,23 +78,26 @@ public func kMeans(_ x: Tensor, k: Int, maxIterations: Int, using generator: ino
     -> (centroids: Tensor, assignments: [Int], inertia: [Double]) {
     var centroids = try kMeansPlusPlusInit(x, k: k, using: &generator)
     var assignments = try assignClusters(x, centroids: centroids)
+    let squaredNorms = x.squared().sum(alongAxis: 1)
     var history: [Double] = []
     for _ in 0..<maxIterations {
-        history.append(inertia(x, centroids, assignments))
+        history.append(inertia(x, squaredNorms, centroids, assignments))
         centroids = try updateCentroids(x, assignments: assignments, previous: centroids)
         let next = try assignClusters(x, centroids: centroids)
         if next == assignments { break }
         assignments = next
     }
-    history.append(inertia(x, centroids, assignments))
+    history.append(inertia(x, squaredNorms, centroids, assignments))
     return (centroids, assignments, history)
 }
 
-/// Σₙ ‖xₙ − c_{a(n)}‖², in Double.
-func inertia(_ x: Tensor, _ centroids: Tensor, _ assignments: [Int]) -> Double {
+/// Σₙ ‖xₙ − c_{a(n)}‖² = Σₙ ‖xₙ‖² − 2 xₙ·c_{a(n)} + ‖c_{a(n)}‖², from one matrix product and the
+/// points' squared norms ‖xₙ‖²; summed in Double.
+func inertia(_ x: Tensor, _ squaredNorms: Tensor, _ centroids: Tensor, _ assignments: [Int]) -> Double {
+    let dots = Tensor.matmul(x, centroids, transposeB: true), centroidNorms = centroids.squared().sum(alongAxis: 1)
     var total = 0.0
     for (i, c) in assignments.enumerated() {
-        for j in 0..<x.columnCount { let t = Double(x[i, j] - centroids[c, j]); total += t * t }
+        total += Swift.max(0, Double(squaredNorms[i]) - 2 * Double(dots[i, c]) + Double(centroidNorms[c]))
     }
     return total
 }

@@ -17,7 +17,7 @@ final class MatMulTests: XCTestCase {
 
     func testMatchesNaiveProductForAllTransposesAndEdgeShapes() {
         var rng = SeededGenerator(seed: 3)
-        for (m, k, n) in [(1, 1, 1), (7, 5, 17), (13, 300, 33), (64, 64, 64), (100, 513, 19), (6, 16, 16)] {
+        for (m, k, n) in [(1, 1, 1), (7, 5, 17), (13, 300, 33), (64, 64, 64), (100, 513, 19), (6, 16, 16), (40, 600, 70), (9, 50, 31), (33, 257, 65)] {
             for ta in [false, true] { for tb in [false, true] {
                 let a = Tensor.randomNormal(ta ? [k, m] : [m, k], using: &rng)
                 let b = Tensor.randomNormal(tb ? [n, k] : [k, n], using: &rng)
@@ -44,13 +44,13 @@ final class MatMulTests: XCTestCase {
             rowsOnly.withUnsafeMutableBufferPointer { pc in
                 for m0 in stride(from: 0, to: 200, by: 6) {
                     ck_sgemm_block(200, 300, 700, pa.baseAddress, 700, 1, pb.baseAddress, 300, 1, 0, pc.baseAddress, 300,
-                                   Int32(m0), Int32(Swift.min(200, m0 + 6)), 0, 300)
+                                   Int32(m0), Int32(Swift.min(200, m0 + 6)), 0, 300, nil)
                 }
             }
             columnsOnly.withUnsafeMutableBufferPointer { pc in
                 for n0 in stride(from: 0, to: 300, by: 16) {
                     ck_sgemm_block(200, 300, 700, pa.baseAddress, 700, 1, pb.baseAddress, 300, 1, 0, pc.baseAddress, 300,
-                                   0, 200, Int32(n0), Int32(Swift.min(300, n0 + 16)))
+                                   0, 200, Int32(n0), Int32(Swift.min(300, n0 + 16)), nil)
                 }
             }
         } }

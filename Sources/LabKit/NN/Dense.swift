@@ -54,6 +54,6 @@ public final class Dense: Layer {
     public var inputSize: Int { weight.shape[0] }
     public var outputSize: Int { weight.shape[1] }
 
-    public func callAsFunction(_ x: Variable) -> Variable { activation(affine(x, weight, bias)) }
+    public func callAsFunction(_ x: Variable) -> Variable { dense(x, weight, bias, activation: activation) }
     public var parameters: [Variable] { [weight, bias] }
 }

@@ -1,3 +1,5 @@
+import CKernels
+
 /// How a loss over [N, D] elements is reduced to one number.
 public enum LossReduction: Sendable {
     /// The mean over all N·D elements.
@@ -24,10 +26,18 @@ public func meanSquaredError(
     predictions p: Variable, targets t: Tensor, reduction: LossReduction = .mean
 ) -> Variable {
     require(p.shape == t.shape, "meanSquaredError: predictions \(p.shape) and targets \(t.shape) differ")
-    let difference = p.value - t
     let n = reduction.divisor(t.shape)
+    // One sweep for the differences (kept for the gradient) and the sum of squares (CKernels/loss.c).
     var total = 0.0
-    for d in difference.scalars { total += Double(d * d) }
+    let differences = p.value.scalars.withUnsafeBufferPointer { pp in
+        t.scalars.withUnsafeBufferPointer { pt in
+            [Float](unsafeUninitializedCapacity: pp.count) { pd, count in
+                total = ck_squared_difference(pp.baseAddress, pt.baseAddress, pd.baseAddress, pp.count)
+                count = pp.count
+            }
+        }
+    }
+    let difference = Tensor(shape: t.shape, scalars: differences)
     return Variable(Tensor(Float(total / Double(n))), inputs: [p]) { g in [difference * (2 * g.scalar / n)] }
 }
 

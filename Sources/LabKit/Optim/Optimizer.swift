@@ -53,7 +53,9 @@ public final class Adam: Optimizer {
     public let parameters: [Variable]
     public var learningRate: Float
     public let beta1: Float, beta2: Float, epsilon: Float
-    private var m: [[Float]], v: [[Float]]
+    /// The moments of every parameter, one after another (parameter i from offsets[i]).
+    private var m: [Float], v: [Float]
+    private let offsets: [Int]
     private var t = 0
 
     public init(parameters: [Variable], learningRate: Float = 1e-3,
@@ -61,7 +63,9 @@ public final class Adam: Optimizer {
         self.parameters = parameters
         self.learningRate = learningRate
         (self.beta1, self.beta2, self.epsilon) = (beta1, beta2, epsilon)
-        m = parameters.map { [Float](repeating: 0, count: $0.value.count) }
+        let counts = parameters.map(\.value.count)
+        offsets = counts.indices.map { counts[..<$0].reduce(0, +) }
+        m = [Float](repeating: 0, count: counts.reduce(0, +))
         v = m
     }
 
@@ -73,24 +77,49 @@ public final class Adam: Optimizer {
     ///     m̂ ← m / (1 − β₁ᵗ),  v̂ ← v / (1 − β₂ᵗ)      bias corrections
     ///     θ ← θ − η m̂ / (√v̂ + ε)
     ///
-    /// The last four lines run as one vectorised pass per tensor in C (CKernels/adam.c).
+    /// The last four lines run in C (CKernels/adam.c) as one pass over all parameters, cut
+    /// into pieces that the cores share; each element's arithmetic is the same in any piece.
     public func step() {
         t += 1
         // The bias corrections c₁ = 1 − β₁ᵗ and c₂ = 1 − β₂ᵗ (β₁ᵗ computed as exp(t log β₁)).
         let c1 = 1 - Float(_exp(Double(t) * _log(Double(beta1))))
         let c2 = 1 - Float(_exp(Double(t) * _log(Double(beta2))))
         let (b1, b2, eps, lr) = (beta1, beta2, epsilon, learningRate)
-        for (i, p) in parameters.enumerated() {
-            guard let g = p.grad else { continue }
-            g.scalars.withUnsafeBufferPointer { pg in
-                m[i].withUnsafeMutableBufferPointer { pm in
-                    v[i].withUnsafeMutableBufferPointer { pv in
-                        p.value.scalars.withUnsafeMutableBufferPointer { pθ in
-                            ck_adam_update(pθ.baseAddress, pm.baseAddress, pv.baseAddress, pg.baseAddress,
-                                           pθ.count, lr, b1, b2, c1, c2, eps)
-                        }
+        let updated = parameters.indices.filter { parameters[$0].grad != nil }
+        m.withUnsafeMutableBufferPointer { pm in
+            v.withUnsafeMutableBufferPointer { pv in
+                withParameterPointers(updated[...]) { pieces in
+                    Parallel.forEach(pieces.count) { k in
+                        let piece = pieces[k], at = offsets[piece.parameter] + piece.start
+                        ck_adam_update(piece.theta, pm.baseAddress! + at, pv.baseAddress! + at, piece.gradient,
+                                       piece.count, lr, b1, b2, c1, c2, eps)
                     }
                 }
+            }
+        }
+    }
+
+    /// A run of at most `pieceSize` elements of one parameter, with pointers to its values
+    /// and gradient.
+    private struct Piece {
+        var parameter: Int, start: Int, count: Int
+        var theta: UnsafeMutablePointer<Float>, gradient: UnsafePointer<Float>
+    }
+    private static let pieceSize = 1 << 15
+
+    /// Calls `body` with the pieces of the given parameters, while their values and gradients
+    /// are held in place (one nested access per parameter).
+    private func withParameterPointers(_ indices: ArraySlice<Int>, _ pieces: [Piece] = [], _ body: ([Piece]) -> Void) {
+        guard let i = indices.first else { return body(pieces) }
+        let p = parameters[i]
+        p.grad!.scalars.withUnsafeBufferPointer { pg in
+            p.value.scalars.withUnsafeMutableBufferPointer { pθ in
+                var pieces = pieces
+                for start in stride(from: 0, to: pθ.count, by: Adam.pieceSize) {
+                    pieces.append(Piece(parameter: i, start: start, count: Swift.min(Adam.pieceSize, pθ.count - start),
+                                        theta: pθ.baseAddress! + start, gradient: pg.baseAddress! + start))
+                }
+                withParameterPointers(indices.dropFirst(), pieces, body)
             }
         }
     }

@@ -126,7 +126,7 @@ extension Tensor {
     static func forEachImage(_ count: Int, _ body: @Sendable (Int) -> Void) {
         let chunks = Swift.min(count, 8)
         guard chunks > 1 else { for i in 0..<count { body(i) }; return }
-        DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
+        Parallel.forEach(chunks) { chunk in
             for i in stride(from: chunk, to: count, by: chunks) { body(i) }
         }
     }

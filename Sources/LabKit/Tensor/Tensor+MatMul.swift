@@ -29,38 +29,51 @@ extension Tensor {
     }
 
     /// The number of threads the matrix product uses (all cores, at most 8).
-    public static let matmulThreads = Swift.max(1, Swift.min(8, ProcessInfo.processInfo.activeProcessorCount))
+    public static var matmulThreads: Int { Parallel.threads }
 
     /// The name of the micro-kernel the matrix product runs on this CPU.
     public static var matmulKernelName: String { String(cString: ck_sgemm_kernel_name()) }
 
-    /// c (M×N) = op(a)·op(b) (+ c when accumulating), split over threads by rows or columns.
+    /// The micro-kernel's tile for a product n columns wide, rows × columns: threads split C on these.
+    static func matmulTile(columns n: Int) -> (rows: Int, columns: Int) {
+        var (mr, nr): (Int32, Int32) = (0, 0)
+        ck_sgemm_tile(Int32(n), &mr, &nr)
+        return (Int(mr), Int(nr))
+    }
+
+    /// c (M×N) = op(a)·op(b) (+ c when accumulating), split over threads by rows or columns;
+    /// then, if given, the epilogue c = activation(c + bias) on each thread's block.
     static func matmulKernel(
         m: Int, n: Int, k: Int, _ a: [Float], transposeA: Bool, lda: Int,
-        _ b: [Float], transposeB: Bool, ldb: Int, into c: inout [Float], accumulate: Bool
+        _ b: [Float], transposeB: Bool, ldb: Int, into c: inout [Float], accumulate: Bool,
+        bias: [Float]? = nil, activation: ck_activation = CK_ACTIVATION_IDENTITY
     ) {
         let (rsA, csA) = transposeA ? (1, lda) : (lda, 1)
         let (rsB, csB) = transposeB ? (1, ldb) : (ldb, 1)
-        // Blocks of 6 rows / 16 columns match the micro-kernel's tile.
+        // Blocks of whole tiles; the larger side of C is split.
         let splitRows = m >= n
-        let tile = splitRows ? 6 : 16
+        let tile = splitRows ? matmulTile(columns: n).rows : matmulTile(columns: n).columns
         let extent = splitRows ? m : n
         let work = m * n * k
         let threads = work < 1 << 18 ? 1 : Swift.min(matmulThreads, (extent + tile - 1) / tile)
         let chunk = ((extent + threads - 1) / threads + tile - 1) / tile * tile
-        a.withUnsafeBufferPointer { pa in
-            b.withUnsafeBufferPointer { pb in
-                c.withUnsafeMutableBufferPointer { pc in
-                    // Each thread writes its own rows or columns of C.
-                    nonisolated(unsafe) let (A, B, C) = (pa.baseAddress, pb.baseAddress, pc.baseAddress)
-                    let run = { @Sendable (t: Int) in
-                        let lo = Swift.min(extent, t * chunk), hi = Swift.min(extent, lo + chunk)
-                        let (m0, m1, n0, n1) = splitRows ? (lo, hi, 0, n) : (0, m, lo, hi)
-                        ck_sgemm_block(Int32(m), Int32(n), Int32(k), A, rsA, csA, B, rsB, csB,
-                                       accumulate ? 1 : 0, C, n, Int32(m0), Int32(m1), Int32(n0), Int32(n1))
-                    }
-                    if threads == 1 { run(0) } else {
-                        DispatchQueue.concurrentPerform(iterations: threads, execute: run)
+        withOptionalPointer(bias) { pBias in
+            var epilogue = ck_epilogue(bias: pBias, activation: Int32(activation.rawValue))
+            let fused = pBias != nil || activation != CK_ACTIVATION_IDENTITY
+            withUnsafePointer(to: &epilogue) { pEpilogue in
+                a.withUnsafeBufferPointer { pa in
+                    b.withUnsafeBufferPointer { pb in
+                        c.withUnsafeMutableBufferPointer { pc in
+                            // Each thread writes its own rows or columns of C.
+                            let (A, B, C) = (pa.baseAddress, pb.baseAddress, pc.baseAddress)
+                            let E = fused ? pEpilogue : nil
+                            Parallel.forEach(threads) { t in
+                                let lo = Swift.min(extent, t * chunk), hi = Swift.min(extent, lo + chunk)
+                                let (m0, m1, n0, n1) = splitRows ? (lo, hi, 0, n) : (0, m, lo, hi)
+                                ck_sgemm_block(Int32(m), Int32(n), Int32(k), A, rsA, csA, B, rsB, csB, accumulate ? 1 : 0,
+                                               C, n, Int32(m0), Int32(m1), Int32(n0), Int32(n1), E)
+                            }
+                        }
                     }
                 }
             }
@@ -79,4 +92,10 @@ extension Tensor {
         }
         return Tensor(shape: [c, r], scalars: out)
     }
+}
+
+/// Calls `body` with a pointer to the array's elements, or nil for no array.
+func withOptionalPointer<R>(_ array: [Float]?, _ body: (UnsafePointer<Float>?) -> R) -> R {
+    guard let array else { return body(nil) }
+    return array.withUnsafeBufferPointer { body($0.baseAddress) }
 }

@@ -1,0 +1,65 @@
+import CKernels
+
+/// The activations a dense layer's matrix product applies in its epilogue.
+enum FusedActivation {
+    case identity, relu, sigmoid
+
+    init?(_ activation: Activation) {
+        switch activation {
+        case .identity: self = .identity
+        case .relu: self = .relu
+        case .sigmoid: self = .sigmoid
+        case .tanh, .softplus: return nil
+        }
+    }
+
+    var kernelCode: ck_activation {
+        switch self {
+        case .identity: return CK_ACTIVATION_IDENTITY
+        case .relu: return CK_ACTIVATION_RELU
+        case .sigmoid: return CK_ACTIVATION_SIGMOID
+        }
+    }
+}
+
+extension Tensor {
+    /// act(x·W + b) for a batch x [N, D], W [D, H], b [H]: one matrix product whose epilogue
+    /// adds the bias and applies the activation to each thread's block of the result.
+    static func affine(_ x: Tensor, _ w: Tensor, bias: Tensor, activation: FusedActivation) -> Tensor {
+        require(x.rank == 2 && w.rank == 2, "affine needs matrices, got \(x.shape) and \(w.shape)")
+        require(x.shape[1] == w.shape[0], "affine: inner sizes differ: \(x.shape) · \(w.shape)")
+        let (m, k, n) = (x.shape[0], x.shape[1], w.shape[1])
+        var c = [Float](unsafeUninitializedCapacity: m * n) { _, count in count = m * n }
+        matmulKernel(m: m, n: n, k: k, x.scalars, transposeA: false, lda: k, w.scalars, transposeB: false, ldb: n,
+                     into: &c, accumulate: false, bias: bias.scalars, activation: activation.kernelCode)
+        return Tensor(shape: [m, n], scalars: c)
+    }
+
+    /// The backward sweep of a dense layer's epilogue: from g = ∂L/∂y and the layer's output y,
+    /// ∂z = g ⊙ act'(z) and (when asked) ∂b = Σ_rows ∂z, summed in row order. Large sweeps are
+    /// split by columns over the cores; each column is one thread's, so the bits never change.
+    static func activationPullback(
+        _ g: Tensor, output y: Tensor, _ activation: FusedActivation, biasGradient: Bool
+    ) -> (Tensor, Tensor?) {
+        if activation == .identity { return (g, biasGradient ? g.sum(alongAxis: 0) : nil) }
+        let (rows, columns) = (g.rowCount, g.columnCount)
+        var gz = [Float](unsafeUninitializedCapacity: g.count) { _, count in count = g.count }
+        var gb = [Float](repeating: 0, count: biasGradient ? columns : 0)
+        let parts = g.count < 1 << 16 ? 1 : Swift.min(Parallel.threads, Swift.max(1, columns / 16))
+        g.scalars.withUnsafeBufferPointer { pg in
+            y.scalars.withUnsafeBufferPointer { py in
+                gz.withUnsafeMutableBufferPointer { pz in
+                    gb.withUnsafeMutableBufferPointer { pb in
+                        let (G, Y, Z, B) = (pg.baseAddress, py.baseAddress, pz.baseAddress, biasGradient ? pb.baseAddress : nil)
+                        Parallel.forEach(parts) { part in
+                            let n0 = columns * part / parts, n1 = columns * (part + 1) / parts
+                            ck_bias_activation_pullback(G, Y, Z, columns, Int32(rows), Int32(n0), Int32(n1),
+                                                        Int32(activation.kernelCode.rawValue), B)
+                        }
+                    }
+                }
+            }
+        }
+        return (Tensor(shape: g.shape, scalars: gz), biasGradient ? Tensor(shape: [columns], scalars: gb) : nil)
+    }
+}
