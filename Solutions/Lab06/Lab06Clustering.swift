@@ -81,14 +81,33 @@ public func kMeans(_ x: Tensor, k: Int, maxIterations: Int, using generator: ino
     let squaredNorms = x.squared().sum(alongAxis: 1)
     var history: [Double] = []
     for _ in 0..<maxIterations {
-        history.append(inertia(x, squaredNorms, centroids, assignments))
+        let previous = centroids
         centroids = try updateCentroids(x, assignments: assignments, previous: centroids)
+        history.append(inertia(squaredNorms, assignments, previous, means: centroids))
         let next = try assignClusters(x, centroids: centroids)
         if next == assignments { break }
         assignments = next
     }
     history.append(inertia(x, squaredNorms, centroids, assignments))
     return (centroids, assignments, history)
+}
+
+/// The inertia of centroids c and assignments a without another pass over x: with nⱼ points in
+/// cluster j and their mean mⱼ (the update step's new centroid), Σ_{n∈j} xₙ = nⱼ mⱼ, so
+/// Σₙ ‖xₙ − c_{a(n)}‖² = Σₙ ‖xₙ‖² − Σⱼ nⱼ (2 mⱼ·cⱼ − ‖cⱼ‖²).
+func inertia(_ squaredNorms: Tensor, _ assignments: [Int], _ centroids: Tensor, means: Tensor) -> Double {
+    var counts = [Double](repeating: 0, count: centroids.rowCount)
+    for c in assignments { counts[c] += 1 }
+    var total = squaredNorms.scalars.reduce(0.0) { $0 + Double($1) }
+    for j in 0..<centroids.rowCount where counts[j] > 0 {
+        var meanDotCentroid = 0.0, centroidNorm = 0.0
+        for d in 0..<centroids.columnCount {
+            meanDotCentroid += Double(means[j, d]) * Double(centroids[j, d])
+            centroidNorm += Double(centroids[j, d]) * Double(centroids[j, d])
+        }
+        total -= counts[j] * (2 * meanDotCentroid - centroidNorm)
+    }
+    return Swift.max(0, total)
 }
 
 /// Σₙ ‖xₙ − c_{a(n)}‖² = Σₙ ‖xₙ‖² − 2 xₙ·c_{a(n)} + ‖c_{a(n)}‖², from one matrix product and the
