@@ -2,8 +2,8 @@
 """Interleaved rounds of the kit's bench and its peers, with medians and ratios.
 
 Each round runs, one after another: `bench` (release), `bench` (debug build, --no-kmeans),
-../shared/bench/numpy_reference.py, ../shared/bench/jax_reference.py and
-scripts/sklearn_kmeans.py, so that a drift in the machine's speed hits every program alike.
+../shared/bench/numpy_reference.py, ../shared/bench/jax_reference.py,
+scripts/jax_conv_autoencoder.py and scripts/sklearn_kmeans.py, so that a drift in the machine's speed hits every program alike.
 Prints every run's JSON, then one summary JSON object of medians over the rounds.
 
 Build first (both configurations, with the reference solutions for lab06's k-means):
@@ -38,13 +38,14 @@ def main():
     args = parser.parse_args()
     bin_dir = os.path.join(ROOT, ".build")
     env = {k: v for k, v in os.environ.items() if k not in ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE")}
-    runs = {"release": [], "debug": [], "numpy": [], "jax": [], "sklearn": []}
+    runs = {"release": [], "debug": [], "numpy": [], "jax": [], "jax_conv": [], "sklearn": []}
     for r in range(args.rounds):
         print(f"# round {r + 1} of {args.rounds}", flush=True)
         runs["release"].append(run([os.path.join(bin_dir, "release", "bench")]))
         runs["debug"].append(run([os.path.join(bin_dir, "debug", "bench"), "--no-kmeans"]))
         runs["numpy"].append(run([sys.executable, os.path.join(SHARED, "numpy_reference.py")], env))
         runs["jax"].append(run([sys.executable, os.path.join(SHARED, "jax_reference.py")], env))
+        runs["jax_conv"].append(run([sys.executable, os.path.join(HERE, "jax_conv_autoencoder.py")], env))
         runs["sklearn"].append(run([sys.executable, os.path.join(HERE, "sklearn_kmeans.py")], env))
 
     def med(name, key, sub=None):
@@ -66,7 +67,9 @@ def main():
                                for k in runs["release"][0]["lab_step_ms"]},
         "lab_step_ms_debug_median": {k: statistics.median(r["lab_step_ms"][k] for r in runs["debug"])
                                      for k in runs["debug"][0]["lab_step_ms"]},
-        "conv_ae_step_ms_median": med("release", "conv_ae_step_ms"),
+        "conv_ae_step_ms_median": {"release": med("release", "conv_ae_step_ms"), "debug": med("debug", "conv_ae_step_ms"),
+                                   "jax": med("jax_conv", "conv_ae_step_ms"),
+                                   "ratio_to_jax": round(med("release", "conv_ae_step_ms") / med("jax_conv", "conv_ae_step_ms"), 3)},
     }
     kmeans = [r["kmeans_60k"] for r in runs["release"] if isinstance(r.get("kmeans_60k"), dict)]
     if kmeans:

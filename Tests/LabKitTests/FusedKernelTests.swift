@@ -33,6 +33,37 @@ final class FusedKernelTests: XCTestCase {
         }
     }
 
+    func testConvolutionsWithTheirActivationAreBitIdenticalToTheUnfusedOnes() throws {
+        var rng = SeededGenerator(seed: 44)
+        let shape = ConvolutionShape(height: 9, width: 7, channels: 3, kernel: 3, stride: 2, padding: .same)
+        let positions = shape.outputHeight * shape.outputWidth
+        for activation in [Activation.identity, .relu, .sigmoid, .tanh] {
+            for transposed in [false, true] {
+                let xv = Tensor.randomNormal([5, transposed ? positions * 4 : shape.imageSize], using: &rng)
+                let wv = Tensor.randomNormal([shape.patchSize, 4], using: &rng)
+                let bv = Tensor.randomNormal([transposed ? 3 : 4], using: &rng)
+                var results: [[Tensor]] = []
+                for fused in [true, false] {
+                    let (x, w, b) = (Variable(xv, requiresGradient: true), Variable(wv, requiresGradient: true),
+                                     Variable(bv, requiresGradient: true))
+                    let y: Variable
+                    switch (transposed, fused) {
+                    case (false, true): y = conv2d(x, filters: w, bias: b, shape, activation: activation)
+                    case (false, false): y = activation(conv2d(x, filters: w, bias: b, shape))
+                    case (true, true): y = convTranspose2d(x, filters: w, bias: b, shape, activation: activation)
+                    case (true, false): y = activation(convTranspose2d(x, filters: w, bias: b, shape))
+                    }
+                    var lossWeights = SeededGenerator(seed: 45)      // the same loss for both
+                    try (y * Tensor.randomNormal(y.shape, using: &lossWeights)).sum().backward()
+                    results.append([y.value, x.grad!, w.grad!, b.grad!])
+                }
+                for (name, (a, b)) in zip(["y", "∂x", "∂W", "∂b"], zip(results[0], results[1])) {
+                    XCTAssertEqual(a, b, "\(transposed ? "convTranspose2d" : "conv2d") with \(activation): \(name) differs")
+                }
+            }
+        }
+    }
+
     func testReLUKeepsNaNSoThatTrainingStopsOnIt() {
         let x = Variable(Tensor([[Float.nan, 1], [-1, 2]]))
         let y = dense(x, Variable(Tensor([[1, 0], [0, 1]])), Variable(Tensor([0, 0])), activation: .relu)

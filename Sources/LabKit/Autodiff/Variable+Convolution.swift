@@ -8,18 +8,23 @@
 /// → y [N, Ho·Wo·F], channels last. With G = ∂L/∂y seen as [N·Ho·Wo, F] and P = patches(x):
 ///
 ///     ∂W = Pᵀ · G,    ∂b = Σ_rows G,    ∂x = foldPatches(G · Wᵀ)
-public func conv2d(_ x: Variable, filters: Variable, bias: Variable, _ shape: ConvolutionShape) -> Variable {
+///
+/// A ReLU or sigmoid `activation` is applied in the same node (bias and activation as the
+/// matrix product's epilogue, see `dense`), bit for bit `activation(conv2d(x, …))`.
+public func conv2d(_ x: Variable, filters: Variable, bias: Variable, _ shape: ConvolutionShape,
+                   activation: Activation = .identity) -> Variable {
+    guard let fused = FusedActivation(activation) else { return activation(conv2d(x, filters: filters, bias: bias, shape)) }
     let (w, b) = (filters.value, bias.value)
     require(w.shape == [shape.patchSize, w.columnCount] && b.count == w.columnCount,
             "conv2d: filters \(w.shape) and bias \(b.shape) do not fit \(shape) (filters need [\(shape.patchSize), F], bias [F])")
     let n = x.value.rowCount, f = w.columnCount, positions = shape.outputHeight * shape.outputWidth
     let patches = Tensor.patches(of: x.value, shape)
-    let y = (Tensor.matmul(patches, w) + b).reshaped([n, positions * f])
-    return Variable(y, inputs: [x, filters, bias]) { g in
-        let g2 = g.reshaped([n * positions, f])
+    let y = Tensor.affine(patches, w, bias: b, activation: fused)         // [N·Ho·Wo, F]
+    return Variable(y.reshaped([n, positions * f]), inputs: [x, filters, bias]) { g in
+        let (g2, gb) = Tensor.activationPullback(g.reshaped([n * positions, f]), output: y, fused, biasGradient: bias.requiresGradient)
         return [x.requiresGradient ? Tensor.foldPatches(Tensor.matmul(g2, w, transposeB: true), shape) : nil,
                 filters.requiresGradient ? Tensor.matmul(patches, g2, transposeA: true) : nil,
-                bias.requiresGradient ? g2.sum(alongAxis: 0) : nil]
+                gb]
     }
 }
 
@@ -35,20 +40,28 @@ public func conv2d(_ x: Variable, filters: Variable, bias: Variable, _ shape: Co
 ///     ∂x = Q · W,    ∂W = Qᵀ · x,    ∂b = Σ over images and pixels of G, per channel
 ///
 /// Without the bias, ⟨conv2d(u; W), v⟩ = ⟨u, convTranspose2d(v; W)⟩ for all u, v.
-public func convTranspose2d(_ x: Variable, filters: Variable, bias: Variable, _ shape: ConvolutionShape) -> Variable {
+///
+/// A ReLU or sigmoid `activation` is applied in the same node, bit for bit
+/// `activation(convTranspose2d(x, …))`.
+public func convTranspose2d(_ x: Variable, filters: Variable, bias: Variable, _ shape: ConvolutionShape,
+                            activation: Activation = .identity) -> Variable {
+    guard let fused = FusedActivation(activation) else {
+        return activation(convTranspose2d(x, filters: filters, bias: bias, shape))
+    }
     let (w, b) = (filters.value, bias.value)
     let positions = shape.outputHeight * shape.outputWidth, cIn = w.columnCount
     require(w.rowCount == shape.patchSize && b.count == shape.channels && x.value.columnCount == positions * cIn,
             "convTranspose2d: input \(x.shape), filters \(w.shape) and bias \(b.shape) do not fit the transpose of \(shape)")
     let n = x.value.rowCount
     let rows = x.value.reshaped([n * positions, cIn])
-    let y = (Tensor.foldPatches(Tensor.matmul(rows, w, transposeB: true), shape).reshaped([n * shape.height * shape.width, shape.channels]) + b)
-        .reshaped([n, shape.imageSize])
-    return Variable(y, inputs: [x, filters, bias]) { g in
-        let q = Tensor.patches(of: g, shape)
+    var y = Tensor.foldPatches(Tensor.matmul(rows, w, transposeB: true), shape).reshaped([n * shape.height * shape.width, shape.channels])
+    y.applyBiasAndActivation(b, fused)
+    return Variable(y.reshaped([n, shape.imageSize]), inputs: [x, filters, bias]) { g in
+        let (gz, gb) = Tensor.activationPullback(g.reshaped(y.shape), output: y, fused, biasGradient: bias.requiresGradient)
+        let q = Tensor.patches(of: gz.reshaped([n, shape.imageSize]), shape)
         return [x.requiresGradient ? Tensor.matmul(q, w).reshaped([n, positions * cIn]) : nil,
                 filters.requiresGradient ? Tensor.matmul(q, rows, transposeA: true) : nil,
-                bias.requiresGradient ? g.reshaped([n * shape.height * shape.width, shape.channels]).sum(alongAxis: 0) : nil]
+                gb]
     }
 }
 

@@ -23,7 +23,7 @@ public final class Conv2D: Layer {
     /// The output images' shape, for the next layer: Ho × Wo × F.
     public var outputSize: (height: Int, width: Int, channels: Int) { (shape.outputHeight, shape.outputWidth, filterCount) }
 
-    public func callAsFunction(_ x: Variable) -> Variable { activation(conv2d(x, filters: filters, bias: bias, shape)) }
+    public func callAsFunction(_ x: Variable) -> Variable { conv2d(x, filters: filters, bias: bias, shape, activation: activation) }
     public var parameters: [Variable] { [filters, bias] }
 }
 
@@ -49,7 +49,7 @@ public final class ConvTranspose2D: Layer {
         bias = Variable(.zeros([shape.channels]), requiresGradient: true, name: "\(name).bias")
     }
 
-    public func callAsFunction(_ x: Variable) -> Variable { activation(convTranspose2d(x, filters: filters, bias: bias, shape)) }
+    public func callAsFunction(_ x: Variable) -> Variable { convTranspose2d(x, filters: filters, bias: bias, shape, activation: activation) }
     public var parameters: [Variable] { [filters, bias] }
 }
 

@@ -35,6 +35,19 @@ extension Tensor {
         return Tensor(shape: [m, n], scalars: c)
     }
 
+    /// self = act(self + bias) in place, for a matrix [N, H] and a bias [H]: the epilogue on its own
+    /// (after a transposed convolution's fold, which no matrix product ends).
+    mutating func applyBiasAndActivation(_ bias: Tensor, _ activation: FusedActivation) {
+        require(rank == 2 && bias.count == columnCount, "bias \(bias.shape) does not fit \(shape)")
+        let (rows, columns) = (rowCount, columnCount)
+        bias.scalars.withUnsafeBufferPointer { pb in
+            scalars.withUnsafeMutableBufferPointer { py in
+                ck_bias_activation(py.baseAddress, columns, 0, Int32(rows), 0, Int32(columns), pb.baseAddress,
+                                   Int32(activation.kernelCode.rawValue))
+            }
+        }
+    }
+
     /// The backward sweep of a dense layer's epilogue: from g = ∂L/∂y and the layer's output y,
     /// ∂z = g ⊙ act'(z) and (when asked) ∂b = Σ_rows ∂z, summed in row order. Large sweeps are
     /// split by columns over the cores; each column is one thread's, so the bits never change.
