@@ -5,9 +5,10 @@
 //   jc loop: columns of C in blocks of NC   (a packed KC×NC block of B, reused by every row)
 //   pc loop: k in blocks of KC              (each C element gets one add per block)
 //   jr, ir:  MR×NR tiles, one micro-kernel call each (MR×NR accumulators in registers)
-// B is packed into NR-column panels (contiguous, aligned, zero-padded). A is read in place
-// through its strides, so neither layout of A costs a copy; only a last, partial MR-row tile
-// is copied into a zero-padded panel.
+// B is packed into NR-column panels (contiguous, aligned, zero-padded), except when C has so
+// few rows that a row-major B is read in place. A is read in place through its strides, so
+// neither layout of A costs a copy; only a last, partial MR-row tile is copied into a
+// zero-padded panel.
 //
 // Every micro-kernel sums each element of C as acc = fma(a[p], b[p], acc) for p in order
 // within a k-block, then C = acc (first block) or C + acc: the AVX-512 and AVX2 kernels give
@@ -23,18 +24,19 @@
 #include <immintrin.h>
 #endif
 
-enum { KC = 256, NC = 2048, MR_MAX = 8, NR_MAX = 32 };
+enum { KC = 256, NC = 2048, MR_MAX = 16, NR_MAX = 32 };
 
 /// acc = Σ_p op(A)[i, p]·B̃[p, j] over one k-block for an MR×NR tile, where op(A)[i, p] is at
-/// a[i*rsA + p*csA] and B̃ is a packed NR-column panel; then C = acc or C = C + acc.
+/// a[i*rsA + p*csA] and B̃[p, j] at b[p*rsB + j] (a packed NR-column panel, rsB = NR, or rows of
+/// B in place); then C = acc or C = C + acc.
 typedef void (*micro_kernel)(int kc, const float *a, ptrdiff_t rsA, ptrdiff_t csA,
-                             const float *b, float *c, ptrdiff_t ldc, int accumulate);
+                             const float *b, ptrdiff_t rsB, float *c, ptrdiff_t ldc, int accumulate);
 
 static void kernel_portable(int kc, const float *a, ptrdiff_t rsA, ptrdiff_t csA,
-                            const float *b, float *c, ptrdiff_t ldc, int accumulate) {
+                            const float *b, ptrdiff_t rsB, float *c, ptrdiff_t ldc, int accumulate) {
     enum { MR = 6, NR = 16 };
     float acc[MR][NR] = {{0}};
-    for (int p = 0; p < kc; p++, a += csA, b += NR)
+    for (int p = 0; p < kc; p++, a += csA, b += rsB)
         for (int i = 0; i < MR; i++)
             for (int j = 0; j < NR; j++) acc[i][j] += a[i * rsA] * b[j];
     for (int i = 0; i < MR; i++)
@@ -44,12 +46,12 @@ static void kernel_portable(int kc, const float *a, ptrdiff_t rsA, ptrdiff_t csA
 #if defined(CK_X86)
 /// 6×16: twelve 8-wide accumulators (AVX2 has 16 registers).
 CK_AVX2 static void kernel_avx2(int kc, const float *a, ptrdiff_t rsA, ptrdiff_t csA,
-                                const float *b, float *c, ptrdiff_t ldc, int accumulate) {
+                                const float *b, ptrdiff_t rsB, float *c, ptrdiff_t ldc, int accumulate) {
     enum { MR = 6 };
     __m256 acc[MR][2];
     for (int i = 0; i < MR; i++) acc[i][0] = acc[i][1] = _mm256_setzero_ps();
-    for (int p = 0; p < kc; p++, a += csA, b += 16) {
-        __m256 b0 = _mm256_load_ps(b), b1 = _mm256_load_ps(b + 8);
+    for (int p = 0; p < kc; p++, a += csA, b += rsB) {
+        __m256 b0 = _mm256_loadu_ps(b), b1 = _mm256_loadu_ps(b + 8);
         for (int i = 0; i < MR; i++) {
             __m256 ai = _mm256_broadcast_ss(a + i * rsA);
             acc[i][0] = _mm256_fmadd_ps(ai, b0, acc[i][0]);
@@ -69,12 +71,12 @@ CK_AVX2 static void kernel_avx2(int kc, const float *a, ptrdiff_t rsA, ptrdiff_t
 
 /// 8×32: sixteen 16-wide accumulators (AVX-512 has 32 registers).
 CK_AVX512 static void kernel_avx512(int kc, const float *a, ptrdiff_t rsA, ptrdiff_t csA,
-                                    const float *b, float *c, ptrdiff_t ldc, int accumulate) {
+                                    const float *b, ptrdiff_t rsB, float *c, ptrdiff_t ldc, int accumulate) {
     enum { MR = 8 };
     __m512 acc[MR][2];
     for (int i = 0; i < MR; i++) acc[i][0] = acc[i][1] = _mm512_setzero_ps();
-    for (int p = 0; p < kc; p++, a += csA, b += 32) {
-        __m512 b0 = _mm512_load_ps(b), b1 = _mm512_load_ps(b + 16);
+    for (int p = 0; p < kc; p++, a += csA, b += rsB) {
+        __m512 b0 = _mm512_loadu_ps(b), b1 = _mm512_loadu_ps(b + 16);
         for (int i = 0; i < MR; i++) {
             __m512 ai = _mm512_set1_ps(a[i * rsA]);
             acc[i][0] = _mm512_fmadd_ps(ai, b0, acc[i][0]);
@@ -91,17 +93,42 @@ CK_AVX512 static void kernel_avx512(int kc, const float *a, ptrdiff_t rsA, ptrdi
         _mm512_storeu_ps(ci + 16, acc[i][1]);
     }
 }
+
+/// 16×16: sixteen accumulators of one register each, for products narrower than 32 columns.
+CK_AVX512 static void kernel_avx512_narrow(int kc, const float *a, ptrdiff_t rsA, ptrdiff_t csA,
+                                           const float *b, ptrdiff_t rsB, float *c, ptrdiff_t ldc, int accumulate) {
+    enum { MR = 16 };
+    __m512 acc[MR];
+    for (int i = 0; i < MR; i++) acc[i] = _mm512_setzero_ps();
+    for (int p = 0; p < kc; p++, a += csA, b += rsB) {
+        __m512 b0 = _mm512_loadu_ps(b);
+        for (int i = 0; i < MR; i++) acc[i] = _mm512_fmadd_ps(_mm512_set1_ps(a[i * rsA]), b0, acc[i]);
+    }
+    for (int i = 0; i < MR; i++) {
+        float *ci = c + i * ldc;
+        if (accumulate) acc[i] = _mm512_add_ps(_mm512_loadu_ps(ci), acc[i]);
+        _mm512_storeu_ps(ci, acc[i]);
+    }
+}
 #endif
 
 typedef struct { const char *name; int mr, nr; micro_kernel run; } kernel_choice;
 
 /// The fastest kernel for a product N columns wide. A product narrower than 32 columns (a
-/// convolution's 8 or 16 filters) would waste most of the 8×32 tile, so it takes the 6×16 one.
+/// convolution's 8 or 16 filters, k-means's distances to 10 centroids) would waste most of the
+/// 8×32 tile, so it takes a 16-column one.
+static _Atomic int kernelLimit = CK_KERNEL_BEST;
+
+void ck_sgemm_limit_kernels(int limit) { kernelLimit = limit; }
+
 static kernel_choice choose_kernel(int n) {
+    int limit = kernelLimit;
 #if defined(CK_X86)
-    if (ck_cpu_has_avx512() && n >= 32) return (kernel_choice){"avx512 8x32", 8, 32, kernel_avx512};
-    if (ck_cpu_has_avx2_fma()) return (kernel_choice){"avx2+fma 6x16", 6, 16, kernel_avx2};
+    if (limit >= CK_KERNEL_BEST && ck_cpu_has_avx512() && n >= 32) return (kernel_choice){"avx512 8x32", 8, 32, kernel_avx512};
+    if (limit >= CK_KERNEL_BEST && ck_cpu_has_avx512()) return (kernel_choice){"avx512 16x16", 16, 16, kernel_avx512_narrow};
+    if (limit >= CK_KERNEL_AVX2 && ck_cpu_has_avx2_fma()) return (kernel_choice){"avx2+fma 6x16", 6, 16, kernel_avx2};
 #endif
+    (void)limit;
     return (kernel_choice){"portable 6x16", 6, 16, kernel_portable};
 }
 
@@ -175,12 +202,15 @@ void ck_sgemm_block(int M, int N, int K,
         float *b = scratch(&packB, &packBCapacity, (size_t)kcStep * (size_t)ncMax);
         float *a = scratch(&packA, &packACapacity, (size_t)kcStep * (size_t)mr);
 
+        // With few rows of C, each element of B is used by one or two tiles: reading B's rows in
+        // place beats copying them into panels (only a last, partial panel is still copied).
+        int inPlaceB = csB == 1 && m1 - m0 <= 2 * mr;
         for (int jc = n0; jc < n1; jc += NC) {
             int nc = min_int(NC, n1 - jc);
             for (int pc = 0; pc < K; pc += kcStep) {
                 int kc = min_int(kcStep, K - pc);
                 int overwrite = (pc == 0 && beta == 0.0f);
-                pack_b(kc, round_up(nc, nr), nr, B, rsB, csB, pc, jc, jc + nc, b);
+                if (!inPlaceB) pack_b(kc, round_up(nc, nr), nr, B, rsB, csB, pc, jc, jc + nc, b);
                 for (int ir = m0; ir < m1; ir += mr) {
                     int rows = min_int(mr, m1 - ir);
                     const float *aTile = A + ir * rsA + pc * csA;
@@ -191,13 +221,21 @@ void ck_sgemm_block(int M, int N, int K,
                     }
                     for (int jr = 0; jr < nc; jr += nr) {
                         int cols = min_int(nr, nc - jr);
+                        const float *bPanel = b + jr * kc;
+                        ptrdiff_t bStride = nr;
+                        if (inPlaceB && cols == nr) {
+                            bPanel = B + pc * rsB + jc + jr, bStride = rsB;
+                        } else if (inPlaceB) {
+                            pack_b(kc, nr, nr, B, rsB, csB, pc, jc + jr, jc + nc, b);
+                            bPanel = b;
+                        }
                         float *c = C + ir * ldc + jc + jr;
                         if (rows == mr && cols == nr) {
-                            kernel.run(kc, aTile, rs, cs, b + jr * kc, c, ldc, !overwrite);
+                            kernel.run(kc, aTile, rs, cs, bPanel, bStride, c, ldc, !overwrite);
                             continue;
                         }
                         // An edge tile: the same kernel into a scratch tile, then the same add.
-                        kernel.run(kc, aTile, rs, cs, b + jr * kc, edge, nr, 0);
+                        kernel.run(kc, aTile, rs, cs, bPanel, bStride, edge, nr, 0);
                         for (int i = 0; i < rows; i++, c += ldc)
                             for (int j = 0; j < cols; j++) c[j] = overwrite ? edge[i * nr + j] : c[j] + edge[i * nr + j];
                     }

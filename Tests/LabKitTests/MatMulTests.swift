@@ -57,5 +57,19 @@ final class MatMulTests: XCTestCase {
         XCTAssertEqual(threaded.scalars, rowsOnly)
         XCTAssertEqual(threaded.scalars, columnsOnly)
     }
+
+    func testTheAVX512AndAVX2KernelsGiveTheSameBits() throws {
+        try XCTSkipUnless(Tensor.matmulKernelName.hasPrefix("avx512"), "this CPU has no AVX-512 kernel to compare")
+        var rng = SeededGenerator(seed: 12)
+        defer { ck_sgemm_limit_kernels(Int32(CK_KERNEL_BEST)) }
+        for (m, k, n, ta, tb) in [(128, 784, 256, false, false), (37, 300, 10, false, true), (784, 128, 70, true, false),
+                                  (10, 900, 784, true, false)] {
+            let a = Tensor.randomNormal(ta ? [k, m] : [m, k], using: &rng), b = Tensor.randomNormal(tb ? [n, k] : [k, n], using: &rng)
+            ck_sgemm_limit_kernels(Int32(CK_KERNEL_BEST))
+            let best = Tensor.matmul(a, b, transposeA: ta, transposeB: tb)
+            ck_sgemm_limit_kernels(Int32(CK_KERNEL_AVX2))
+            XCTAssertEqual(best, Tensor.matmul(a, b, transposeA: ta, transposeB: tb), "\(m)×\(k)×\(n): the kernels' sums differ")
+        }
+    }
 }
 import CKernels

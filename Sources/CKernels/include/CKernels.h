@@ -30,6 +30,13 @@ void ck_sgemm_block(int M, int N, int K,
 /// "avx2+fma 6x16" or "portable 6x16").
 const char *ck_sgemm_kernel_name(void);
 
+/// The micro-kernels a product may use: the best the CPU has, at most AVX2, or the portable one.
+enum { CK_KERNEL_PORTABLE = 0, CK_KERNEL_AVX2 = 1, CK_KERNEL_BEST = 2 };
+
+/// Limits the micro-kernels of later products (for tests that compare kernels; not thread-safe
+/// against products running at the same time).
+void ck_sgemm_limit_kernels(int limit);
+
 /// The micro-kernel's tile (rows × columns) for a product N columns wide: blocks of C split on
 /// these are computed whole.
 void ck_sgemm_tile(int n, int *mr, int *nr);
