@@ -4,7 +4,8 @@
 // Shape legend: C is M×N, op(A) is M×K, op(B) is K×N.
 //   jc loop: columns of C in blocks of NC   (a packed KC×NC block of B, reused by every row)
 //   pc loop: k in blocks of KC              (each C element gets one add per block)
-//   jr, ir:  MR×NR tiles, one micro-kernel call each (MR×NR accumulators in registers)
+//   ir, jr:  MR×NR tiles, one micro-kernel call each (MR×NR accumulators in registers), by
+//            panels of B or by row tiles of A, whichever keeps the reused operand in cache
 // B is packed into NR-column panels (contiguous, aligned, zero-padded), except when C has so
 // few rows that a row-major B is read in place. A is read in place through its strides, so
 // neither layout of A costs a copy; only a last, partial MR-row tile is copied into a
@@ -179,6 +180,20 @@ static float *scratch(float **buffer, size_t *capacity, size_t count) {
     return *buffer;
 }
 
+/// One MR×NR tile of C from a k-block: the kernel straight into C, or for a tile cut by the
+/// edge of C, into a scratch tile and then the same add.
+static void run_tile(kernel_choice kernel, int rows, int cols, int kc, const float *a, ptrdiff_t rsA, ptrdiff_t csA,
+                     const float *b, ptrdiff_t rsB, float *c, ptrdiff_t ldc, int overwrite) {
+    if (rows == kernel.mr && cols == kernel.nr) {
+        kernel.run(kc, a, rsA, csA, b, rsB, c, ldc, !overwrite);
+        return;
+    }
+    float edge[MR_MAX * NR_MAX];
+    kernel.run(kc, a, rsA, csA, b, rsB, edge, kernel.nr, 0);
+    for (int i = 0; i < rows; i++, c += ldc)
+        for (int j = 0; j < cols; j++) c[j] = overwrite ? edge[i * kernel.nr + j] : c[j] + edge[i * kernel.nr + j];
+}
+
 void ck_sgemm_block(int M, int N, int K,
                     const float *A, ptrdiff_t rsA, ptrdiff_t csA,
                     const float *B, ptrdiff_t rsB, ptrdiff_t csB,
@@ -194,31 +209,46 @@ void ck_sgemm_block(int M, int N, int K,
         static _Thread_local size_t packBCapacity, packACapacity;
         kernel_choice kernel = choose_kernel(N);
         int mr = kernel.mr, nr = kernel.nr;
-        float edge[MR_MAX * NR_MAX];
         // Equal k-blocks (e.g. 784 = 4 × 196) avoid a short last block; they depend on K only,
         // so the summation order never depends on how the caller split the work.
         int kblocks = (K + KC - 1) / KC, kcStep = (K + kblocks - 1) / kblocks;
         int ncMax = min_int(NC, round_up(n1 - n0, nr));
         float *b = scratch(&packB, &packBCapacity, (size_t)kcStep * (size_t)ncMax);
         float *a = scratch(&packA, &packACapacity, (size_t)kcStep * (size_t)mr);
-
         // With few rows of C, each element of B is used by one or two tiles: reading B's rows in
         // place beats copying them into panels (only a last, partial panel is still copied).
         int inPlaceB = csB == 1 && m1 - m0 <= 2 * mr;
+        // A packed block of B up to a quarter of a 1 MiB L2 is walked one panel at a time (the
+        // panel stays in L1 while every row tile uses it); a larger one row tile by row tile.
+        int panelOuter = !inPlaceB && (size_t)kcStep * (size_t)ncMax * sizeof(float) <= (256u << 10);
+
         for (int jc = n0; jc < n1; jc += NC) {
             int nc = min_int(NC, n1 - jc);
             for (int pc = 0; pc < K; pc += kcStep) {
                 int kc = min_int(kcStep, K - pc);
                 int overwrite = (pc == 0 && beta == 0.0f);
                 if (!inPlaceB) pack_b(kc, round_up(nc, nr), nr, B, rsB, csB, pc, jc, jc + nc, b);
+                // Where each row tile of op(A) is read: in place, or (a partial last tile) packed.
+                #define TILE_OF_A(ir, rows, aTile, rs, cs)                                        \
+                    const float *aTile = A + (ir) * rsA + pc * csA;                               \
+                    ptrdiff_t rs = rsA, cs = csA;                                                 \
+                    if ((rows) < mr) {                                                            \
+                        pack_a_edge(rows, mr, kc, aTile, rsA, csA, a);                            \
+                        aTile = a, rs = 1, cs = mr;                                               \
+                    }
+                if (panelOuter) {
+                    for (int jr = 0; jr < nc; jr += nr)
+                        for (int ir = m0; ir < m1; ir += mr) {
+                            int rows = min_int(mr, m1 - ir);
+                            TILE_OF_A(ir, rows, aTile, rs, cs)
+                            run_tile(kernel, rows, min_int(nr, nc - jr), kc, aTile, rs, cs, b + jr * kc, nr,
+                                     C + ir * ldc + jc + jr, ldc, overwrite);
+                        }
+                    continue;
+                }
                 for (int ir = m0; ir < m1; ir += mr) {
                     int rows = min_int(mr, m1 - ir);
-                    const float *aTile = A + ir * rsA + pc * csA;
-                    ptrdiff_t rs = rsA, cs = csA;
-                    if (rows < mr) {
-                        pack_a_edge(rows, mr, kc, aTile, rsA, csA, a);
-                        aTile = a, rs = 1, cs = mr;
-                    }
+                    TILE_OF_A(ir, rows, aTile, rs, cs)
                     for (int jr = 0; jr < nc; jr += nr) {
                         int cols = min_int(nr, nc - jr);
                         const float *bPanel = b + jr * kc;
@@ -229,17 +259,10 @@ void ck_sgemm_block(int M, int N, int K,
                             pack_b(kc, nr, nr, B, rsB, csB, pc, jc + jr, jc + nc, b);
                             bPanel = b;
                         }
-                        float *c = C + ir * ldc + jc + jr;
-                        if (rows == mr && cols == nr) {
-                            kernel.run(kc, aTile, rs, cs, bPanel, bStride, c, ldc, !overwrite);
-                            continue;
-                        }
-                        // An edge tile: the same kernel into a scratch tile, then the same add.
-                        kernel.run(kc, aTile, rs, cs, bPanel, bStride, edge, nr, 0);
-                        for (int i = 0; i < rows; i++, c += ldc)
-                            for (int j = 0; j < cols; j++) c[j] = overwrite ? edge[i * nr + j] : c[j] + edge[i * nr + j];
+                        run_tile(kernel, rows, cols, kc, aTile, rs, cs, bPanel, bStride, C + ir * ldc + jc + jr, ldc, overwrite);
                     }
                 }
+                #undef TILE_OF_A
             }
         }
     }
