@@ -2,7 +2,7 @@
 """Interleaved rounds of the kit's bench and its peers, with medians and ratios.
 
 Each round runs, one after another: `bench` (release), `bench` (debug build, --no-kmeans),
-../shared/bench/numpy_reference.py, ../shared/bench/jax_reference.py,
+../shared/bench/numpy_reference.py, scripts/numpy_gemm_shapes.py, ../shared/bench/jax_reference.py,
 scripts/jax_conv_autoencoder.py and scripts/sklearn_kmeans.py, so that a drift in the machine's speed hits every program alike.
 Prints every run's JSON, then one summary JSON object of medians over the rounds.
 
@@ -38,12 +38,13 @@ def main():
     args = parser.parse_args()
     bin_dir = os.path.join(ROOT, ".build")
     env = {k: v for k, v in os.environ.items() if k not in ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE")}
-    runs = {"release": [], "debug": [], "numpy": [], "jax": [], "jax_conv": [], "sklearn": []}
+    runs = {"release": [], "debug": [], "numpy": [], "numpy_shapes": [], "jax": [], "jax_conv": [], "sklearn": []}
     for r in range(args.rounds):
         print(f"# round {r + 1} of {args.rounds}", flush=True)
         runs["release"].append(run([os.path.join(bin_dir, "release", "bench")]))
         runs["debug"].append(run([os.path.join(bin_dir, "debug", "bench"), "--no-kmeans"]))
         runs["numpy"].append(run([sys.executable, os.path.join(SHARED, "numpy_reference.py")], env))
+        runs["numpy_shapes"].append(run([sys.executable, os.path.join(HERE, "numpy_gemm_shapes.py")], env))
         runs["jax"].append(run([sys.executable, os.path.join(SHARED, "jax_reference.py")], env))
         runs["jax_conv"].append(run([sys.executable, os.path.join(HERE, "jax_conv_autoencoder.py")], env))
         runs["sklearn"].append(run([sys.executable, os.path.join(HERE, "sklearn_kmeans.py")], env))
@@ -63,6 +64,10 @@ def main():
         "gemm_gflops_median": {s: {"labkit": med("release", "matmul_gflops", s), "openblas": med("numpy", "matmul_gflops", s),
                                    "ratio": round(med("release", "matmul_gflops", s) / med("numpy", "matmul_gflops", s), 3)}
                                for s in shapes},
+        "step_gemm_gflops_median": {s: {"labkit": med("release", "step_gemm_gflops", s),
+                                        "openblas": med("numpy_shapes", "step_gemm_gflops", s),
+                                        "ratio": round(med("release", "step_gemm_gflops", s) / med("numpy_shapes", "step_gemm_gflops", s), 3)}
+                                    for s in runs["numpy_shapes"][0]["step_gemm_gflops"]},
         "lab_step_ms_median": {k: statistics.median(r["lab_step_ms"][k] for r in runs["release"])
                                for k in runs["release"][0]["lab_step_ms"]},
         "lab_step_ms_debug_median": {k: statistics.median(r["lab_step_ms"][k] for r in runs["debug"])

@@ -9,6 +9,8 @@
 //                                   and print the resident memory after each epoch
 //
 // matmul_gflops: float32 GEMM throughput at the labs' shapes (median of 7 repeats)
+// step_gemm_gflops: the same at every product of the training step (e.g. 128x784x256NT is
+//                g·Wᵀ); compare with scripts/numpy_gemm_shapes.py (median of 9)
 // train_step_ms: forward, backward and Adam for a 784-256-64-256-784 autoencoder (ReLU
 //                hidden, sigmoid output, MSE), batch 128 — median over 9×20 steps after warm-up
 // conv_ae_step_ms: the same for lab07's convolutional autoencoder (ConvAutoencoder, 28×28×1,
@@ -105,6 +107,21 @@ func stepMilliseconds(_ parameters: [Variable], inner: Int = 20, _ loss: () -> V
     }
 }
 
+// Every product of the reference training step (forward, ∂x and ∂W of each layer; the first
+// layer's ∂x is not needed), named m×k×n and whether op(A), op(B) are transposed; compare with
+// scripts/numpy_gemm_shapes.py.
+var stepGemm: [(String, Double)] = []
+for (m, k, n, ta, tb) in [(128, 784, 256, false, false), (128, 256, 64, false, false), (128, 64, 256, false, false),
+                          (128, 256, 784, false, false), (128, 784, 256, false, true), (128, 256, 64, false, true),
+                          (128, 64, 256, false, true), (784, 128, 256, true, false), (256, 128, 64, true, false),
+                          (64, 128, 256, true, false), (256, 128, 784, true, false)] {
+    let a = Tensor.randomNormal(ta ? [k, m] : [m, k], using: &rng), b = Tensor.randomNormal(tb ? [n, k] : [k, n], using: &rng)
+    let s = medianSeconds(repeats: 9, inner: max(1, Int(1e8) / (2 * m * k * n))) {
+        _ = Tensor.matmul(a, b, transposeA: ta, transposeB: tb)
+    }
+    stepGemm.append(("\(m)x\(k)x\(n)\(ta ? "T" : "N")\(tb ? "T" : "N")", 2.0 * Double(m * k * n) / s / 1e9))
+}
+
 let x = Tensor.randomUniform([128, 784], using: &rng)
 let labels = (0..<128).map { $0 % 10 }
 // The reference step: 784-256-64-256-784 (ReLU hidden, sigmoid output, MSE), as in numpy_reference.py and jax_reference.py.
@@ -192,10 +209,11 @@ let configuration = "debug"
 let configuration = "release"
 #endif
 let labStepsJSON = labSteps.map { String(format: "\"%@\": %.3f", $0.0, $0.1) }.joined(separator: ", ")
+let stepGemmJSON = stepGemm.map { String(format: "\"%@\": %.1f", $0.0, $0.1) }.joined(separator: ", ")
 let gflopsJSON = gflops.map { String(format: "\"%@\": %.1f", $0.0, $0.1) }.joined(separator: ", ")
 print(String(format: """
     {"implementation": "AutoencoderLabs LabKit (%@, kernel %@, %d threads)", "cpu_count": %d, \
-    "matmul_gflops": {%@}, "train_step_ms": %.3f, "epoch_s_60k": %.2f, "conv_ae_step_ms": %.3f, \
+    "matmul_gflops": {%@}, "step_gemm_gflops": {%@}, "train_step_ms": %.3f, "epoch_s_60k": %.2f, "conv_ae_step_ms": %.3f, \
     "lab_step_ms": {%@}, "kmeans_60k": %@, "load_fashion_mnist_s": %@, "peak_rss_mib": %.1f}
     """, configuration, Tensor.matmulKernelName, Tensor.matmulThreads, ProcessInfo.processInfo.activeProcessorCount,
-    gflopsJSON, stepMs, stepMs * 60000 / 128 / 1e3, convStepMs, labStepsJSON, kMeansJSON, loadSeconds, peakMiB))
+    gflopsJSON, stepGemmJSON, stepMs, stepMs * 60000 / 128 / 1e3, convStepMs, labStepsJSON, kMeansJSON, loadSeconds, peakMiB))
