@@ -115,13 +115,14 @@ CK_AVX512 static void kernel_avx512_narrow(int kc, const float *a, ptrdiff_t rsA
 
 typedef struct { const char *name; int mr, nr; micro_kernel run; } kernel_choice;
 
-/// The fastest kernel for a product N columns wide. A product narrower than 32 columns (a
-/// convolution's 8 or 16 filters, k-means's distances to 10 centroids) would waste most of the
-/// 8×32 tile, so it takes a 16-column one.
+/// The best kernel a product may use (tests lower it to compare kernels).
 static _Atomic int kernelLimit = CK_KERNEL_BEST;
 
 void ck_sgemm_limit_kernels(int limit) { kernelLimit = limit; }
 
+/// The fastest kernel for a product N columns wide. A product narrower than 32 columns (a
+/// convolution's 8 or 16 filters, k-means's distances to 10 centroids) would waste most of the
+/// 8×32 tile, so it takes a 16-column one.
 static kernel_choice choose_kernel(int n) {
     int limit = kernelLimit;
 #if defined(CK_X86)
