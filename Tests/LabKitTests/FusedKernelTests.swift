@@ -85,6 +85,33 @@ final class FusedKernelTests: XCTestCase {
         }
     }
 
+    func testCrossEntropyFromLogitsMatchesDoubleAndItsGradientIsSigmoidMinusTarget() throws {
+        var rng = SeededGenerator(seed: 46)
+        // Logits from −40 to 40 (e^−|z| down to 4e-18, where ln(1 + u) must stay ≈ u), with
+        // targets in [0, 1]; and odd counts for the sweep's tail.
+        for count in [1, 9, 1000, 50_001] {
+            let zv = Tensor.randomUniform([count], low: -40, high: 40, using: &rng), t = Tensor.randomUniform([count], using: &rng)
+            let z = Variable(zv, requiresGradient: true)
+            let loss = binaryCrossEntropy(logits: z, targets: t)
+            var reference = 0.0
+            for (zi, ti) in zip(zv.scalars, t.scalars) {
+                let (a, b) = (Double(zi), Double(ti))
+                reference += Swift.max(a, 0) - a * b + Foundation.log1p(Foundation.exp(-Swift.abs(a)))
+            }
+            reference /= Double(count)
+            XCTAssertEqual(Double(loss.value.scalar), reference, accuracy: 2e-6 * Swift.max(1, Swift.abs(reference)), "\(count) logits")
+            try loss.backward()
+            XCTAssertEqual(z.grad!, (zv.sigmoid() - t) * (1 / Float(count)))
+        }
+        // Each term on its own, near 0 where the correction matters, against Double.
+        for value: Float in [0, 1e-30, 1e-8, 1e-3, 0.5, 1, 5, 20, 87, 100, -1e-8, -3, -30, -100] {
+            let single = binaryCrossEntropy(logits: Variable(Tensor([value])), targets: Tensor([0.25])).value.scalar
+            let a = Double(value)
+            let exact = Swift.max(a, 0) - a * 0.25 + Foundation.log1p(Foundation.exp(-Swift.abs(a)))
+            XCTAssertEqual(Double(single), exact, accuracy: 3e-7 * Swift.max(1e-30, Swift.abs(exact)) + 1e-12, "z = \(value)")
+        }
+    }
+
     func testAdamUpdatesLargeParametersInPiecesAndSkipsThoseWithoutGradient() {
         var rng = SeededGenerator(seed: 43)
         let big = Variable(Tensor.randomNormal([100_001], using: &rng), requiresGradient: true)

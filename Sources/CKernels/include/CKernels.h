@@ -65,6 +65,10 @@ void ck_adam_update(float *theta, float *m, float *v, const float *g, ptrdiff_t 
 /// double in a fixed order, loss.c).
 double ck_squared_difference(const float *p, const float *t, float *d, ptrdiff_t n);
 
+/// Binary cross-entropy from logits over n elements: returns Σ max(z, 0) − z·t + ln(1 + e^−|z|)
+/// (summed in double in a fixed order) and writes p[i] = σ(z[i]) (loss.c).
+double ck_bce_logits(const float *z, const float *t, float *p, ptrdiff_t n);
+
 /// A task of a parallel loop: task(context, i) for one index i.
 typedef void (*ck_task)(void *context, ptrdiff_t index);
 

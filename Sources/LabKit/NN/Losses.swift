@@ -73,11 +73,17 @@ public func binaryCrossEntropy(
 ) -> Variable {
     require(z.shape == t.shape, "binaryCrossEntropy: logits \(z.shape) and targets \(t.shape) differ")
     let n = reduction.divisor(t.shape)
+    // One sweep for the sum and the probabilities σ(z) the gradient needs (CKernels/loss.c).
     var total = 0.0
-    for (zi, ti) in zip(z.value.scalars, t.scalars) {
-        total += Double(Swift.max(zi, 0) - zi * ti + _log1pf(_expf(-Swift.abs(zi))))
+    let sigmoids = z.value.scalars.withUnsafeBufferPointer { pz in
+        t.scalars.withUnsafeBufferPointer { pt in
+            [Float](unsafeUninitializedCapacity: pz.count) { pp, count in
+                total = ck_bce_logits(pz.baseAddress, pt.baseAddress, pp.baseAddress, pz.count)
+                count = pz.count
+            }
+        }
     }
-    let probabilities = z.value.sigmoid()
+    let probabilities = Tensor(shape: t.shape, scalars: sigmoids)
     return Variable(Tensor(Float(total / Double(n))), inputs: [z]) { g in
         [(probabilities - t) * (g.scalar / n)]
     }
