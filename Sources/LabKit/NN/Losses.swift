@@ -27,17 +27,8 @@ public func meanSquaredError(
 ) -> Variable {
     require(p.shape == t.shape, "meanSquaredError: predictions \(p.shape) and targets \(t.shape) differ")
     let n = reduction.divisor(t.shape)
-    // One sweep for the differences (kept for the gradient) and the sum of squares (CKernels/loss.c).
-    var total = 0.0
-    let differences = p.value.scalars.withUnsafeBufferPointer { pp in
-        t.scalars.withUnsafeBufferPointer { pt in
-            [Float](unsafeUninitializedCapacity: pp.count) { pd, count in
-                total = ck_squared_difference(pp.baseAddress, pt.baseAddress, pd.baseAddress, pp.count)
-                count = pp.count
-            }
-        }
-    }
-    let difference = Tensor(shape: t.shape, scalars: differences)
+    // One sweep for the differences (kept for the gradient) and the sum of squares.
+    let (difference, total) = lossSweep(p.value, t, ck_squared_difference)
     return Variable(Tensor(Float(total / Double(n))), inputs: [p]) { g in [difference * (2 * g.scalar / n)] }
 }
 
@@ -73,18 +64,28 @@ public func binaryCrossEntropy(
 ) -> Variable {
     require(z.shape == t.shape, "binaryCrossEntropy: logits \(z.shape) and targets \(t.shape) differ")
     let n = reduction.divisor(t.shape)
-    // One sweep for the sum and the probabilities σ(z) the gradient needs (CKernels/loss.c).
-    var total = 0.0
-    let sigmoids = z.value.scalars.withUnsafeBufferPointer { pz in
-        t.scalars.withUnsafeBufferPointer { pt in
-            [Float](unsafeUninitializedCapacity: pz.count) { pp, count in
-                total = ck_bce_logits(pz.baseAddress, pt.baseAddress, pp.baseAddress, pz.count)
-                count = pz.count
-            }
-        }
-    }
-    let probabilities = Tensor(shape: t.shape, scalars: sigmoids)
+    // One sweep for the sum and the probabilities σ(z) the gradient needs.
+    let (probabilities, total) = lossSweep(z.value, t, ck_bce_logits)
     return Variable(Tensor(Float(total / Double(n))), inputs: [z]) { g in
         [(probabilities - t) * (g.scalar / n)]
     }
+}
+
+/// Runs one of a loss's sweeps in C (CKernels/loss.c) over same-shaped inputs x and targets t:
+/// the kernel writes one value per element (what the gradient needs) and returns the sum of
+/// the loss's terms.
+func lossSweep(
+    _ x: Tensor, _ t: Tensor,
+    _ kernel: (UnsafePointer<Float>?, UnsafePointer<Float>?, UnsafeMutablePointer<Float>?, Int) -> Double
+) -> (perElement: Tensor, sum: Double) {
+    var sum = 0.0
+    let values = x.scalars.withUnsafeBufferPointer { px in
+        t.scalars.withUnsafeBufferPointer { pt in
+            [Float](unsafeUninitializedCapacity: px.count) { out, count in
+                sum = kernel(px.baseAddress, pt.baseAddress, out.baseAddress, px.count)
+                count = px.count
+            }
+        }
+    }
+    return (Tensor(shape: x.shape, scalars: values), sum)
 }
