@@ -1,5 +1,3 @@
-import Dispatch
-
 /// The geometry of a 2-D convolution over a batch of images.
 ///
 /// Images are the rows of a matrix, each height × width × channels values in HWC order

@@ -1,7 +1,6 @@
 import Foundation
 
 import CKernels
-import Dispatch
 
 extension Tensor {
     /// Matrix product op(a)·op(b), where op transposes when asked.
