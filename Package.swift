@@ -1,6 +1,6 @@
 // swift-tools-version: 6.0
 //
-// AutoencoderLabs — six notebook-style labs on one small tensor + autodiff core.
+// AutoencoderLabs — nine notebook-style labs on one small tensor + autodiff core.
 //
 // The exercise modules (`Lab01Exercises`, …) compile from `Labs/LabNN/` — the student's
 // stubs — unless the environment variable `LABKIT_SOLUTIONS=1` is set, in which case they
@@ -64,10 +64,20 @@ var targets: [Target] = [
                                                   : exercisesRoot == "Labs" ? "LABKIT_EXERCISES_LABS" : "LABKIT_EXERCISES_OTHER")]),
     // … and the instructor's grading: point table, sandboxed grader, mutants, Gradescope output.
     // Optimised too: the grader drains every byte a check prints (a hostile one prints GiBs).
-    .target(name: "LabGrading", dependencies: ["LabData", "CSandbox"], swiftSettings: optimizedSwift),
+    .target(name: "LabGrading", dependencies: ["LabData", "CSandbox", "ExerciseChannel"], swiftSettings: optimizedSwift),
+
+    // The channel between the checks and the exercise process: the wire format, the checks'
+    // session, the exercise process's loop, crash reports.
+    .target(name: "ExerciseChannel", dependencies: ["LabKit"], swiftSettings: optimizedSwift),
+    // The exercises as the checks call them: the stubs' signatures, run in the exercise process.
+    .target(name: "ExerciseCalls", dependencies: ["ExerciseChannel", "LabKit"]),
+    // The exercise process: the student's code behind the channel, and nothing that grades.
+    .executableTarget(
+        name: "exercise-server",
+        dependencies: ["ExerciseChannel", "LabKit"] + labs.map { .target(name: "Lab\($0)Exercises") }, swiftSettings: optimizedSwift),
 
     // Helpers for the graded checks (XCTest): stub detection and teaching failure messages.
-    .target(name: "LabTesting", dependencies: ["LabKit"]),
+    .target(name: "LabTesting", dependencies: ["LabKit", "ExerciseChannel"]),
 
     .executableTarget(
         name: "bench", dependencies: ["LabKit", "LabData", "Lab06Exercises"], swiftSettings: optimizedSwift),
@@ -102,14 +112,14 @@ for number in labs {
                                                   .product(name: "ArgumentParser", package: "swift-argument-parser")],
             swiftSettings: optimizedSwift),
         .testTarget(
-            name: "Lab\(number)Checks", dependencies: [.target(name: exercises), "LabKit", "LabTesting"],
+            name: "Lab\(number)Checks", dependencies: ["ExerciseCalls", "LabKit", "LabTesting"],
             path: "Tests/Graded/Lab\(number)Checks"),
     ]
     // Instructors' hidden checks, left out of the student release (Tests/Hidden/LabNNHiddenChecks).
     let hidden = "Tests/Hidden/Lab\(number)HiddenChecks"
     if FileManager.default.fileExists(atPath: Context.packageDirectory + "/" + hidden) {
         targets.append(.testTarget(
-            name: "Lab\(number)HiddenChecks", dependencies: [.target(name: exercises), "LabKit", "LabTesting"], path: hidden))
+            name: "Lab\(number)HiddenChecks", dependencies: ["ExerciseCalls", "LabKit", "LabTesting"], path: hidden))
     }
 }
 

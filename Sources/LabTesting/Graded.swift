@@ -1,3 +1,4 @@
+import ExerciseChannel
 import LabKit
 import XCTest
 
@@ -11,6 +12,8 @@ public func graded<T>(_ body: () throws -> T, file: StaticString = #filePath, li
         return try body()
     } catch let error as NotImplemented {
         XCTFail("NOT IMPLEMENTED: \(error)", file: file, line: line)
+    } catch let error as ExerciseProcessEnded {
+        XCTFail("Your code crashed: \(error)", file: file, line: line)
     } catch {
         XCTFail("Your code threw an error: \(error)", file: file, line: line)
     }

@@ -49,6 +49,16 @@ public final class Variable {
         self.pullback = records ? pullback : nil
     }
 
+    /// An operation written outside the core, like PyTorch's `autograd.Function`: `value` is
+    /// its result and `pullback` maps ∂L/∂value to ∂L/∂input for each of `inputs` (nil where
+    /// none flows). Recorded only when some input needs a gradient, as every built-in operation.
+    public static func operation(value: Tensor, inputs: [Variable], pullback: @escaping (Tensor) -> [Tensor?]) -> Variable {
+        Variable(value, inputs: inputs, pullback: pullback)
+    }
+
+    /// Makes a leaf trainable or constant (what `Layer.freeze()` does to each parameter).
+    public func setTrainable(_ trainable: Bool) { requiresGradient = trainable }
+
     public var shape: [Int] { value.shape }
 
     /// The same value cut from the graph: no gradient flows through it.

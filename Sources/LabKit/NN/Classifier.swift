@@ -16,6 +16,9 @@ public final class Classifier: Layer {
         head = Dense(encoderLayers.last!.outputSize, classes, activation: .identity, name: "head", using: &generator)
     }
 
+    /// A classifier made of these very layers (no copy).
+    public init(encoder: Sequential, head: Dense) { (self.encoder, self.head) = (encoder, head) }
+
     /// A classifier from random initialisation: an MLP encoder through `sizes` (ReLU everywhere,
     /// as in a pretrained stack) under a linear head.
     public convenience init(sizes: [Int], classes: Int, using generator: inout SeededGenerator) {

@@ -21,7 +21,8 @@ public final class SGD: Optimizer {
     public let parameters: [Variable]
     public var learningRate: Float
     public let momentum: Float
-    private var velocities: [Tensor]
+    /// The momentum buffers, one per parameter (state, saved and restored with the optimizer).
+    public var velocities: [Tensor]
 
     public init(parameters: [Variable], learningRate: Float, momentum: Float = 0) {
         self.parameters = parameters
@@ -54,9 +55,11 @@ public final class Adam: Optimizer {
     public var learningRate: Float
     public let beta1: Float, beta2: Float, epsilon: Float
     /// The moments of every parameter, one after another (parameter i from offsets[i]).
-    private var m: [Float], v: [Float]
+    /// The first and second moment estimates of every parameter entry, concatenated (state).
+    public var m: [Float], v: [Float]
     private let offsets: [Int]
-    private var t = 0
+    /// The number of steps taken (state: the bias corrections depend on it).
+    public var t = 0
 
     public init(parameters: [Variable], learningRate: Float = 1e-3,
                 beta1: Float = 0.9, beta2: Float = 0.999, epsilon: Float = 1e-8) {

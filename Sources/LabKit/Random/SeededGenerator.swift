@@ -24,6 +24,15 @@ public struct SeededGenerator: RandomNumberGenerator, Sendable {
         state = (next(), next(), next(), next())
     }
 
+    /// The four state words, to hand a generator to another process and take it back.
+    public var stateWords: [UInt64] {
+        get { [state.0, state.1, state.2, state.3] }
+        set {
+            require(newValue.count == 4, "a generator's state is four words, got \(newValue.count)")
+            state = (newValue[0], newValue[1], newValue[2], newValue[3])
+        }
+    }
+
     public mutating func next() -> UInt64 {
         let result = rotate(state.1 &* 5, 7) &* 9
         let t = state.1 << 17

@@ -3,10 +3,10 @@
 import Foundation
 import LabKit
 import LabTesting
-import func Lab02Exercises.meanActivations
-import func Lab02Exercises.klDivergence
-import func Lab02Exercises.sparseLoss
-import func Lab02Exercises.klPenaltyGradient
+import func ExerciseCalls.meanActivations
+import func ExerciseCalls.klDivergence
+import func ExerciseCalls.sparseLoss
+import func ExerciseCalls.klPenaltyGradient
 import XCTest
 
 final class Lab02Checks: GradedTestCase {

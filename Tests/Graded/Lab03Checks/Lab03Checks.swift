@@ -4,10 +4,10 @@
 // differences — never Solutions/.
 import LabKit
 import LabTesting
-import func Lab03Exercises.gaussianNoise
-import func Lab03Exercises.maskingNoise
-import func Lab03Exercises.saltAndPepperNoise
-import func Lab03Exercises.denoisingLoss
+import func ExerciseCalls.gaussianNoise
+import func ExerciseCalls.maskingNoise
+import func ExerciseCalls.saltAndPepperNoise
+import func ExerciseCalls.denoisingLoss
 import XCTest
 
 final class Lab03Checks: GradedTestCase {

@@ -3,9 +3,9 @@
 import Foundation
 import LabKit
 import LabTesting
-import func Lab04Exercises.contractivePenalty
-import func Lab04Exercises.contractiveLoss
-import func Lab04Exercises.numericalJacobian
+import func ExerciseCalls.contractivePenalty
+import func ExerciseCalls.contractiveLoss
+import func ExerciseCalls.numericalJacobian
 import XCTest
 
 final class Lab04Checks: GradedTestCase {

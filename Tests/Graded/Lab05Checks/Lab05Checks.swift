@@ -3,11 +3,11 @@
 import Foundation
 import LabKit
 import LabTesting
-import func Lab05Exercises.reparameterize
-import func Lab05Exercises.gaussianKL
-import func Lab05Exercises.negativeELBO
-import func Lab05Exercises.samplePrior
-import func Lab05Exercises.interpolate
+import func ExerciseCalls.reparameterize
+import func ExerciseCalls.gaussianKL
+import func ExerciseCalls.negativeELBO
+import func ExerciseCalls.samplePrior
+import func ExerciseCalls.interpolate
 import XCTest
 
 final class Lab05Checks: GradedTestCase {

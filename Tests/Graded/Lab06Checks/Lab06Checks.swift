@@ -3,13 +3,13 @@
 import Foundation
 import LabKit
 import LabTesting
-import func Lab06Exercises.kMeansPlusPlusInit
-import func Lab06Exercises.assignClusters
-import func Lab06Exercises.updateCentroids
-import func Lab06Exercises.kMeans
-import func Lab06Exercises.clusteringAccuracy
-import func Lab06Exercises.normalizedMutualInformation
-import func Lab06Exercises.purity
+import func ExerciseCalls.kMeansPlusPlusInit
+import func ExerciseCalls.assignClusters
+import func ExerciseCalls.updateCentroids
+import func ExerciseCalls.kMeans
+import func ExerciseCalls.clusteringAccuracy
+import func ExerciseCalls.normalizedMutualInformation
+import func ExerciseCalls.purity
 import XCTest
 
 final class Lab06Checks: GradedTestCase {

@@ -6,12 +6,12 @@
 import Foundation
 import LabKit
 import LabTesting
-import func Lab07Exercises.col2im
-import func Lab07Exercises.convAutoencoderLoss
-import func Lab07Exercises.convolution
-import func Lab07Exercises.convolutionOutputSize
-import func Lab07Exercises.im2col
-import func Lab07Exercises.transposedOutputSizes
+import func ExerciseCalls.col2im
+import func ExerciseCalls.convAutoencoderLoss
+import func ExerciseCalls.convolution
+import func ExerciseCalls.convolutionOutputSize
+import func ExerciseCalls.im2col
+import func ExerciseCalls.transposedOutputSizes
 import XCTest
 
 final class Lab07Checks: GradedTestCase {

@@ -7,11 +7,11 @@
 import Foundation
 import LabKit
 import LabTesting
-import func Lab08Exercises.fineTuningStep
-import func Lab08Exercises.greedyLayerwisePretraining
-import func Lab08Exercises.labelledSubset
-import func Lab08Exercises.logSoftmax
-import func Lab08Exercises.softmaxCrossEntropy
+import func ExerciseCalls.fineTuningStep
+import func ExerciseCalls.greedyLayerwisePretraining
+import func ExerciseCalls.labelledSubset
+import func ExerciseCalls.logSoftmax
+import func ExerciseCalls.softmaxCrossEntropy
 import XCTest
 
 final class Lab08Checks: GradedTestCase {

@@ -7,13 +7,13 @@
 import Foundation
 import LabKit
 import LabTesting
-import func Lab09Exercises.anomalyThreshold
-import func Lab09Exercises.patchMaxErrors
-import func Lab09Exercises.pcaReconstructionErrors
-import func Lab09Exercises.precisionRecallF1
-import func Lab09Exercises.reconstructionErrors
-import func Lab09Exercises.rocAUC
-import func Lab09Exercises.rocCurve
+import func ExerciseCalls.anomalyThreshold
+import func ExerciseCalls.patchMaxErrors
+import func ExerciseCalls.pcaReconstructionErrors
+import func ExerciseCalls.precisionRecallF1
+import func ExerciseCalls.reconstructionErrors
+import func ExerciseCalls.rocAUC
+import func ExerciseCalls.rocCurve
 import XCTest
 
 final class Lab09Checks: GradedTestCase {

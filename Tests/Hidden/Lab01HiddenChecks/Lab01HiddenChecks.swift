@@ -3,12 +3,12 @@
 // students never saw, so code that special-cases the visible checks' data still fails.
 import LabKit
 import LabTesting
-import func Lab01Exercises.centred
-import func Lab01Exercises.principalComponents
-import func Lab01Exercises.pcaCodes
-import func Lab01Exercises.pcaReconstruction
-import func Lab01Exercises.linearAutoencoderLoss
-import func Lab01Exercises.tiedAutoencoderLoss
+import func ExerciseCalls.centred
+import func ExerciseCalls.principalComponents
+import func ExerciseCalls.pcaCodes
+import func ExerciseCalls.pcaReconstruction
+import func ExerciseCalls.linearAutoencoderLoss
+import func ExerciseCalls.tiedAutoencoderLoss
 import XCTest
 
 final class Lab01HiddenChecks: GradedTestCase {
