@@ -23,6 +23,10 @@ let exercisesRoot = environment["LABKIT_LABS_DIR"] ?? (useSolutions ? "Solutions
 let optimizedSwift: [SwiftSetting] = [.unsafeFlags(["-O"], .when(configuration: .debug))]
 let optimizedC: [CSetting] = [.unsafeFlags(["-O3", "-fno-math-errno"])]
 
+/// The type checker gives up on one expression after 20 s with an error on its line (a
+/// type-checker bomb in a submission costs its lab, not a whole class's grading).
+let typeCheckerLimit: [SwiftSetting] = [.unsafeFlags(["-Xfrontend", "-solver-expression-time-threshold=20"])]
+
 /// Every lab that exists. Each brings three targets below — the exercises (Labs/LabNN or
 /// Solutions/LabNN), the notebook executable (Sources/labNN) and the graded checks
 /// (Tests/Graded/LabNNChecks). A test fails when this list and the point table disagree
@@ -106,7 +110,7 @@ for number in labs {
     targets += [
         .target(
             name: exercises, dependencies: ["LabKit"],
-            path: "\(exercisesRoot)/Lab\(number)", swiftSettings: optimizedSwift),
+            path: "\(exercisesRoot)/Lab\(number)", swiftSettings: optimizedSwift + typeCheckerLimit),
         .executableTarget(
             name: "lab\(number)", dependencies: [.target(name: exercises), "LabNotebook", "LabKit", "LabPlot", "LabData",
                                                   .product(name: "ArgumentParser", package: "swift-argument-parser")],

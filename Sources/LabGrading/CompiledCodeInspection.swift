@@ -39,6 +39,22 @@ enum CompiledCodeInspection {
                     problems.append("\(source): code placed in \(bare), which runs outside the checks (@section / @used is not allowed)")
                 }
             }
+            // What the object defines for others to link to: only its own module's Swift names
+            // (and the compiler's weak specializations). A C name (`@_cdecl("write")`) or another
+            // module's Swift name (`@_silgen_name("$s6XCTest…")`) would replace that symbol.
+            let defined = ChildProcess.run("/usr/bin/env", [nm, "-g", "--defined-only", path], timeout: 60).output
+            for line in defined.split(separator: "\n") {
+                let fields = line.split(separator: " ")
+                guard fields.count == 3, let kind = fields[1].first else { continue }
+                let symbol = String(fields[2])
+                let swift = symbol.hasPrefix("$s") || symbol.hasPrefix("_$s")
+                let ownModule = swift && symbol.contains("\(module.utf8.count)\(module)")
+                let weak = "WVwvu".contains(kind)
+                let compilerMade = swift || symbol.hasPrefix("got.$s") || symbol.hasPrefix("__swift_")
+                if !(ownModule || (compilerMade && weak)) {
+                    problems.append("\(source): defines the symbol \(symbol) for the whole program (@_cdecl, @_silgen_name or @export are not allowed in exercises)")
+                }
+            }
             let undefined = ChildProcess.run("/usr/bin/env", [nm, "-u", "--format=just-symbols", path], timeout: 60).output
             for symbol in Set(undefined.split(separator: "\n").map(String.init)) {
                 let plain = symbol.split(separator: "@").first.map(String.init) ?? symbol

@@ -4,6 +4,7 @@ import Glibc
 import Darwin
 #endif
 import CSandbox
+import ExerciseChannel
 import Foundation
 
 public enum GraderError: Error, CustomStringConvertible {
@@ -95,6 +96,7 @@ public struct Grader: Sendable {
         // The descriptor stays open (and the lock held) for the life of the process.
     }
     static let testBinary = "AutoencoderLabsPackageTests.xctest"
+    static let serverBinary = "exercise-server"
 
     public func grade(labsDirectory: String) -> GradeReport { grade(submission: RawPath(labsDirectory)) }
 
@@ -115,6 +117,11 @@ public struct Grader: Sendable {
             if labs.contains(lab) { setAside[lab] = "The submission has no .swift file in \(Self.labFolder(lab))/ that can be graded." }
             replaceWithStubs(lab, in: composed)
         }
+        guard let checks = preparedChecks(composed: composed) else {
+            let failure = "The graded checks could not be built from the kit:\n" + (ChecksCache.shared.failure(scratchPath) ?? "")
+            notes.append(failure)
+            return GradeReport(results: failedEverything(status: .crashed, feedback: failure), labs: labs, notes: notes, sandbox: sandbox.description)
+        }
         if let failure = build(composed: composed, setAside: &setAside) {
             notes.append("The kit did not build with this submission:\n" + failure)
             return GradeReport(results: failedEverything(status: .compileError, feedback: failure), labs: labs, notes: notes, sandbox: sandbox.description)
@@ -123,21 +130,16 @@ public struct Grader: Sendable {
             notes.append("\(Self.labFolder(lab)) scores 0:\n\(message)")
         }
 
-        // The checks run from a throw-away copy of the test binary and its resources: they
-        // never see the build folder (which holds the submission's sources and objects).
-        guard let runFolder = makeRunFolder() else {
-            notes.append("Could not copy the test binary out of \(scratchPath).")
+        // The checks (the kit's own code) were built once and copied out of the build folder;
+        // the exercise process runs from a throw-away copy of this submission's binary.
+        guard let serverFolder = makeRunFolder(items: [Self.serverBinary]) else {
+            notes.append("Could not copy the exercise process out of \(scratchPath).")
             return GradeReport(results: failedEverything(status: .crashed, feedback: notes.last!), labs: labs, notes: notes, sandbox: sandbox.description)
         }
-        defer { try? fm.removeItem(atPath: runFolder) }
-        let run = RunFolder(path: runFolder, libraries: sandbox.runtimeLibraryFolders(of: "\(runFolder)/\(Self.testBinary)"))
-        #if os(macOS)
-        // XCTest's runner on macOS cannot list a bundle's tests; SwiftPM can, without building.
-        let listing = ChildProcess.run("/usr/bin/env", ["swift", "test", "list", "--skip-build", "--package-path", kitRoot, "--scratch-path", scratchPath], timeout: 300)
-        #else
-        let listing = runSandboxed(run, arguments: ["--list-tests"], timeout: 120, environment: [:])
-        #endif
-        let allChecks = listing.output.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
+        defer { _ = ChildProcess.run("/usr/bin/env", ["rm", "-rf", serverFolder], timeout: 60) }
+        let server = RunFolder(path: serverFolder, libraries: sandbox.runtimeLibraryFolders(of: "\(serverFolder)/\(Self.serverBinary)"))
+        let listing = checks.listing
+        let allChecks = listing.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
             .filter { line in labs.contains { line.hasPrefix(String(format: "Lab%02dChecks.", $0)) || line.hasPrefix(String(format: "Lab%02dHiddenChecks.", $0)) } }
             .filter { !$0.contains(" ") }
         let counts = Dictionary(grouping: allChecks.compactMap { PointTable.exercise(forTest: $0) }, by: \.id).mapValues(\.count)
@@ -150,32 +152,53 @@ public struct Grader: Sendable {
             if let message = aside[exercise.lab] {
                 results[i] = CheckResult(name: name, exercise: exercise, status: .compileError, score: 0, maxScore: maxScore, feedback: message)
             } else {
-                results[i] = runCheck(name, run: run, exercise: exercise, maxScore: maxScore)
+                results[i] = runCheck(name, checks: checks.folder, server: server, exercise: exercise, maxScore: maxScore)
             }
         }
         // Every exercise of a graded lab appears, even when the binary listed no checks for it.
         var all = results.all
         for exercise in PointTable.exercises where labs.contains(exercise.lab) && !all.contains(where: { $0.exercise == exercise }) {
             all.append(CheckResult(name: "\(Self.labFolder(exercise.lab))Checks.\(exercise.id)", exercise: exercise, status: .crashed, score: 0,
-                                   maxScore: exercise.points, feedback: "The checks could not be listed:\n" + listing.output.suffix(1500)))
+                                   maxScore: exercise.points, feedback: "The checks could not be listed:\n" + listing.suffix(1500)))
         }
         return GradeReport(results: all, labs: labs, notes: notes, sandbox: sandbox.description)
     }
 
     // MARK: Building
 
-    /// Builds the composed submission in the sandbox; sets aside labs that do not compile
-    /// or whose objects fail inspection, and rebuilds. Returns the errors when the kit
-    /// cannot be built at all.
+    /// How long one submission's build may take: its nine exercise modules and the exercise
+    /// process (the kit is built once before). The type checker gives up on one expression after
+    /// 20 s (Package.swift), so a type-checker bomb costs its lab, not the class.
+    static let submissionBuildSeconds = 110.0
+
+    /// Builds the composed submission's exercise process in the sandbox, from its own files
+    /// only (every exercise object of an earlier build is removed first); sets aside labs
+    /// that do not compile, or whose objects fail inspection, and rebuilds. Returns the
+    /// errors when the exercise process cannot be built at all.
     func build(composed: String, setAside: inout [Int: String]) -> String? {
         for attempt in 0..<(PointTable.labs.count + 2) {
-            log(attempt == 0 ? "building the submission against the kit…" : "rebuilding with \(setAside.keys.sorted().map { Self.labFolder($0) }.joined(separator: ", ")) set aside…")
-            let command = sandbox.buildCommand("swift", ["build", "--build-tests", "--scratch-path", scratchPath], writable: [scratchPath],
-                                               home: "\(scratchPath)/home", directory: kitRoot, environment: buildEnvironment(labsDirectory: composed), timeout: 1800)
+            log(attempt == 0 ? "building the submission's exercises…" : "rebuilding with \(setAside.keys.sorted().map { Self.labFolder($0) }.joined(separator: ", ")) set aside…")
+            removeExerciseOutputs()
+            let command = sandbox.buildCommand("swift", ["build", "--product", Self.serverBinary, "--scratch-path", scratchPath], writable: [scratchPath],
+                                               home: "\(scratchPath)/home", directory: kitRoot, environment: buildEnvironment(labsDirectory: composed),
+                                               timeout: Self.submissionBuildSeconds)
             var options = command.options
             options.onOutput = BuildProgress(log: log).consume
             let outcome = ChildProcess.run(command.executable, command.arguments, options: options)
             let diagnostics = CompilerDiagnostics(output: outcome.output, submissionFolder: composed, kitRoot: kitRoot)
+            if case .timedOut = outcome.ending {
+                // The labs whose compilation started but left no object file are the slow ones.
+                let slow = Set(PointTable.labs.filter { lab in
+                    outcome.output.contains("Compiling \(String(format: "Lab%02dExercises", lab))") && !hasObjects(lab)
+                }).subtracting(setAside.keys)
+                let culprits = slow.isEmpty ? Set(PointTable.labs).subtracting(setAside.keys) : slow
+                for lab in culprits {
+                    setAside[lab] = "It did not compile within \(Int(Self.submissionBuildSeconds)) s: an expression the type checker cannot solve in reasonable time? "
+                        + "Split long expressions and give literals their types."
+                    replaceWithStubs(lab, in: composed)
+                }
+                continue
+            }
             if outcome.ending == .exited(0) {
                 var flagged: [Int: [String]] = [:]
                 for lab in PointTable.labs where setAside[lab] == nil {
@@ -200,6 +223,56 @@ public struct Grader: Sendable {
             }
         }
         return "the build kept failing after setting labs aside"
+    }
+
+    /// Removes every compiled output of the exercise modules and the exercise process (objects,
+    /// dependency records, modules, the binary; SwiftPM's plan files stay), so a build holds
+    /// nothing of an earlier submission — an object file of a file since removed, say.
+    func removeExerciseOutputs() {
+        let fm = FileManager.default, built = "\(scratchPath)/debug"
+        let kept: Set<String> = ["output-file-map.json", "sources", "include", "Objects.LinkFileList"]
+        var doomed = ["\(built)/\(Self.serverBinary)"]
+        let folders = PointTable.labs.map { String(format: "Lab%02dExercises.build", $0) } + ["exercise_server.build"]
+        for folder in folders {
+            doomed += ((try? fm.contentsOfDirectory(atPath: "\(built)/\(folder)")) ?? []).filter { !kept.contains($0) }.map { "\(built)/\(folder)/\($0)" }
+        }
+        for lab in PointTable.labs {
+            let module = String(format: "Lab%02dExercises", lab)
+            doomed += ((try? fm.contentsOfDirectory(atPath: "\(built)/Modules")) ?? []).filter { $0.hasPrefix(module + ".") }.map { "\(built)/Modules/\($0)" }
+        }
+        for path in doomed { try? fm.removeItem(atPath: path) }
+    }
+
+    func hasObjects(_ lab: Int) -> Bool {
+        let folder = "\(scratchPath)/debug/\(String(format: "Lab%02dExercises", lab)).build"
+        return ((try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []).contains { $0.hasSuffix(".o") }
+    }
+
+    // MARK: The checks, built once
+
+    /// The checks' binary, copied out of the build folder, and the list of its checks.
+    struct Checks: Sendable { let folder: RunFolder; let listing: String }
+
+    /// Builds the graded checks from the kit (they link no exercise code) the first time a
+    /// grader of this scratch folder needs them, and keeps them for every later submission.
+    func preparedChecks(composed: String) -> Checks? {
+        ChecksCache.shared.checks(for: scratchPath) {
+            log("building the graded checks (once for every submission)…")
+            let command = sandbox.buildCommand("swift", ["build", "--product", "AutoencoderLabsPackageTests", "--scratch-path", scratchPath],
+                                               writable: [scratchPath], home: "\(scratchPath)/home", directory: kitRoot,
+                                               environment: buildEnvironment(labsDirectory: composed), timeout: 3600)
+            var options = command.options
+            options.onOutput = BuildProgress(log: log).consume
+            let outcome = ChildProcess.run(command.executable, command.arguments, options: options)
+            guard outcome.ending == .exited(0) else { return .failure(.init(message: String(outcome.output.suffix(3000)))) }
+            let built = "\(scratchPath)/debug"
+            let resources = ((try? FileManager.default.contentsOfDirectory(atPath: built)) ?? []).filter { $0.hasSuffix(".resources") }
+            guard let folder = makeRunFolder(items: [Self.testBinary] + resources) else { return .failure(.init(message: "could not copy the checks out of \(built)")) }
+            let run = RunFolder(path: folder, libraries: [])
+            let listing = runChecksProcess(run, arguments: ["--list-tests"], timeout: 120) { _ in }
+            guard listing.ending == .exited(0) else { return .failure(.init(message: "the checks could not be listed:\n" + listing.output.suffix(1500))) }
+            return .success(Checks(folder: run, listing: listing.output))
+        }
     }
 
     /// The environment for building: the caller's, with the exercise folder switched.
@@ -243,14 +316,13 @@ public struct Grader: Sendable {
         }
     }
 
-    /// A fresh folder (0755, under /tmp) with a copy of the test binary and its resource bundles.
-    func makeRunFolder() -> String? {
+    /// A fresh folder (0755, under /tmp) with copies of `items` of the build folder.
+    func makeRunFolder(items: [String]) -> String? {
         var template = Array("/tmp/labkit-checks-\(getpid())-XXXXXX".utf8CString)
         guard let made = template.withUnsafeMutableBufferPointer({ mkdtemp($0.baseAddress!) }) else { return nil }
         let folder = String(cString: made)
         chmod(folder, 0o755)
         let fm = FileManager.default, built = "\(scratchPath)/debug"
-        let items = [Self.testBinary] + ((try? fm.contentsOfDirectory(atPath: built)) ?? []).filter { $0.hasSuffix(".resources") }
         for item in items {
             guard (try? fm.copyItem(atPath: "\(built)/\(item)", toPath: "\(folder)/\(item)")) != nil else { return nil }
         }
@@ -258,115 +330,115 @@ public struct Grader: Sendable {
         return folder
     }
 
-    /// The copied test binary's folder and the runtime folders it needs.
+    /// A copied binary's folder and the runtime folders it needs.
     struct RunFolder: Sendable { let path: String; let libraries: [String] }
 
-    /// Runs the test binary with `arguments` in the sandbox.
-    func runSandboxed(_ run: RunFolder, arguments: [String], timeout: Double, environment: [String: String],
-                      configure: (inout SpawnOptions) -> Void = { _ in }) -> ProcessOutcome {
+    /// Runs the checks' binary: the kit's own code, which links no exercise code, so it runs
+    /// as the grader does, in a fresh folder with a clean environment and limits.
+    func runChecksProcess(_ run: RunFolder, arguments: [String], timeout: Double, environment: [String: String] = [:],
+                          configure: (inout SpawnOptions) -> Void) -> ProcessOutcome {
         var template = Array("/tmp/labkit-work-\(getpid())-XXXXXX".utf8CString)
         let work = template.withUnsafeMutableBufferPointer { mkdtemp($0.baseAddress!) }.map { String(cString: $0) } ?? "/tmp"
         defer { if work != "/tmp" { _ = ChildProcess.run("/usr/bin/env", ["rm", "-rf", work], timeout: 60) } }
-        if let user = sandbox.nobody, work != "/tmp" { chown(work, uid_t(user.uid), gid_t(user.gid)) }
-        var command = sandbox.checkCommand(runFolder: run.path, binary: Self.testBinary, arguments: arguments,
-                                           workingDirectory: work, libraries: run.libraries, extraEnvironment: environment)
-        command.options.timeout = timeout
-        configure(&command.options)
-        return ChildProcess.run(command.executable, command.arguments, options: command.options)
+        var options = SpawnOptions(environment: ["PATH": "/usr/bin:/bin", "LANG": "C.UTF-8", "HOME": work, "TMPDIR": work].merging(environment) { $1 },
+                                   directory: work, timeout: timeout)
+        options.limits = cs_limits(address_space_bytes: sandbox.limits.memoryBytes, file_size_bytes: sandbox.limits.tmpBytes, processes: 0, cpu_seconds: 0)
+        configure(&options)
+        #if os(macOS)
+        return ChildProcess.run("/usr/bin/xcrun", ["xctest", "-XCTest", arguments.joined(separator: ","), "\(run.path)/\(Self.testBinary)"], options: options)
+        #else
+        return ChildProcess.run("\(run.path)/\(Self.testBinary)", arguments, options: options)
+        #endif
     }
 
-    func runCheck(_ name: String, run: RunFolder, exercise: Exercise, maxScore: Double) -> CheckResult {
-        var noncePipe: [Int32] = [0, 0], verdictPipe: [Int32] = [0, 0]
-        guard cs_pipe(&noncePipe) == 0, cs_pipe(&verdictPipe) == 0 else {
-            return CheckResult(name: name, exercise: exercise, status: .crashed, score: 0, maxScore: maxScore, feedback: "the grader could not create a pipe")
+    /// Runs one check: the checks' process, and the exercise process in the sandbox, joined by
+    /// a socket pair that is the only descriptor the exercise process gets besides its output.
+    /// The verdict comes from the checks' process alone, over a pipe only it holds.
+    func runCheck(_ name: String, checks: RunFolder, server: RunFolder, exercise: Exercise, maxScore: Double) -> CheckResult {
+        var pair: [Int32] = [0, 0], verdictPipe: [Int32] = [0, 0]
+        guard cs_socketpair(&pair) == 0, cs_pipe(&verdictPipe) == 0 else {
+            return CheckResult(name: name, exercise: exercise, status: .crashed, score: 0, maxScore: maxScore, feedback: "the grader could not create a channel")
         }
-        let nonce = Verdict.makeNonce()
-        let line = Array((nonce + "\n").utf8)
-        _ = line.withUnsafeBytes { write(noncePipe[1], $0.baseAddress, $0.count) }
-        close(noncePipe[1])
-        let parser = LockedParser(VerdictParser(nonce: nonce, check: name))
-        let outcome = runSandboxed(run, arguments: [name], timeout: timeout,
-                                   environment: ["LABKIT_NONCE_FD": "3", "LABKIT_VERDICT_FD": "4"]) { options in
-            options.inherited = [(noncePipe[0], 3), (verdictPipe[1], 4)]
-            options.closeAfterSpawn = [noncePipe[0], verdictPipe[1]]
+        // The exercise process, in the sandbox, on its own thread until it exits (at the end of
+        // the channel, or at its time limit).
+        var template = Array("/tmp/labkit-work-\(getpid())-XXXXXX".utf8CString)
+        let work = template.withUnsafeMutableBufferPointer { mkdtemp($0.baseAddress!) }.map { String(cString: $0) } ?? "/tmp"
+        if let user = sandbox.nobody, work != "/tmp" { chown(work, uid_t(user.uid), gid_t(user.gid)) }
+        var command = sandbox.checkCommand(runFolder: server.path, binary: Self.serverBinary, arguments: [], workingDirectory: work,
+                                           libraries: server.libraries, extraEnvironment: ["LABKIT_EXERCISE_FD": "3"])
+        command.options.timeout = timeout + 5
+        command.options.inherited = [(pair[0], 3)]
+        command.options.closeAfterSpawn = [pair[0]]
+        let exerciseOutcome = OutcomeSlot()
+        let done = DispatchSemaphore(value: 0)
+        let serverCommand = command
+        Thread.detachNewThread {
+            exerciseOutcome.value = ChildProcess.run(serverCommand.executable, serverCommand.arguments, options: serverCommand.options)
+            done.signal()
+        }
+        let parser = LockedParser(VerdictParser(check: name))
+        let outcome = runChecksProcess(checks, arguments: [name], timeout: timeout,
+                                       environment: ["LABKIT_EXERCISE_FD": "3", "LABKIT_VERDICT_FD": "4"]) { options in
+            options.inherited = [(pair[1], 3), (verdictPipe[1], 4)]
+            options.closeAfterSpawn = [pair[1], verdictPipe[1]]
             options.channels = [verdictPipe[0]]
             options.onChannel = { _, bytes in parser.consume(bytes) }
         }
         close(verdictPipe[0])
-        return Self.result(name: name, exercise: exercise, maxScore: maxScore, verdict: parser.verdict, outcome: outcome, timeout: timeout)
+        done.wait()
+        if work != "/tmp" { _ = ChildProcess.run("/usr/bin/env", ["rm", "-rf", work], timeout: 60) }
+        return Self.result(name: name, exercise: exercise, maxScore: maxScore, verdict: parser.verdict, outcome: outcome,
+                           exercise: exerciseOutcome.value, timeout: timeout)
     }
 
-    /// The verdict decides a pass; the process's ending only explains a failure.
-    static func result(name: String, exercise: Exercise, maxScore: Double, verdict: Verdict, outcome: ProcessOutcome, timeout: Double) -> CheckResult {
+    final class OutcomeSlot: @unchecked Sendable { var value: ProcessOutcome? }
+
+    /// The verdict decides a pass; how the two processes ended only explains a failure.
+    static func result(name: String, exercise: Exercise, maxScore: Double, verdict: Verdict, outcome: ProcessOutcome,
+                       exercise exerciseOutcome: ProcessOutcome?, timeout: Double) -> CheckResult {
         let failures = verdict.failures.map { $0.replacingOccurrences(of: "\nfailed - ", with: "\n") }
         if verdict.passed && failures.isEmpty {
             return CheckResult(name: name, exercise: exercise, status: .passed, score: maxScore, maxScore: maxScore, feedback: "")
         }
-        let status: CheckResult.Status
+        var status: CheckResult.Status
         var feedback = failures.joined(separator: "\n\n")
-        let crash = crashReport(outcome.output)
+        // How the exercise process ended, when it ended on its own before the checks were done.
+        var exerciseEnding: String?
+        if let exerciseOutcome {
+            let report = CrashReport.summary(exerciseOutcome.output)
+            switch exerciseOutcome.ending {
+            case .signalled(let signal): exerciseEnding = "Your code crashed (\(CrashReport.describe(signal: signal))).\n" + report
+            case .exited(let code) where code >= 128 && code < 160:
+                // bubblewrap reports a child killed by signal N as exit 128 + N.
+                exerciseEnding = "Your code crashed (\(CrashReport.describe(signal: code - 128))).\n" + report
+            case .exited(let code) where code != 0: exerciseEnding = "Your code ended the exercise process (exit \(code)) before the check finished."
+            default: break
+            }
+        }
+        let processEnded = failures.contains { $0.contains("Your code crashed: your code ended the exercise process") }
         switch outcome.ending {
         case .timedOut(let seconds):
             status = .timedOut
             feedback = "The check did not finish within \(Int(seconds)) s (an endless loop?)." + (feedback.isEmpty ? "" : "\n\n" + feedback)
+        case _ where processEnded:
+            status = exerciseEnding?.hasPrefix("Your code crashed") == true ? .crashed : .endedProcess
+            feedback = exerciseEnding ?? "Your code ended the exercise process before the check finished."
         case _ where !failures.isEmpty:
             status = failures.contains { $0.contains("NOT IMPLEMENTED") } ? .notImplemented : .failed
-        case .signalled(let signal):
+        case .exited(0):
             status = .crashed
-            feedback = "The check crashed (\(describe(signal: signal))).\n" + crash
-        case .exited(let code) where code >= 128 && code < 160:
-            // bubblewrap reports a child killed by signal N as exit 128 + N.
-            status = .crashed
-            feedback = "The check crashed (\(describe(signal: code - 128))).\n" + crash
-        case .exited(let code):
-            status = .endedProcess
-            feedback = verdict.began
-                ? "The exercise ended the process (exit \(code)) before the check finished."
-                : "The check never started (exit \(code)).\n" + crash
+            feedback = "The check ended without a verdict." + (exerciseEnding.map { "\n" + $0 } ?? "")
+        default:
+            // The checks' process is the kit's own code: it ends early only when the exercise
+            // process sent it something it could not take.
+            status = exerciseEnding?.hasPrefix("Your code crashed") == true ? .crashed : .failed
+            feedback = exerciseEnding ?? "The check stopped on what your code returned:\n" + CrashReport.summary(outcome.output)
         }
         return CheckResult(name: name, exercise: exercise, status: status, score: 0, maxScore: maxScore, feedback: feedback)
     }
 
-    static func describe(signal: Int32) -> String {
-        switch signal {
-        case SIGILL, SIGTRAP: return "signal \(signal): a failed precondition, an index out of range or a force-unwrapped nil"
-        case SIGABRT: return "signal \(signal): the runtime stopped it — often an allocation beyond the memory limit"
-        case SIGSEGV, SIGBUS: return "signal \(signal): a bad memory access"
-        case SIGKILL: return "signal \(signal): killed, e.g. for using too much memory"
-        default: return "signal \(signal)"
-        }
-    }
-
-    /// What a student needs from a crash: the runtime's message (`Fatal error: …`), the
-    /// crash line, and the frames in their own code; else the last lines of output.
-    static func crashReport(_ output: String) -> String {
-        let lines = output.split(separator: "\n").map(String.init)
-        let runtimeLines = lines.filter { line in
-            ["Fatal error", "Precondition failed", "Assertion failed", "Program crashed", "Fatal access conflict"].contains { line.contains($0) }
-        }
-        let frames = lines.compactMap(studentFrame).prefix(4)
-        // "*** Program crashed: Illegal instruction at 0x… ***" adds nothing to a runtime message.
-        let explained = runtimeLines.contains { !$0.contains("Program crashed") }
-        let messages = explained ? runtimeLines.filter { !$0.contains("Program crashed") } : runtimeLines
-        if !messages.isEmpty { return (messages.prefix(4) + frames).joined(separator: "\n") }
-        let tail = lines.suffix(12).filter { !$0.hasPrefix("Test Suite") && !$0.hasPrefix("Test Case") && !$0.contains("Executed ") }
-        return tail.isEmpty ? "(no output)" : "Last output:\n" + tail.joined(separator: "\n")
-    }
-
-    /// A frame of the runtime's backtrace that lies in the student's code, as
-    /// "in your code: Labs/Lab05/Lab05VAE.swift:15 — reparameterize(mu:logVariance:using:)".
-    static func studentFrame(_ line: String) -> String? {
-        guard let at = line.range(of: " at ", options: .backwards),
-              let labs = line[at.upperBound...].range(of: "/submission/Lab") else { return nil }
-        var location = "Labs/" + line[line.index(labs.lowerBound, offsetBy: "/submission/".count)...]
-        if location.split(separator: ":").count == 3, let column = location.lastIndex(of: ":") { location = String(location[..<column]) }
-        let words = line[..<at.lowerBound].split(separator: " ", omittingEmptySubsequences: true)
-        let function = words.firstIndex { $0.hasPrefix("0x") }.map { start -> String in
-            let rest = words[(start + 1)...].joined(separator: " ")
-            return String(rest[..<(rest.range(of: " + ")?.lowerBound ?? rest.range(of: " in ")?.lowerBound ?? rest.endIndex)])
-        } ?? ""
-        return "in your code: \(location)" + (function.isEmpty ? "" : " — \(function)")
-    }
+    static func describe(signal: Int32) -> String { CrashReport.describe(signal: signal) }
+    static func crashReport(_ output: String) -> String { CrashReport.summary(output) }
 
     /// A verdict parser shared with the runner's reading loop.
     final class LockedParser: @unchecked Sendable {
@@ -375,6 +447,28 @@ public struct Grader: Sendable {
         init(_ parser: VerdictParser) { self.parser = parser }
         func consume(_ bytes: [UInt8]) { lock.lock(); parser.consume(bytes); lock.unlock() }
         var verdict: Verdict { lock.lock(); defer { lock.unlock() }; return parser.verdict }
+    }
+
+    /// The checks built for each scratch folder in this process (once: they hold no exercise code).
+    final class ChecksCache: @unchecked Sendable {
+        static let shared = ChecksCache()
+        private let lock = NSLock()
+        private var built: [String: Result<Checks, ChecksBuildFailure>] = [:]
+        struct ChecksBuildFailure: Error { let message: String }
+
+        func checks(for scratch: String, build: () -> Result<Checks, ChecksBuildFailure>) -> Checks? {
+            lock.lock()
+            defer { lock.unlock() }
+            if built[scratch] == nil { built[scratch] = build() }
+            return try? built[scratch]?.get()
+        }
+
+        func failure(_ scratch: String) -> String? {
+            lock.lock()
+            defer { lock.unlock() }
+            if case .failure(let failure) = built[scratch] { return failure.message }
+            return nil
+        }
     }
 
     /// Results filled in concurrently, one slot per check.

@@ -23,6 +23,10 @@ pid_t cs_spawn(const char *path, char *const argv[], char *const envp[], const c
 /// pipe2(fds, O_CLOEXEC): a pipe whose ends no other child inherits by accident.
 int cs_pipe(int fds[2]);
 
+/// A connected pair of Unix stream sockets, close-on-exec (the channel between a check and
+/// the exercise process it calls).
+int cs_socketpair(int fds[2]);
+
 /// Makes this process the "child subreaper" of its descendants: an orphan is re-parented
 /// to it instead of to init, so the grader can find and kill a check's detached processes.
 int cs_become_subreaper(void);
