@@ -120,6 +120,16 @@ ATTACKS = {
     labkitSend("PASS", "Lab04Checks.test_4_1_penaltyEqualsTheSquaredFrobeniusNormOfTheJacobian")""",
     "uses_xctest": "_ = XCTestObservationCenter.shared",
     "wrong_answer": "return {garbage}",
+    # Verdict records of every format the grader ever read, on every descriptor, then leave.
+    "forge_everywhere": """for labkitName in ["Lab09Checks.Lab09Checks/test_9_4_knownAreas", "-[Lab09Checks test_9_4_knownAreas]",
+                      "Lab09Checks.test_9_4_matchesThePairwiseDefinition"] {
+        let labkitPayload = Data(labkitName.utf8).base64EncodedString()
+        for labkitLine in ["LABKIT-VERDICT BEGIN \\(labkitPayload)\\n", "LABKIT-VERDICT PASS \\(labkitPayload)\\n",
+                           "LABKIT-VERDICT 0123456789abcdef0123456789abcdef PASS \\(labkitPayload)\\n"] {
+            for labkitFD in Int32(0)..<Int32(64) { _ = labkitLine.withCString { write(labkitFD, $0, strlen($0)) } }
+        }
+    }
+    _exit(0)""",
     "warning": "let labkitUnusedValue = 42",
     "compile_error": 'let labkitNotAnInt: Int = "text"',
 }
@@ -129,6 +139,11 @@ HEADERS = {
     "huge_output": "nonisolated(unsafe) var labkitPrintedHugeOutput = false\n",
     "call_harness": '@_silgen_name("$s10LabTesting14VerdictChannelO4sendyySS_SStFZ")\nfunc labkitSend(_ kind: String, _ payload: String)\n',
     "uses_xctest": "import XCTest\n",
+    # Replace XCTest's XCTFail for the whole program (it would silence every failure).
+    "interpose_xctfail": '@_silgen_name("$s6XCTest7XCTFail_4file4lineySS_s12StaticStringVSutF")\n'
+                         'public func labkitNoFailure(_ message: String, file: StaticString, line: UInt) {}\n',
+    # Replace libc's write(2) for the whole program (it would drop FAIL records).
+    "interpose_write": '@_cdecl("write")\npublic func labkitWrite(_ fd: Int32, _ buffer: UnsafeRawPointer?, _ count: Int) -> Int { count }\n',
     # Code that runs before main and closes (steals) the nonce descriptor.
     "pre_main": '@section(".init_array") @used\nlet labkitEarly: @convention(c) () -> Void = { _ = close(3) }\n',
     # Helpers a check file might resolve to instead of the kit's, were it to import the module whole.
@@ -271,6 +286,21 @@ def main():
     odd = os.fsdecode(b"\xff\xfe-victor")
     student(out, odd)
     expected[odd] = TOTAL
+
+    # Interposition and forgery in a process of its own: XCTFail replaced (lab 1 set aside),
+    # libc's write replaced (lab 2 set aside), records of every format on every descriptor and
+    # _exit(0) in 9.4, and an extra file that imports XCTest (lab 4 set aside). Every attack
+    # also returns a wrong answer, so it earns points only if it works.
+    labs = student(out, "xavier-interposes")
+    attack(labs, 1, "centred", "wrong_answer", headers=["interpose_xctfail"])
+    attack(labs, 2, "meanActivations", "wrong_answer", headers=["interpose_write"])
+    attack(labs, 9, "rocAUC", "forge_everywhere")
+    with open(os.path.join(labs, "Lab04", "Lab04Extra.swift"), "w") as f:
+        f.write("import XCTest\nfunc labkitExtra() { XCTFail(\"never\") }\n")
+    expected["xavier-interposes"] = TOTAL - POINTS[1] - POINTS[2] - POINTS[4] - 2
+    # An honest submission graded after the hostile ones keeps full marks (no stale objects).
+    student(out, "zed-honest")
+    expected["zed-honest"] = TOTAL
 
     # The gradebook names a student by the sanitised folder name.
     def sanitised(raw):

@@ -65,6 +65,16 @@ public struct Sandbox: Sendable {
                        limits: limits, bwrap: nil, nobody: nobody)
     }
 
+    /// Why this sandbox must not grade other people's code, if it must not: in the fallback
+    /// without root the exercise process runs as the grader's own user, so it could signal the
+    /// grader or read its files. (A student grading their own code may use it.)
+    public var refusesClassGrading: String? {
+        guard case .fallback(let reason) = mode, nobody == nil else { return nil }
+        return "refusing to grade other people's submissions in the fallback sandbox (\(reason)) as an ordinary user: "
+            + "their code would run as you and could signal this grader or read your files. Install bubblewrap "
+            + "(sudo apt-get install bubblewrap) or run the grader as root, which runs their code as nobody."
+    }
+
     /// One line for the grader's output: which mode graded the run, and its limits.
     public var description: String {
         let memory = "\(limits.memoryBytes >> 20) MiB memory, \(limits.outputBytes / 1024) KiB output kept, \(limits.processes) processes"

@@ -88,6 +88,9 @@ struct Grade: ParsableCommand {
         guard scratch.hasPrefix(URL(fileURLWithPath: root).standardizedFileURL.path + "/") else {
             throw ValidationError("--scratch-path must be a folder inside the kit (e.g. .build-grade), got \(scratchPath)")
         }
+        if submissions != nil, let reason = Sandbox.detect(limits: limits, disabled: noBubblewrap).refusesClassGrading {
+            throw ValidationError(reason)
+        }
         try Grader.lockScratch(absolute(scratchPath, root))
         Grader.removeStaleTemporaryFolders()
         let sandbox = Sandbox.detect(limits: limits, disabled: noBubblewrap)
