@@ -103,6 +103,7 @@ var targets: [Target] = [
     .testTarget(name: "LabNotebookTests", dependencies: ["LabNotebook", "LabKit", "LabPlot", "LabData"]),
     .testTarget(name: "LabGradingTests", dependencies: ["LabGrading"]),
     .testTarget(name: "LabTestingTests", dependencies: ["LabTesting"]),
+    .testTarget(name: "ExerciseChannelTests", dependencies: ["ExerciseChannel", "LabKit"]),
 ]
 
 for number in labs {

@@ -32,6 +32,15 @@ final class GradingSafetyTests: XCTestCase {
         XCTAssertFalse(parser.verdict.passed)
     }
 
+    /// Without bubblewrap and without root, student code would run as the grader's user.
+    func testTheFallbackAsAnOrdinaryUserRefusesAClass() {
+        let ordinary = Sandbox(mode: .fallback(reason: "test"), limits: .init(), bwrap: nil, nobody: nil)
+        XCTAssertNotNil(ordinary.refusesClassGrading)
+        let asRoot = Sandbox(mode: .fallback(reason: "test"), limits: .init(), bwrap: nil, nobody: (65534, 65534))
+        XCTAssertNil(asRoot.refusesClassGrading)
+        XCTAssertNil(Sandbox(mode: .bubblewrap(asUser: true), limits: .init(), bwrap: "/usr/bin/bwrap", nobody: nil).refusesClassGrading)
+    }
+
     func testCappedOutputKeepsTheHeadAndTheTailAndCountsEverything() {
         var output = CappedOutput(head: 10, tail: 5)
         for _ in 0..<1000 { output.append(ArraySlice(Array("0123456789".utf8))) }

@@ -168,6 +168,38 @@ final class KitConsistencyTests: XCTestCase {
 
 /// The graded checks' own safety rules.
 final class GradedCheckRulesTests: XCTestCase {
+    /// The checks never link student code: no test target depends on an exercise module, no
+    /// check imports one, and every exercise reaches them through `ExerciseCalls`, whose
+    /// functions are declared exactly as the stubs are and served by `exercise-server`.
+    func testChecksNeverLinkExerciseCode() throws {
+        let root = KitConsistencyTests.root, fm = FileManager.default
+        let manifest = try String(contentsOfFile: "\(root)/Package.swift", encoding: .utf8)
+        for line in manifest.components(separatedBy: "\n") where line.contains("Checks\"") || line.contains("testTarget(") {
+            XCTAssertFalse(line.contains("Exercises") || line.contains("target(name: exercises)"), "a check target links exercise code: \(line)")
+        }
+        for folder in ["Tests/Graded", "Tests/Hidden"] where fm.fileExists(atPath: "\(root)/\(folder)") {
+            for file in fm.subpaths(atPath: "\(root)/\(folder)") ?? [] where file.hasSuffix(".swift") {
+                let text = try String(contentsOfFile: "\(root)/\(folder)/\(file)", encoding: .utf8)
+                XCTAssertNil(text.range(of: #"import[^\n]*Lab[0-9]+Exercises"#, options: .regularExpression), "\(file) imports an exercise module")
+            }
+        }
+        for lab in PointTable.labs {
+            let folder = String(format: "Lab%02d", lab)
+            let stubs = try (fm.contentsOfDirectory(atPath: "\(root)/Labs/\(folder)")).filter { $0.hasSuffix(".swift") }
+                .map { try String(contentsOfFile: "\(root)/Labs/\(folder)/\($0)", encoding: .utf8) }.joined()
+            let calls = try String(contentsOfFile: "\(root)/Sources/ExerciseCalls/\(folder).swift", encoding: .utf8)
+            let served = try String(contentsOfFile: "\(root)/Sources/exercise-server/\(folder).swift", encoding: .utf8)
+            let declarations = stubs.components(separatedBy: "public func ").dropFirst().map { $0.components(separatedBy: "{").first! }
+            XCTAssertFalse(declarations.isEmpty)
+            for declaration in declarations {
+                XCTAssertTrue(calls.contains("public func " + declaration), "ExerciseCalls/\(folder).swift lacks `\(declaration)` as the stub declares it")
+            }
+            for name in calls.components(separatedBy: "call(\"").dropFirst().map({ $0.prefix { $0 != "\"" } }) {
+                XCTAssertTrue(served.contains("exercise(\"\(name)\")"), "exercise-server does not serve \(name)")
+            }
+        }
+    }
+
     /// Every graded and hidden check file: its classes inherit `GradedTestCase` (the only way a
     /// check can report a pass to the grader), and it imports the exercise module only
     /// function by function (`import func Lab02Exercises.meanActivations`). A whole-module
