@@ -37,6 +37,7 @@ public struct CheckResult: Sendable {
 
     /// "componentsAreOrthonormal".
     public var shortName: String {
+        if isHidden { return "hidden check" }
         let method = name.split(separator: "/").last.map(String.init) ?? name
         return String(method.dropFirst(exercise.testPrefix.count))
     }
@@ -160,6 +161,13 @@ public struct Grader: Sendable {
         for exercise in PointTable.exercises where labs.contains(exercise.lab) && !all.contains(where: { $0.exercise == exercise }) {
             all.append(CheckResult(name: "\(Self.labFolder(exercise.lab))Checks.\(exercise.id)", exercise: exercise, status: .crashed, score: 0,
                                    maxScore: exercise.points, feedback: "The checks could not be listed:\n" + listing.suffix(1500)))
+        }
+        // A hidden check says that it failed and for which exercise — not its inputs, name or message.
+        all = all.map { r in
+            guard r.isHidden, r.status != .passed else { return r }
+            return CheckResult(name: r.name, exercise: r.exercise, status: r.status, score: r.score, maxScore: r.maxScore,
+                               feedback: "A hidden check of exercise \(r.exercise.id) did not pass (\(r.status.rawValue)); "
+                                   + "hidden checks do not show their inputs or messages.")
         }
         return GradeReport(results: all, labs: labs, notes: notes, sandbox: sandbox.description)
     }
