@@ -68,7 +68,8 @@ var targets: [Target] = [
                                                   : exercisesRoot == "Labs" ? "LABKIT_EXERCISES_LABS" : "LABKIT_EXERCISES_OTHER")]),
     // … and the instructor's grading: point table, sandboxed grader, mutants, Gradescope output.
     // Optimised too: the grader drains every byte a check prints (a hostile one prints GiBs).
-    .target(name: "LabGrading", dependencies: ["LabData", "CSandbox", "ExerciseChannel"], swiftSettings: optimizedSwift),
+    .target(
+        name: "LabGrading", dependencies: ["LabData", "CSandbox", "ExerciseChannel"], swiftSettings: optimizedSwift),
 
     // The channel between the checks and the exercise process: the wire format, the checks'
     // session, the exercise process's loop, crash reports.
@@ -78,7 +79,8 @@ var targets: [Target] = [
     // The exercise process: the student's code behind the channel, and nothing that grades.
     .executableTarget(
         name: "exercise-server",
-        dependencies: ["ExerciseChannel", "LabKit"] + labs.map { .target(name: "Lab\($0)Exercises") }, swiftSettings: optimizedSwift),
+        dependencies: ["ExerciseChannel", "LabKit"] + labs.map { .target(name: "Lab\($0)Exercises") },
+        swiftSettings: optimizedSwift),
 
     // Helpers for the graded checks (XCTest): stub detection and teaching failure messages.
     .target(name: "LabTesting", dependencies: ["LabKit", "ExerciseChannel"]),

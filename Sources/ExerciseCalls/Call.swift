@@ -11,7 +11,9 @@ func call<each A: WireValue, R: WireValue>(_ name: String, _ arguments: repeat e
 
 /// Calls an exercise that takes a generator `inout`: the generator's state goes in, and the
 /// state it is left in comes back into the caller's.
-func call<each A: WireValue, R: WireValue>(_ name: String, _ arguments: repeat each A, generator: inout SeededGenerator) throws -> R {
+func call<each A: WireValue, R: WireValue>(
+    _ name: String, _ arguments: repeat each A, generator: inout SeededGenerator
+) throws -> R {
     let box = WireGenerator(generator)
     defer { generator = box.generator }
     return try ExerciseSession.call(name, repeat each arguments, box)

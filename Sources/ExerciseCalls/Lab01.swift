@@ -23,6 +23,8 @@ public func linearAutoencoderLoss(batch: Tensor, encoder: Dense, decoder: Dense)
     try call("Lab01.linearAutoencoderLoss", batch, encoder, decoder)
 }
 
-public func tiedAutoencoderLoss(batch: Tensor, weight: Variable, encoderBias: Variable, decoderBias: Variable) throws -> Variable {
+public func tiedAutoencoderLoss(
+    batch: Tensor, weight: Variable, encoderBias: Variable, decoderBias: Variable
+) throws -> Variable {
     try call("Lab01.tiedAutoencoderLoss", batch, weight, encoderBias, decoderBias)
 }

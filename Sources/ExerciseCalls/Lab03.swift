@@ -1,7 +1,9 @@
 import ExerciseChannel
 import LabKit
 
-public func gaussianNoise(_ x: Tensor, standardDeviation: Float, clip: Bool, using generator: inout SeededGenerator) throws -> Tensor {
+public func gaussianNoise(
+    _ x: Tensor, standardDeviation: Float, clip: Bool, using generator: inout SeededGenerator
+) throws -> Tensor {
     try call("Lab03.gaussianNoise", x, standardDeviation, clip, generator: &generator)
 }
 
@@ -9,7 +11,9 @@ public func maskingNoise(_ x: Tensor, probability: Float, using generator: inout
     try call("Lab03.maskingNoise", x, probability, generator: &generator)
 }
 
-public func saltAndPepperNoise(_ x: Tensor, probability: Float, using generator: inout SeededGenerator) throws -> Tensor {
+public func saltAndPepperNoise(
+    _ x: Tensor, probability: Float, using generator: inout SeededGenerator
+) throws -> Tensor {
     try call("Lab03.saltAndPepperNoise", x, probability, generator: &generator)
 }
 

@@ -5,7 +5,9 @@ public func kMeansPlusPlusInit(_ x: Tensor, k: Int, using generator: inout Seede
     try call("Lab06.kMeansPlusPlusInit", x, k, generator: &generator)
 }
 
-public func assignClusters(_ x: Tensor, centroids: Tensor) throws -> [Int] { try call("Lab06.assignClusters", x, centroids) }
+public func assignClusters(_ x: Tensor, centroids: Tensor) throws -> [Int] {
+    try call("Lab06.assignClusters", x, centroids)
+}
 
 public func updateCentroids(_ x: Tensor, assignments: [Int], previous: Tensor) throws -> Tensor {
     try call("Lab06.updateCentroids", x, assignments, previous)
@@ -17,7 +19,9 @@ public func kMeans(_ x: Tensor, k: Int, maxIterations: Int, using generator: ino
     return (r.first, r.second, r.third)
 }
 
-public func clusteringAccuracy(clusters: [Int], labels: [Int]) throws -> Double { try call("Lab06.clusteringAccuracy", clusters, labels) }
+public func clusteringAccuracy(clusters: [Int], labels: [Int]) throws -> Double {
+    try call("Lab06.clusteringAccuracy", clusters, labels)
+}
 
 public func normalizedMutualInformation(clusters: [Int], labels: [Int]) throws -> Double {
     try call("Lab06.normalizedMutualInformation", clusters, labels)

@@ -16,10 +16,14 @@ public func greedyLayerwisePretraining(layers: [Dense], data: Tensor,
     }
 }
 
-public func fineTuningStep(classifier: Classifier, optimizer: Optimizer, images: Tensor, labels: [Int]) throws -> Float {
+public func fineTuningStep(
+    classifier: Classifier, optimizer: Optimizer, images: Tensor, labels: [Int]
+) throws -> Float {
     try call("Lab08.fineTuningStep", classifier, WireOptimizer(optimizer), images, labels)
 }
 
-public func labelledSubset(labels: [Int], count: Int, classes: Int, using generator: inout SeededGenerator) throws -> [Int] {
+public func labelledSubset(
+    labels: [Int], count: Int, classes: Int, using generator: inout SeededGenerator
+) throws -> [Int] {
     try call("Lab08.labelledSubset", labels, count, classes, generator: &generator)
 }

@@ -5,11 +5,15 @@ public func reconstructionErrors(images: Tensor, reconstructions: Tensor) throws
     try call("Lab09.reconstructionErrors", images, reconstructions)
 }
 
-public func patchMaxErrors(images: Tensor, reconstructions: Tensor, height: Int, width: Int, patch: Int) throws -> [Float] {
+public func patchMaxErrors(
+    images: Tensor, reconstructions: Tensor, height: Int, width: Int, patch: Int
+) throws -> [Float] {
     try call("Lab09.patchMaxErrors", images, reconstructions, height, width, patch)
 }
 
-public func rocCurve(scores: [Float], isAnomaly: [Bool]) throws -> [(falsePositiveRate: Double, truePositiveRate: Double)] {
+public func rocCurve(
+    scores: [Float], isAnomaly: [Bool]
+) throws -> [(falsePositiveRate: Double, truePositiveRate: Double)] {
     let r: [Pair<Double, Double>] = try call("Lab09.rocCurve", scores, isAnomaly)
     return r.map { ($0.first, $0.second) }
 }

@@ -7,7 +7,8 @@ import Glibc
 public enum CrashReport {
     public static func describe(signal: Int32) -> String {
         switch signal {
-        case SIGILL, SIGTRAP: return "signal \(signal): a failed precondition, an index out of range or a force-unwrapped nil"
+        case SIGILL, SIGTRAP:
+            return "signal \(signal): a failed precondition, an index out of range or a force-unwrapped nil"
         case SIGABRT: return "signal \(signal): the runtime stopped it — often an allocation beyond the memory limit"
         case SIGSEGV, SIGBUS: return "signal \(signal): a bad memory access"
         case SIGKILL: return "signal \(signal): killed, e.g. for using too much memory"
@@ -19,15 +20,18 @@ public enum CrashReport {
     /// The runtime's messages and the student's frames from a crash's output; else its last lines.
     public static func summary(_ output: String) -> String {
         let lines = output.split(separator: "\n").map(String.init)
-        let runtimeLines = lines.filter { line in
-            ["Fatal error", "Precondition failed", "Assertion failed", "Program crashed", "Fatal access conflict"].contains { line.contains($0) }
-        }
+        let markers = ["Fatal error", "Precondition failed", "Assertion failed", "Program crashed",
+                       "Fatal access conflict"]
+        let runtimeLines = lines.filter { line in markers.contains { line.contains($0) } }
         let frames = lines.compactMap(studentFrame).prefix(4)
         // "*** Program crashed: Illegal instruction at 0x… ***" adds nothing to a runtime message.
         let explained = runtimeLines.contains { !$0.contains("Program crashed") }
-        let messages = (explained ? runtimeLines.filter { !$0.contains("Program crashed") } : runtimeLines).map(withoutFolders)
+        let messages = (explained ? runtimeLines.filter { !$0.contains("Program crashed") } : runtimeLines)
+            .map(withoutFolders)
         if !messages.isEmpty { return (messages.prefix(4) + frames).joined(separator: "\n") }
-        let tail = lines.suffix(12).filter { !$0.hasPrefix("Test Suite") && !$0.hasPrefix("Test Case") && !$0.contains("Executed ") }
+        let tail = lines.suffix(12).filter {
+            !$0.hasPrefix("Test Suite") && !$0.hasPrefix("Test Case") && !$0.contains("Executed ")
+        }
         return tail.isEmpty ? "(no output)" : "Last output:\n" + tail.map(withoutFolders).joined(separator: "\n")
     }
 
@@ -36,14 +40,18 @@ public enum CrashReport {
     public static func studentFrame(_ line: String) -> String? {
         guard let at = line.range(of: " at ", options: .backwards) else { return nil }
         let path = line[at.upperBound...]
-        guard let labs = ["/submission/Lab", "/Labs/Lab", "/Solutions/Lab"].lazy.compactMap({ path.range(of: $0) }).first else { return nil }
+        let folders = ["/submission/Lab", "/Labs/Lab", "/Solutions/Lab"]
+        guard let labs = folders.lazy.compactMap({ path.range(of: $0) }).first else { return nil }
         let start = path[labs.lowerBound...].dropFirst().drop { $0 != "/" }.dropFirst()
         var location = "Labs/" + start
-        if location.split(separator: ":").count == 3, let column = location.lastIndex(of: ":") { location = String(location[..<column]) }
+        if location.split(separator: ":").count == 3, let column = location.lastIndex(of: ":") {
+            location = String(location[..<column])
+        }
         let words = line[..<at.lowerBound].split(separator: " ", omittingEmptySubsequences: true)
         let function = words.firstIndex { $0.hasPrefix("0x") }.map { start -> String in
             let rest = words[(start + 1)...].joined(separator: " ")
-            return String(rest[..<(rest.range(of: " + ")?.lowerBound ?? rest.range(of: " in ")?.lowerBound ?? rest.endIndex)])
+            let end = rest.range(of: " + ")?.lowerBound ?? rest.range(of: " in ")?.lowerBound ?? rest.endIndex
+            return String(rest[..<end])
         } ?? ""
         return "in your code: \(location)" + (function.isEmpty ? "" : " — \(function)")
     }

@@ -11,7 +11,9 @@ public struct ServedExercise {
 }
 
 /// Serves `body` under `name`: `exercise("Lab01.centred") { (data: Tensor) in … }`.
-public func exercise<each A: WireValue, R: WireValue>(_ name: String, _ body: @escaping (repeat each A) throws -> R) -> ServedExercise {
+public func exercise<each A: WireValue, R: WireValue>(
+    _ name: String, _ body: @escaping (repeat each A) throws -> R
+) -> ServedExercise {
     ServedExercise(name: name) { reader, context, writer in
         let arguments = (repeat try (each A).read(from: reader, context))
         context.sealArguments()
@@ -67,7 +69,9 @@ public final class ExerciseServer {
                 let (kind, payload) = try connection.receive()
                 switch kind {
                 case .callbackResult: return try readReply(WireReader(payload))
-                case .callbackFailure: throw CallbackFailed(description: (try? WireReader(payload).string()) ?? "the check's closure threw")
+                case .callbackFailure:
+                    let message = (try? WireReader(payload).string()) ?? "the check's closure threw"
+                    throw CallbackFailed(description: message)
                 default: handle(kind, payload)   // a call made from inside the closure
                 }
             }
@@ -76,7 +80,8 @@ public final class ExerciseServer {
     }
 
     /// Runs one exercise from `reader` (name, gradient mode, arguments) into `writer`.
-    private func run(_ reader: WireReader, _ context: WireContext, _ writer: WireWriter, recordingOverride: Bool? = nil) throws {
+    private func run(_ reader: WireReader, _ context: WireContext, _ writer: WireWriter,
+                     recordingOverride: Bool? = nil) throws {
         let name = try reader.string(), recording = try reader.bool()
         guard let served = exercises[name] else { throw WireError("no exercise named \(name) in this build") }
         if recordingOverride ?? recording {
@@ -149,11 +154,13 @@ struct Failure {
 
     static func error(from payload: [UInt8]) -> Error {
         let reader = WireReader(payload)
-        guard let kind = try? reader.byte() else { return ExerciseError(description: "an error that could not be read") }
-        if kind == 0, let exercise = try? reader.string(), let function = try? reader.string(), let file = try? reader.string() {
+        let unreadable = ExerciseError(description: "an error that could not be read")
+        guard let kind = try? reader.byte() else { return unreadable }
+        if kind == 0, let exercise = try? reader.string(), let function = try? reader.string(),
+           let file = try? reader.string() {
             return NotImplemented(exercise: exercise, function: function, file: file)
         }
-        return ExerciseError(description: (try? reader.string()) ?? "an error that could not be read")
+        return (try? reader.string()).map(ExerciseError.init(description:)) ?? unreadable
     }
 }
 

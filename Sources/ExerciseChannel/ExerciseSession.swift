@@ -15,7 +15,9 @@ public final class ExerciseSession {
     private let connection: ChannelConnection
     private let local: LocalExerciseProcess?
 
-    private init(connection: ChannelConnection, local: LocalExerciseProcess?) { (self.connection, self.local) = (connection, local) }
+    private init(connection: ChannelConnection, local: LocalExerciseProcess?) {
+        (self.connection, self.local) = (connection, local)
+    }
 
     private static let lock = NSLock()
     nonisolated(unsafe) private static var current: ExerciseSession?
@@ -83,7 +85,9 @@ public final class ExerciseSession {
             return inputs.map { _ in nil }
         }
         return inputs.indices.map { i in
-            guard gradients.indices.contains(i), let g = gradients[i], g.shape == inputs[i].value.shape else { return nil }
+            guard gradients.indices.contains(i), let g = gradients[i], g.shape == inputs[i].value.shape else {
+                return nil
+            }
             return g
         }
     }
@@ -101,7 +105,9 @@ public final class ExerciseSession {
                     throw Failure.error(from: payload)
                 case .callback:
                     let reader = WireReader(payload), reply = WireWriter()
-                    guard let callback = context.callbacks[try reader.int()] else { throw WireError("a callback to no closure") }
+                    guard let callback = context.callbacks[try reader.int()] else {
+                        throw WireError("a callback to no closure")
+                    }
                     do {
                         try callback(reader, reply, context)
                         try connection.send(.callbackResult, reply.bytes)
@@ -148,18 +154,22 @@ final class LocalExerciseProcess: @unchecked Sendable {
 
     static func serverPath() -> String {
         if let path = ProcessInfo.processInfo.environment["LABKIT_EXERCISE_SERVER"] { return path }
-        let me = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+        let me = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
+            ?? CommandLine.arguments[0]
         return URL(fileURLWithPath: me).deletingLastPathComponent().appendingPathComponent("exercise-server").path
     }
 
     static func start() throws -> LocalExerciseProcess {
         let path = serverPath()
         guard FileManager.default.isExecutableFile(atPath: path) else {
-            throw ExerciseError(description: "the exercise process \(path) is missing: run `swift build` (or `swift test`, which builds it) first")
+            throw ExerciseError(description: "the exercise process \(path) is missing: "
+                                    + "run `swift build` (or `swift test`, which builds it) first")
         }
         var pair: [Int32] = [0, 0], pipe: [Int32] = [0, 0]
-        guard socketpair(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0, &pair) == 0, Glibc.pipe(&pipe) == 0 else {
-            throw ExerciseError(description: "could not open a channel to the exercise process: \(String(cString: strerror(errno)))")
+        let stream = Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue)
+        guard socketpair(AF_UNIX, stream, 0, &pair) == 0, Glibc.pipe(&pipe) == 0 else {
+            let reason = String(cString: strerror(errno))
+            throw ExerciseError(description: "could not open a channel to the exercise process: \(reason)")
         }
         for fd in pipe { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
         var actions = posix_spawn_file_actions_t()
@@ -217,7 +227,9 @@ final class LocalExerciseProcess: @unchecked Sendable {
         let output = String(decoding: kept, as: UTF8.self)
         lock.unlock()
         let signal = status & 0x7f
-        let how = waited <= 0 ? "it ended" : signal != 0 ? "it crashed (\(CrashReport.describe(signal: signal)))" : "it exited with status \((status >> 8) & 0xff)"
+        let how = waited <= 0 ? "it ended"
+            : signal != 0 ? "it crashed (\(CrashReport.describe(signal: signal)))"
+            : "it exited with status \((status >> 8) & 0xff)"
         return how + "\n" + CrashReport.summary(output)
     }
 

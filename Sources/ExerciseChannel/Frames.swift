@@ -43,7 +43,9 @@ public final class ChannelConnection {
         frame += payload
         var sent = 0
         while sent < frame.count {
-            let n = frame.withUnsafeBytes { Glibc.send(descriptor, $0.baseAddress! + sent, frame.count - sent, Int32(MSG_NOSIGNAL)) }
+            let n = frame.withUnsafeBytes {
+                Glibc.send(descriptor, $0.baseAddress! + sent, frame.count - sent, Int32(MSG_NOSIGNAL))
+            }
             if n < 0 && errno == EINTR { continue }
             guard n > 0 else { throw ChannelClosed() }
             sent += n

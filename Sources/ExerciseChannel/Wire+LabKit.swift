@@ -45,7 +45,8 @@ extension ConvolutionShape: WireValue {
         let padding = try ConvolutionShape.Padding.read(from: reader, context)
         // The same conditions as the initialiser's, checked here so a bad message is an error, not a crash.
         guard n[0] > 0, n[1] > 0, n[2] > 0, n[3] > 0, n[4] > 0, n.allSatisfy({ $0 < 1 << 24 }),
-              padding == .same || (n[3] <= n[0] && n[3] <= n[1]) else { throw WireError("an impossible convolution shape \(n)") }
+              padding == .same || (n[3] <= n[0] && n[3] <= n[1])
+        else { throw WireError("an impossible convolution shape \(n)") }
         return ConvolutionShape(height: n[0], width: n[1], channels: n[2], kernel: n[3], stride: n[4], padding: padding)
     }
 }
@@ -65,7 +66,8 @@ struct VariableRecord {
     }
 
     static func read(from reader: WireReader, _ context: WireContext) throws -> VariableRecord {
-        VariableRecord(id: try reader.int(), value: try Tensor.read(from: reader, context), trainable: try reader.bool(),
+        VariableRecord(id: try reader.int(), value: try Tensor.read(from: reader, context),
+                       trainable: try reader.bool(),
                        grad: try Tensor?.read(from: reader, context), name: try reader.string())
     }
 
@@ -96,26 +98,28 @@ struct VariableRecord {
     }
 }
 
-extension Variable: WireValue {
+extension Variable: WireObject {
     public func write(to writer: WireWriter, _ context: WireContext) { VariableRecord.write(self, to: writer, context) }
     public static func read(from reader: WireReader, _ context: WireContext) throws -> Self {
-        guard let variable = try VariableRecord.read(from: reader, context).resolve(context) as? Self else { throw WireError("not a variable") }
+        guard let variable = try VariableRecord.read(from: reader, context).resolve(context) as? Self else {
+            throw WireError("not a variable")
+        }
         return variable
     }
-    public func writeState(to writer: WireWriter, _ context: WireContext) { write(to: writer, context) }
-    public func readState(from reader: WireReader, _ context: WireContext) throws { _ = try Variable.read(from: reader, context) }
 }
 
 // MARK: Layers
 
-/// A layer or model whose parameters travel as variable records: written with an id, its
-/// shape-defining settings and its parameters; read into the known object, or built anew.
-protocol WireLayer: AnyObject, WireValue {
+/// A layer whose parameters travel as variable records: written with an id, its parameters
+/// and the settings that fix its shape; read into the known object, or built anew.
+protocol WireLayer: AnyObject, WireObject {
+    associatedtype Settings
+    static var parameterCount: Int { get }
     var wireParameters: [Variable] { get }
     func writeSettings(to writer: WireWriter, _ context: WireContext)
-    /// A new object from its settings and parameter records (the records are applied after).
-    static func make(from reader: WireReader, _ context: WireContext, parameters: [VariableRecord]) throws -> Self
-    static var parameterCount: Int { get }
+    static func readSettings(from reader: WireReader, _ context: WireContext) throws -> Settings
+    /// A new layer of these settings; the parameter records are applied to it afterwards.
+    static func make(_ settings: Settings, parameters: [Tensor]) throws -> Self
 }
 
 extension WireLayer {
@@ -127,32 +131,41 @@ extension WireLayer {
     public static func read(from reader: WireReader, _ context: WireContext) throws -> Self {
         let id = try reader.int()
         let records = try (0..<parameterCount).map { _ in try VariableRecord.read(from: reader, context) }
+        let settings = try readSettings(from: reader, context)
         let layer: Self
         if let known = try context.object(id, as: Self.self) {
-            _ = try make(from: reader, context, parameters: records)   // read past the settings; the object keeps its own
-            layer = known
+            layer = known   // it keeps its own settings; its parameters take the records' state
         } else {
-            layer = try make(from: reader, context, parameters: records)
+            layer = try make(settings, parameters: records.map(\.value))
             context.register(layer, as: id)
         }
         for (record, p) in zip(records, layer.wireParameters) { try record.apply(to: p, context) }
         return layer
     }
-    public func writeState(to writer: WireWriter, _ context: WireContext) { write(to: writer, context) }
-    public func readState(from reader: WireReader, _ context: WireContext) throws { _ = try Self.read(from: reader, context) }
 }
 
 extension Dense: WireLayer {
     static var parameterCount: Int { 2 }
     var wireParameters: [Variable] { [weight, bias] }
     func writeSettings(to writer: WireWriter, _ context: WireContext) { activation.write(to: writer, context) }
-    static func make(from reader: WireReader, _ context: WireContext, parameters p: [VariableRecord]) throws -> Self {
-        let activation = try Activation.read(from: reader, context)
-        guard p[0].value.rank == 2, p[1].value.shape == [p[0].value.shape[1]] else {
-            throw WireError("a dense layer with weight \(p[0].value.shape) and bias \(p[1].value.shape)")
-        }
-        guard let layer = Dense(weight: p[0].value, bias: p[1].value, activation: activation) as? Self else { throw WireError("not a dense layer") }
+    static func readSettings(from reader: WireReader, _ context: WireContext) throws -> Activation {
+        try Activation.read(from: reader, context)
+    }
+    static func make(_ activation: Activation, parameters p: [Tensor]) throws -> Self {
+        guard p[0].rank == 2, p[1].shape == [p[0].shape[1]],
+              let layer = Dense(weight: p[0], bias: p[1], activation: activation) as? Self
+        else { throw WireError("a dense layer with weight \(p[0].shape) and bias \(p[1].shape)") }
         return layer
+    }
+}
+
+/// The settings of a convolution layer: its geometry and its activation.
+struct ConvolutionSettings {
+    let shape: ConvolutionShape, activation: Activation
+
+    static func read(from reader: WireReader, _ context: WireContext) throws -> ConvolutionSettings {
+        ConvolutionSettings(shape: try ConvolutionShape.read(from: reader, context),
+                            activation: try Activation.read(from: reader, context))
     }
 }
 
@@ -163,13 +176,17 @@ extension Conv2D: WireLayer {
         shape.write(to: writer, context)
         activation.write(to: writer, context)
     }
-    static func make(from reader: WireReader, _ context: WireContext, parameters p: [VariableRecord]) throws -> Self {
-        let shape = try ConvolutionShape.read(from: reader, context), activation = try Activation.read(from: reader, context)
-        guard p[0].value.rank == 2, p[0].value.shape[0] == shape.patchSize, p[1].value.shape == [p[0].value.shape[1]] else {
-            throw WireError("a convolution with filters \(p[0].value.shape) for \(shape)")
+    static func readSettings(from reader: WireReader, _ context: WireContext) throws -> ConvolutionSettings {
+        try ConvolutionSettings.read(from: reader, context)
+    }
+    static func make(_ settings: ConvolutionSettings, parameters p: [Tensor]) throws -> Self {
+        guard p[0].rank == 2, p[0].shape[0] == settings.shape.patchSize, p[1].shape == [p[0].shape[1]] else {
+            throw WireError("a convolution with filters \(p[0].shape) for \(settings.shape)")
         }
         var unused = SeededGenerator(seed: 0)
-        guard let layer = Conv2D(shape, filters: p[0].value.shape[1], activation: activation, using: &unused) as? Self else { throw WireError("not a convolution") }
+        guard let layer = Conv2D(settings.shape, filters: p[0].shape[1], activation: settings.activation,
+                                 using: &unused) as? Self
+        else { throw WireError("not a convolution") }
         return layer
     }
 }
@@ -181,118 +198,117 @@ extension ConvTranspose2D: WireLayer {
         shape.write(to: writer, context)
         activation.write(to: writer, context)
     }
-    static func make(from reader: WireReader, _ context: WireContext, parameters p: [VariableRecord]) throws -> Self {
-        let shape = try ConvolutionShape.read(from: reader, context), activation = try Activation.read(from: reader, context)
-        guard p[0].value.rank == 2, p[0].value.shape[0] == shape.patchSize, p[1].value.shape == [shape.channels] else {
-            throw WireError("a transposed convolution with filters \(p[0].value.shape) for \(shape)")
+    static func readSettings(from reader: WireReader, _ context: WireContext) throws -> ConvolutionSettings {
+        try ConvolutionSettings.read(from: reader, context)
+    }
+    static func make(_ settings: ConvolutionSettings, parameters p: [Tensor]) throws -> Self {
+        guard p[0].rank == 2, p[0].shape[0] == settings.shape.patchSize, p[1].shape == [settings.shape.channels] else {
+            throw WireError("a transposed convolution with filters \(p[0].shape) for \(settings.shape)")
         }
         var unused = SeededGenerator(seed: 0)
-        guard let layer = ConvTranspose2D(shape, inputChannels: p[0].value.shape[1], activation: activation, using: &unused) as? Self
+        guard let layer = ConvTranspose2D(settings.shape, inputChannels: p[0].shape[1], activation: settings.activation,
+                                          using: &unused) as? Self
         else { throw WireError("not a transposed convolution") }
         return layer
     }
 }
 
-/// A layer of any kind in a `Sequential`: a tag, then the layer.
-enum AnyWireLayer {
-    static func write(_ layer: Layer, to writer: WireWriter, _ context: WireContext) {
-        switch layer {
-        case let l as Dense: writer.byte(0); l.write(to: writer, context)
-        case let l as Conv2D: writer.byte(1); l.write(to: writer, context)
-        case let l as ConvTranspose2D: writer.byte(2); l.write(to: writer, context)
-        case let l as Sequential: writer.byte(3); l.write(to: writer, context)
-        default: writer.byte(255)
-        }
+/// A model made of other objects (layers, sequences of layers): written as its id and its
+/// parts; read as the known object (whose parts took the state they carried), or built anew.
+protocol WireComposite: AnyObject, WireObject {
+    associatedtype Parts: WireValue
+    var parts: Parts { get }
+    static func make(_ parts: Parts) throws -> Self
+}
+
+extension WireComposite {
+    public func write(to writer: WireWriter, _ context: WireContext) {
+        writer.int(context.id(of: self))
+        parts.write(to: writer, context)
     }
-    static func read(from reader: WireReader, _ context: WireContext) throws -> Layer {
-        switch try reader.byte() {
-        case 0: return try Dense.read(from: reader, context)
-        case 1: return try Conv2D.read(from: reader, context)
-        case 2: return try ConvTranspose2D.read(from: reader, context)
-        case 3: return try Sequential.read(from: reader, context)
-        default: throw WireError("a layer of a kind the channel does not carry")
-        }
+    public static func read(from reader: WireReader, _ context: WireContext) throws -> Self {
+        let id = try reader.int()
+        let parts = try Parts.read(from: reader, context)
+        if let known = try context.object(id, as: Self.self) { return known }
+        let made = try make(parts)
+        context.register(made, as: id)
+        return made
     }
 }
 
-extension Sequential: WireValue {
-    public func write(to writer: WireWriter, _ context: WireContext) {
-        writer.int(context.id(of: self))
+/// The layers of a `Sequential`, each of any kind: a tag, then the layer.
+struct WireLayers: WireValue {
+    let layers: [Layer]
+
+    func write(to writer: WireWriter, _ context: WireContext) {
         writer.int(layers.count)
-        for layer in layers { AnyWireLayer.write(layer, to: writer, context) }
+        for layer in layers {
+            switch layer {
+            case let l as Dense: writer.byte(0); l.write(to: writer, context)
+            case let l as Conv2D: writer.byte(1); l.write(to: writer, context)
+            case let l as ConvTranspose2D: writer.byte(2); l.write(to: writer, context)
+            case let l as Sequential: writer.byte(3); l.write(to: writer, context)
+            default: writer.byte(255)
+            }
+        }
     }
-    public static func read(from reader: WireReader, _ context: WireContext) throws -> Self {
-        let id = try reader.int()
-        let layers = try (0..<reader.count()).map { _ in try AnyWireLayer.read(from: reader, context) }
-        if let known = try context.object(id, as: Self.self) { return known }
-        guard let made = Sequential(layers) as? Self else { throw WireError("not a sequential model") }
-        context.register(made, as: id)
-        return made
+
+    static func read(from reader: WireReader, _ context: WireContext) throws -> WireLayers {
+        WireLayers(layers: try (0..<reader.count()).map { _ -> Layer in
+            switch try reader.byte() {
+            case 0: return try Dense.read(from: reader, context)
+            case 1: return try Conv2D.read(from: reader, context)
+            case 2: return try ConvTranspose2D.read(from: reader, context)
+            case 3: return try Sequential.read(from: reader, context)
+            default: throw WireError("a layer of a kind the channel does not carry")
+            }
+        })
     }
-    public func writeState(to writer: WireWriter, _ context: WireContext) { write(to: writer, context) }
-    public func readState(from reader: WireReader, _ context: WireContext) throws { _ = try Self.read(from: reader, context) }
 }
 
-extension Autoencoder: WireValue {
-    public func write(to writer: WireWriter, _ context: WireContext) {
-        writer.int(context.id(of: self))
-        encoder.write(to: writer, context)
-        decoder.write(to: writer, context)
-    }
-    public static func read(from reader: WireReader, _ context: WireContext) throws -> Self {
-        let id = try reader.int()
-        let encoder = try Sequential.read(from: reader, context), decoder = try Sequential.read(from: reader, context)
-        if let known = try context.object(id, as: Self.self) { return known }
-        guard let made = Autoencoder(encoder: encoder, decoder: decoder) as? Self else { throw WireError("not an autoencoder") }
-        context.register(made, as: id)
+extension Sequential: WireComposite {
+    var parts: WireLayers { WireLayers(layers: layers) }
+    static func make(_ parts: WireLayers) throws -> Self {
+        guard let made = Sequential(parts.layers) as? Self else { throw WireError("not a sequential model") }
         return made
     }
-    public func writeState(to writer: WireWriter, _ context: WireContext) { write(to: writer, context) }
-    public func readState(from reader: WireReader, _ context: WireContext) throws { _ = try Self.read(from: reader, context) }
 }
 
-extension Classifier: WireValue {
-    public func write(to writer: WireWriter, _ context: WireContext) {
-        writer.int(context.id(of: self))
-        encoder.write(to: writer, context)
-        head.write(to: writer, context)
-    }
-    public static func read(from reader: WireReader, _ context: WireContext) throws -> Self {
-        let id = try reader.int()
-        let encoder = try Sequential.read(from: reader, context), head = try Dense.read(from: reader, context)
-        if let known = try context.object(id, as: Self.self) { return known }
-        guard let made = Classifier(encoder: encoder, head: head) as? Self else { throw WireError("not a classifier") }
-        context.register(made, as: id)
+extension Autoencoder: WireComposite {
+    var parts: Pair<Sequential, Sequential> { Pair(encoder, decoder) }
+    static func make(_ parts: Pair<Sequential, Sequential>) throws -> Self {
+        guard let made = Autoencoder(encoder: parts.first, decoder: parts.second) as? Self else {
+            throw WireError("not an autoencoder")
+        }
         return made
     }
-    public func writeState(to writer: WireWriter, _ context: WireContext) { write(to: writer, context) }
-    public func readState(from reader: WireReader, _ context: WireContext) throws { _ = try Self.read(from: reader, context) }
 }
 
-extension ConvAutoencoder: WireValue {
-    public func write(to writer: WireWriter, _ context: WireContext) {
-        writer.int(context.id(of: self))
-        encoderLayers.write(to: writer, context)
-        decoderLayers.write(to: writer, context)
-    }
-    public static func read(from reader: WireReader, _ context: WireContext) throws -> Self {
-        let id = try reader.int()
-        let encoder = try [Conv2D].read(from: reader, context), decoder = try [ConvTranspose2D].read(from: reader, context)
-        if let known = try context.object(id, as: Self.self) { return known }
-        guard !encoder.isEmpty, !decoder.isEmpty,
-              let made = ConvAutoencoder(encoderLayers: encoder, decoderLayers: decoder) as? Self else { throw WireError("not a convolutional autoencoder") }
-        context.register(made, as: id)
+extension Classifier: WireComposite {
+    var parts: Pair<Sequential, Dense> { Pair(encoder, head) }
+    static func make(_ parts: Pair<Sequential, Dense>) throws -> Self {
+        guard let made = Classifier(encoder: parts.first, head: parts.second) as? Self else {
+            throw WireError("not a classifier")
+        }
         return made
     }
-    public func writeState(to writer: WireWriter, _ context: WireContext) { write(to: writer, context) }
-    public func readState(from reader: WireReader, _ context: WireContext) throws { _ = try Self.read(from: reader, context) }
+}
+
+extension ConvAutoencoder: WireComposite {
+    var parts: Pair<[Conv2D], [ConvTranspose2D]> { Pair(encoderLayers, decoderLayers) }
+    static func make(_ parts: Pair<[Conv2D], [ConvTranspose2D]>) throws -> Self {
+        guard !parts.first.isEmpty, !parts.second.isEmpty,
+              let made = ConvAutoencoder(encoderLayers: parts.first, decoderLayers: parts.second) as? Self
+        else { throw WireError("not a convolutional autoencoder") }
+        return made
+    }
 }
 
 // MARK: Optimizers and generators
 
 /// An optimizer (SGD or Adam) with its parameters and state. Its parameters must already
 /// have travelled (in the model passed before it), so they name the same variables.
-public struct WireOptimizer: WireValue {
+public struct WireOptimizer: WireObject {
     public let optimizer: Optimizer
     public init(_ optimizer: Optimizer) { self.optimizer = optimizer }
 
@@ -324,7 +340,9 @@ public struct WireOptimizer: WireValue {
         case 0:
             let learningRate = try reader.float(), momentum = try reader.float()
             let velocities = try [Tensor].read(from: reader, context)
-            guard velocities.map(\.shape) == parameters.map(\.value.shape) else { throw WireError("SGD velocities that do not fit its parameters") }
+            guard velocities.map(\.shape) == parameters.map(\.value.shape) else {
+                throw WireError("SGD velocities that do not fit its parameters")
+            }
             let sgd = (known as? SGD) ?? SGD(parameters: parameters, learningRate: learningRate, momentum: momentum)
             (sgd.learningRate, sgd.velocities) = (learningRate, velocities)
             if known == nil { context.register(sgd, as: id) }
@@ -333,8 +351,11 @@ public struct WireOptimizer: WireValue {
             let h = try (0..<4).map { _ in try reader.float() }
             let m = try reader.floats(), v = try reader.floats(), t = try reader.int()
             let total = parameters.reduce(0) { $0 + $1.value.count }
-            guard m.count == total, v.count == total, t >= 0 else { throw WireError("Adam moments that do not fit its parameters") }
-            let adam = (known as? Adam) ?? Adam(parameters: parameters, learningRate: h[0], beta1: h[1], beta2: h[2], epsilon: h[3])
+            guard m.count == total, v.count == total, t >= 0 else {
+                throw WireError("Adam moments that do not fit its parameters")
+            }
+            let adam = (known as? Adam)
+                ?? Adam(parameters: parameters, learningRate: h[0], beta1: h[1], beta2: h[2], epsilon: h[3])
             (adam.learningRate, adam.m, adam.v, adam.t) = (h[0], m, v, t)
             if known == nil { context.register(adam, as: id) }
             return WireOptimizer(adam)
@@ -342,8 +363,6 @@ public struct WireOptimizer: WireValue {
             throw WireError("an optimizer of a kind the channel does not carry")
         }
     }
-    public func writeState(to writer: WireWriter, _ context: WireContext) { write(to: writer, context) }
-    public func readState(from reader: WireReader, _ context: WireContext) throws { _ = try Self.read(from: reader, context) }
 }
 
 /// A generator passed `inout`: its state goes in, and the advanced state comes back.
@@ -351,7 +370,9 @@ public final class WireGenerator: WireValue {
     public var generator: SeededGenerator
     public init(_ generator: SeededGenerator) { self.generator = generator }
 
-    public func write(to writer: WireWriter, _ context: WireContext) { for w in generator.stateWords { writer.word(w) } }
+    public func write(to writer: WireWriter, _ context: WireContext) {
+        for word in generator.stateWords { writer.word(word) }
+    }
     public static func read(from reader: WireReader, _ context: WireContext) throws -> WireGenerator {
         var generator = SeededGenerator(seed: 0)
         generator.stateWords = try (0..<4).map { _ in try reader.word() }

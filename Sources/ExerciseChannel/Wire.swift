@@ -21,6 +21,17 @@ extension WireValue {
     public func readState(from reader: WireReader, _ context: WireContext) throws {}
 }
 
+/// An object whose whole self is its state: after a call it travels again, whole, and reading
+/// it back updates the object its id names.
+public protocol WireObject: WireValue {}
+
+extension WireObject {
+    public func writeState(to writer: WireWriter, _ context: WireContext) { write(to: writer, context) }
+    public func readState(from reader: WireReader, _ context: WireContext) throws {
+        _ = try Self.read(from: reader, context)
+    }
+}
+
 /// Bytes that do not decode: a malformed or hostile message. The checks treat it as a
 /// failure of the exercise process, never as an answer.
 public struct WireError: Error, CustomStringConvertible {
@@ -82,7 +93,9 @@ public final class WireReader {
     /// A count of items of at least `size` bytes each that the rest of the message can hold.
     public func count(itemSize size: Int = 1) throws -> Int {
         let n = try int()
-        guard n >= 0, n <= (bytes.count - offset) / Swift.max(size, 1) else { throw WireError("a count of \(n) that the message cannot hold") }
+        guard n >= 0, n <= (bytes.count - offset) / Swift.max(size, 1) else {
+            throw WireError("a count of \(n) that the message cannot hold")
+        }
         return n
     }
     public func string() throws -> String { String(decoding: try take(try count()), as: UTF8.self) }

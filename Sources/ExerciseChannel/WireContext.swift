@@ -50,7 +50,9 @@ public final class WireContext {
     /// The object known by `id`, if any; an object of another type is a malformed message.
     func object<T: AnyObject>(_ id: Int, as type: T.Type) throws -> T? {
         guard let object = objects[id] else { return nil }
-        guard let typed = object as? T else { throw WireError("object \(id) is a \(Swift.type(of: object)), not a \(T.self)") }
+        guard let typed = object as? T else {
+            throw WireError("object \(id) is a \(Swift.type(of: object)), not a \(T.self)")
+        }
         return typed
     }
 

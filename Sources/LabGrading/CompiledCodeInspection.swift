@@ -52,7 +52,8 @@ enum CompiledCodeInspection {
                 let weak = "WVwvu".contains(kind)
                 let compilerMade = swift || symbol.hasPrefix("got.$s") || symbol.hasPrefix("__swift_")
                 if !(ownModule || (compilerMade && weak)) {
-                    problems.append("\(source): defines the symbol \(symbol) for the whole program (@_cdecl, @_silgen_name or @export are not allowed in exercises)")
+                    problems.append("\(source): defines the symbol \(symbol) for the whole program "
+                                    + "(@_cdecl, @_silgen_name or @export are not allowed in exercises)")
                 }
             }
             let undefined = ChildProcess.run("/usr/bin/env", [nm, "-u", "--format=just-symbols", path], timeout: 60).output

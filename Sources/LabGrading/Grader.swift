@@ -118,27 +118,29 @@ public struct Grader: Sendable {
             if labs.contains(lab) { setAside[lab] = "The submission has no .swift file in \(Self.labFolder(lab))/ that can be graded." }
             replaceWithStubs(lab, in: composed)
         }
+        // The checks are the kit's own code, built once and copied out of the build folder; the
+        // exercise process runs from a throw-away copy of this submission's binary.
+        func failed(_ status: CheckResult.Status, _ feedback: String) -> GradeReport {
+            notes.append(feedback)
+            return GradeReport(results: failedEverything(status: status, feedback: feedback), labs: labs, notes: notes,
+                               sandbox: sandbox.description)
+        }
         guard let checks = preparedChecks(composed: composed) else {
-            let failure = "The graded checks could not be built from the kit:\n" + (ChecksCache.shared.failure(scratchPath) ?? "")
-            notes.append(failure)
-            return GradeReport(results: failedEverything(status: .crashed, feedback: failure), labs: labs, notes: notes, sandbox: sandbox.description)
+            let reason = ChecksCache.shared.failure(scratchPath) ?? ""
+            return failed(.crashed, "The graded checks could not be built from the kit:\n" + reason)
         }
         if let failure = build(composed: composed, setAside: &setAside) {
-            notes.append("The kit did not build with this submission:\n" + failure)
-            return GradeReport(results: failedEverything(status: .compileError, feedback: failure), labs: labs, notes: notes, sandbox: sandbox.description)
+            return failed(.compileError, "The exercise process did not build with this submission:\n" + failure)
         }
         for (lab, message) in setAside.sorted(by: { $0.key < $1.key }) where labs.contains(lab) {
             notes.append("\(Self.labFolder(lab)) scores 0:\n\(message)")
         }
-
-        // The checks (the kit's own code) were built once and copied out of the build folder;
-        // the exercise process runs from a throw-away copy of this submission's binary.
         guard let serverFolder = makeRunFolder(items: [Self.serverBinary]) else {
-            notes.append("Could not copy the exercise process out of \(scratchPath).")
-            return GradeReport(results: failedEverything(status: .crashed, feedback: notes.last!), labs: labs, notes: notes, sandbox: sandbox.description)
+            return failed(.crashed, "Could not copy the exercise process out of \(scratchPath).")
         }
         defer { _ = ChildProcess.run("/usr/bin/env", ["rm", "-rf", serverFolder], timeout: 60) }
-        let server = RunFolder(path: serverFolder, libraries: sandbox.runtimeLibraryFolders(of: "\(serverFolder)/\(Self.serverBinary)"))
+        let server = RunFolder(path: serverFolder,
+                               libraries: sandbox.runtimeLibraryFolders(of: "\(serverFolder)/\(Self.serverBinary)"))
         let listing = checks.listing
         let allChecks = listing.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
             .filter { line in labs.contains { line.hasPrefix(String(format: "Lab%02dChecks.", $0)) || line.hasPrefix(String(format: "Lab%02dHiddenChecks.", $0)) } }
@@ -153,21 +155,24 @@ public struct Grader: Sendable {
             if let message = aside[exercise.lab] {
                 results[i] = CheckResult(name: name, exercise: exercise, status: .compileError, score: 0, maxScore: maxScore, feedback: message)
             } else {
-                results[i] = runCheck(name, checks: checks.folder, server: server, exercise: exercise, maxScore: maxScore)
+                results[i] = runCheck(name, checks: checks.folder, server: server, exercise: exercise,
+                                      maxScore: maxScore)
             }
         }
         // Every exercise of a graded lab appears, even when the binary listed no checks for it.
         var all = results.all
         for exercise in PointTable.exercises where labs.contains(exercise.lab) && !all.contains(where: { $0.exercise == exercise }) {
             all.append(CheckResult(name: "\(Self.labFolder(exercise.lab))Checks.\(exercise.id)", exercise: exercise, status: .crashed, score: 0,
-                                   maxScore: exercise.points, feedback: "The checks could not be listed:\n" + listing.suffix(1500)))
+                                   maxScore: exercise.points,
+                                   feedback: "The checks could not be listed:\n" + listing.suffix(1500)))
         }
         // A hidden check says that it failed and for which exercise — not its inputs, name or message.
         all = all.map { r in
             guard r.isHidden, r.status != .passed else { return r }
-            return CheckResult(name: r.name, exercise: r.exercise, status: r.status, score: r.score, maxScore: r.maxScore,
-                               feedback: "A hidden check of exercise \(r.exercise.id) did not pass (\(r.status.rawValue)); "
-                                   + "hidden checks do not show their inputs or messages.")
+            let feedback = "A hidden check of exercise \(r.exercise.id) did not pass (\(r.status.rawValue)); "
+                + "hidden checks do not show their inputs or messages."
+            return CheckResult(name: r.name, exercise: r.exercise, status: r.status, score: r.score,
+                               maxScore: r.maxScore, feedback: feedback)
         }
         return GradeReport(results: all, labs: labs, notes: notes, sandbox: sandbox.description)
     }
@@ -185,24 +190,16 @@ public struct Grader: Sendable {
     /// errors when the exercise process cannot be built at all.
     func build(composed: String, setAside: inout [Int: String]) -> String? {
         for attempt in 0..<(PointTable.labs.count + 2) {
-            log(attempt == 0 ? "building the submission's exercises…" : "rebuilding with \(setAside.keys.sorted().map { Self.labFolder($0) }.joined(separator: ", ")) set aside…")
+            let asideNow = setAside.keys.sorted().map { Self.labFolder($0) }.joined(separator: ", ")
+            log(attempt == 0 ? "building the submission's exercises…" : "rebuilding with \(asideNow) set aside…")
             removeExerciseOutputs()
-            let command = sandbox.buildCommand("swift", ["build", "--product", Self.serverBinary, "--scratch-path", scratchPath], writable: [scratchPath],
-                                               home: "\(scratchPath)/home", directory: kitRoot, environment: buildEnvironment(labsDirectory: composed),
-                                               timeout: Self.submissionBuildSeconds)
-            var options = command.options
-            options.onOutput = BuildProgress(log: log).consume
-            let outcome = ChildProcess.run(command.executable, command.arguments, options: options)
+            let limit = Self.submissionBuildSeconds
+            let outcome = swiftBuild(product: Self.serverBinary, composed: composed, timeout: limit)
             let diagnostics = CompilerDiagnostics(output: outcome.output, submissionFolder: composed, kitRoot: kitRoot)
             if case .timedOut = outcome.ending {
-                // The labs whose compilation started but left no object file are the slow ones.
-                let slow = Set(PointTable.labs.filter { lab in
-                    outcome.output.contains("Compiling \(String(format: "Lab%02dExercises", lab))") && !hasObjects(lab)
-                }).subtracting(setAside.keys)
-                let culprits = slow.isEmpty ? Set(PointTable.labs).subtracting(setAside.keys) : slow
-                for lab in culprits {
-                    setAside[lab] = "It did not compile within \(Int(Self.submissionBuildSeconds)) s: an expression the type checker cannot solve in reasonable time? "
-                        + "Split long expressions and give literals their types."
+                for lab in slowLabs(outcome.output).subtracting(setAside.keys) {
+                    setAside[lab] = "It did not compile within \(Int(limit)) s: an expression the type checker "
+                        + "cannot solve in reasonable time? Split long expressions and give literals their types."
                     replaceWithStubs(lab, in: composed)
                 }
                 continue
@@ -242,18 +239,38 @@ public struct Grader: Sendable {
         var doomed = ["\(built)/\(Self.serverBinary)"]
         let folders = PointTable.labs.map { String(format: "Lab%02dExercises.build", $0) } + ["exercise_server.build"]
         for folder in folders {
-            doomed += ((try? fm.contentsOfDirectory(atPath: "\(built)/\(folder)")) ?? []).filter { !kept.contains($0) }.map { "\(built)/\(folder)/\($0)" }
+            let items = (try? fm.contentsOfDirectory(atPath: "\(built)/\(folder)")) ?? []
+            doomed += items.filter { !kept.contains($0) }.map { "\(built)/\(folder)/\($0)" }
         }
+        let modules = (try? fm.contentsOfDirectory(atPath: "\(built)/Modules")) ?? []
         for lab in PointTable.labs {
             let module = String(format: "Lab%02dExercises", lab)
-            doomed += ((try? fm.contentsOfDirectory(atPath: "\(built)/Modules")) ?? []).filter { $0.hasPrefix(module + ".") }.map { "\(built)/Modules/\($0)" }
+            doomed += modules.filter { $0.hasPrefix(module + ".") }.map { "\(built)/Modules/\($0)" }
         }
         for path in doomed { try? fm.removeItem(atPath: path) }
     }
 
-    func hasObjects(_ lab: Int) -> Bool {
-        let folder = "\(scratchPath)/debug/\(String(format: "Lab%02dExercises", lab)).build"
-        return ((try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []).contains { $0.hasSuffix(".o") }
+    /// The labs a timed-out build was still compiling: started, with no object file yet (all
+    /// labs when none can be told apart).
+    func slowLabs(_ output: String) -> Set<Int> {
+        let slow = Set(PointTable.labs.filter { lab in
+            let module = String(format: "Lab%02dExercises", lab)
+            let folder = "\(scratchPath)/debug/\(module).build"
+            let objects = (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []
+            return output.contains("Compiling \(module)") && !objects.contains { $0.hasSuffix(".o") }
+        })
+        return slow.isEmpty ? Set(PointTable.labs) : slow
+    }
+
+    /// `swift build --product product` of the kit with the composed exercises, in the sandbox,
+    /// its progress logged.
+    func swiftBuild(product: String, composed: String, timeout: Double) -> ProcessOutcome {
+        let command = sandbox.buildCommand("swift", ["build", "--product", product, "--scratch-path", scratchPath],
+                                           writable: [scratchPath], home: "\(scratchPath)/home", directory: kitRoot,
+                                           environment: buildEnvironment(labsDirectory: composed), timeout: timeout)
+        var options = command.options
+        options.onOutput = BuildProgress(log: log).consume
+        return ChildProcess.run(command.executable, command.arguments, options: options)
     }
 
     // MARK: The checks, built once
@@ -266,19 +283,21 @@ public struct Grader: Sendable {
     func preparedChecks(composed: String) -> Checks? {
         ChecksCache.shared.checks(for: scratchPath) {
             log("building the graded checks (once for every submission)…")
-            let command = sandbox.buildCommand("swift", ["build", "--product", "AutoencoderLabsPackageTests", "--scratch-path", scratchPath],
-                                               writable: [scratchPath], home: "\(scratchPath)/home", directory: kitRoot,
-                                               environment: buildEnvironment(labsDirectory: composed), timeout: 3600)
-            var options = command.options
-            options.onOutput = BuildProgress(log: log).consume
-            let outcome = ChildProcess.run(command.executable, command.arguments, options: options)
-            guard outcome.ending == .exited(0) else { return .failure(.init(message: String(outcome.output.suffix(3000)))) }
+            let outcome = swiftBuild(product: "AutoencoderLabsPackageTests", composed: composed, timeout: 3600)
+            guard outcome.ending == .exited(0) else {
+                return .failure(.init(message: String(outcome.output.suffix(3000))))
+            }
             let built = "\(scratchPath)/debug"
-            let resources = ((try? FileManager.default.contentsOfDirectory(atPath: built)) ?? []).filter { $0.hasSuffix(".resources") }
-            guard let folder = makeRunFolder(items: [Self.testBinary] + resources) else { return .failure(.init(message: "could not copy the checks out of \(built)")) }
+            let resources = ((try? FileManager.default.contentsOfDirectory(atPath: built)) ?? [])
+                .filter { $0.hasSuffix(".resources") }
+            guard let folder = makeRunFolder(items: [Self.testBinary] + resources) else {
+                return .failure(.init(message: "could not copy the checks out of \(built)"))
+            }
             let run = RunFolder(path: folder, libraries: [])
             let listing = runChecksProcess(run, arguments: ["--list-tests"], timeout: 120) { _ in }
-            guard listing.ending == .exited(0) else { return .failure(.init(message: "the checks could not be listed:\n" + listing.output.suffix(1500))) }
+            guard listing.ending == .exited(0) else {
+                return .failure(.init(message: "the checks could not be listed:\n" + listing.output.suffix(1500)))
+            }
             return .success(Checks(folder: run, listing: listing.output))
         }
     }
@@ -341,62 +360,78 @@ public struct Grader: Sendable {
     /// A copied binary's folder and the runtime folders it needs.
     struct RunFolder: Sendable { let path: String; let libraries: [String] }
 
+    /// Runs `body` with a fresh folder under /tmp (owned by `owner` when given), removed after.
+    func withWorkFolder<T>(owner: (uid: Int32, gid: Int32)? = nil, _ body: (String) -> T) -> T {
+        var template = Array("/tmp/labkit-work-\(getpid())-XXXXXX".utf8CString)
+        guard let made = template.withUnsafeMutableBufferPointer({ mkdtemp($0.baseAddress!) }) else {
+            return body("/tmp")
+        }
+        let work = String(cString: made)
+        if let owner { chown(work, uid_t(owner.uid), gid_t(owner.gid)) }
+        defer { _ = ChildProcess.run("/usr/bin/env", ["rm", "-rf", work], timeout: 60) }
+        return body(work)
+    }
+
     /// Runs the checks' binary: the kit's own code, which links no exercise code, so it runs
     /// as the grader does, in a fresh folder with a clean environment and limits.
     func runChecksProcess(_ run: RunFolder, arguments: [String], timeout: Double, environment: [String: String] = [:],
                           configure: (inout SpawnOptions) -> Void) -> ProcessOutcome {
-        var template = Array("/tmp/labkit-work-\(getpid())-XXXXXX".utf8CString)
-        let work = template.withUnsafeMutableBufferPointer { mkdtemp($0.baseAddress!) }.map { String(cString: $0) } ?? "/tmp"
-        defer { if work != "/tmp" { _ = ChildProcess.run("/usr/bin/env", ["rm", "-rf", work], timeout: 60) } }
-        var options = SpawnOptions(environment: ["PATH": "/usr/bin:/bin", "LANG": "C.UTF-8", "HOME": work, "TMPDIR": work].merging(environment) { $1 },
-                                   directory: work, timeout: timeout)
-        options.limits = cs_limits(address_space_bytes: sandbox.limits.memoryBytes, file_size_bytes: sandbox.limits.tmpBytes, processes: 0, cpu_seconds: 0)
-        configure(&options)
-        #if os(macOS)
-        return ChildProcess.run("/usr/bin/xcrun", ["xctest", "-XCTest", arguments.joined(separator: ","), "\(run.path)/\(Self.testBinary)"], options: options)
-        #else
-        return ChildProcess.run("\(run.path)/\(Self.testBinary)", arguments, options: options)
-        #endif
+        withWorkFolder { work in
+            let base = ["PATH": "/usr/bin:/bin", "LANG": "C.UTF-8", "HOME": work, "TMPDIR": work]
+            var options = SpawnOptions(environment: base.merging(environment) { $1 }, directory: work, timeout: timeout)
+            let limits = sandbox.limits
+            options.limits = cs_limits(address_space_bytes: limits.memoryBytes, file_size_bytes: limits.tmpBytes,
+                                       processes: 0, cpu_seconds: 0)
+            configure(&options)
+            let binary = "\(run.path)/\(Self.testBinary)"
+            #if os(macOS)
+            let selected = arguments.joined(separator: ",")
+            return ChildProcess.run("/usr/bin/xcrun", ["xctest", "-XCTest", selected, binary], options: options)
+            #else
+            return ChildProcess.run(binary, arguments, options: options)
+            #endif
+        }
     }
 
     /// Runs one check: the checks' process, and the exercise process in the sandbox, joined by
     /// a socket pair that is the only descriptor the exercise process gets besides its output.
     /// The verdict comes from the checks' process alone, over a pipe only it holds.
-    func runCheck(_ name: String, checks: RunFolder, server: RunFolder, exercise: Exercise, maxScore: Double) -> CheckResult {
+    func runCheck(_ name: String, checks: RunFolder, server: RunFolder, exercise: Exercise,
+                  maxScore: Double) -> CheckResult {
         var pair: [Int32] = [0, 0], verdictPipe: [Int32] = [0, 0]
         guard cs_socketpair(&pair) == 0, cs_pipe(&verdictPipe) == 0 else {
-            return CheckResult(name: name, exercise: exercise, status: .crashed, score: 0, maxScore: maxScore, feedback: "the grader could not create a channel")
-        }
-        // The exercise process, in the sandbox, on its own thread until it exits (at the end of
-        // the channel, or at its time limit).
-        var template = Array("/tmp/labkit-work-\(getpid())-XXXXXX".utf8CString)
-        let work = template.withUnsafeMutableBufferPointer { mkdtemp($0.baseAddress!) }.map { String(cString: $0) } ?? "/tmp"
-        if let user = sandbox.nobody, work != "/tmp" { chown(work, uid_t(user.uid), gid_t(user.gid)) }
-        var command = sandbox.checkCommand(runFolder: server.path, binary: Self.serverBinary, arguments: [], workingDirectory: work,
-                                           libraries: server.libraries, extraEnvironment: ["LABKIT_EXERCISE_FD": "3"])
-        command.options.timeout = timeout + 5
-        command.options.inherited = [(pair[0], 3)]
-        command.options.closeAfterSpawn = [pair[0]]
-        let exerciseOutcome = OutcomeSlot()
-        let done = DispatchSemaphore(value: 0)
-        let serverCommand = command
-        Thread.detachNewThread {
-            exerciseOutcome.value = ChildProcess.run(serverCommand.executable, serverCommand.arguments, options: serverCommand.options)
-            done.signal()
+            return CheckResult(name: name, exercise: exercise, status: .crashed, score: 0, maxScore: maxScore,
+                               feedback: "the grader could not create a channel")
         }
         let parser = LockedParser(VerdictParser(check: name))
-        let outcome = runChecksProcess(checks, arguments: [name], timeout: timeout,
-                                       environment: ["LABKIT_EXERCISE_FD": "3", "LABKIT_VERDICT_FD": "4"]) { options in
-            options.inherited = [(pair[1], 3), (verdictPipe[1], 4)]
-            options.closeAfterSpawn = [pair[1], verdictPipe[1]]
-            options.channels = [verdictPipe[0]]
-            options.onChannel = { _, bytes in parser.consume(bytes) }
+        let (outcome, exerciseOutcome) = withWorkFolder(owner: sandbox.nobody) { work in
+            // The exercise process, in the sandbox, on its own thread until it exits (at the end
+            // of the channel, or at its time limit).
+            var command = sandbox.checkCommand(runFolder: server.path, binary: Self.serverBinary, arguments: [],
+                                               workingDirectory: work, libraries: server.libraries,
+                                               extraEnvironment: ["LABKIT_EXERCISE_FD": "3"])
+            command.options.timeout = timeout + 5
+            command.options.inherited = [(pair[0], 3)]
+            command.options.closeAfterSpawn = [pair[0]]
+            let exerciseOutcome = OutcomeSlot(), done = DispatchSemaphore(value: 0), server = command
+            Thread.detachNewThread {
+                exerciseOutcome.value = ChildProcess.run(server.executable, server.arguments, options: server.options)
+                done.signal()
+            }
+            let channels = ["LABKIT_EXERCISE_FD": "3", "LABKIT_VERDICT_FD": "4"]
+            let outcome = runChecksProcess(checks, arguments: [name], timeout: timeout,
+                                           environment: channels) { options in
+                options.inherited = [(pair[1], 3), (verdictPipe[1], 4)]
+                options.closeAfterSpawn = [pair[1], verdictPipe[1]]
+                options.channels = [verdictPipe[0]]
+                options.onChannel = { _, bytes in parser.consume(bytes) }
+            }
+            close(verdictPipe[0])
+            done.wait()
+            return (outcome, exerciseOutcome.value)
         }
-        close(verdictPipe[0])
-        done.wait()
-        if work != "/tmp" { _ = ChildProcess.run("/usr/bin/env", ["rm", "-rf", work], timeout: 60) }
-        return Self.result(name: name, exercise: exercise, maxScore: maxScore, verdict: parser.verdict, outcome: outcome,
-                           exercise: exerciseOutcome.value, timeout: timeout)
+        return Self.result(name: name, exercise: exercise, maxScore: maxScore, verdict: parser.verdict,
+                           outcome: outcome, exercise: exerciseOutcome, timeout: timeout)
     }
 
     final class OutcomeSlot: @unchecked Sendable { var value: ProcessOutcome? }
@@ -415,11 +450,13 @@ public struct Grader: Sendable {
         if let exerciseOutcome {
             let report = CrashReport.summary(exerciseOutcome.output)
             switch exerciseOutcome.ending {
-            case .signalled(let signal): exerciseEnding = "Your code crashed (\(CrashReport.describe(signal: signal))).\n" + report
+            case .signalled(let signal):
+                exerciseEnding = "Your code crashed (\(CrashReport.describe(signal: signal))).\n" + report
             case .exited(let code) where code >= 128 && code < 160:
                 // bubblewrap reports a child killed by signal N as exit 128 + N.
                 exerciseEnding = "Your code crashed (\(CrashReport.describe(signal: code - 128))).\n" + report
-            case .exited(let code) where code != 0: exerciseEnding = "Your code ended the exercise process (exit \(code)) before the check finished."
+            case .exited(let code) where code != 0:
+                exerciseEnding = "Your code ended the exercise process (exit \(code)) before the check finished."
             default: break
             }
         }
@@ -440,13 +477,11 @@ public struct Grader: Sendable {
             // The checks' process is the kit's own code: it ends early only when the exercise
             // process sent it something it could not take.
             status = exerciseEnding?.hasPrefix("Your code crashed") == true ? .crashed : .failed
-            feedback = exerciseEnding ?? "The check stopped on what your code returned:\n" + CrashReport.summary(outcome.output)
+            feedback = exerciseEnding
+                ?? "The check stopped on what your code returned:\n" + CrashReport.summary(outcome.output)
         }
         return CheckResult(name: name, exercise: exercise, status: status, score: 0, maxScore: maxScore, feedback: feedback)
     }
-
-    static func describe(signal: Int32) -> String { CrashReport.describe(signal: signal) }
-    static func crashReport(_ output: String) -> String { CrashReport.summary(output) }
 
     /// A verdict parser shared with the runner's reading loop.
     final class LockedParser: @unchecked Sendable {

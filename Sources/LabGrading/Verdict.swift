@@ -33,7 +33,8 @@ struct VerdictParser {
     }
 
     private mutating func handle(_ line: String) {
-        guard records < 500, line.hasPrefix("LABKIT-VERDICT "), let start = line.range(of: "LABKIT-VERDICT ") else { return }
+        let marker = "LABKIT-VERDICT "
+        guard records < 500, line.hasPrefix(marker), let start = line.range(of: marker) else { return }
         let fields = line[start.upperBound...].split(separator: " ", maxSplits: 1)
         guard fields.count == 2, let data = Data(base64Encoded: String(fields[1])) else { return }
         records += 1

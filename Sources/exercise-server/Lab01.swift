@@ -21,7 +21,8 @@ func lab01() -> [ServedExercise] {
         exercise("Lab01.linearAutoencoderLoss") { (batch: Tensor, encoder: Dense, decoder: Dense) in
             try linearAutoencoderLoss(batch: batch, encoder: encoder, decoder: decoder)
         },
-        exercise("Lab01.tiedAutoencoderLoss") { (batch: Tensor, weight: Variable, encoderBias: Variable, decoderBias: Variable) in
+        exercise("Lab01.tiedAutoencoderLoss") {
+            (batch: Tensor, weight: Variable, encoderBias: Variable, decoderBias: Variable) in
             try tiedAutoencoderLoss(batch: batch, weight: weight, encoderBias: encoderBias, decoderBias: decoderBias)
         },
     ]

@@ -4,7 +4,9 @@ import Lab04Exercises
 
 func lab04() -> [ServedExercise] {
     [
-        exercise("Lab04.contractivePenalty") { (h: Variable, w: Variable) in try contractivePenalty(hidden: h, weight: w) },
+        exercise("Lab04.contractivePenalty") { (h: Variable, w: Variable) in
+            try contractivePenalty(hidden: h, weight: w)
+        },
         exercise("Lab04.contractiveLoss") { (batch: Tensor, encoder: Dense, decoder: Dense, lambda: Float) in
             let r = try contractiveLoss(batch: batch, encoder: encoder, decoder: decoder, lambda: lambda)
             return Triple(r.total, r.reconstruction, r.penalty)

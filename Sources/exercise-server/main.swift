@@ -7,7 +7,8 @@ import ExerciseChannel
 import Foundation
 
 let served = lab01() + lab02() + lab03() + lab04() + lab05() + lab06() + lab07() + lab08() + lab09()
-let server = ExerciseServer(served, descriptor: Int32(ProcessInfo.processInfo.environment["LABKIT_EXERCISE_FD"] ?? "3") ?? 3)
+let descriptor = Int32(ProcessInfo.processInfo.environment["LABKIT_EXERCISE_FD"] ?? "3") ?? 3
+let server = ExerciseServer(served, descriptor: descriptor)
 if CommandLine.arguments.dropFirst().first == "--list" {
     print(server.names.joined(separator: "\n"))
     exit(0)

@@ -52,7 +52,8 @@ public final class Variable {
     /// An operation written outside the core, like PyTorch's `autograd.Function`: `value` is
     /// its result and `pullback` maps ∂L/∂value to ∂L/∂input for each of `inputs` (nil where
     /// none flows). Recorded only when some input needs a gradient, as every built-in operation.
-    public static func operation(value: Tensor, inputs: [Variable], pullback: @escaping (Tensor) -> [Tensor?]) -> Variable {
+    public static func operation(value: Tensor, inputs: [Variable],
+                                 pullback: @escaping (Tensor) -> [Tensor?]) -> Variable {
         Variable(value, inputs: inputs, pullback: pullback)
     }
 

@@ -34,7 +34,8 @@ public final class ConvAutoencoder {
     /// The code's shape: height × width × channels of the last encoder layer.
     /// An autoencoder made of the given layers (the encoder's, then the decoder's, in order).
     public init(encoderLayers: [Conv2D], decoderLayers: [ConvTranspose2D]) {
-        require(!encoderLayers.isEmpty && !decoderLayers.isEmpty, "a convolutional autoencoder needs at least one layer each way")
+        require(!encoderLayers.isEmpty && !decoderLayers.isEmpty,
+                "a convolutional autoencoder needs at least one layer each way")
         (self.encoderLayers, self.decoderLayers) = (encoderLayers, decoderLayers)
     }
 
