@@ -73,7 +73,7 @@ var targets: [Target] = [
 
     // The channel between the checks and the exercise process: the wire format, the checks'
     // session, the exercise process's loop, crash reports.
-    .target(name: "ExerciseChannel", dependencies: ["LabKit"], swiftSettings: optimizedSwift),
+    .target(name: "ExerciseChannel", dependencies: ["LabKit", "CSandbox"], swiftSettings: optimizedSwift),
     // The exercises as the checks call them: the stubs' signatures, run in the exercise process.
     .target(name: "ExerciseCalls", dependencies: ["ExerciseChannel", "LabKit"]),
     // The exercise process: the student's code behind the channel, and nothing that grades.

@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import CSandbox
 import Foundation
 import LabKit
 
@@ -133,7 +134,7 @@ public struct ExerciseProcessEnded: Error, CustomStringConvertible {
     /// What it printed about it (under `swift test`); the grader adds its own report.
     public let report: String
     public var description: String {
-        "your code ended the exercise process" + (report.isEmpty ? "." : ":\n" + report)
+        "Your code ended the exercise process" + (report.isEmpty ? "." : ": " + report)
     }
 }
 
@@ -166,28 +167,24 @@ final class LocalExerciseProcess: @unchecked Sendable {
                                     + "run `swift build` (or `swift test`, which builds it) first")
         }
         var pair: [Int32] = [0, 0], pipe: [Int32] = [0, 0]
-        let stream = Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue)
-        guard socketpair(AF_UNIX, stream, 0, &pair) == 0, Glibc.pipe(&pipe) == 0 else {
+        guard cs_socketpair(&pair) == 0, cs_pipe(&pipe) == 0 else {
             let reason = String(cString: strerror(errno))
             throw ExerciseError(description: "could not open a channel to the exercise process: \(reason)")
         }
-        for fd in pipe { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_adddup2(&actions, pair[1], 3)
-        posix_spawn_file_actions_adddup2(&actions, pipe[1], 2)
+        // Its output stays the test's; its errors come to us; the channel is its descriptor 3.
+        let map: [Int32] = [1, 1, pipe[1], 2, pair[1], 3]
         let environment = ProcessInfo.processInfo.environment.merging(["LABKIT_EXERCISE_FD": "3"]) { $1 }
         let envp = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
         let argv = [strdup(path), nil]
         defer { (envp + argv).forEach { free($0) } }
-        var pid: pid_t = 0
-        let status = posix_spawn(&pid, path, &actions, nil, argv, envp)
+        let pid = cs_spawn(path, argv, envp, nil, map, Int32(map.count / 2), nil, -1, -1)
+        let spawnError = errno
         close(pair[1])
         close(pipe[1])
-        guard status == 0 else {
-            close(pair[0]); close(pipe[0])
-            throw ExerciseError(description: "could not start \(path): \(String(cString: strerror(status)))")
+        guard pid > 0 else {
+            close(pair[0])
+            close(pipe[0])
+            throw ExerciseError(description: "could not start \(path): \(String(cString: strerror(spawnError)))")
         }
         return LocalExerciseProcess(pid: pid, descriptor: pair[0], errors: pipe[0])
     }

@@ -373,24 +373,28 @@ public struct Grader: Sendable {
     }
 
     /// Runs the checks' binary: the kit's own code, which links no exercise code, so it runs
-    /// as the grader does, in a fresh folder with a clean environment and limits.
+    /// as the grader does, in `folder` (else a fresh one) with a clean environment and limits.
     func runChecksProcess(_ run: RunFolder, arguments: [String], timeout: Double, environment: [String: String] = [:],
-                          configure: (inout SpawnOptions) -> Void) -> ProcessOutcome {
-        withWorkFolder { work in
-            let base = ["PATH": "/usr/bin:/bin", "LANG": "C.UTF-8", "HOME": work, "TMPDIR": work]
-            var options = SpawnOptions(environment: base.merging(environment) { $1 }, directory: work, timeout: timeout)
-            let limits = sandbox.limits
-            options.limits = cs_limits(address_space_bytes: limits.memoryBytes, file_size_bytes: limits.tmpBytes,
-                                       processes: 0, cpu_seconds: 0)
-            configure(&options)
-            let binary = "\(run.path)/\(Self.testBinary)"
-            #if os(macOS)
-            let selected = arguments.joined(separator: ",")
-            return ChildProcess.run("/usr/bin/xcrun", ["xctest", "-XCTest", selected, binary], options: options)
-            #else
-            return ChildProcess.run(binary, arguments, options: options)
-            #endif
+                          in folder: String? = nil, configure: (inout SpawnOptions) -> Void) -> ProcessOutcome {
+        guard let work = folder else {
+            return withWorkFolder {
+                runChecksProcess(run, arguments: arguments, timeout: timeout, environment: environment, in: $0,
+                                 configure: configure)
+            }
         }
+        let base = ["PATH": "/usr/bin:/bin", "LANG": "C.UTF-8", "HOME": work, "TMPDIR": work]
+        var options = SpawnOptions(environment: base.merging(environment) { $1 }, directory: work, timeout: timeout)
+        let limits = sandbox.limits
+        options.limits = cs_limits(address_space_bytes: limits.memoryBytes, file_size_bytes: limits.tmpBytes,
+                                   processes: 0, cpu_seconds: 0)
+        configure(&options)
+        let binary = "\(run.path)/\(Self.testBinary)"
+        #if os(macOS)
+        let selected = arguments.joined(separator: ",")
+        return ChildProcess.run("/usr/bin/xcrun", ["xctest", "-XCTest", selected, binary], options: options)
+        #else
+        return ChildProcess.run(binary, arguments, options: options)
+        #endif
     }
 
     /// Runs one check: the checks' process, and the exercise process in the sandbox, joined by
@@ -419,8 +423,8 @@ public struct Grader: Sendable {
                 done.signal()
             }
             let channels = ["LABKIT_EXERCISE_FD": "3", "LABKIT_VERDICT_FD": "4"]
-            let outcome = runChecksProcess(checks, arguments: [name], timeout: timeout,
-                                           environment: channels) { options in
+            let outcome = runChecksProcess(checks, arguments: [name], timeout: timeout, environment: channels,
+                                           in: work) { options in
                 options.inherited = [(pair[1], 3), (verdictPipe[1], 4)]
                 options.closeAfterSpawn = [pair[1], verdictPipe[1]]
                 options.channels = [verdictPipe[0]]
@@ -443,42 +447,43 @@ public struct Grader: Sendable {
         if verdict.passed && failures.isEmpty {
             return CheckResult(name: name, exercise: exercise, status: .passed, score: maxScore, maxScore: maxScore, feedback: "")
         }
-        var status: CheckResult.Status
-        var feedback = failures.joined(separator: "\n\n")
         // How the exercise process ended, when it ended on its own before the checks were done.
-        var exerciseEnding: String?
+        var ended: (status: CheckResult.Status, message: String)?
         if let exerciseOutcome {
             let report = CrashReport.summary(exerciseOutcome.output)
             switch exerciseOutcome.ending {
             case .signalled(let signal):
-                exerciseEnding = "Your code crashed (\(CrashReport.describe(signal: signal))).\n" + report
+                ended = (.crashed, "Your code crashed (\(CrashReport.describe(signal: signal))).\n" + report)
             case .exited(let code) where code >= 128 && code < 160:
                 // bubblewrap reports a child killed by signal N as exit 128 + N.
-                exerciseEnding = "Your code crashed (\(CrashReport.describe(signal: code - 128))).\n" + report
+                ended = (.crashed, "Your code crashed (\(CrashReport.describe(signal: code - 128))).\n" + report)
             case .exited(let code) where code != 0:
-                exerciseEnding = "Your code ended the exercise process (exit \(code)) before the check finished."
+                ended = (.endedProcess,
+                         "Your code ended the exercise process (exit \(code)) before the check finished.")
             default: break
             }
         }
-        let processEnded = failures.contains { $0.contains("Your code crashed: your code ended the exercise process") }
+        if verdict.exerciseEnded && ended == nil {
+            ended = (.endedProcess, "Your code ended the exercise process before the check finished.")
+        }
+        let status: CheckResult.Status, feedback: String
         switch outcome.ending {
         case .timedOut(let seconds):
             status = .timedOut
-            feedback = "The check did not finish within \(Int(seconds)) s (an endless loop?)." + (feedback.isEmpty ? "" : "\n\n" + feedback)
-        case _ where processEnded:
-            status = exerciseEnding?.hasPrefix("Your code crashed") == true ? .crashed : .endedProcess
-            feedback = exerciseEnding ?? "Your code ended the exercise process before the check finished."
+            feedback = "The check did not finish within \(Int(seconds)) s (an endless loop?)."
+                + (failures.isEmpty ? "" : "\n\n" + failures.joined(separator: "\n\n"))
+        case _ where ended != nil:
+            (status, feedback) = ended!
         case _ where !failures.isEmpty:
             status = failures.contains { $0.contains("NOT IMPLEMENTED") } ? .notImplemented : .failed
+            feedback = failures.joined(separator: "\n\n")
         case .exited(0):
-            status = .crashed
-            feedback = "The check ended without a verdict." + (exerciseEnding.map { "\n" + $0 } ?? "")
+            (status, feedback) = (.crashed, "The check ended without a verdict.")
         default:
             // The checks' process is the kit's own code: it ends early only when the exercise
             // process sent it something it could not take.
-            status = exerciseEnding?.hasPrefix("Your code crashed") == true ? .crashed : .failed
-            feedback = exerciseEnding
-                ?? "The check stopped on what your code returned:\n" + CrashReport.summary(outcome.output)
+            status = .failed
+            feedback = "The check stopped on what your code returned:\n" + CrashReport.summary(outcome.output)
         }
         return CheckResult(name: name, exercise: exercise, status: status, score: 0, maxScore: maxScore, feedback: feedback)
     }

@@ -5,6 +5,8 @@ import Foundation
 struct Verdict: Sendable {
     var began = false
     var passed = false
+    /// A call found the exercise process gone (it crashed, exited or was killed).
+    var exerciseEnded = false
     /// Failure messages, whole (hints included), in order.
     var failures: [String] = []
 
@@ -43,6 +45,7 @@ struct VerdictParser {
         case "BEGIN": verdict.began = verdict.began || matches(payload)
         case "PASS": verdict.passed = verdict.passed || matches(payload)
         case "FAIL": verdict.failures.append(payload)
+        case "ENDED": verdict.exerciseEnded = true
         default: break
         }
     }

@@ -13,7 +13,8 @@ public func graded<T>(_ body: () throws -> T, file: StaticString = #filePath, li
     } catch let error as NotImplemented {
         XCTFail("NOT IMPLEMENTED: \(error)", file: file, line: line)
     } catch let error as ExerciseProcessEnded {
-        XCTFail("Your code crashed: \(error)", file: file, line: line)
+        VerdictChannel.send("ENDED", "")   // the grader tells how from the exercise process's ending
+        XCTFail("\(error)", file: file, line: line)
     } catch {
         XCTFail("Your code threw an error: \(error)", file: file, line: line)
     }
