@@ -143,6 +143,8 @@ HEADERS = {
     "interpose_xctfail": '@_silgen_name("$s6XCTest7XCTFail_4file4lineySS_s12StaticStringVSutF")\n'
                          'public func labkitNoFailure(_ message: String, file: StaticString, line: UInt) {}\n',
     # Replace libc's write(2) for the whole program (it would drop FAIL records).
+    # An expression the type checker cannot solve in reasonable time: its lab costs only itself.
+    "type_checker_bomb": "let labkitA = 1\nlet labkitBomb = " + " + ".join(["labkitA * 2 - 3 + labkitA / 4 * 5.5 - Float(labkitA) * 6"] * 10) + "\n",
     "interpose_write": '@_cdecl("write")\npublic func labkitWrite(_ fd: Int32, _ buffer: UnsafeRawPointer?, _ count: Int) -> Int { count }\n',
     # Code that runs before main and closes (steals) the nonce descriptor.
     "pre_main": '@section(".init_array") @used\nlet labkitEarly: @convention(c) () -> Void = { _ = close(3) }\n',
@@ -298,6 +300,10 @@ def main():
     with open(os.path.join(labs, "Lab04", "Lab04Extra.swift"), "w") as f:
         f.write("import XCTest\nfunc labkitExtra() { XCTFail(\"never\") }\n")
     expected["xavier-interposes"] = TOTAL - POINTS[1] - POINTS[2] - POINTS[4] - 2
+    # A type-checker bomb in lab 3: the compiler gives up on it (20 s), lab 3 is set aside.
+    labs = student(out, "yara-bombs")
+    attack(labs, 3, headers=["type_checker_bomb"])
+    expected["yara-bombs"] = TOTAL - POINTS[3]
     # An honest submission graded after the hostile ones keeps full marks (no stale objects).
     student(out, "zed-honest")
     expected["zed-honest"] = TOTAL

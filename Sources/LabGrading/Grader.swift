@@ -104,10 +104,12 @@ public struct Grader: Sendable {
     /// Grades a submission: a folder holding `Labs/LabNN/`, or the `Labs` folder itself.
     public func grade(submission root: RawPath) -> GradeReport {
         let fm = FileManager.default
-        let composed = "\(scratchPath)/submission"
-        try? fm.removeItem(atPath: composed)
+        // Composed in a staging folder, then synced into the folder the build reads.
+        let composed = "\(scratchPath)/submission", staged = "\(scratchPath)/staged"
+        try? fm.removeItem(atPath: staged)
+        try? fm.createDirectory(atPath: staged, withIntermediateDirectories: true)
         try? fm.createDirectory(atPath: composed, withIntermediateDirectories: true)
-        let copy = SubmissionCopy.make(from: root, into: composed, labs: PointTable.labs)
+        let copy = SubmissionCopy.make(from: root, into: staged, labs: PointTable.labs)
         var notes: [String] = []
         if !copy.rejected.isEmpty {
             notes.append("Not graded (only regular .swift files in Labs/LabNN/ are):\n" + copy.rejected.prefix(30).joined(separator: "\n")
@@ -116,8 +118,9 @@ public struct Grader: Sendable {
         var setAside: [Int: String] = [:]
         for lab in PointTable.labs where !copy.labsFound.contains(lab) {
             if labs.contains(lab) { setAside[lab] = "The submission has no .swift file in \(Self.labFolder(lab))/ that can be graded." }
-            replaceWithStubs(lab, in: composed)
+            replaceWithStubs(lab, in: staged)
         }
+        Self.sync(staged, into: composed)
         // The checks are the kit's own code, built once and copied out of the build folder; the
         // exercise process runs from a throw-away copy of this submission's binary.
         func failed(_ status: CheckResult.Status, _ feedback: String) -> GradeReport {
@@ -192,9 +195,10 @@ public struct Grader: Sendable {
         for attempt in 0..<(PointTable.labs.count + 2) {
             let asideNow = setAside.keys.sorted().map { Self.labFolder($0) }.joined(separator: ", ")
             log(attempt == 0 ? "building the submission's exercises…" : "rebuilding with \(asideNow) set aside…")
-            removeExerciseOutputs()
+            removeStaleExerciseOutputs(composed: composed)
             let limit = Self.submissionBuildSeconds
-            let outcome = swiftBuild(product: Self.serverBinary, composed: composed, timeout: limit)
+            let outcome = swiftBuild(product: Self.serverBinary, composed: composed, timeout: limit,
+                                     memory: Self.submissionBuildMemory)
             let diagnostics = CompilerDiagnostics(output: outcome.output, submissionFolder: composed, kitRoot: kitRoot)
             if case .timedOut = outcome.ending {
                 for lab in slowLabs(outcome.output).subtracting(setAside.keys) {
@@ -230,24 +234,46 @@ public struct Grader: Sendable {
         return "the build kept failing after setting labs aside"
     }
 
-    /// Removes every compiled output of the exercise modules and the exercise process (objects,
-    /// dependency records, modules, the binary; SwiftPM's plan files stay), so a build holds
-    /// nothing of an earlier submission — an object file of a file since removed, say.
-    func removeExerciseOutputs() {
+    /// Removes every compiled output of an exercise module whose source files are not the ones
+    /// it was last built from (SwiftPM's `sources` list), so a build holds nothing of an earlier
+    /// submission — an object of a file since removed, say. A module with the same files keeps its
+    /// outputs: `compose` rewrites only files whose bytes changed, so the compiler's own
+    /// change tracking rebuilds exactly those (a mutant rebuilds one module, not nine).
+    func removeStaleExerciseOutputs(composed: String) {
         let fm = FileManager.default, built = "\(scratchPath)/debug"
-        let kept: Set<String> = ["output-file-map.json", "sources", "include", "Objects.LinkFileList"]
-        var doomed = ["\(built)/\(Self.serverBinary)"]
-        let folders = PointTable.labs.map { String(format: "Lab%02dExercises.build", $0) } + ["exercise_server.build"]
-        for folder in folders {
-            let items = (try? fm.contentsOfDirectory(atPath: "\(built)/\(folder)")) ?? []
-            doomed += items.filter { !kept.contains($0) }.map { "\(built)/\(folder)/\($0)" }
-        }
+        let kept: Set<String> = ["output-file-map.json", "sources", "include"]
         let modules = (try? fm.contentsOfDirectory(atPath: "\(built)/Modules")) ?? []
         for lab in PointTable.labs {
-            let module = String(format: "Lab%02dExercises", lab)
+            let module = String(format: "Lab%02dExercises", lab), folder = "\(built)/\(module).build"
+            let now = Set(((try? fm.contentsOfDirectory(atPath: "\(composed)/\(Self.labFolder(lab))")) ?? []).filter { $0.hasSuffix(".swift") })
+            let before = Set(((try? String(contentsOfFile: "\(folder)/sources", encoding: .utf8)) ?? "")
+                .split(separator: "\n").map { String($0.split(separator: "/").last ?? "") })
+            guard now != before else { continue }
+            var doomed = ((try? fm.contentsOfDirectory(atPath: folder)) ?? []).filter { !kept.contains($0) }.map { "\(folder)/\($0)" }
             doomed += modules.filter { $0.hasPrefix(module + ".") }.map { "\(built)/Modules/\($0)" }
+            for path in doomed { try? fm.removeItem(atPath: path) }
         }
-        for path in doomed { try? fm.removeItem(atPath: path) }
+    }
+
+    /// Makes `composed` hold exactly the files of `staged`, rewriting only those whose bytes
+    /// differ (an unchanged file keeps its time stamp, so it is not compiled again).
+    static func sync(_ staged: String, into composed: String) {
+        let fm = FileManager.default
+        let wanted = Set(fm.subpaths(atPath: staged) ?? [])
+        for old in (fm.subpaths(atPath: composed) ?? []).sorted(by: >) where !wanted.contains(old) {
+            try? fm.removeItem(atPath: "\(composed)/\(old)")
+        }
+        for path in wanted.sorted() {
+            var isFolder: ObjCBool = false
+            fm.fileExists(atPath: "\(staged)/\(path)", isDirectory: &isFolder)
+            if isFolder.boolValue {
+                try? fm.createDirectory(atPath: "\(composed)/\(path)", withIntermediateDirectories: true)
+            } else if !fm.contentsEqual(atPath: "\(staged)/\(path)", andPath: "\(composed)/\(path)") {
+                try? fm.removeItem(atPath: "\(composed)/\(path)")
+                try? fm.moveItem(atPath: "\(staged)/\(path)", toPath: "\(composed)/\(path)")
+            }
+        }
+        try? fm.removeItem(atPath: staged)
     }
 
     /// The labs a timed-out build was still compiling: started, with no object file yet (all
@@ -262,14 +288,18 @@ public struct Grader: Sendable {
         return slow.isEmpty ? Set(PointTable.labs) : slow
     }
 
+    /// The memory one process of a submission's build may map (the compiler needs about 1 GiB).
+    static let submissionBuildMemory: UInt64 = 6 << 30
+
     /// `swift build --product product` of the kit with the composed exercises, in the sandbox,
-    /// its progress logged.
-    func swiftBuild(product: String, composed: String, timeout: Double) -> ProcessOutcome {
+    /// its progress logged; every process of it limited to `memory` bytes when given.
+    func swiftBuild(product: String, composed: String, timeout: Double, memory: UInt64? = nil) -> ProcessOutcome {
         let command = sandbox.buildCommand("swift", ["build", "--product", product, "--scratch-path", scratchPath],
                                            writable: [scratchPath], home: "\(scratchPath)/home", directory: kitRoot,
                                            environment: buildEnvironment(labsDirectory: composed), timeout: timeout)
         var options = command.options
         options.onOutput = BuildProgress(log: log).consume
+        if let memory { options.limits = cs_limits(address_space_bytes: memory, file_size_bytes: 0, processes: 0, cpu_seconds: 0) }
         return ChildProcess.run(command.executable, command.arguments, options: options)
     }
 
