@@ -151,8 +151,7 @@ public struct Grader: Sendable {
         let counts = Dictionary(grouping: allChecks.compactMap { PointTable.exercise(forTest: $0) }, by: \.id).mapValues(\.count)
         let results = Results(count: allChecks.count)
         let aside = setAside
-        // A check mostly waits for its two processes to start and end: run two per core.
-        Self.forEachConcurrently(allChecks.count, width: 2 * ProcessInfo.processInfo.activeProcessorCount) { i in
+        DispatchQueue.concurrentPerform(iterations: allChecks.count) { i in
             let name = allChecks[i]
             guard let exercise = PointTable.exercise(forTest: name) else { return }
             let maxScore = exercise.points / Double(counts[exercise.id] ?? 1)
@@ -552,32 +551,6 @@ public struct Grader: Sendable {
             defer { lock.unlock() }
             if case .failure(let failure) = built[scratch] { return failure.message }
             return nil
-        }
-    }
-
-    /// Runs `body` for 0..<count on `width` threads, each taking the next index.
-    static func forEachConcurrently(_ count: Int, width: Int, _ body: @escaping @Sendable (Int) -> Void) {
-        let next = Counter(), group = DispatchGroup()
-        for _ in 0..<Swift.max(1, Swift.min(width, count)) {
-            group.enter()
-            Thread.detachNewThread {
-                while let i = next.take(below: count) { body(i) }
-                group.leave()
-            }
-        }
-        group.wait()
-    }
-
-    /// The next index to run, shared by the threads of `forEachConcurrently`.
-    final class Counter: @unchecked Sendable {
-        private var value = 0
-        private let lock = NSLock()
-        func take(below count: Int) -> Int? {
-            lock.lock()
-            defer { lock.unlock() }
-            guard value < count else { return nil }
-            value += 1
-            return value - 1
         }
     }
 
