@@ -6,18 +6,15 @@ import Foundation
 import LabKit
 
 /// The checks' side of the channel: every call into the student's code goes through here,
-/// to a separate exercise process, and only values come back.
-///
-/// Under the grader the process is already running in its sandbox and the channel is the
-/// descriptor `LABKIT_EXERCISE_FD`. Under `swift test` the session starts the
-/// `exercise-server` built beside the test binary (or `LABKIT_EXERCISE_SERVER`) for each
-/// check, and ends it with the check.
+/// to a separate exercise process, and only values come back. Each check starts its own
+/// exercise process at its first call (`ExerciseProcess`: under the grader, in its sandbox)
+/// and ends it with the check.
 public final class ExerciseSession {
     private let connection: ChannelConnection
-    private let local: LocalExerciseProcess?
+    private let process: ExerciseProcess
 
-    private init(connection: ChannelConnection, local: LocalExerciseProcess?) {
-        (self.connection, self.local) = (connection, local)
+    private init(connection: ChannelConnection, process: ExerciseProcess) {
+        (self.connection, self.process) = (connection, process)
     }
 
     private static let lock = NSLock()
@@ -27,23 +24,19 @@ public final class ExerciseSession {
         lock.lock()
         defer { lock.unlock() }
         if let current { return current }
-        let session: ExerciseSession
-        if let fd = ProcessInfo.processInfo.environment["LABKIT_EXERCISE_FD"].flatMap(Int32.init) {
-            session = ExerciseSession(connection: ChannelConnection(descriptor: fd), local: nil)
-        } else {
-            let local = try LocalExerciseProcess.start()
-            session = ExerciseSession(connection: ChannelConnection(descriptor: local.descriptor), local: local)
-        }
+        let process = try ExerciseProcess.start()
+        let connection = ChannelConnection(descriptor: process.descriptor)
+        connection.deadline = process.launch.checkSeconds.map { Date() + $0 }
+        let session = ExerciseSession(connection: connection, process: process)
         current = session
         return session
     }
 
-    /// Ends the exercise process this check started (under `swift test`); nothing under the grader.
+    /// Ends the exercise process of this check (each check starts its own).
     public static func endCheck() {
         lock.lock()
         defer { lock.unlock() }
-        guard let session = current, session.local != nil else { return }
-        session.local?.stop()
+        current?.process.stop()
         current = nil
     }
 
@@ -124,121 +117,28 @@ public final class ExerciseSession {
                 }
             }
         } catch is ChannelClosed {
-            throw ExerciseProcessEnded(report: local?.endReport() ?? "")
+            let (crashed, report) = process.ending()
+            throw ExerciseProcessEnded(crashed: crashed, report: report)
+        } catch is ChannelTimedOut {
+            process.kill()
+            throw ExerciseTimedOut(seconds: process.launch.checkSeconds ?? 0)
         }
     }
 }
 
 /// The exercise process ended in the middle of a call: it crashed, exited or was killed.
 public struct ExerciseProcessEnded: Error, CustomStringConvertible {
-    /// What it printed about it (under `swift test`); the grader adds its own report.
+    /// Whether a signal ended it (else it exited).
+    public let crashed: Bool
+    /// How it ended, the runtime's message and the student's frames.
     public let report: String
     public var description: String {
         "Your code ended the exercise process" + (report.isEmpty ? "." : ": " + report)
     }
 }
 
-/// The exercise process a check starts under `swift test`: `exercise-server` with the channel
-/// as descriptor 3, its standard output shared, its errors kept for a crash report.
-final class LocalExerciseProcess: @unchecked Sendable {
-    let pid: pid_t
-    let descriptor: Int32
-    private let errors: Int32
-    private let lock = NSLock()
-    private var kept: [UInt8] = []
-    private let drained = DispatchSemaphore(value: 0)
-
-    private init(pid: pid_t, descriptor: Int32, errors: Int32) {
-        (self.pid, self.descriptor, self.errors) = (pid, descriptor, errors)
-        Thread.detachNewThread { [self] in drain() }
-    }
-
-    static func serverPath() -> String {
-        if let path = ProcessInfo.processInfo.environment["LABKIT_EXERCISE_SERVER"] { return path }
-        let me = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
-            ?? CommandLine.arguments[0]
-        return URL(fileURLWithPath: me).deletingLastPathComponent().appendingPathComponent("exercise-server").path
-    }
-
-    static func start() throws -> LocalExerciseProcess {
-        let path = serverPath()
-        guard FileManager.default.isExecutableFile(atPath: path) else {
-            throw ExerciseError(description: "the exercise process \(path) is missing: "
-                                    + "run `swift build` (or `swift test`, which builds it) first")
-        }
-        var pair: [Int32] = [0, 0], pipe: [Int32] = [0, 0]
-        guard cs_socketpair(&pair) == 0, cs_pipe(&pipe) == 0 else {
-            let reason = String(cString: strerror(errno))
-            throw ExerciseError(description: "could not open a channel to the exercise process: \(reason)")
-        }
-        // Its output stays the test's; its errors come to us; the channel is its descriptor 3.
-        let map: [Int32] = [1, 1, pipe[1], 2, pair[1], 3]
-        let environment = ProcessInfo.processInfo.environment.merging(["LABKIT_EXERCISE_FD": "3"]) { $1 }
-        let envp = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
-        let argv = [strdup(path), nil]
-        defer { (envp + argv).forEach { free($0) } }
-        let pid = cs_spawn(path, argv, envp, nil, map, Int32(map.count / 2), nil, -1, -1)
-        let spawnError = errno
-        close(pair[1])
-        close(pipe[1])
-        guard pid > 0 else {
-            close(pair[0])
-            close(pipe[0])
-            throw ExerciseError(description: "could not start \(path): \(String(cString: strerror(spawnError)))")
-        }
-        return LocalExerciseProcess(pid: pid, descriptor: pair[0], errors: pipe[0])
-    }
-
-    /// Echoes the process's errors and keeps their last 64 KiB.
-    private func drain() {
-        var buffer = [UInt8](repeating: 0, count: 8192)
-        while true {
-            let n = read(errors, &buffer, buffer.count)
-            if n < 0 && errno == EINTR { continue }
-            if n <= 0 { break }
-            FileHandle.standardError.write(Data(buffer[0..<n]))
-            lock.lock()
-            kept += buffer[0..<n]
-            if kept.count > 65536 { kept.removeFirst(kept.count - 65536) }
-            lock.unlock()
-        }
-        close(errors)
-        drained.signal()
-    }
-
-    /// Waits for the process (it has closed the channel), and says how it ended.
-    func endReport() -> String {
-        var status: Int32 = 0
-        var waited: pid_t = 0
-        for _ in 0..<200 {
-            waited = waitpid(pid, &status, WNOHANG)
-            if waited != 0 { break }
-            usleep(10_000)
-        }
-        if waited == 0 {
-            kill(pid, SIGKILL)
-            waited = waitpid(pid, &status, 0)
-        }
-        _ = drained.wait(timeout: .now() + 5)
-        lock.lock()
-        let output = String(decoding: kept, as: UTF8.self)
-        lock.unlock()
-        let signal = status & 0x7f
-        let how = waited <= 0 ? "it ended"
-            : signal != 0 ? "it crashed (\(CrashReport.describe(signal: signal)))"
-            : "it exited with status \((status >> 8) & 0xff)"
-        return how + "\n" + CrashReport.summary(output)
-    }
-
-    /// Closes the channel (the process exits when it sees that) and reaps it.
-    func stop() {
-        close(descriptor)
-        var status: Int32 = 0
-        for _ in 0..<100 {
-            if waitpid(pid, &status, WNOHANG) != 0 { return }
-            usleep(10_000)
-        }
-        kill(pid, SIGKILL)
-        waitpid(pid, &status, 0)
-    }
+/// The check ran out of time inside the student's code; the exercise process was killed.
+public struct ExerciseTimedOut: Error, CustomStringConvertible {
+    public let seconds: Double
+    public var description: String { "The check did not finish within \(Int(seconds)) s (an endless loop?)." }
 }

@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import Foundation
 
 /// What a frame on the channel carries.
 public enum FrameKind: UInt8 {
@@ -27,10 +28,15 @@ public enum FrameKind: UInt8 {
 /// The other end closed the channel: on the checks' side, the exercise process ended.
 public struct ChannelClosed: Error {}
 
+/// Nothing arrived before the connection's deadline.
+public struct ChannelTimedOut: Error {}
+
 /// One end of the channel: frames of `[UInt32 length][UInt8 kind][payload]` over a stream
 /// socket, read whole and bounded, so neither side can make the other allocate without limit.
 public final class ChannelConnection {
     public let descriptor: Int32
+    /// When waiting for a frame stops with `ChannelTimedOut` (nil: never).
+    public var deadline: Date?
     /// No frame is longer (a check's tensors are kilobytes to a few megabytes).
     public static let frameLimit = 256 << 20
 
@@ -65,6 +71,12 @@ public final class ChannelConnection {
         var bytes = [UInt8](repeating: 0, count: count)
         var got = 0
         while got < count {
+            if let deadline {
+                var entry = pollfd(fd: descriptor, events: Int16(POLLIN), revents: 0)
+                let ready = poll(&entry, 1, Int32(Swift.max(0, Swift.min(deadline.timeIntervalSinceNow, 3600)) * 1000))
+                if ready < 0 && errno == EINTR { continue }
+                if ready == 0 { throw ChannelTimedOut() }
+            }
             let n = bytes.withUnsafeMutableBytes { Glibc.read(descriptor, $0.baseAddress! + got, count - got) }
             if n < 0 && errno == EINTR { continue }
             guard n > 0 else { throw ChannelClosed() }

@@ -149,21 +149,33 @@ public struct Grader: Sendable {
             .filter { line in labs.contains { line.hasPrefix(String(format: "Lab%02dChecks.", $0)) || line.hasPrefix(String(format: "Lab%02dHiddenChecks.", $0)) } }
             .filter { !$0.contains(" ") }
         let counts = Dictionary(grouping: allChecks.compactMap { PointTable.exercise(forTest: $0) }, by: \.id).mapValues(\.count)
-        let results = Results(count: allChecks.count)
-        let aside = setAside
-        DispatchQueue.concurrentPerform(iterations: allChecks.count) { i in
-            let name = allChecks[i]
-            guard let exercise = PointTable.exercise(forTest: name) else { return }
-            let maxScore = exercise.points / Double(counts[exercise.id] ?? 1)
-            if let message = aside[exercise.lab] {
-                results[i] = CheckResult(name: name, exercise: exercise, status: .compileError, score: 0, maxScore: maxScore, feedback: message)
+        // Set-aside labs score 0; the others run in batches of a lab's checks, one checks
+        // process per batch, each check with an exercise process of its own.
+        var all: [CheckResult] = []
+        var batches: [[String]] = []
+        for lab in labs {
+            let names = allChecks.filter { PointTable.exercise(forTest: $0)?.lab == lab }
+            if let message = setAside[lab] {
+                all += names.compactMap { name in
+                    PointTable.exercise(forTest: name).map {
+                        CheckResult(name: name, exercise: $0, status: .compileError, score: 0,
+                                    maxScore: $0.points / Double(counts[$0.id] ?? 1), feedback: message)
+                    }
+                }
             } else {
-                results[i] = runCheck(name, checks: checks.folder, server: server, exercise: exercise,
-                                      maxScore: maxScore)
+                batches += stride(from: 0, to: names.count, by: Self.batchSize).map { Array(names[$0..<Swift.min($0 + Self.batchSize, names.count)]) }
             }
         }
+        let results = Results(count: batches.count), batched = batches
+        DispatchQueue.concurrentPerform(iterations: batched.count) { i in
+            results[i] = runChecks(batched[i], checks: checks.folder, server: server).compactMap { name, outcome in
+                PointTable.exercise(forTest: name).map {
+                    Self.result(name: name, exercise: $0, maxScore: $0.points / Double(counts[$0.id] ?? 1), outcome: outcome)
+                }
+            }
+        }
+        all += results.all.flatMap { $0 }
         // Every exercise of a graded lab appears, even when the binary listed no checks for it.
-        var all = results.all
         for exercise in PointTable.exercises where labs.contains(exercise.lab) && !all.contains(where: { $0.exercise == exercise }) {
             all.append(CheckResult(name: "\(Self.labFolder(exercise.lab))Checks.\(exercise.id)", exercise: exercise, status: .crashed, score: 0,
                                    maxScore: exercise.points,
@@ -432,95 +444,82 @@ public struct Grader: Sendable {
         #endif
     }
 
-    /// Runs one check: the checks' process, and the exercise process in the sandbox, joined by
-    /// a socket pair that is the only descriptor the exercise process gets besides its output.
-    /// The verdict comes from the checks' process alone, over a pipe only it holds.
-    func runCheck(_ name: String, checks: RunFolder, server: RunFolder, exercise: Exercise,
-                  maxScore: Double) -> CheckResult {
-        var pair: [Int32] = [0, 0], verdictPipe: [Int32] = [0, 0]
-        guard cs_socketpair(&pair) == 0, cs_pipe(&verdictPipe) == 0 else {
-            return CheckResult(name: name, exercise: exercise, status: .crashed, score: 0, maxScore: maxScore,
-                               feedback: "the grader could not create a channel")
+    /// The checks one checks process runs, one after another (a process start is most of a
+    /// quick check's time; a batch still spreads a lab over the cores).
+    static let batchSize = 8
+
+    /// What a check left: its verdict, and how the checks' process that ran it ended.
+    struct CheckOutcome { let verdict: Verdict?; let process: ProcessOutcome; let timeout: Double }
+
+    /// Runs a batch of checks in one checks process. Each check starts its own exercise process
+    /// through the sandbox's command line (`ExerciseLaunch`), with the channel as its only
+    /// descriptor besides its output and the check's time limit on every call. The verdicts come
+    /// from the checks' process alone, over a pipe only it holds.
+    func runChecks(_ names: [String], checks: RunFolder, server: RunFolder) -> [(String, CheckOutcome)] {
+        var verdictPipe: [Int32] = [0, 0]
+        guard cs_pipe(&verdictPipe) == 0 else {
+            let failed = ProcessOutcome(ending: .exited(1), output: "the grader could not create a pipe", outputBytes: 0, seconds: 0)
+            return names.map { ($0, CheckOutcome(verdict: nil, process: failed, timeout: timeout)) }
         }
-        let parser = LockedParser(VerdictParser(check: name))
-        let (outcome, exerciseOutcome) = withWorkFolder(owner: sandbox.nobody) { work in
-            // The exercise process, in the sandbox, on its own thread until it exits (at the end
-            // of the channel, or at its time limit).
-            var command = sandbox.checkCommand(runFolder: server.path, binary: Self.serverBinary, arguments: [],
-                                               workingDirectory: work, libraries: server.libraries,
-                                               extraEnvironment: ["LABKIT_EXERCISE_FD": "3"])
-            command.options.timeout = timeout + 5
-            command.options.inherited = [(pair[0], 3)]
-            command.options.closeAfterSpawn = [pair[0]]
-            let exerciseOutcome = OutcomeSlot(), done = DispatchSemaphore(value: 0), server = command
-            Thread.detachNewThread {
-                exerciseOutcome.value = ChildProcess.run(server.executable, server.arguments, options: server.options)
-                done.signal()
+        let parser = LockedParser(VerdictParser(checks: names))
+        let outcome = withWorkFolder(owner: sandbox.nobody) { work -> ProcessOutcome in
+            let command = sandbox.checkCommand(runFolder: server.path, binary: Self.serverBinary, arguments: [],
+                                               workingDirectory: work, libraries: server.libraries, extraEnvironment: [:])
+            var launch = ExerciseLaunch(arguments: [command.executable] + command.arguments,
+                                        environment: command.options.environment ?? [:])
+            launch.directory = command.options.directory
+            launch.user = command.options.user.map { [$0.uid, $0.gid] }
+            if let limits = command.options.limits {
+                (launch.memoryBytes, launch.fileBytes, launch.processes) =
+                    (limits.address_space_bytes, limits.file_size_bytes, limits.processes)
             }
-            let channels = ["LABKIT_EXERCISE_FD": "3", "LABKIT_VERDICT_FD": "4"]
-            let outcome = runChecksProcess(checks, arguments: [name], timeout: timeout, environment: channels,
-                                           in: work) { options in
-                options.inherited = [(pair[1], 3), (verdictPipe[1], 4)]
-                options.closeAfterSpawn = [pair[1], verdictPipe[1]]
+            launch.checkSeconds = timeout
+            let json = String(decoding: (try? JSONEncoder().encode(launch)) ?? Data(), as: UTF8.self)
+            let environment = ["LABKIT_VERDICT_FD": "4", "LABKIT_EXERCISE_LAUNCH": json]
+            return runChecksProcess(checks, arguments: [names.joined(separator: ",")], timeout: timeout * Double(names.count) + 30,
+                                    environment: environment, in: work) { options in
+                options.inherited = [(verdictPipe[1], 4)]
+                options.closeAfterSpawn = [verdictPipe[1]]
                 options.channels = [verdictPipe[0]]
                 options.onChannel = { _, bytes in parser.consume(bytes) }
             }
-            close(verdictPipe[0])
-            done.wait()
-            return (outcome, exerciseOutcome.value)
         }
-        return Self.result(name: name, exercise: exercise, maxScore: maxScore, verdict: parser.verdict,
-                           outcome: outcome, exercise: exerciseOutcome, timeout: timeout)
+        close(verdictPipe[0])
+        let verdicts = parser.verdicts
+        return names.map { ($0, CheckOutcome(verdict: verdicts[$0], process: outcome, timeout: timeout)) }
     }
 
-    final class OutcomeSlot: @unchecked Sendable { var value: ProcessOutcome? }
-
-    /// The verdict decides a pass; how the two processes ended only explains a failure.
-    static func result(name: String, exercise: Exercise, maxScore: Double, verdict: Verdict, outcome: ProcessOutcome,
-                       exercise exerciseOutcome: ProcessOutcome?, timeout: Double) -> CheckResult {
-        let failures = verdict.failures.map { $0.replacingOccurrences(of: "\nfailed - ", with: "\n") }
-        if verdict.passed && failures.isEmpty {
-            return CheckResult(name: name, exercise: exercise, status: .passed, score: maxScore, maxScore: maxScore, feedback: "")
+    /// The verdict decides a pass; the rest only explains a failure.
+    static func result(name: String, exercise: Exercise, maxScore: Double, outcome: CheckOutcome) -> CheckResult {
+        func result(_ status: CheckResult.Status, _ feedback: String) -> CheckResult {
+            CheckResult(name: name, exercise: exercise, status: status, score: status == .passed ? maxScore : 0,
+                        maxScore: maxScore, feedback: feedback)
         }
-        // How the exercise process ended, when it ended on its own before the checks were done.
-        var ended: (status: CheckResult.Status, message: String)?
-        if let exerciseOutcome {
-            let report = CrashReport.summary(exerciseOutcome.output)
-            switch exerciseOutcome.ending {
-            case .signalled(let signal):
-                ended = (.crashed, "Your code crashed (\(CrashReport.describe(signal: signal))).\n" + report)
-            case .exited(let code) where code >= 128 && code < 160:
-                // bubblewrap reports a child killed by signal N as exit 128 + N.
-                ended = (.crashed, "Your code crashed (\(CrashReport.describe(signal: code - 128))).\n" + report)
-            case .exited(let code) where code != 0:
-                ended = (.endedProcess,
-                         "Your code ended the exercise process (exit \(code)) before the check finished.")
-            default: break
+        guard let verdict = outcome.verdict, verdict.began else {
+            // The checks' process stopped before this check began or ended without its verdict.
+            if case .timedOut = outcome.process.ending {
+                return result(.timedOut, "The check did not finish within \(Int(outcome.timeout)) s (an endless loop?).")
             }
+            return result(.crashed, "The check did not run to its end:\n" + CrashReport.summary(outcome.process.output))
         }
-        if verdict.exerciseEnded && ended == nil {
-            ended = (.endedProcess, "Your code ended the exercise process before the check finished.")
+        let failures = verdict.failures.map { $0.replacingOccurrences(of: "\nfailed - ", with: "\n") }
+        let feedback = failures.joined(separator: "\n\n")
+        if verdict.passed && failures.isEmpty { return result(.passed, "") }
+        if verdict.timedOut { return result(.timedOut, feedback) }
+        switch verdict.exerciseEnded {
+        case "crashed": return result(.crashed, feedback)
+        case "exited": return result(.endedProcess, feedback)
+        default: break
         }
-        let status: CheckResult.Status, feedback: String
-        switch outcome.ending {
-        case .timedOut(let seconds):
-            status = .timedOut
-            feedback = "The check did not finish within \(Int(seconds)) s (an endless loop?)."
-                + (failures.isEmpty ? "" : "\n\n" + failures.joined(separator: "\n\n"))
-        case _ where ended != nil:
-            (status, feedback) = ended!
-        case _ where !failures.isEmpty:
-            status = failures.contains { $0.contains("NOT IMPLEMENTED") } ? .notImplemented : .failed
-            feedback = failures.joined(separator: "\n\n")
-        case .exited(0):
-            (status, feedback) = (.crashed, "The check ended without a verdict.")
-        default:
-            // The checks' process is the kit's own code: it ends early only when the exercise
-            // process sent it something it could not take.
-            status = .failed
-            feedback = "The check stopped on what your code returned:\n" + CrashReport.summary(outcome.output)
+        if !failures.isEmpty {
+            return result(failures.contains { $0.contains("NOT IMPLEMENTED") } ? .notImplemented : .failed, feedback)
         }
-        return CheckResult(name: name, exercise: exercise, status: status, score: 0, maxScore: maxScore, feedback: feedback)
+        if case .timedOut = outcome.process.ending {
+            return result(.timedOut, "The check did not finish within \(Int(outcome.timeout)) s (an endless loop?).")
+        }
+        // The checks' process is the kit's own code: it ends early only when the exercise
+        // process sent it something it could not take.
+        return result(.failed, "The check stopped on what your code returned:\n" + CrashReport.summary(outcome.process.output))
     }
 
     /// A verdict parser shared with the runner's reading loop.
@@ -529,7 +528,7 @@ public struct Grader: Sendable {
         private let lock = NSLock()
         init(_ parser: VerdictParser) { self.parser = parser }
         func consume(_ bytes: [UInt8]) { lock.lock(); parser.consume(bytes); lock.unlock() }
-        var verdict: Verdict { lock.lock(); defer { lock.unlock() }; return parser.verdict }
+        var verdicts: [String: Verdict] { lock.lock(); defer { lock.unlock() }; return parser.verdicts }
     }
 
     /// The checks built for each scratch folder in this process (once: they hold no exercise code).
@@ -556,14 +555,14 @@ public struct Grader: Sendable {
 
     /// Results filled in concurrently, one slot per check.
     final class Results: @unchecked Sendable {
-        private var slots: [CheckResult?]
+        private var slots: [[CheckResult]?]
         private let lock = NSLock()
         init(count: Int) { slots = Array(repeating: nil, count: count) }
-        subscript(i: Int) -> CheckResult? {
+        subscript(i: Int) -> [CheckResult]? {
             get { lock.lock(); defer { lock.unlock() }; return slots[i] }
             set { lock.lock(); slots[i] = newValue; lock.unlock() }
         }
-        var all: [CheckResult] { lock.lock(); defer { lock.unlock() }; return slots.compactMap { $0 } }
+        var all: [[CheckResult]] { lock.lock(); defer { lock.unlock() }; return slots.compactMap { $0 } }
     }
 }
 

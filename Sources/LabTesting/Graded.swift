@@ -13,7 +13,10 @@ public func graded<T>(_ body: () throws -> T, file: StaticString = #filePath, li
     } catch let error as NotImplemented {
         XCTFail("NOT IMPLEMENTED: \(error)", file: file, line: line)
     } catch let error as ExerciseProcessEnded {
-        VerdictChannel.send("ENDED", "")   // the grader tells how from the exercise process's ending
+        VerdictChannel.send("ENDED", error.crashed ? "crashed" : "exited")
+        XCTFail("\(error)", file: file, line: line)
+    } catch let error as ExerciseTimedOut {
+        VerdictChannel.send("TIMEOUT", "")
         XCTFail("\(error)", file: file, line: line)
     } catch {
         XCTFail("Your code threw an error: \(error)", file: file, line: line)

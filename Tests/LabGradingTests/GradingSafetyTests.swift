@@ -16,21 +16,36 @@ final class GradingSafetyTests: XCTestCase {
         Array("LABKIT-VERDICT \(kind) \(Data(payload.utf8).base64EncodedString())\n".utf8)
     }
 
-    func testOnlyARecordWithTheCheckNamePasses() {
-        var parser = VerdictParser(check: check)
+    let other = "Lab02Checks.Lab02Checks/test_2_2_klIsNotSymmetric"
+
+    /// A PASS counts for the check that began, only under its own name, and a check's records
+    /// stay its own when one process runs several.
+    func testRecordsBelongToTheCheckThatBeganAndAPassNeedsItsName() {
+        var parser = VerdictParser(checks: [check, other])
         parser.consume(Array("Test Case '-[Lab02Checks test_2_1_meanActivationIsAveragedOverExamples]' passed\n".utf8))
-        parser.consume(record("PASS", "-[Lab02Checks test_2_2_somethingElse]"))
-        XCTAssertFalse(parser.verdict.passed, "another check's name must not pass")
         parser.consume(record("PASS", "-[Lab02Checks test_2_1_meanActivationIsAveragedOverExamples]"))
-        XCTAssertTrue(parser.verdict.passed)
+        XCTAssertNil(parser.verdicts[check], "a record before any BEGIN belongs to no check")
+        parser.consume(record("BEGIN", "-[Lab02Checks test_2_1_meanActivationIsAveragedOverExamples]"))
+        parser.consume(record("PASS", "-[Lab02Checks test_2_2_klIsNotSymmetric]"))
+        XCTAssertEqual(parser.verdicts[check]?.passed, false, "another check's name must not pass")
+        parser.consume(record("PASS", "-[Lab02Checks test_2_1_meanActivationIsAveragedOverExamples]"))
+        parser.consume(record("BEGIN", "Lab02Checks.test_2_2_klIsNotSymmetric"))
+        parser.consume(record("ENDED", "crashed"))
+        parser.consume(record("TIMEOUT", ""))
+        XCTAssertEqual(parser.verdicts[check]?.passed, true)
+        XCTAssertEqual(parser.verdicts[other]?.passed, false)
+        XCTAssertEqual(parser.verdicts[other]?.exerciseEnded, "crashed")
+        XCTAssertNil(parser.verdicts[check]?.exerciseEnded)
+        XCTAssertEqual(parser.verdicts[other]?.timedOut, true, "a record with an empty payload counts")
     }
 
     func testARecordSurvivesArrivingInPieces() {
-        var parser = VerdictParser(check: check)
+        var parser = VerdictParser(checks: [check])
+        parser.consume(record("BEGIN", "Lab02Checks.test_2_1_meanActivationIsAveragedOverExamples"))
         let genuine = record("FAIL", "Lab02Checks.swift:20\nρ̂ for 2 examples: expected 0.2\nHint: average over the rows")
         for byte in genuine { parser.consume([byte]) }
-        XCTAssertEqual(parser.verdict.failures, ["Lab02Checks.swift:20\nρ̂ for 2 examples: expected 0.2\nHint: average over the rows"])
-        XCTAssertFalse(parser.verdict.passed)
+        XCTAssertEqual(parser.verdicts[check]?.failures, ["Lab02Checks.swift:20\nρ̂ for 2 examples: expected 0.2\nHint: average over the rows"])
+        XCTAssertEqual(parser.verdicts[check]?.passed, false)
     }
 
     /// Without bubblewrap and without root, student code would run as the grader's user.
