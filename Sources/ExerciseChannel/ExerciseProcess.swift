@@ -30,9 +30,11 @@ public struct ExerciseLaunch: Codable, Sendable {
            let launch = try? JSONDecoder().decode(ExerciseLaunch.self, from: Data(json.utf8)) {
             return launch
         }
-        let me = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+        let me = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
+            ?? CommandLine.arguments[0]
         let beside = URL(fileURLWithPath: me).deletingLastPathComponent().appendingPathComponent("exercise-server").path
-        var launch = ExerciseLaunch(arguments: [environment["LABKIT_EXERCISE_SERVER"] ?? beside], environment: environment)
+        var launch = ExerciseLaunch(arguments: [environment["LABKIT_EXERCISE_SERVER"] ?? beside],
+                                    environment: environment)
         launch.sharesOutput = true
         return launch
     }

@@ -140,5 +140,6 @@ public struct ExerciseProcessEnded: Error, CustomStringConvertible {
 /// The check ran out of time inside the student's code; the exercise process was killed.
 public struct ExerciseTimedOut: Error, CustomStringConvertible {
     public let seconds: Double
+    public init(seconds: Double) { self.seconds = seconds }
     public var description: String { "The check did not finish within \(Int(seconds)) s (an endless loop?)." }
 }

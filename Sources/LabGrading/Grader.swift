@@ -163,14 +163,17 @@ public struct Grader: Sendable {
                     }
                 }
             } else {
-                batches += stride(from: 0, to: names.count, by: Self.batchSize).map { Array(names[$0..<Swift.min($0 + Self.batchSize, names.count)]) }
+                batches += stride(from: 0, to: names.count, by: Self.batchSize).map {
+                    Array(names[$0..<Swift.min($0 + Self.batchSize, names.count)])
+                }
             }
         }
         let results = Results(count: batches.count), batched = batches
         DispatchQueue.concurrentPerform(iterations: batched.count) { i in
             results[i] = runChecks(batched[i], checks: checks.folder, server: server).compactMap { name, outcome in
                 PointTable.exercise(forTest: name).map {
-                    Self.result(name: name, exercise: $0, maxScore: $0.points / Double(counts[$0.id] ?? 1), outcome: outcome)
+                    Self.result(name: name, exercise: $0, maxScore: $0.points / Double(counts[$0.id] ?? 1),
+                                outcome: outcome)
                 }
             }
         }
@@ -257,11 +260,13 @@ public struct Grader: Sendable {
         let modules = (try? fm.contentsOfDirectory(atPath: "\(built)/Modules")) ?? []
         for lab in PointTable.labs {
             let module = String(format: "Lab%02dExercises", lab), folder = "\(built)/\(module).build"
-            let now = Set(((try? fm.contentsOfDirectory(atPath: "\(composed)/\(Self.labFolder(lab))")) ?? []).filter { $0.hasSuffix(".swift") })
+            let files = (try? fm.contentsOfDirectory(atPath: "\(composed)/\(Self.labFolder(lab))")) ?? []
+            let now = Set(files.filter { $0.hasSuffix(".swift") })
             let before = Set(((try? String(contentsOfFile: "\(folder)/sources", encoding: .utf8)) ?? "")
                 .split(separator: "\n").map { String($0.split(separator: "/").last ?? "") })
             guard now != before else { continue }
-            var doomed = ((try? fm.contentsOfDirectory(atPath: folder)) ?? []).filter { !kept.contains($0) }.map { "\(folder)/\($0)" }
+            var doomed = ((try? fm.contentsOfDirectory(atPath: folder)) ?? []).filter { !kept.contains($0) }
+                .map { "\(folder)/\($0)" }
             doomed += modules.filter { $0.hasPrefix(module + ".") }.map { "\(built)/Modules/\($0)" }
             for path in doomed { try? fm.removeItem(atPath: path) }
         }
@@ -311,7 +316,9 @@ public struct Grader: Sendable {
                                            environment: buildEnvironment(labsDirectory: composed), timeout: timeout)
         var options = command.options
         options.onOutput = BuildProgress(log: log).consume
-        if let memory { options.limits = cs_limits(address_space_bytes: memory, file_size_bytes: 0, processes: 0, cpu_seconds: 0) }
+        if let memory {
+            options.limits = cs_limits(address_space_bytes: memory, file_size_bytes: 0, processes: 0, cpu_seconds: 0)
+        }
         return ChildProcess.run(command.executable, command.arguments, options: options)
     }
 
@@ -458,13 +465,15 @@ public struct Grader: Sendable {
     func runChecks(_ names: [String], checks: RunFolder, server: RunFolder) -> [(String, CheckOutcome)] {
         var verdictPipe: [Int32] = [0, 0]
         guard cs_pipe(&verdictPipe) == 0 else {
-            let failed = ProcessOutcome(ending: .exited(1), output: "the grader could not create a pipe", outputBytes: 0, seconds: 0)
+            let failed = ProcessOutcome(ending: .exited(1), output: "the grader could not create a pipe",
+                                        outputBytes: 0, seconds: 0)
             return names.map { ($0, CheckOutcome(verdict: nil, process: failed, timeout: timeout)) }
         }
         let parser = LockedParser(VerdictParser(checks: names))
         let outcome = withWorkFolder(owner: sandbox.nobody) { work -> ProcessOutcome in
             let command = sandbox.checkCommand(runFolder: server.path, binary: Self.serverBinary, arguments: [],
-                                               workingDirectory: work, libraries: server.libraries, extraEnvironment: [:])
+                                               workingDirectory: work, libraries: server.libraries,
+                                               extraEnvironment: [:])
             var launch = ExerciseLaunch(arguments: [command.executable] + command.arguments,
                                         environment: command.options.environment ?? [:])
             launch.directory = command.options.directory
@@ -476,7 +485,8 @@ public struct Grader: Sendable {
             launch.checkSeconds = timeout
             let json = String(decoding: (try? JSONEncoder().encode(launch)) ?? Data(), as: UTF8.self)
             let environment = ["LABKIT_VERDICT_FD": "4", "LABKIT_EXERCISE_LAUNCH": json]
-            return runChecksProcess(checks, arguments: [names.joined(separator: ",")], timeout: timeout * Double(names.count) + 30,
+            let all = timeout * Double(names.count) + 30
+            return runChecksProcess(checks, arguments: [names.joined(separator: ",")], timeout: all,
                                     environment: environment, in: work) { options in
                 options.inherited = [(verdictPipe[1], 4)]
                 options.closeAfterSpawn = [verdictPipe[1]]
@@ -498,7 +508,7 @@ public struct Grader: Sendable {
         guard let verdict = outcome.verdict, verdict.began else {
             // The checks' process stopped before this check began or ended without its verdict.
             if case .timedOut = outcome.process.ending {
-                return result(.timedOut, "The check did not finish within \(Int(outcome.timeout)) s (an endless loop?).")
+                return result(.timedOut, Self.timeoutMessage(outcome.timeout))
             }
             return result(.crashed, "The check did not run to its end:\n" + CrashReport.summary(outcome.process.output))
         }
@@ -514,13 +524,14 @@ public struct Grader: Sendable {
         if !failures.isEmpty {
             return result(failures.contains { $0.contains("NOT IMPLEMENTED") } ? .notImplemented : .failed, feedback)
         }
-        if case .timedOut = outcome.process.ending {
-            return result(.timedOut, "The check did not finish within \(Int(outcome.timeout)) s (an endless loop?).")
-        }
+        if case .timedOut = outcome.process.ending { return result(.timedOut, Self.timeoutMessage(outcome.timeout)) }
         // The checks' process is the kit's own code: it ends early only when the exercise
         // process sent it something it could not take.
-        return result(.failed, "The check stopped on what your code returned:\n" + CrashReport.summary(outcome.process.output))
+        return result(.failed, "The check stopped on what your code returned:\n"
+                      + CrashReport.summary(outcome.process.output))
     }
+
+    static func timeoutMessage(_ seconds: Double) -> String { ExerciseTimedOut(seconds: seconds).description }
 
     /// A verdict parser shared with the runner's reading loop.
     final class LockedParser: @unchecked Sendable {

@@ -186,7 +186,8 @@ struct Grade: ParsableCommand {
         let labGrader = Grader(kitRoot: grader.kitRoot, scratchPath: grader.scratchPath, timeout: grader.timeout, labs: [edit.lab],
                                sandbox: grader.sandbox, log: { _ in })
         let report = labGrader.grade(labsDirectory: copy)
-        if let failure = report.notes.first(where: { $0.hasPrefix("The exercise process did not build") || $0.contains(" scores 0:") }) {
+        let notGradable = report.notes.first { $0.hasPrefix("The exercise process did not build") || $0.contains(" scores 0:") }
+        if let failure = notGradable {
             throw ValidationError("\(edit.exercise) \(edit.what): the edited solutions are not gradable:\n\(failure)")
         }
         return report

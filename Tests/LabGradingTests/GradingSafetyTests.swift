@@ -44,7 +44,8 @@ final class GradingSafetyTests: XCTestCase {
         parser.consume(record("BEGIN", "Lab02Checks.test_2_1_meanActivationIsAveragedOverExamples"))
         let genuine = record("FAIL", "Lab02Checks.swift:20\nρ̂ for 2 examples: expected 0.2\nHint: average over the rows")
         for byte in genuine { parser.consume([byte]) }
-        XCTAssertEqual(parser.verdicts[check]?.failures, ["Lab02Checks.swift:20\nρ̂ for 2 examples: expected 0.2\nHint: average over the rows"])
+        XCTAssertEqual(parser.verdicts[check]?.failures,
+                       ["Lab02Checks.swift:20\nρ̂ for 2 examples: expected 0.2\nHint: average over the rows"])
         XCTAssertEqual(parser.verdicts[check]?.passed, false)
     }
 
