@@ -3,8 +3,9 @@ import Foundation
 /// The compiler's errors in a build of a submission, attributed to labs.
 ///
 /// Only errors count (a warning never sets a lab aside). An error belongs to a lab when it
-/// is in the lab's exercise files, its notebook (`Sources/labNN`) or its checks — the last
-/// two happen when the student changed a function's signature. Paths are shown as the
+/// is in the lab's exercise files, its notebook (`Sources/labNN`), its file of the exercise
+/// process (`Sources/exercise-server/LabNN.swift`) or its checks — all but the first happen
+/// when the student changed a function's signature. Paths are shown as the
 /// student knows them (`Labs/Lab05/Lab05VAE.swift:63:5`), never the grader's build folder,
 /// and the source lines of hidden checks are never shown.
 struct CompilerDiagnostics {
@@ -36,8 +37,10 @@ struct CompilerDiagnostics {
                 excerpt.append(lines[j])
                 j += 1
             }
-            let diagnostic = Diagnostic(lab: lab, location: shown, message: hidden ? "a hidden check does not compile against your code: \(message)" : message,
-                                        excerpt: hidden ? [] : excerpt)
+            let explained = hidden ? "a hidden check does not compile against your code: \(message)"
+                : shown.hasPrefix("Sources/exercise-server/")
+                ? "the checks call your exercise with the stub's signature, and yours differs: \(message)" : message
+            let diagnostic = Diagnostic(lab: lab, location: shown, message: explained, excerpt: hidden ? [] : excerpt)
             // The compiler repeats an error (once per file that imports it); show it once.
             if seen.insert(shown + "\u{0}" + message).inserted { found.append(diagnostic) }
         }
@@ -71,7 +74,8 @@ struct CompilerDiagnostics {
         for lab in PointTable.labs {
             let folder = String(format: "Lab%02d", lab)
             if relative.hasPrefix("Tests/Hidden/\(folder)HiddenChecks/") { return (lab, "hidden checks of \(folder)", true) }
-            if relative.hasPrefix(String(format: "Sources/lab%02d/", lab)) || relative.hasPrefix("Tests/Graded/\(folder)Checks/") {
+            if relative.hasPrefix(String(format: "Sources/lab%02d/", lab)) || relative.hasPrefix("Tests/Graded/\(folder)Checks/")
+                || relative.hasPrefix("Sources/exercise-server/\(folder).swift:") {
                 return (lab, relative, false)
             }
         }
