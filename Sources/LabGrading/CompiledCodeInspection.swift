@@ -30,48 +30,77 @@ enum CompiledCodeInspection {
         var problems: [String] = []
         for object in objects {
             let path = "\(folder)/\(object)"
-            let source = object.replacingOccurrences(of: ".swift.o", with: ".swift")
-            let sections = ChildProcess.run("/usr/bin/env", [readelf, "-SW", path], timeout: 60).output
-            for line in sections.split(separator: "\n") {
-                guard let name = line.split(separator: "]", maxSplits: 1).last?.split(separator: " ").first.map(String.init) else { continue }
-                let bare = name.hasPrefix(".rela") ? String(name.dropFirst(5)) : name.hasPrefix(".rel") ? String(name.dropFirst(4)) : name
-                if forbiddenSections.contains(where: { bare == $0 || bare.hasPrefix($0 + ".") }) {
-                    problems.append("\(source): code placed in \(bare), which runs outside the checks (@section / @used is not allowed)")
-                }
-            }
-            // What the object defines for others to link to: only its own module's Swift names
-            // (and the compiler's weak specializations). A C name (`@_cdecl("write")`) or another
-            // module's Swift name (`@_silgen_name("$s6XCTest…")`) would replace that symbol.
-            let defined = ChildProcess.run("/usr/bin/env", [nm, "-g", "--defined-only", path], timeout: 60).output
-            for line in defined.split(separator: "\n") {
-                let fields = line.split(separator: " ")
-                guard fields.count == 3, let kind = fields[1].first else { continue }
-                let symbol = String(fields[2])
-                let swift = symbol.hasPrefix("$s") || symbol.hasPrefix("_$s")
-                let ownModule = swift && symbol.contains("\(module.utf8.count)\(module)")
-                let weak = "WVwvu".contains(kind)
-                let compilerMade = swift || symbol.hasPrefix("got.$s") || symbol.hasPrefix("__swift_")
-                if !(ownModule || (compilerMade && weak)) {
-                    problems.append("\(source): defines the symbol \(symbol) for the whole program "
-                                    + "(@_cdecl, @_silgen_name or @export are not allowed in exercises)")
-                }
-            }
-            let undefined = ChildProcess.run("/usr/bin/env", [nm, "-u", "--format=just-symbols", path], timeout: 60).output
-            for symbol in Set(undefined.split(separator: "\n").map(String.init)) {
-                let plain = symbol.split(separator: "@").first.map(String.init) ?? symbol
-                if forbiddenFunctions.contains(plain) {
-                    problems.append("\(source): calls \(plain), which exercise code may not use")
-                }
-                for other in forbiddenModules + otherLabModules(than: lab) where mentions(plain, module: other) {
-                    problems.append("\(source): reaches into \(other) (@_silgen_name, @_extern or import \(other) are not allowed in exercises)")
-                }
-                for identifier in forbiddenKitSymbols[lab] ?? [] where mentions(plain, module: "LabKit") && plain.contains(identifier) {
-                    let name = identifier.drop { $0.isNumber }
-                    problems.append("\(source): calls the kit's \(name), which these exercises write themselves (use your own functions)")
-                }
-            }
+            problems += InspectedObjects.shared.problems(of: path) { inspect(path, lab: lab, module: module, readelf: readelf, nm: nm) }
         }
         return Array(Set(problems)).sorted()
+    }
+
+    /// What is wrong with one object file of `module`.
+    static func inspect(_ path: String, lab: Int, module: String, readelf: String, nm: String) -> [String] {
+        var problems: [String] = []
+        let source = String(path.split(separator: "/").last ?? "").replacingOccurrences(of: ".swift.o", with: ".swift")
+        let sections = ChildProcess.run("/usr/bin/env", [readelf, "-SW", path], timeout: 60).output
+        for line in sections.split(separator: "\n") {
+            guard let name = line.split(separator: "]", maxSplits: 1).last?.split(separator: " ").first.map(String.init) else { continue }
+            let bare = name.hasPrefix(".rela") ? String(name.dropFirst(5)) : name.hasPrefix(".rel") ? String(name.dropFirst(4)) : name
+            if forbiddenSections.contains(where: { bare == $0 || bare.hasPrefix($0 + ".") }) {
+                problems.append("\(source): code placed in \(bare), which runs outside the checks (@section / @used is not allowed)")
+            }
+        }
+        // What the object defines for others to link to: only its own module's Swift names
+        // (and the compiler's weak specializations). A C name (`@_cdecl("write")`) or another
+        // module's Swift name (`@_silgen_name("$s6XCTest…")`) would replace that symbol.
+        let defined = ChildProcess.run("/usr/bin/env", [nm, "-g", "--defined-only", path], timeout: 60).output
+        for line in defined.split(separator: "\n") {
+            let fields = line.split(separator: " ")
+            guard fields.count == 3, let kind = fields[1].first else { continue }
+            let symbol = String(fields[2])
+            let swift = symbol.hasPrefix("$s") || symbol.hasPrefix("_$s")
+            let ownModule = swift && symbol.contains("\(module.utf8.count)\(module)")
+            let weak = "WVwvu".contains(kind)
+            let compilerMade = swift || symbol.hasPrefix("got.$s") || symbol.hasPrefix("__swift_")
+            if !(ownModule || (compilerMade && weak)) {
+                problems.append("\(source): defines the symbol \(symbol) for the whole program "
+                                + "(@_cdecl, @_silgen_name or @export are not allowed in exercises)")
+            }
+        }
+        let undefined = ChildProcess.run("/usr/bin/env", [nm, "-u", "--format=just-symbols", path], timeout: 60).output
+        for symbol in Set(undefined.split(separator: "\n").map(String.init)) {
+            let plain = symbol.split(separator: "@").first.map(String.init) ?? symbol
+            if forbiddenFunctions.contains(plain) {
+                problems.append("\(source): calls \(plain), which exercise code may not use")
+            }
+            for other in forbiddenModules + otherLabModules(than: lab) where mentions(plain, module: other) {
+                problems.append("\(source): reaches into \(other) (@_silgen_name, @_extern or import \(other) are not allowed in exercises)")
+            }
+            for identifier in forbiddenKitSymbols[lab] ?? [] where mentions(plain, module: "LabKit") && plain.contains(identifier) {
+                let name = identifier.drop { $0.isNumber }
+                problems.append("\(source): calls the kit's \(name), which these exercises write themselves (use your own functions)")
+            }
+        }
+        return problems
+    }
+
+    /// The objects inspected in this process, by path, with their bytes: an object whose bytes
+    /// are the same as when it was inspected has the same problems (a mutant or an alternative
+    /// recompiles one lab; the other eight labs' objects are not inspected again).
+    final class InspectedObjects: @unchecked Sendable {
+        static let shared = InspectedObjects()
+        private let lock = NSLock()
+        private var seen: [String: (bytes: Data, problems: [String])] = [:]
+
+        func problems(of path: String, inspect: () -> [String]) -> [String] {
+            guard let bytes = FileManager.default.contents(atPath: path) else { return inspect() }
+            lock.lock()
+            let earlier = seen[path]
+            lock.unlock()
+            if let earlier, earlier.bytes == bytes { return earlier.problems }
+            let found = inspect()
+            lock.lock()
+            seen[path] = (bytes, found)
+            lock.unlock()
+            return found
+        }
     }
 
     static func otherLabModules(than lab: Int) -> [String] {

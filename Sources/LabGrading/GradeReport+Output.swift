@@ -5,15 +5,15 @@ extension GradeReport {
     public func scoreTable() -> String {
         var lines: [String] = []
         for lab in labs {
-            let exercises = PointTable.exercises(inLab: lab)
-            let labScore = exercises.reduce(0) { $0 + score(of: $1) }, labMax = exercises.reduce(0) { $0 + $1.points }
+            let exercises = PointTable.exercises(inLab: lab).filter { e in results.contains { $0.exercise == e } }
+            let labScore = exercises.reduce(0) { $0 + score(of: $1) }, labMax = exercises.reduce(0) { $0 + maxScore(of: $1) }
             lines.append("Lab \(String(format: "%02d", lab))".padding(toLength: 40, withPad: " ", startingAt: 0) + String(format: "%5.1f / %4.1f", labScore, labMax))
             for exercise in exercises {
                 let checks = results.filter { $0.exercise == exercise }
                 let passed = checks.filter { $0.status == .passed }.count
                 let statuses = Set(checks.map(\.status)).subtracting([.passed]).map(\.rawValue).sorted().joined(separator: ", ")
                 let label = "  \(exercise.id)  \(exercise.title)".padding(toLength: 40, withPad: " ", startingAt: 0)
-                lines.append(label + String(format: "%5.1f / %4.1f   %d/%d checks", score(of: exercise), exercise.points, passed, checks.count)
+                lines.append(label + String(format: "%5.1f / %4.1f   %d/%d checks", score(of: exercise), maxScore(of: exercise), passed, checks.count)
                              + (statuses.isEmpty ? "" : "  (\(statuses))"))
             }
         }

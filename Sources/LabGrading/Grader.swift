@@ -55,6 +55,15 @@ public struct GradeReport: Sendable {
     public var maxScore: Double { results.reduce(0) { $0 + $1.maxScore } }
 
     public func score(of exercise: Exercise) -> Double { results.filter { $0.exercise == exercise }.reduce(0) { $0 + $1.score } }
+    /// The part of the report about one lab.
+    public func restricted(toLab lab: Int) -> GradeReport {
+        GradeReport(results: results.filter { $0.exercise.lab == lab }, labs: [lab], notes: [], sandbox: sandbox)
+    }
+
+    /// The points the graded checks of `exercise` can earn (all of its points unless `--only` chose some checks).
+    public func maxScore(of exercise: Exercise) -> Double {
+        results.filter { $0.exercise == exercise }.reduce(0) { $0 + $1.maxScore }
+    }
 }
 
 /// Builds a submission against the kit and runs every graded check in the sandbox, each in
@@ -68,13 +77,29 @@ public struct Grader: Sendable {
     public let scratchPath: String
     public let timeout: Double
     public let labs: [Int]
+    /// What is graded when not every check of `labs`: exercises ("3.2") and checks by name
+    /// ("masksAboutAFractionP", or with its `test_3_2_` prefix).
+    public let only: Set<String>?
     public let sandbox: Sandbox
     public let log: @Sendable (String) -> Void
 
-    public init(kitRoot: String, scratchPath: String, timeout: Double, labs: [Int], sandbox: Sandbox,
-                log: @escaping @Sendable (String) -> Void) {
-        (self.kitRoot, self.scratchPath, self.timeout, self.labs, self.sandbox, self.log) = (kitRoot, scratchPath, timeout, labs, sandbox, log)
+    public init(kitRoot: String, scratchPath: String, timeout: Double, labs: [Int], only: Set<String>? = nil,
+                sandbox: Sandbox, log: @escaping @Sendable (String) -> Void) {
+        (self.kitRoot, self.scratchPath, self.timeout, self.labs, self.only, self.sandbox, self.log) =
+            (kitRoot, scratchPath, timeout, labs, only, sandbox, log)
         ChildProcess.becomeSubreaper()
+    }
+
+    /// Whether every check of `exercise` is graded by this grader.
+    func grades(_ exercise: Exercise) -> Bool { labs.contains(exercise.lab) && only.map { $0.contains(exercise.id) } ?? true }
+
+    /// Whether the check named `name` ("Lab03Checks.Lab03Checks/test_3_2_…") is graded.
+    func grades(check name: String) -> Bool {
+        guard let exercise = PointTable.exercise(forTest: name) else { return false }
+        guard let only, !grades(exercise) else { return grades(exercise) }
+        let method = String(name.split(separator: "/").last ?? "")
+        return labs.contains(exercise.lab)
+            && (only.contains(method) || only.contains(String(method.dropFirst(exercise.testPrefix.count))))
     }
 
     static func labFolder(_ lab: Int) -> String { String(format: "Lab%02d", lab) }
@@ -148,13 +173,15 @@ public struct Grader: Sendable {
         let allChecks = listing.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
             .filter { line in labs.contains { line.hasPrefix(String(format: "Lab%02dChecks.", $0)) || line.hasPrefix(String(format: "Lab%02dHiddenChecks.", $0)) } }
             .filter { !$0.contains(" ") }
+        // A check's share of its exercise's points counts every check of the exercise, graded or not.
         let counts = Dictionary(grouping: allChecks.compactMap { PointTable.exercise(forTest: $0) }, by: \.id).mapValues(\.count)
+        let graded = allChecks.filter(grades(check:))
         // Set-aside labs score 0; the others run in batches of a lab's checks, one checks
         // process per batch, each check with an exercise process of its own.
         var all: [CheckResult] = []
         var batches: [[String]] = []
         for lab in labs {
-            let names = allChecks.filter { PointTable.exercise(forTest: $0)?.lab == lab }
+            let names = graded.filter { PointTable.exercise(forTest: $0)?.lab == lab }
             if let message = setAside[lab] {
                 all += names.compactMap { name in
                     PointTable.exercise(forTest: name).map {
@@ -179,7 +206,7 @@ public struct Grader: Sendable {
         }
         all += results.all.flatMap { $0 }
         // Every exercise of a graded lab appears, even when the binary listed no checks for it.
-        for exercise in PointTable.exercises where labs.contains(exercise.lab) && !all.contains(where: { $0.exercise == exercise }) {
+        for exercise in PointTable.exercises where grades(exercise) && !all.contains(where: { $0.exercise == exercise }) {
             all.append(CheckResult(name: "\(Self.labFolder(exercise.lab))Checks.\(exercise.id)", exercise: exercise, status: .crashed, score: 0,
                                    maxScore: exercise.points,
                                    feedback: "The checks could not be listed:\n" + listing.suffix(1500)))
@@ -373,7 +400,7 @@ public struct Grader: Sendable {
 
     func failedEverything(status: CheckResult.Status, feedback: String) -> [CheckResult] {
         labs.flatMap { lab in
-            PointTable.exercises(inLab: lab).map {
+            PointTable.exercises(inLab: lab).filter(grades).map {
                 CheckResult(name: "\(Self.labFolder(lab))Checks.\($0.id)", exercise: $0, status: status, score: 0, maxScore: $0.points, feedback: feedback)
             }
         }

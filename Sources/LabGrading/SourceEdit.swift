@@ -43,12 +43,28 @@ public struct SourceEdit: Decodable, Sendable {
         let fm = FileManager.default
         try? fm.removeItem(atPath: destination)
         try fm.copyItem(atPath: solutions, toPath: destination)
-        let path = "\(destination)/\(file)"
+        try apply(in: destination)
+    }
+
+    /// Makes the edit in a copy of the solutions.
+    public func apply(in copy: String) throws {
+        let path = "\(copy)/\(file)"
         let source = try String(contentsOfFile: path, encoding: .utf8)
         guard let range = source.range(of: find) else {
             throw SourceEditError.textNotFound(edit: self)
         }
         try source.replacingCharacters(in: range, with: replace).write(toFile: path, atomically: true, encoding: .utf8)
+    }
+
+    /// The edits in rounds of at most one per lab, in their order within each lab. One build
+    /// grades a whole round: each lab is its own module, and a lab's checks call only that module.
+    public static func rounds(_ edits: [SourceEdit]) -> [[SourceEdit]] {
+        var queues = Dictionary(grouping: edits, by: \.lab).mapValues { ArraySlice($0) }
+        var rounds: [[SourceEdit]] = []
+        while queues.values.contains(where: { !$0.isEmpty }) {
+            rounds.append(queues.keys.sorted().compactMap { queues[$0]!.popFirst() })
+        }
+        return rounds
     }
 }
 

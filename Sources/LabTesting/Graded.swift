@@ -25,7 +25,7 @@ public func graded<T>(_ body: () throws -> T, file: StaticString = #filePath, li
 }
 
 /// Asserts |actual − expected| ≤ tolerance with a message that teaches: what was checked,
-/// what was expected, what came back, and a hint.
+/// what was expected, what came back, and a hint. NaN and ±∞ fail (the comparison is false).
 public func expectClose(
     _ actual: Double, _ expected: Double, tolerance: Double, _ what: String, hint: String,
     file: StaticString = #filePath, line: UInt = #line
@@ -35,6 +35,7 @@ public func expectClose(
 }
 
 /// Asserts that two tensors have the same shape and agree entry by entry within `tolerance`.
+/// A NaN or an infinity where a finite number is expected fails, wherever it is.
 public func expectClose(
     _ actual: Tensor, _ expected: Tensor, tolerance: Float, _ what: String, hint: String,
     file: StaticString = #filePath, line: UInt = #line
@@ -45,7 +46,12 @@ public func expectClose(
     var worst = 0, worstError: Float = 0
     for i in 0..<actual.count {
         let error = Swift.abs(actual[i] - expected[i])
-        if !(error <= worstError) { worst = i; worstError = error }
+        if !error.isFinite {
+            let kind = actual[i].isNaN ? "NaN" : actual[i].isInfinite ? "infinite" : "not finite"
+            return XCTFail("\(what): entry \(i) should be \(expected[i]), got \(actual[i]) (\(kind)).\nHint: \(hint)",
+                           file: file, line: line)
+        }
+        if error > worstError { worst = i; worstError = error }
     }
     guard !(worstError <= tolerance) else { return }
     XCTFail("\(what): entry \(worst) should be \(expected[worst]), got \(actual[worst]) (tolerance \(tolerance)).\nHint: \(hint)",

@@ -69,7 +69,8 @@ public func expectParameterGradientsMatchFiniteDifferences(
             let numeric = (Double(up) - Double(down)) / h
             let analytic = Double(g[index])
             let scale = Swift.max(Swift.abs(analytic), Swift.abs(numeric), 1e-2 * Double(g.abs().max()), 1e-6)
-            if Swift.abs(analytic - numeric) / scale > tolerance {
+            // Written so that NaN (in either gradient) fails: every comparison with NaN is false.
+            if !(Swift.abs(analytic - numeric) / scale <= tolerance) {
                 return XCTFail("""
                     \(what): ∂L/∂\(name)[\(index)] is \(analytic) by backward() but \(String(format: "%.6g", numeric)) by finite differences.
                     Hint: \(hint)

@@ -2,6 +2,7 @@
 //
 //   swift run grade                          # this checkout's Labs/ (LABKIT_SOLUTIONS=1: Solutions/)
 //   swift run grade --labs 1,3               # only some labs
+//   swift run grade --only 3.2               # one exercise (or a check, by its name)
 //   swift run grade --submissions DIR        # a whole class: every folder in DIR is a student
 //
 // Writes results.json (Gradescope format) and feedback.md per student, and gradebook.csv for
@@ -20,6 +21,9 @@ struct Grade: ParsableCommand {
 
     @Option(help: "Labs to grade, e.g. 1,3 (default: all).")
     var labs: String?
+
+    @Option(help: ArgumentHelp("Grade only these exercises or checks, e.g. 3.2 or 3.2,masksAboutAFractionP (their labs are graded alone).", valueName: "list"))
+    var only: String?
 
     @Option(name: .customLong("labs-dir"), help: "The folder of exercises to grade (default Labs, or Solutions with LABKIT_SOLUTIONS=1).")
     var labsDirectory: String?
@@ -65,6 +69,42 @@ struct Grade: ParsableCommand {
             throw ValidationError("--timeout must be positive, --memory at least 256 (MiB), --output-limit at least 4 (KiB)")
         }
         _ = try selectedLabs()
+        if only != nil && (mutants != nil || alternatives != nil || submissions != nil) {
+            throw ValidationError("--only grades some exercises of one submission; it does not go with --submissions, --mutants or --alternatives")
+        }
+    }
+
+    /// What `--only` names, as (the labs they are in, the exercises and checks), each known to
+    /// exist: exercises by id, checks by the names in Tests/Graded.
+    func selectedChecks(root: String) throws -> (labs: [Int], only: Set<String>)? {
+        guard let only else { return nil }
+        let chosen = Set(only.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty })
+        guard !chosen.isEmpty else { throw ValidationError("--only takes exercises or checks, e.g. 3.2") }
+        var labsOfChecks: [String: Int] = [:]
+        let graded = "\(root)/Tests/Graded"
+        for folder in (try? FileManager.default.contentsOfDirectory(atPath: graded)) ?? [] {
+            for file in (try? FileManager.default.contentsOfDirectory(atPath: "\(graded)/\(folder)")) ?? [] {
+                let text = (try? String(contentsOfFile: "\(graded)/\(folder)/\(file)", encoding: .utf8)) ?? ""
+                for line in text.split(separator: "\n") {
+                    guard let range = line.range(of: "func test_") else { continue }
+                    let method = String(line[range.upperBound...].prefix { $0.isLetter || $0.isNumber || $0 == "_" })
+                    guard let exercise = PointTable.exercise(forTest: "test_" + method) else { continue }
+                    labsOfChecks["test_" + method] = exercise.lab
+                    labsOfChecks[String(("test_" + method).dropFirst(exercise.testPrefix.count))] = exercise.lab
+                }
+            }
+        }
+        var labs = Set<Int>()
+        for item in chosen {
+            if let exercise = PointTable.exercises.first(where: { $0.id == item }) {
+                labs.insert(exercise.lab)
+            } else if let lab = labsOfChecks[item] {
+                labs.insert(lab)
+            } else {
+                throw ValidationError("--only: \(item) is neither an exercise (like 3.2) nor the name of a graded check")
+            }
+        }
+        return (labs.sorted(), chosen)
     }
 
     func selectedLabs() throws -> [Int] {
@@ -95,7 +135,9 @@ struct Grade: ParsableCommand {
         Grader.removeStaleTemporaryFolders()
         let sandbox = Sandbox.detect(limits: limits, disabled: noBubblewrap)
         note(sandbox.description)
-        let grader = Grader(kitRoot: root, scratchPath: absolute(scratchPath, root), timeout: timeout, labs: try selectedLabs(), sandbox: sandbox) { line in
+        let selection = try selectedChecks(root: root)
+        let grader = Grader(kitRoot: root, scratchPath: absolute(scratchPath, root), timeout: timeout,
+                            labs: try selection?.labs ?? selectedLabs(), only: selection?.only, sandbox: sandbox) { line in
             note("  \(line)")
         }
         try Notebook.prepareWritableFolder(out)
@@ -177,64 +219,104 @@ struct Grade: ParsableCommand {
                      graded, resumed, Date().timeIntervalSince(classStart), out))
     }
 
-    /// Grades one edited copy of the solutions (a mutant or an alternative) on its own lab.
-    /// Throws when the edit no longer applies, or when the kit or the edited lab does not
-    /// compile: a mistake "caught" by a compile error would prove nothing about the checks.
-    func gradeEdited(_ edit: SourceEdit, root: String, grader: Grader) throws -> GradeReport {
+    /// Grades a round of edited copies of the solutions (mutants or alternatives, at most one
+    /// per lab) in one build, and gives each edit its own lab's results — or why it could not
+    /// be graded: the edit no longer applies, or its lab or the kit does not compile (a mistake
+    /// "caught" by a compile error would prove nothing about the checks).
+    func gradeRound(_ edits: [SourceEdit], root: String, grader: Grader,
+                    judgedOnItsExercise: Bool) -> [Result<GradeReport, ValidationError>] {
         let copy = "\(grader.scratchPath)/edited"
-        try edit.apply(solutions: "\(root)/Solutions", destination: copy)
-        let labGrader = Grader(kitRoot: grader.kitRoot, scratchPath: grader.scratchPath, timeout: grader.timeout, labs: [edit.lab],
-                               sandbox: grader.sandbox, log: { _ in })
-        let report = labGrader.grade(labsDirectory: copy)
-        let notGradable = report.notes.first { $0.hasPrefix("The exercise process did not build") || $0.contains(" scores 0:") }
-        if let failure = notGradable {
-            throw ValidationError("\(edit.exercise) \(edit.what): the edited solutions are not gradable:\n\(failure)")
+        try? FileManager.default.removeItem(atPath: copy)
+        do {
+            try FileManager.default.copyItem(atPath: "\(root)/Solutions", toPath: copy)
+        } catch {
+            return edits.map { _ in .failure(ValidationError("could not copy Solutions/: \(error)")) }
         }
-        return report
+        var applied: [SourceEdit] = [], outcomes: [Int: ValidationError] = [:]
+        for (i, edit) in edits.enumerated() {
+            do { try edit.apply(in: copy); applied.append(edit) } catch { outcomes[i] = ValidationError("\(error)") }
+        }
+        // A mutant is judged on its own exercise (only those checks run); an alternative on its
+        // whole lab (another exercise's checks may call the edited function).
+        let roundGrader = Grader(kitRoot: grader.kitRoot, scratchPath: grader.scratchPath, timeout: grader.timeout,
+                                 labs: applied.map(\.lab).sorted(),
+                                 only: judgedOnItsExercise ? Set(applied.map(\.exercise)) : nil,
+                                 sandbox: grader.sandbox, log: { _ in })
+        let report = applied.isEmpty ? nil : roundGrader.grade(labsDirectory: copy)
+        let wholeBuild = report?.notes.first {
+            $0.hasPrefix("The exercise process did not build") || $0.hasPrefix("The graded checks could not be built")
+        }
+        return edits.enumerated().map { i, edit in
+            if let failure = outcomes[i] { return .failure(failure) }
+            let labNote = report?.notes.first { $0.hasPrefix(String(format: "Lab%02d scores 0:", edit.lab)) }
+            if let failure = wholeBuild ?? labNote {
+                return .failure(ValidationError("the edited solutions are not gradable:\n\(failure)"))
+            }
+            guard let report else { return .failure(ValidationError("not graded")) }
+            return .success(report.restricted(toLab: edit.lab))
+        }
+    }
+
+    /// Grades `edits` round by round, printing each as it is judged; returns the problems.
+    func gradeEdits(_ edits: [SourceEdit], root: String, grader: Grader, judgedOnItsExercise: Bool,
+                    judge: (SourceEdit, GradeReport) -> (line: String, problem: String?)) -> [String] {
+        let position = Dictionary(edits.enumerated().map { ("\($0.element.lab)/\($0.element.exercise)/\($0.element.what)", $0.offset) }) { a, _ in a }
+        var problems: [String] = [], done = 0
+        for round in SourceEdit.rounds(edits) {
+            let outcomes = gradeRound(round, root: root, grader: grader, judgedOnItsExercise: judgedOnItsExercise)
+            for (edit, outcome) in zip(round, outcomes) {
+                done += 1
+                let index = position["\(edit.lab)/\(edit.exercise)/\(edit.what)"].map { $0 + 1 } ?? done
+                switch outcome {
+                case .failure(let error):
+                    problems.append("\(edit.exercise) \(edit.what): \(error.message)")
+                    print("[\(index)/\(edits.count)] \(edit.exercise) \(edit.what): NOT GRADABLE — \(error.message.split(separator: "\n").first ?? "")")
+                case .success(let report):
+                    let (line, problem) = judge(edit, report)
+                    if let problem { problems.append(problem) }
+                    print("[\(index)/\(edits.count)] \(edit.exercise) \(edit.what): \(line)")
+                }
+                fflush(nil)
+            }
+        }
+        return problems
     }
 
     /// Grades every mutant of the solutions; each must lose points on its own exercise.
     func checkMutants(_ folder: String, root: String, grader: Grader) throws {
         let all = try SourceEdit.load(from: folder).filter { grader.labs.contains($0.lab) }
-        var survivors: [String] = []
+        for mutant in all where !PointTable.exercises.contains(where: { $0.id == mutant.exercise }) {
+            throw ValidationError("mutant \(mutant.what): unknown exercise \(mutant.exercise)")
+        }
         let start = Date()
-        for (i, mutant) in all.enumerated() {
-            let report = try gradeEdited(mutant, root: root, grader: grader)
-            guard let exercise = PointTable.exercises.first(where: { $0.id == mutant.exercise }) else {
-                throw ValidationError("mutant \(mutant.what): unknown exercise \(mutant.exercise)")
-            }
+        let problems = gradeEdits(all, root: root, grader: grader, judgedOnItsExercise: true) { mutant, report in
+            let exercise = PointTable.exercises.first { $0.id == mutant.exercise }!
             let score = report.score(of: exercise)
             let caught = score < exercise.points - 1e-9
-            if !caught { survivors.append("\(mutant.exercise) \(mutant.what)") }
             let caughtBy = report.results.filter { $0.exercise == exercise && $0.status != .passed }.map(\.shortName).joined(separator: ", ")
-            print("[\(i + 1)/\(all.count)] \(mutant.exercise) \(mutant.what): \(caught ? "caught" : "NOT CAUGHT") — \(String(format: "%.2f", score))/\(String(format: "%g", exercise.points))\(caught ? " (by \(caughtBy))" : "")")
-            fflush(nil)
+            let line = "\(caught ? "caught" : "NOT CAUGHT") — \(String(format: "%.2f", score))/\(String(format: "%g", exercise.points))\(caught ? " (by \(caughtBy))" : "")"
+            return (line, caught ? nil : "\(mutant.exercise) \(mutant.what): passes the graded checks")
         }
-        print(String(format: "\n%d of %d mutants caught in %.0f s.", all.count - survivors.count, all.count, Date().timeIntervalSince(start)))
-        if !survivors.isEmpty {
-            throw ValidationError("these mistakes pass the graded checks:\n  " + survivors.joined(separator: "\n  "))
+        print(String(format: "\n%d of %d mutants caught in %.0f s.", all.count - problems.count, all.count, Date().timeIntervalSince(start)))
+        if !problems.isEmpty {
+            throw ValidationError("these mistakes are not caught:\n  " + problems.joined(separator: "\n  "))
         }
     }
 
     /// Grades every correct alternative of the solutions; each must keep full marks on its whole lab.
     func checkAlternatives(_ folder: String, root: String, grader: Grader) throws {
         let all = try SourceEdit.load(from: folder).filter { grader.labs.contains($0.lab) }
-        var rejected: [String] = []
         let start = Date()
-        for (i, alternative) in all.enumerated() {
-            let report = try gradeEdited(alternative, root: root, grader: grader)
+        let problems = gradeEdits(all, root: root, grader: grader, judgedOnItsExercise: false) { alternative, report in
             let failures = report.results.filter { $0.status != .passed }
             let full = failures.isEmpty && Swift.abs(report.score - report.maxScore) < 1e-9
-            if !full {
-                rejected.append("\(alternative.exercise) \(alternative.what): failed \(failures.map(\.shortName).joined(separator: ", "))\n"
-                                + failures.map { "    " + $0.feedback.replacingOccurrences(of: "\n", with: "\n    ") }.joined(separator: "\n"))
-            }
-            print("[\(i + 1)/\(all.count)] \(alternative.exercise) \(alternative.what): \(full ? "full marks" : "REJECTED") — \(String(format: "%.2f", report.score))/\(String(format: "%g", report.maxScore))")
-            fflush(nil)
+            let line = "\(full ? "full marks" : "REJECTED") — \(String(format: "%.2f", report.score))/\(String(format: "%g", report.maxScore))"
+            return (line, full ? nil : "\(alternative.exercise) \(alternative.what): failed \(failures.map(\.shortName).joined(separator: ", "))\n"
+                    + failures.map { "    " + $0.feedback.replacingOccurrences(of: "\n", with: "\n    ") }.joined(separator: "\n"))
         }
-        print(String(format: "\n%d of %d correct alternatives get full marks in %.0f s.", all.count - rejected.count, all.count, Date().timeIntervalSince(start)))
-        if !rejected.isEmpty {
-            throw ValidationError("these correct answers lose points:\n  " + rejected.joined(separator: "\n  "))
+        print(String(format: "\n%d of %d correct alternatives get full marks in %.0f s.", all.count - problems.count, all.count, Date().timeIntervalSince(start)))
+        if !problems.isEmpty {
+            throw ValidationError("these correct answers lose points or cannot be graded:\n  " + problems.joined(separator: "\n  "))
         }
     }
 

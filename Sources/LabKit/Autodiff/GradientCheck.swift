@@ -24,8 +24,12 @@ public struct GradientCheckReport: CustomStringConvertible, Sendable {
     /// One entry per scalar of every input (or of the sampled entries).
     public let entries: [Entry]
 
-    public var maxRelativeError: Double { entries.map(\.relativeError).max() ?? 0 }
-    public var worst: Entry? { entries.max { $0.relativeError < $1.relativeError } }
+    /// The largest relative error; NaN when any entry's is NaN (a NaN gradient never passes).
+    public var maxRelativeError: Double { worst?.relativeError ?? 0 }
+    /// The entry with the largest relative error, the first NaN one if there is one.
+    public var worst: Entry? {
+        entries.first { $0.relativeError.isNaN } ?? entries.max { $0.relativeError < $1.relativeError }
+    }
 
     public var summary: String {
         guard let w = worst else { return "no entries checked" }
