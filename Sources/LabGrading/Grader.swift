@@ -78,7 +78,7 @@ public struct Grader: Sendable {
     public let timeout: Double
     public let labs: [Int]
     /// What is graded when not every check of `labs`: exercises ("3.2") and checks by name
-    /// ("masksAboutAFractionP", or with its `test_3_2_` prefix).
+    /// ("probabilitiesZeroAndOne", or with its `test_3_2_` prefix).
     public let only: Set<String>?
     public let sandbox: Sandbox
     public let log: @Sendable (String) -> Void

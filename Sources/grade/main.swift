@@ -22,7 +22,7 @@ struct Grade: ParsableCommand {
     @Option(help: "Labs to grade, e.g. 1,3 (default: all).")
     var labs: String?
 
-    @Option(help: ArgumentHelp("Grade only these exercises or checks, e.g. 3.2 or 3.2,masksAboutAFractionP (their labs are graded alone).", valueName: "list"))
+    @Option(help: ArgumentHelp("Grade only these exercises or checks, e.g. 3.2 or 3.2,probabilitiesZeroAndOne (their labs are graded alone).", valueName: "list"))
     var only: String?
 
     @Option(name: .customLong("labs-dir"), help: "The folder of exercises to grade (default Labs, or Solutions with LABKIT_SOLUTIONS=1).")

@@ -230,6 +230,8 @@ struct Release: ParsableCommand {
         var environment = ProcessInfo.processInfo.environment
         environment["AUTOGRADER_ROOT"] = fake
         environment.removeValue(forKey: "LABKIT_SOLUTIONS")
+        // The class steps' limit per check (a hang costs 30 s, not Gradescope's 120).
+        environment["LABKIT_CHECK_TIMEOUT"] = "30"
         let run = ChildProcess.run("\(fake)/source/run_autograder", [], environment: environment, directory: fake, timeout: 3600)
         guard run.ending == .exited(0), let data = fm.contents(atPath: "\(fake)/results/results.json"),
               let json = try JSONSerialization.jsonObject(with: data) as? [String: Any], let score = json["score"] as? Double,
@@ -273,7 +275,7 @@ struct Release: ParsableCommand {
         SUBMISSION="$ROOT/submission"
         # The grader finds a Labs/ folder up to three levels down, LabNN folders, or lab files uploaded flat.
         cd "$KIT"
-        swift run grade --labs-dir "$SUBMISSION" --out "$ROOT/results" --timeout 120
+        swift run grade --labs-dir "$SUBMISSION" --out "$ROOT/results" --timeout "${LABKIT_CHECK_TIMEOUT:-120}"
         status=$?
         if [ ! -s "$ROOT/results/results.json" ]; then
             printf '{"score": 0, "output": "The autograder failed before grading (exit %s). Please contact the course staff."}\\n' "$status" > "$ROOT/results/results.json"

@@ -121,6 +121,16 @@ final class Lab04Checks: GradedTestCase {
                     hint: "use the epsilon argument as the step: Jⱼᵢ = (fⱼ(x + εeᵢ) − fⱼ(x − εeᵢ)) / 2ε, perturbing one input at a time.")
     }
 
+    func test_4_3_theSameStepAtEveryCoordinate() {
+        // Cubes at coordinates 0, 2 and −0.5 (not ±1, where a step scaled by |xᵢ| is ε itself):
+        // a central difference of x³ is 3x² + ε², so J = [[ε², 0, 0], [1, 12 + ε², 0], [0, 0, 3/4 + ε²]].
+        let f: (Tensor) throws -> Tensor = { x in Tensor([x[0] * x[0] * x[0], x[1] * x[1] * x[1] + x[0], x[2] * x[2] * x[2]]) }
+        guard let j = graded({ try numericalJacobian(of: f, at: Tensor([0, 2, -0.5]), epsilon: 0.5) }) else { return }
+        expectClose(j, Tensor([[0.25, 0, 0], [1, 12.25, 0], [0, 0, 1]]), tolerance: 1e-4,
+                    "central differences with ε = 0.5 of (x₀³, x₁³ + x₀, x₂³) at (0, 2, −0.5)",
+                    hint: "step every input by the same ε (not by ε·|xᵢ|): Jⱼᵢ = (fⱼ(x + εeᵢ) − fⱼ(x − εeᵢ)) / 2ε.")
+    }
+
     func test_4_3_moreOutputsThanInputs() {
         // f: ℝ² → ℝ⁴, linear, so any ε gives J = A exactly: a [4, 2] matrix.
         let a: [[Float]] = [[1, -2], [0.5, 3], [4, 0], [-1, -1]]

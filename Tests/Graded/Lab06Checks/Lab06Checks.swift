@@ -203,6 +203,21 @@ final class Lab06Checks: GradedTestCase {
                     hint: "the history should end with the inertia of the returned solution.")
     }
 
+    /// Four tight blobs at the corners of a 1 × 1.05 rectangle, k = 2: pairing the blobs side by
+    /// side or one above the other are both fixed points of Lloyd's steps, and which one k-means
+    /// reaches — and in which order its centroids come — depends on the centres k-means++ draws.
+    func test_6_4_randomnessComesFromTheCallersGenerator() {
+        var data = SeededGenerator(seed: 66)
+        let corners: [[Float]] = [[0, 0], [1, 0], [0, 1.05], [1, 1.05]]
+        let x = Tensor(shape: [80, 2], scalars: (0..<80).flatMap { i in
+            corners[i % 4].map { $0 + 0.01 * Float.random(in: -1...1, using: &data) }
+        })
+        // A correct answer repeats its result for another seed with probability well under ½, so
+        // 30 tries leave less than 1e-9 of a false failure.
+        expectRandomnessContract("kMeans with k = 2 on four blobs", hint: "seed with kMeansPlusPlusInit (6.1) using the generator passed in.",
+                                 variety: 30) { g in try kMeans(x, k: 2, maxIterations: 50, using: &g).centroids }
+    }
+
     func test_6_4_separatedBlobsAreFoundExactly() {
         let (x, labels) = Self.blobs()
         var rng = SeededGenerator(seed: 2)

@@ -42,6 +42,8 @@ final class Lab07Checks: GradedTestCase {
         ConvolutionShape(height: 6, width: 4, channels: 3, kernel: 2, stride: 1, padding: .valid),
         ConvolutionShape(height: 7, width: 6, channels: 1, kernel: 4, stride: 3, padding: .same),
         ConvolutionShape(height: 8, width: 9, channels: 2, kernel: 3, stride: 2, padding: .valid),
+        // A stride larger than the kernel: "same" needs (2 − 1)·6 + 2 − 11 = −3 rows of padding, i.e. none.
+        ConvolutionShape(height: 11, width: 13, channels: 2, kernel: 2, stride: 6, padding: .same),
     ]
 
     /// Distinct values (no two pixels alike), so a moved value cannot go unnoticed.
@@ -145,7 +147,9 @@ final class Lab07Checks: GradedTestCase {
     // MARK: Exercise 7.5
 
     func test_7_5_everyInputSizeThatGivesTheOutputAndNoOther() {
-        for (k, s, padding) in [(3, 2, ConvolutionShape.Padding.same), (3, 2, .valid), (5, 3, .valid), (4, 3, .same), (3, 1, .valid), (2, 1, .same)] {
+        // Strides below, equal to and above the kernel.
+        for (k, s, padding) in [(3, 2, ConvolutionShape.Padding.same), (3, 2, .valid), (5, 3, .valid), (4, 3, .same), (3, 1, .valid), (2, 1, .same),
+                                (1, 3, .valid), (2, 4, .same), (2, 2, .valid)] {
             for m in [1, 4, 7] {
                 guard let range = graded({ try transposedOutputSizes(outputSize: m, kernel: k, stride: s, padding: padding) }) else { return }
                 let expected = (1...60).filter { n in

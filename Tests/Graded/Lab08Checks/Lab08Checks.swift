@@ -45,11 +45,15 @@ final class Lab08Checks: GradedTestCase {
     }
 
     func test_8_1_largeLogitsDoNotOverflow() {
-        let logits = Tensor([[1000, 0, -1000], [-1000, -1000, -1000], [200, 200, 0]])
+        // The largest logit first, in the middle, last, and tied (first and middle, middle and last).
+        let logits = Tensor([[1000, 0, -1000], [-1000, 1000, 0], [0, -500, 500], [-1000, -1000, -1000],
+                             [200, 200, 0], [0, 300, 300]])
         guard let got = graded({ try logSoftmax(logits) }) else { return }
         let ln2 = Float(log(2.0)), ln3 = Float(log(3.0))
-        let expected = Tensor([[0, -1000, -2000], [-ln3, -ln3, -ln3], [-ln2, -ln2, -200 - ln2]])
-        expectClose(got, expected, tolerance: 1e-3, "log-softmax of [[1000, 0, −1000], [−1000, −1000, −1000], [200, 200, 0]]",
+        let expected = Tensor([[0, -1000, -2000], [-2000, 0, -1000], [-500, -1000, 0], [-ln3, -ln3, -ln3],
+                               [-ln2, -ln2, -200 - ln2], [-300 - ln2, -ln2, -ln2]])
+        expectClose(got, expected, tolerance: 1e-3,
+                    "log-softmax of [[1000, 0, −1000], [−1000, 1000, 0], [0, −500, 500], [−1000, −1000, −1000], [200, 200, 0], [0, 300, 300]]",
                     hint: "e^1000 overflows and e^−1000 underflows in Float: subtract the row's maximum m before exp, then add nothing "
                         + "back but the log of the sum — (zₖ − m) − log Σⱼ e^{zⱼ − m}.")
     }
@@ -61,6 +65,8 @@ final class Lab08Checks: GradedTestCase {
             (Tensor([[0, 0, 0, 0]]), [2]),                                   // log 4
             (Tensor([[2, 0, -1], [0.5, 0.5, 3], [1, 1, 1]]), [0, 2, 1]),     // one label per row, averaged
             (Tensor([[1000, -1000, 0], [0, 50, -50]]), [1, 1]),              // (2000 + 0) / 2, without overflow
+            // The largest logit last, in the middle, and tied at both ends: (2000 + 0 + log 2) / 3.
+            (Tensor([[-1000, 0, 1000], [0, 1000, -1000], [500, 0, 500]]), [0, 1, 2]),
         ]
         for (logits, labels) in cases {
             guard let got = graded({ try softmaxCrossEntropy(logits: logits, labels: labels) }) else { return }
@@ -262,7 +268,8 @@ final class Lab08Checks: GradedTestCase {
 
     func test_8_5_drawsOnlyFromTheGivenGenerator() {
         let labels = (0..<200).map { ($0 * 7) % 10 }
-        expectRandomnessContract("labelledSubset of 30 labels from 10 classes of 20") { generator in
+        // 30 of 200 balanced: log₂ C(20, 3)¹⁰ ≈ 101 bits of choice, so at least 2 draws.
+        expectRandomnessContract("labelledSubset of 30 labels from 10 classes of 20", minimumDraws: 2) { generator in
             let indices = try labelledSubset(labels: labels, count: 30, classes: 10, using: &generator)
             return Tensor(indices.sorted().map(Float.init))
         }

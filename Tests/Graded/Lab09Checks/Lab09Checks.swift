@@ -211,6 +211,19 @@ final class Lab09Checks: GradedTestCase {
         expectClose(got.f1, 2 * p * r / (p + r), tolerance: 1e-6, "F1", hint: "the harmonic mean 2PR/(P + R), not the arithmetic mean.")
     }
 
+    func test_9_6_scoresAtTheThresholdOfBothKinds() {
+        // A normal and an anomalous image exactly at the threshold: neither is flagged (> is strict).
+        // Flagged: 0.9 only → TP 1, FP 0, FN 2 (0.4 and the anomaly at 0.4).
+        let scores: [Float] = [0.4, 0.4, 0.9, 0.1, 0.4], truth = [false, true, true, false, true]
+        guard let got = graded({ try precisionRecallF1(scores: scores, isAnomaly: truth, threshold: 0.4) }) else { return }
+        let (p, r) = (1.0, 1.0 / 3)
+        expectClose(got.precision, p, tolerance: 1e-6, "precision with a normal image at the threshold",
+                    hint: "an image is flagged when its score is > threshold (strictly), whichever kind it is.")
+        expectClose(got.recall, r, tolerance: 1e-6, "recall with two anomalies at the threshold",
+                    hint: "an anomaly at the threshold is not flagged: it counts as a false negative.")
+        expectClose(got.f1, 2 * p * r / (p + r), tolerance: 1e-6, "F1", hint: "2PR/(P + R).")
+    }
+
     func test_9_6_nothingFlagged() {
         guard let got = graded({ try precisionRecallF1(scores: [0.1, 0.2, 0.3], isAnomaly: [true, false, true], threshold: 0.5) })
         else { return }
