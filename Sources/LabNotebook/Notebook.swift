@@ -35,7 +35,7 @@ public struct LabInfo: Sendable {
 /// ```
 public final class Notebook {
     public let info: LabInfo
-    /// Where the output ends up; it is written into `folder.staging` and moved here by `finish()`.
+    /// Where the output ends up; it is written into `folder.staging` and moved here, file by file, by `finish()`.
     public let outputDirectory: String
     let folder: OutputFolder
     private var sectionNumber = 0
@@ -59,6 +59,12 @@ public final class Notebook {
         self.flags = flags
         self.fromSection = fromSection
         folder = try OutputFolder(final: outputDirectory)
+        do {
+            for file in ["report.md", "metrics.json"] { try folder.claim(file) }
+        } catch {
+            folder.discard()
+            throw error
+        }
         emit("\(info.name.uppercased()) — \(info.title)")
         emit(String(repeating: "=", count: info.name.count + info.title.count + 3))
         emit(wrap(info.summary))
@@ -141,6 +147,7 @@ public final class Notebook {
             throw LabError.nonFinite(where: "the figure \"\(name)\" (\(bad.map { "\($0.panel): \($0.count) values" }.joined(separator: ", ")))", section: sectionTitle)
         }
         let file = "\(name).png"
+        try folder.claim(file)
         try figure.save(to: "\(folder.staging)/\(file)")
         figures.append((name, caption))
         show("  figure: \(outputDirectory)/\(file) — \(caption)")

@@ -1,26 +1,40 @@
 #if canImport(Glibc)
 import Glibc
 #endif
-import CSandbox
 import Dispatch
 import Foundation
 
-/// A lab's output folder, written all-or-nothing.
+/// A lab's output folder: the lab replaces only what it wrote there, and nothing else.
 ///
-/// A run writes into a staging folder beside the output (`.NAME.staging-PID`) and, when it
-/// finishes, swaps it with the output in one `renameat2(RENAME_EXCHANGE)` (`cs_exchange`). So an interrupted
-/// or failed run leaves the previous complete output as it was:
-/// - SIGINT and SIGTERM remove the staging folder before the process exits;
-/// - after a SIGKILL, the next run into the same folder removes the stale staging folder;
-/// - a second run into a folder another run is writing is refused (an `flock` on
-///   `.NAME.lock` beside it, released by the kernel when the process ends);
-/// - an existing folder is replaced only if it holds nothing but lab outputs
-///   (`.png`, `.md`, `.json`), so `--out .` cannot wipe a source tree.
+/// The folder is the lab's when the lab made it: a run writes `.labkit-manifest` into it,
+/// listing every file it wrote with a 64-bit FNV-1a hash of its bytes. The next run
+///
+/// - refuses a folder that holds files but no manifest (a source tree, someone's notes);
+/// - writes its output into a staging folder inside the output (`.labkit-staging-PID`), and
+///   when it finishes moves each file into place (`rename`, one file at a time), removes the
+///   files the last run wrote that this one did not, and writes the new manifest;
+/// - keeps every other file: one the user added, and one the kit wrote that the user has
+///   changed since (its hash differs). A new output whose name such a file holds stops the
+///   run before anything moves, naming the file.
+///
+/// An interrupted run (SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1/2, SIGPIPE) removes its staging
+/// folder and leaves the previous output as it was; a signal during the move waits until it
+/// is done. After a SIGKILL the next run removes the stale staging folder. A second run into a
+/// folder another run is writing is refused (an `flock` on the folder itself, released by the
+/// kernel when the process ends). Nothing is written beside the folder.
 final class OutputFolder: @unchecked Sendable {
     let final: String
     let staging: String
     private var lockDescriptor: Int32
-    private var committed = false
+    private var finished = false
+    /// Whether this run made the folder (so a run that fails leaves no empty folder behind).
+    private let madeTheFolder: Bool
+    /// The files the last run wrote, with the hashes of their contents the kit wrote.
+    private let previous: [String: Set<String>]
+    private let lock = NSLock()
+
+    static let manifestName = ".labkit-manifest"
+    static let stagingPrefix = ".labkit-staging-"
 
     /// The folder being staged, for the signal handlers.
     nonisolated(unsafe) private static var active: OutputFolder?
@@ -31,79 +45,190 @@ final class OutputFolder: @unchecked Sendable {
         let parent = url.deletingLastPathComponent().path, name = url.lastPathComponent
         final = url.path
         guard !name.isEmpty, name != "/", name != "." else { throw LabError.unwritableOutput(path: path, reason: "it is not a folder name") }
-        do {
-            try FileManager.default.createDirectory(atPath: parent, withIntermediateDirectories: true)
-        } catch {
-            throw LabError.unwritableOutput(path: path, reason: "its parent cannot be created (\((error as NSError).localizedDescription))")
-        }
+        let fm = FileManager.default
         var info = stat()
         if lstat(final, &info) == 0 {
             guard info.st_mode & S_IFMT == S_IFDIR else { throw LabError.unwritableOutput(path: path, reason: "it exists and is not a folder") }
-            let foreign = (try? FileManager.default.contentsOfDirectory(atPath: final))?.filter { !Self.isLabOutput($0) } ?? []
-            guard foreign.isEmpty else {
-                throw LabError.unwritableOutput(path: path, reason: "it holds files a lab did not write (\(foreign.prefix(3).joined(separator: ", "))), and a run replaces the whole folder")
+            madeTheFolder = false
+        } else {
+            do {
+                try fm.createDirectory(atPath: parent, withIntermediateDirectories: true)
+            } catch {
+                throw LabError.unwritableOutput(path: path, reason: "its parent cannot be created (\((error as NSError).localizedDescription))")
             }
+            guard mkdir(final, 0o755) == 0 else {
+                throw LabError.unwritableOutput(path: path, reason: "it cannot be created (\(String(cString: strerror(errno))))")
+            }
+            madeTheFolder = true
         }
-        let lock = "\(parent)/.\(name).lock"
-        lockDescriptor = open(lock, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
-        guard lockDescriptor >= 0 else { throw LabError.unwritableOutput(path: path, reason: "files cannot be written beside it (\(String(cString: strerror(errno))))") }
+        lockDescriptor = open(final, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard lockDescriptor >= 0 else { throw LabError.unwritableOutput(path: path, reason: "it cannot be opened (\(String(cString: strerror(errno))))") }
         guard flock(lockDescriptor, LOCK_EX | LOCK_NB) == 0 else {
             close(lockDescriptor)
             throw LabError.unwritableOutput(path: path, reason: "another run is writing into it right now; wait for it to finish")
         }
-        // Holding the lock, every staging folder of this output belongs to a run that died.
-        for entry in (try? FileManager.default.contentsOfDirectory(atPath: parent)) ?? [] where entry.hasPrefix(".\(name).staging-") {
-            try? FileManager.default.removeItem(atPath: "\(parent)/\(entry)")
+        let entries = ((try? fm.contentsOfDirectory(atPath: final)) ?? []).filter { !$0.hasPrefix(Self.stagingPrefix) }
+        if let manifest = Self.readManifest(in: final) {
+            previous = manifest
+        } else if entries.isEmpty {
+            previous = [:]
+        } else {
+            close(lockDescriptor)
+            throw LabError.unwritableOutput(
+                path: path, reason: "it holds files no lab run wrote (\(entries.sorted().prefix(3).joined(separator: ", "))"
+                    + (entries.count > 3 ? ", …" : "") + "); give --out a new or empty folder, or one a lab wrote before")
         }
-        staging = "\(parent)/.\(name).staging-\(getpid())"
-        do {
-            try FileManager.default.createDirectory(atPath: staging, withIntermediateDirectories: false)
-        } catch {
-            throw LabError.unwritableOutput(path: path, reason: "files cannot be written beside it (\((error as NSError).localizedDescription))")
+        // Holding the lock, every staging folder in it belongs to a run that died.
+        for entry in (try? fm.contentsOfDirectory(atPath: final)) ?? [] where entry.hasPrefix(Self.stagingPrefix) {
+            try? fm.removeItem(atPath: "\(final)/\(entry)")
+        }
+        staging = "\(final)/\(Self.stagingPrefix)\(getpid())"
+        guard mkdir(staging, 0o755) == 0 else {
+            close(lockDescriptor)
+            throw LabError.unwritableOutput(path: path, reason: "files cannot be written in it (\(String(cString: strerror(errno))))")
         }
         Self.active = self
         Self.installSignalHandlers()
     }
 
-    static func isLabOutput(_ name: String) -> Bool {
-        name.hasSuffix(".png") || name.hasSuffix(".md") || name.hasSuffix(".json") || name == Notebook.modelsFolder
+    /// Whether the run may write `relative`: nothing is there, or the file the last run wrote,
+    /// unchanged. Else it throws, naming the file — before the run spends time on it.
+    func claim(_ relative: String) throws {
+        let target = "\(final)/\(relative)"
+        var info = stat()
+        guard lstat(target, &info) == 0 else { return }
+        if previous[relative]?.contains(Self.hash(of: target)) == true { return }
+        throw LabError.unwritableOutput(
+            path: final, reason: "it holds \(relative), which this run would replace but "
+                + (previous[relative] == nil ? "no run wrote" : "was changed since the lab wrote it")
+                + "; move it away or choose another --out. Nothing was changed")
     }
 
-    /// Moves the staged output into place: one atomic exchange with the old folder (then
-    /// removed), or a rename when there was none.
+    /// Moves the staged files into place, removes what the last run wrote and this one did
+    /// not, and writes the new manifest. Refuses (moving nothing) when a file the kit did not
+    /// write, or changed since, stands where an output goes.
     func commit() throws {
-        var info = stat()
-        if lstat(final, &info) == 0 {
-            guard cs_exchange(staging, final) == 0 else {
-                throw LabError.unwritableOutput(path: final, reason: "the finished output could not be moved into place (\(String(cString: strerror(errno))))")
-            }
-            try? FileManager.default.removeItem(atPath: staging)   // now the previous output
-        } else {
-            guard rename(staging, final) == 0 else {
-                throw LabError.unwritableOutput(path: final, reason: "the finished output could not be moved into place (\(String(cString: strerror(errno))))")
+        lock.lock()
+        defer { lock.unlock() }
+        let fm = FileManager.default
+        let written = (fm.subpaths(atPath: staging) ?? []).filter { !isFolder("\(staging)/\($0)") }.sorted()
+        let blocked = written.filter { relative in
+            let target = "\(final)/\(relative)"
+            guard fm.fileExists(atPath: target) || isLink(target) else { return false }
+            return !(previous[relative]?.contains(Self.hash(of: target)) ?? false)
+        }
+        guard blocked.isEmpty else {
+            removeStaging()
+            throw LabError.unwritableOutput(
+                path: final, reason: "it holds \(blocked.prefix(3).joined(separator: ", "))\(blocked.count > 3 ? ", …" : ""), "
+                    + "which this run would replace but no run wrote (or it was changed since); move \(blocked.count == 1 ? "it" : "them") "
+                    + "away or choose another --out. Nothing was changed")
+        }
+        var manifest: [String: Set<String>] = [:]
+        for relative in written { manifest[relative] = [Self.hash(of: "\(staging)/\(relative)")] }
+        // While files move, both versions of each are the kit's (a run killed in the middle
+        // leaves a folder the next run still recognises).
+        try Self.writeManifest(previous.merging(manifest) { $0.union($1) }, in: final)
+        for relative in written {
+            let target = "\(final)/\(relative)"
+            try? fm.createDirectory(atPath: (target as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+            guard rename("\(staging)/\(relative)", target) == 0 else {
+                throw LabError.unwritableOutput(path: target, reason: "it could not be moved into place (\(String(cString: strerror(errno))))")
             }
         }
-        committed = true
+        // The last run's files that this run did not write go, unless the user changed them.
+        for (relative, hashes) in previous where manifest[relative] == nil && hashes.contains(Self.hash(of: "\(final)/\(relative)")) {
+            unlink("\(final)/\(relative)")
+            var folder = (relative as NSString).deletingLastPathComponent
+            while !folder.isEmpty, rmdir("\(final)/\(folder)") == 0 { folder = (folder as NSString).deletingLastPathComponent }
+        }
+        try Self.writeManifest(manifest, in: final)
+        removeStaging()
+        finished = true
         Self.active = nil
         unlock()
     }
+
+    /// Removes the staging folder of a run that did not finish (and the folder, if this run
+    /// made it and it is still empty).
+    func discard() {
+        lock.lock()
+        defer { lock.unlock() }
+        guard !finished else { return }
+        removeStaging()
+        if madeTheFolder { rmdir(final) }
+        finished = true
+        Self.active = nil
+        unlock()
+    }
+
+    deinit { discard() }
+
+    private func removeStaging() { try? FileManager.default.removeItem(atPath: staging) }
 
     private func unlock() {
         if lockDescriptor >= 0 { close(lockDescriptor); lockDescriptor = -1 }
     }
 
-    /// Removes the staging folder of a run that did not finish.
-    func discard() {
-        guard !committed else { return }
-        try? FileManager.default.removeItem(atPath: staging)
-        Self.active = nil
-        unlock()
+    private func isFolder(_ path: String) -> Bool {
+        var info = stat()
+        return lstat(path, &info) == 0 && info.st_mode & S_IFMT == S_IFDIR
     }
 
-    /// SIGINT / SIGTERM: remove the staging folder, then exit with 128 + the signal.
+    private func isLink(_ path: String) -> Bool {
+        var info = stat()
+        return lstat(path, &info) == 0 && info.st_mode & S_IFMT == S_IFLNK
+    }
+
+    // MARK: The manifest
+
+    /// "hash  relative/path" lines, sorted (a path may have several); nil when there is no
+    /// manifest or it is not one.
+    static func readManifest(in folder: String) -> [String: Set<String>]? {
+        guard let text = try? String(contentsOfFile: "\(folder)/\(manifestName)", encoding: .utf8),
+              text.hasPrefix("# labkit output manifest\n") else { return nil }
+        var entries: [String: Set<String>] = [:]
+        for line in text.split(separator: "\n").dropFirst() {
+            let parts = line.split(separator: " ", maxSplits: 2, omittingEmptySubsequences: false)
+            guard parts.count == 3, parts[1].isEmpty, parts[0].count == 16,
+                  !parts[2].hasPrefix("/"), !parts[2].split(separator: "/").contains("..") else { return nil }
+            entries[String(parts[2]), default: []].insert(String(parts[0]))
+        }
+        return entries
+    }
+
+    static func writeManifest(_ entries: [String: Set<String>], in folder: String) throws {
+        let lines = entries.flatMap { path, hashes in hashes.map { "\($0)  \(path)\n" } }
+        let text = "# labkit output manifest\n" + lines.sorted { $0.dropFirst(18) == $1.dropFirst(18) ? $0 < $1 : $0.dropFirst(18) < $1.dropFirst(18) }.joined()
+        let temporary = "\(folder)/\(manifestName).tmp-\(getpid())"
+        do {
+            try text.write(toFile: temporary, atomically: false, encoding: .utf8)
+            guard rename(temporary, "\(folder)/\(manifestName)") == 0 else { throw CocoaError(.fileWriteUnknown) }
+        } catch {
+            unlink(temporary)
+            throw LabError.unwritableOutput(path: "\(folder)/\(manifestName)", reason: (error as NSError).localizedDescription)
+        }
+    }
+
+    /// FNV-1a (64 bits) of a regular file's bytes, as 16 hex digits; "" when it is not one.
+    static func hash(of path: String) -> String {
+        var info = stat()
+        guard lstat(path, &info) == 0, info.st_mode & S_IFMT == S_IFREG,
+              let data = FileManager.default.contents(atPath: path) else { return "" }
+        var h: UInt64 = 0xcbf2_9ce4_8422_2325
+        data.withUnsafeBytes { bytes in
+            for byte in bytes { h = (h ^ UInt64(byte)) &* 0x0000_0100_0000_01b3 }
+        }
+        let hex = String(h, radix: 16)
+        return String(repeating: "0", count: 16 - hex.count) + hex
+    }
+
+    // MARK: Signals
+
+    /// Removes the staging folder, then exits with 128 + the signal.
     private static func installSignalHandlers() {
         guard signalSources.isEmpty else { return }
-        for signalNumber in [SIGINT, SIGTERM] {
+        for signalNumber in [SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGPIPE] {
             signal(signalNumber, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: .global())
             source.setEventHandler {

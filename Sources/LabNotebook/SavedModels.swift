@@ -20,6 +20,8 @@ extension Notebook {
     /// the notebook says why and trains it.
     public func trained<Record: Codable>(_ name: String, parameters: [Variable], train: () throws -> Record) throws -> Record {
         let keys = Self.parameterKeys(parameters)
+        // A model file changed since the lab wrote it is not used, nor replaced: the run stops.
+        try folder.claim("\(Self.modelsFolder)/\(name).safetensors")
         if currentSection < fromSection {
             switch loadSaved(name, parameters: parameters, keys: keys, as: Record.self) {
             case .success(let record):
@@ -32,6 +34,18 @@ extension Notebook {
         let record = try train()
         try save(name, parameters: parameters, keys: keys, record: record)
         return record
+    }
+
+    /// Removes the models a lab's run saved in `folder` (only those, unchanged since) and takes
+    /// them out of its manifest; a file the user put in `models/` stays.
+    public static func removeSavedModels(in folder: String) throws {
+        guard var manifest = OutputFolder.readManifest(in: folder) else { return }
+        for (relative, hashes) in manifest where relative.hasPrefix(modelsFolder + "/") {
+            if hashes.contains(OutputFolder.hash(of: "\(folder)/\(relative)")) { unlink("\(folder)/\(relative)") }
+            manifest[relative] = nil
+        }
+        rmdir("\(folder)/\(modelsFolder)")
+        try OutputFolder.writeManifest(manifest, in: folder)
     }
 
     /// Why a saved model cannot be reused.

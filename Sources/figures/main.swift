@@ -63,7 +63,7 @@ struct Figures: ParsableCommand {
                 throw ValidationError("\(name) failed:\n\(run.output.suffix(3000))")
             }
             // The trained models (tens of MB) are for --from-section, not for the reference set.
-            try? FileManager.default.removeItem(atPath: "\(out)/\(name)/\(Notebook.modelsFolder)")
+            try Notebook.removeSavedModels(in: "\(out)/\(name)")
             emit(String(format: "[%d/%d] %@ done in %.0f s", i + 1, chosen.count, name, run.seconds))
         }
         try writeGallery(all.filter { FileManager.default.fileExists(atPath: String(format: "\(out)/lab%02d/report.md", $0)) })

@@ -28,7 +28,8 @@ final class LabRobustnessTests: FolderTestCase {
         failed.folder.discard()
         XCTAssertEqual(try String(contentsOfFile: "\(out)/metrics.json", encoding: .utf8), previous)
         XCTAssertFalse(FileManager.default.fileExists(atPath: "\(out)/half-written.png"))
-        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: root).filter { $0.contains("staging") }, [])
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: root), ["out"], "nothing beside the output")
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: out).filter { $0.contains("staging") }, [])
         // The next complete run replaces everything.
         let second = try Notebook(info: Self.info, outputDirectory: out)
         second.metric("x", 3)
@@ -44,13 +45,12 @@ final class LabRobustnessTests: FolderTestCase {
             XCTAssertTrue("\(error)".contains("another run is writing into it"), "\(error)")
         }
         running.folder.discard()
+        XCTAssertFalse(FileManager.default.fileExists(atPath: out), "a run that made the folder and failed leaves none")
         // A staging folder left by a killed run (pid 999999) is removed by the next run.
-        try FileManager.default.createDirectory(atPath: "\(root!)/.busy.staging-999999", withIntermediateDirectories: false)
+        try FileManager.default.createDirectory(atPath: "\(out)/.labkit-staging-999999", withIntermediateDirectories: true)
         _ = running
-        let next = try Notebook(info: Self.info, outputDirectory: "\(root!)/busy-too")
-        next.folder.discard()
         let again = try Notebook(info: Self.info, outputDirectory: out)
-        XCTAssertFalse(FileManager.default.fileExists(atPath: "\(root!)/.busy.staging-999999"))
+        XCTAssertFalse(FileManager.default.fileExists(atPath: "\(out)/.labkit-staging-999999"))
         again.folder.discard()
     }
 
@@ -59,9 +59,54 @@ final class LabRobustnessTests: FolderTestCase {
         try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
         _ = FileManager.default.createFile(atPath: "\(out)/Package.swift", contents: Data("// mine".utf8))
         XCTAssertThrowsError(try Notebook(info: Self.info, outputDirectory: out)) { error in
-            XCTAssertTrue("\(error)".contains("files a lab did not write") && "\(error)".contains("Package.swift"), "\(error)")
+            XCTAssertTrue("\(error)".contains("files no lab run wrote") && "\(error)".contains("Package.swift"), "\(error)")
         }
         XCTAssertTrue(FileManager.default.fileExists(atPath: "\(out)/Package.swift"))
+        // Files named like a lab's outputs are someone's too, in a folder no run made.
+        let notes = "\(root!)/notes"
+        try FileManager.default.createDirectory(atPath: "\(notes)/models", withIntermediateDirectories: true)
+        for name in ["NOTES.md", "config.json", "holiday.png", "models/x.pt"] {
+            _ = FileManager.default.createFile(atPath: "\(notes)/\(name)", contents: Data(name.utf8))
+        }
+        XCTAssertThrowsError(try Notebook(info: Self.info, outputDirectory: notes))
+        for name in ["NOTES.md", "config.json", "holiday.png", "models/x.pt"] {
+            XCTAssertEqual(FileManager.default.contents(atPath: "\(notes)/\(name)"), Data(name.utf8))
+        }
+    }
+
+    /// A run replaces what the last run wrote, and keeps what the user added or changed.
+    func testFilesTheUserAddsOrChangesSurviveTheNextRun() throws {
+        let out = "\(root!)/lab"
+        func run(figures: [String], metric: Double) throws {
+            let notebook = try Notebook(info: Self.info, outputDirectory: out)
+            for name in figures {
+                let figure = Figure(title: name)
+                figure.add(ImageGrid(title: "", tiles: [[0, 0.5, 1, Float(metric) / 10]], columns: 1))
+                try notebook.figure(figure, name: name, caption: "c")
+            }
+            notebook.metric("x", metric)
+            do { try notebook.finish() } catch { notebook.folder.discard(); throw error }
+        }
+        try run(figures: ["a", "b"], metric: 1)
+        let fm = FileManager.default
+        try fm.createDirectory(atPath: "\(out)/models", withIntermediateDirectories: true)
+        let mine = ["NOTES.md", "config.json", "holiday.png", "docs.md", "models/x.pt"]
+        for name in mine { _ = fm.createFile(atPath: "\(out)/\(name)", contents: Data(name.utf8)) }
+        try run(figures: ["a"], metric: 2)
+        for name in mine { XCTAssertEqual(fm.contents(atPath: "\(out)/\(name)"), Data(name.utf8), name) }
+        XCTAssertTrue(try String(contentsOfFile: "\(out)/metrics.json", encoding: .utf8).contains("\"x\": 2"))
+        XCTAssertFalse(fm.fileExists(atPath: "\(out)/b.png"), "the last run's figure that this run did not make goes")
+        XCTAssertEqual(try fm.contentsOfDirectory(atPath: root), ["lab"], "nothing beside the output")
+        // A report the user edited is theirs now: the next run stops before changing anything.
+        try "my edits".write(toFile: "\(out)/report.md", atomically: true, encoding: .utf8)
+        let before = try String(contentsOfFile: "\(out)/metrics.json", encoding: .utf8)
+        XCTAssertThrowsError(try run(figures: ["a"], metric: 3)) { error in
+            XCTAssertTrue("\(error)".contains("report.md") && "\(error)".contains("Nothing was changed"), "\(error)")
+        }
+        XCTAssertEqual(try String(contentsOfFile: "\(out)/report.md", encoding: .utf8), "my edits")
+        XCTAssertEqual(try String(contentsOfFile: "\(out)/metrics.json", encoding: .utf8), before)
+        for name in mine { XCTAssertEqual(fm.contents(atPath: "\(out)/\(name)"), Data(name.utf8), name) }
+        XCTAssertEqual(try fm.contentsOfDirectory(atPath: out).filter { $0.contains("staging") }, [])
     }
 
     func testNaNInAFigureATableOrAMetricStopsTheRunWithItsSection() throws {

@@ -12,6 +12,9 @@ final class SavedModelTests: FolderTestCase {
     /// Returns the trained weight, the record, and whether the training closure ran.
     func run(flags: String, fromSection: Int, step: Float) throws -> (weight: [Float], record: TrainingHistory, trained: Bool) {
         let notebook = try Notebook(info: Self.info, outputDirectory: "\(root!)/out", flags: flags, fromSection: fromSection)
+        // As the lab runner does: whatever stops the run, its unfinished output goes.
+        var finished = false
+        defer { if !finished { notebook.folder.discard() } }
         notebook.section("Train", "")
         let w = Variable(Tensor([[1, 2], [3, 4]]), requiresGradient: true, name: "layer.weight")
         let b = Variable(Tensor([0.5]), requiresGradient: true, name: "layer.bias")
@@ -29,6 +32,7 @@ final class SavedModelTests: FolderTestCase {
         notebook.section("Evaluate", "")
         notebook.metric("w", Double(w.value.sum()))
         try notebook.finish()
+        finished = true
         return (w.value.scalars, record, trained)
     }
 
@@ -61,8 +65,21 @@ final class SavedModelTests: FolderTestCase {
         var saved = try SafeTensors(contentsOf: path)
         saved.tensors["layer.weight"] = Tensor([1, 2, 3])
         try saved.write(to: path)
+        // Changed on disk since the lab wrote it: neither used nor replaced; the run stops and says so.
+        XCTAssertThrowsError(try run(flags: "f", fromSection: 2, step: 1)) { error in
+            XCTAssertTrue("\(error)".contains("models/tiny.safetensors") && "\(error)".contains("changed since"), "\(error)")
+        }
+        XCTAssertEqual(try SafeTensors(contentsOf: path).tensors["layer.weight"], Tensor([1, 2, 3]))
+        // As if the kit had written it (its manifest says so): another shape retrains.
+        func adopt() throws {
+            var manifest = OutputFolder.readManifest(in: "\(root!)/out") ?? [:]
+            manifest["models/tiny.safetensors"] = [OutputFolder.hash(of: path)]
+            try OutputFolder.writeManifest(manifest, in: "\(root!)/out")
+        }
+        try adopt()
         XCTAssertTrue(try run(flags: "f", fromSection: 2, step: 1).trained)
         try Data("not a model".utf8).write(to: URL(fileURLWithPath: path))
+        try adopt()
         XCTAssertTrue(try run(flags: "f", fromSection: 2, step: 1).trained)
     }
 
