@@ -54,5 +54,12 @@ final class SafeTensorsTests: XCTestCase {
         XCTAssertTrue(reason(float16).contains("only F32"))
         XCTAssertTrue(reason(good.prefix(8) + Data(repeating: 0x20, count: good.count - 8)).contains("not a JSON object"))
         XCTAssertTrue("\(try? SafeTensors(contentsOf: "/nonexistent/m.safetensors") as Any)".contains("nil"))
+        // Shapes whose element count (or four times it) overflows, or exceeds the file: an error, not a crash.
+        for shape in ["[2147483647,2147483647,2147483647]", "[1073741824,1073741824,8]", "[4611686018427387904]", "[3,0,2147483647]"] {
+            let header = "{\"w\":{\"dtype\":\"F32\",\"shape\":\(shape),\"data_offsets\":[0,16]}}"
+            var bytes = Data(withUnsafeBytes(of: UInt64(header.utf8.count).littleEndian) { Array($0) })
+            bytes += Data(header.utf8) + Data(repeating: 0, count: 16)
+            XCTAssertTrue(reason(bytes).contains("data_offsets") || reason(bytes).contains("shape"), "\(shape): \(reason(bytes))")
+        }
     }
 }

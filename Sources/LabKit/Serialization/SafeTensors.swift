@@ -122,10 +122,16 @@ public struct SafeTensors: Equatable, Sendable {
                   offsets.count == 2 else { throw failure("the entry for \(name) lacks dtype, shape or data_offsets") }
             guard dtype == "F32" else { throw failure("\(name) has dtype \(dtype); only F32 is supported") }
             guard shape.allSatisfy({ $0 >= 0 && $0 < 1 << 31 }), shape.count <= 8 else { throw failure("\(name) has the shape \(shape)") }
-            let count = shape.reduce(1) { $0.multipliedReportingOverflow(by: $1).partialValue }
-            guard offsets[0] >= 0, offsets[0] <= offsets[1], offsets[1] <= bodyLength,
+            // The element count, or nil when it is more than the file could hold (4·count never overflows).
+            var count: Int? = shape.contains(0) ? 0 : 1
+            for n in shape {
+                guard let c = count else { break }
+                let (product, overflow) = c.multipliedReportingOverflow(by: n)
+                count = overflow || product > bodyLength / 4 ? nil : product
+            }
+            guard let count, offsets[0] >= 0, offsets[0] <= offsets[1], offsets[1] <= bodyLength,
                   offsets[1] - offsets[0] == count * 4 else {
-                throw failure("\(name)'s data_offsets \(offsets) do not hold \(count) float32 values within the file")
+                throw failure("\(name)'s data_offsets \(offsets) do not hold the \(shape) float32 values its shape needs within the file")
             }
             var scalars = [Float](repeating: 0, count: count)
             for i in 0..<count {
