@@ -94,6 +94,8 @@ struct ByteSource {
     private var inputCount = 0, inputStart = 0
     /// Bytes read from the file so far.
     private var fileOffset = 0
+    /// The file's size when it was opened.
+    private var fileSize = 0
     private var streamEnded = false
 
     init(path: String) throws {
@@ -111,6 +113,7 @@ struct ByteSource {
             Glibc.close(descriptor)
             throw DataError.unreadableFile(path: path, reason: "it is not a regular file")
         }
+        fileSize = Int(info.st_size)
         try fill()
         if inputCount >= 2 && input[0] == 0x1F && input[1] == 0x8B {
             let stream = UnsafeMutablePointer<z_stream>.allocate(capacity: 1)
@@ -195,6 +198,14 @@ struct ByteSource {
             let produced = destination.count - Int(stream.pointee.avail_out)
             switch status {
             case Z_STREAM_END:
+                // A gzip file may hold several members one after another (RFC 1952, 2.2): their
+                // data follow each other. Anything else after the last one is an error (expectEnd).
+                if try (inputStart < inputCount || fill()) && inputCount - inputStart >= 2
+                    && input[inputStart] == 0x1F && input[inputStart + 1] == 0x8B {
+                    guard inflateReset(stream) == Z_OK else { throw corrupt("zlib could not start the next gzip member") }
+                    if produced > 0 { return produced }
+                    continue
+                }
                 streamEnded = true
                 return produced
             case Z_OK, Z_BUF_ERROR:
@@ -221,8 +232,23 @@ struct ByteSource {
         }
     }
 
-    /// Reads and discards exactly `count` bytes.
+    /// Reads and discards exactly `count` bytes; in a plain file, checks that they are there and
+    /// moves past them without reading (a header that announces 10⁹ images costs no time).
     mutating func skip(_ count: Int, what: String) throws {
+        if gzip == nil {
+            let buffered = inputCount - inputStart, available = buffered + (fileSize - fileOffset)
+            guard count <= available else {
+                throw corrupt("the file ends early: \(what) needs \(count) more bytes, found \(available)")
+            }
+            if count <= buffered { inputStart += count; return }
+            let jump = count - buffered
+            guard lseek(descriptor, off_t(jump), SEEK_CUR) >= 0 else {
+                throw corrupt("reading failed at byte \(fileOffset): \(Self.explain(errno))")
+            }
+            (inputStart, inputCount) = (0, 0)
+            fileOffset += jump
+            return
+        }
         var chunk = [UInt8](repeating: 0, count: 1 << 16)
         var remaining = count
         while remaining > 0 {

@@ -131,7 +131,8 @@ final class IDXFileTests: XCTestCase {
         var crc = gz; crc[crc.count - 6] ^= 0x01
         var length = gz; length[length.count - 2] ^= 0x01
         var cases: [([UInt8], String)] = [(crc, "CRC"), (length, "CRC-32 or length"),
-                                          (gz + [0], "after the end of the gzip stream"), (gz + gz, "after the end of the gzip stream")]
+                                          (gz + [0], "after the end of the gzip stream"),
+                                          (gz + gz, "unexpected data after the 720 elements")]
         for cut in 1...12 { cases.append((Array(gz.dropLast(cut)), "cut off")) }
         for (i, (bytes, expected)) in cases.enumerated() {
             let path = write(bytes, "bad-\(i).gz")
@@ -139,6 +140,32 @@ final class IDXFileTests: XCTestCase {
                 XCTAssertTrue("\(error)".contains(path) && "\(error)".contains(expected), "case \(i): \(error)")
             }
         }
+    }
+
+    /// A gzip file of several members (RFC 1952: `cat a.gz b.gz`) holds their data one after another.
+    func testGzipMembersFollowEachOther() throws {
+        let bytes = idx(count: 9, side: 5)
+        let first = try gzip(write(Array(bytes.prefix(100)), "part1")), second = try gzip(write(Array(bytes.dropFirst(100)), "part2"))
+        let joined = try Data(contentsOf: URL(fileURLWithPath: first)) + Data(contentsOf: URL(fileURLWithPath: second))
+        XCTAssertEqual(try IDXFile.read(write([UInt8](joined), "joined.gz")), try IDXFile.read(write(bytes, "whole")))
+    }
+
+    /// A plain file whose header announces 10⁷ images (a sparse file of that size): the first
+    /// ones are read and the rest is checked by the file's size, not read.
+    func testAHugeDeclaredCountCostsNoTime() throws {
+        let count = 10_000_000, side = 28
+        let path = write(Array(idx(count: 1, side: side).prefix(16)), "sparse")
+        var header = [UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))
+        header.replaceSubrange(4..<8, with: [UInt8(count >> 24 & 0xFF), UInt8(count >> 16 & 0xFF), UInt8(count >> 8 & 0xFF), UInt8(count & 0xFF)])
+        FileManager.default.createFile(atPath: path, contents: Data(header))
+        XCTAssertEqual(truncate(path, off_t(16 + count * side * side)), 0)
+        let start = Date()
+        let file = try IDXFile.read(path, keepingFirst: 300)
+        XCTAssertEqual(file.dimensions, [300, side, side])
+        XCTAssertEqual(file.declaredCount, count)
+        XCTAssertLessThan(Date().timeIntervalSince(start), 5, "the rest of the file should not be read")
+        XCTAssertEqual(truncate(path, off_t(16 + count * side * side - 1)), 0)
+        XCTAssertThrowsError(try IDXFile.read(path, keepingFirst: 300)) { XCTAssertTrue("\($0)".contains("ends early"), "\($0)") }
     }
 
     /// A header that declares more than the budget is refused before anything is allocated,
