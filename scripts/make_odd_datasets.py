@@ -7,6 +7,8 @@ OUT/wide-20x24   300 train / 100 test images of 20 × 24 pixels, 10 classes (raw
 OUT/two-classes  200 / 60 images of 28 × 28, labels {0, 1} (gzip)
 OUT/twelve       8 / 4 images of 16 × 16, labels {0, 1, 2}
 OUT/one-class    40 / 10 images of 12 × 12, every label 0
+OUT/tiny-4x4     200 / 60 images of 4 × 4, 10 classes (the smallest the labs take)
+OUT/one-pixel    200 / 60 images of 1 × 1, 10 classes (refused)
 
 Pixels are seeded noise around a per-class pattern, so the labs have something to learn.
 """
@@ -54,3 +56,5 @@ if __name__ == "__main__":
     dataset(root, "two-classes", 200, 60, 28, 28, 2, True, 2)
     dataset(root, "twelve", 8, 4, 16, 16, 3, False, 3)
     dataset(root, "one-class", 40, 10, 12, 12, 1, False, 4)
+    dataset(root, "tiny-4x4", 200, 60, 4, 4, 10, False, 5)
+    dataset(root, "one-pixel", 200, 60, 1, 1, 10, False, 6)

@@ -120,6 +120,11 @@ extension LabRun where Lab == Lab01 {
             """)
         let train = data.train.images
         let maxK = codeSizes.max()!
+        // k components and the eigengap after the k-th need k + 1 directions.
+        guard maxK + 1 <= data.pixels else {
+            throw DataError.invalidArgument("lab01 needs at least \(maxK + 1) pixels per image for code sizes up to \(maxK); "
+                                            + "\(data.name) has \(data.pixels). Choose smaller --code-sizes.")
+        }
         let (components, variances) = try Lab01Exercises.principalComponents(of: train, k: maxK + 1)
         let totalVariance = Double(centring.centred.squared().sum()) / Double(train.rowCount - 1)
         nb.table(["k", "λ_k", "explained variance (first k)", "eigengap λ_k − λ_{k+1}"], codeSizes.map { k in
