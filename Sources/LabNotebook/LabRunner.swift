@@ -10,9 +10,14 @@ public enum LabError: Error, CustomStringConvertible {
     case nonFinite(where: String, section: String)
     /// An exercise returned something the notebook cannot go on with (a wrong count, a wrong shape).
     case unusableResult(exercise: String, problem: String)
+    /// The kit contradicts itself (a maintainer's mistake, caught when a lab runs).
+    case inconsistentKit(String)
 
     public var description: String {
         switch self {
+        case let .inconsistentKit(problem):
+            return "Stopped: \(problem). Nothing was written; the previous output is unchanged."
+
         case let .nonFinite(place, section):
             return "Stopped: \(place) holds NaN or infinite values, computed in section \(section). Nothing was written; the previous output is unchanged.\n"
                 + "Likely cause: the exercise used in that section returns NaN or ∞ for these inputs — a log of 0, a division by 0, an exp that overflows, or an empty mean. Test it on a small input where you know the answer."
@@ -61,6 +66,9 @@ public struct LabCommand<Program: LabProgram>: ParsableCommand {
         let needs = Program.info.requirements
         if let n = options.trainSize, n < needs.train { throw ValidationError("\(Program.info.name) needs --train-size of at least \(needs.train), got \(n)") }
         if let n = options.testSize, n < needs.test { throw ValidationError("\(Program.info.name) needs --test-size of at least \(needs.test), got \(n)") }
+        if let from = options.fromSection, let sections = Program.info.sections, from > sections {
+            throw ValidationError("--from-section \(from): \(Program.info.name) has sections 1 to \(sections)")
+        }
     }
 
     public func run() throws {

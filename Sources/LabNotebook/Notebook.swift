@@ -13,10 +13,13 @@ public struct LabInfo: Sendable {
 
     /// The smallest training and test sets, and the largest image, the lab works with.
     public let requirements: (train: Int, test: Int, pixels: Int)
+    /// How many numbered sections the notebook has (`--from-section` must name one); every
+    /// run checks it (`Notebook.finish`).
+    public let sections: Int?
 
-    public init(number: Int, title: String, reference: String, summary: String,
+    public init(number: Int, title: String, sections: Int? = nil, reference: String, summary: String,
                 requirements: (train: Int, test: Int, pixels: Int) = (10, 10, 64 * 64)) {
-        (self.number, self.title, self.reference, self.summary) = (number, title, reference, summary)
+        (self.number, self.title, self.reference, self.summary, self.sections) = (number, title, reference, summary, sections)
         self.requirements = requirements
     }
 
@@ -213,8 +216,8 @@ public final class Notebook {
         var entries = metrics.map { key, value in "  \"\(key)\": \(Self.json(value))" }
         entries += metricTexts.map { key, text in "  \"\(key)\": \"\(text.replacingOccurrences(of: "\"", with: "\\\""))\"" }
         try write("{\n" + entries.sorted().joined(separator: ",\n") + "\n}\n", to: "metrics.json")
-        if fromSection > 1 && fromSection > sectionNumber {
-            emit("\nNote: \(info.name) has \(sectionNumber) sections, so --from-section \(fromSection) printed none of them; the output was still written.")
+        if let sections = info.sections, sections != sectionNumber {
+            throw LabError.inconsistentKit("\(info.name) declares \(sections) sections in its LabInfo but ran \(sectionNumber); correct the count")
         }
         try folder.commit()
         emit("\nWrote \(outputDirectory)/report.md, metrics.json and \(figures.count) figures.")

@@ -44,6 +44,11 @@ struct Figures: ParsableCommand {
         let chosen = labs.map { $0.split(separator: ",").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) } } ?? all
         guard !chosen.isEmpty, chosen.allSatisfy(all.contains) else { throw ValidationError("--labs takes numbers among \(all)") }
         try Notebook.prepareWritableFolder(out)
+        // One figures run per folder at a time (held until the process ends): two would mix their labs.
+        let lock = open(out, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard lock >= 0, flock(lock, LOCK_EX | LOCK_NB) == 0 else {
+            throw ValidationError("another figures run is writing into \(out); wait for it to finish")
+        }
 
         emit("Building the labs…")
         let build = ChildProcess.run("/usr/bin/env", ["swift", "build"], timeout: 3600)

@@ -49,7 +49,7 @@ struct DeepAutoencoders {
 
 enum Lab01: LabProgram {
     static let info = LabInfo(
-        number: 1, title: "PCA as a linear autoencoder",
+        number: 1, title: "PCA as a linear autoencoder", sections: 8,
         reference: "Baldi & Hornik (1989); Hinton & Salakhutdinov (2006)",
         summary: """
             A linear autoencoder 784→k→784 trained with squared error learns the same subspace as the top-k principal \
@@ -122,8 +122,9 @@ extension LabRun where Lab == Lab01 {
         let maxK = codeSizes.max()!
         // k components and the eigengap after the k-th need k + 1 directions.
         guard maxK + 1 <= data.pixels else {
-            throw DataError.invalidArgument("lab01 needs at least \(maxK + 1) pixels per image for code sizes up to \(maxK); "
-                                            + "\(data.name) has \(data.pixels). Choose smaller --code-sizes.")
+            throw DataError.invalidArgument(
+                "lab01 needs at least \(maxK + 1) pixels per image for code sizes up to \(maxK); "
+                    + "\(data.name) has \(data.pixels). Choose smaller --code-sizes.")
         }
         let (components, variances) = try Lab01Exercises.principalComponents(of: train, k: maxK + 1)
         let totalVariance = Double(centring.centred.squared().sum()) / Double(train.rowCount - 1)
