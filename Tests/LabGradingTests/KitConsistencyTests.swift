@@ -210,6 +210,27 @@ final class GradedCheckRulesTests: XCTestCase {
         }
     }
 
+    /// A lab's checks call only that lab's exercises (`import func ExerciseCalls.f` with f served
+    /// as "LabNN.f"): `grade --mutants` and `--alternatives` grade one edit per lab in one build,
+    /// which is sound only while an edit in one lab cannot change another lab's checks.
+    func testALabsChecksCallOnlyItsOwnExercises() throws {
+        let root = KitConsistencyTests.root, fm = FileManager.default
+        for lab in PointTable.labs {
+            let folder = String(format: "Lab%02d", lab)
+            let calls = try String(contentsOfFile: "\(root)/Sources/ExerciseCalls/\(folder).swift", encoding: .utf8)
+            let own = Set(calls.components(separatedBy: "public func ").dropFirst().map { String($0.prefix { $0.isLetter || $0.isNumber }) })
+            for checks in ["Tests/Graded/\(folder)Checks", "Tests/Hidden/\(folder)HiddenChecks"] where fm.fileExists(atPath: "\(root)/\(checks)") {
+                for file in try fm.contentsOfDirectory(atPath: "\(root)/\(checks)") where file.hasSuffix(".swift") {
+                    let text = try String(contentsOfFile: "\(root)/\(checks)/\(file)", encoding: .utf8)
+                    for line in text.components(separatedBy: "\n") where line.hasPrefix("import func ExerciseCalls.") {
+                        let name = String(line.dropFirst("import func ExerciseCalls.".count)).trimmingCharacters(in: .whitespaces)
+                        XCTAssertTrue(own.contains(name), "\(checks)/\(file) calls \(name), which is not one of \(folder)'s exercises")
+                    }
+                }
+            }
+        }
+    }
+
     /// Every graded and hidden check file: its classes inherit `GradedTestCase` (the only way a
     /// check can report a pass to the grader), and it imports the exercise module only
     /// function by function (`import func Lab02Exercises.meanActivations`). A whole-module
