@@ -167,7 +167,7 @@ public final class Notebook {
                 + ((options.trainSize ?? Int.max) < needs.train || (options.testSize ?? Int.max) < needs.test ? " with --train-size/--test-size as given." : ". Use a larger dataset."))
         }
         guard data.height >= 4, data.width >= 4 else {
-            throw DataError.invalidArgument("\(info.name) needs images of at least 4 × 4 pixels; \(data.name) has \(data.height) × \(data.width).")
+            throw DataError.invalidArgument("\(info.name) needs at least 4 × 4 pixels per image; \(data.name) has \(data.height) × \(data.width).")
         }
         guard data.pixels <= needs.pixels else {
             throw DataError.invalidArgument("\(info.name) handles images of at most \(needs.pixels) pixels; \(data.name) has \(data.height) × \(data.width) = \(data.pixels). Downscale the images first.")
