@@ -160,7 +160,7 @@ struct Grade: ParsableCommand {
             if !failures.isEmpty { print("\n" + failures) }
             print("\n" + report.sandbox)
             try writeAtomically(try report.gradescopeJSON(executionSeconds: Date().timeIntervalSince(start)), to: "\(out)/results.json")
-            try writeAtomically(Data(report.feedbackMarkdown(student: folder).utf8), to: "\(out)/feedback.md")
+            try writeAtomically(Data(report.feedbackMarkdown(student: "the exercises in \(folder)/").utf8), to: "\(out)/feedback.md")
             print("\nWrote \(out)/results.json and \(out)/feedback.md")
         }
     }
