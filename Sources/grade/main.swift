@@ -299,7 +299,8 @@ struct Grade: ParsableCommand {
         }
         print(String(format: "\n%d of %d mutants caught in %.0f s.", all.count - problems.count, all.count, Date().timeIntervalSince(start)))
         if !problems.isEmpty {
-            throw ValidationError("these mistakes are not caught:\n  " + problems.joined(separator: "\n  "))
+            note("Error: these mistakes are not caught:\n  " + problems.joined(separator: "\n  "))
+            throw ExitCode.failure
         }
     }
 
@@ -316,7 +317,8 @@ struct Grade: ParsableCommand {
         }
         print(String(format: "\n%d of %d correct alternatives get full marks in %.0f s.", all.count - problems.count, all.count, Date().timeIntervalSince(start)))
         if !problems.isEmpty {
-            throw ValidationError("these correct answers lose points or cannot be graded:\n  " + problems.joined(separator: "\n  "))
+            note("Error: these correct answers lose points or cannot be graded:\n  " + problems.joined(separator: "\n  "))
+            throw ExitCode.failure
         }
     }
 
