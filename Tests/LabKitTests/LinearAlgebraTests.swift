@@ -29,6 +29,74 @@ final class LinearAlgebraTests: XCTestCase {
         XCTAssertEqual(diagonal.values, [5, 3, 1])
     }
 
+    /// A = V Λ Vᵀ with orthonormal V, every value finite, and the known spectrum (sorted).
+    func expectDecomposition(_ a: Tensor, spectrum: [Double]? = nil, _ what: String, file: StaticString = #filePath, line: UInt = #line) {
+        let n = a.shape[0]
+        let eig = SymmetricEigen(a)
+        XCTAssertTrue(eig.values.allSatisfy(\.isFinite) && eig.vectors.scalars.allSatisfy(\.isFinite), "\(what): not finite", file: file, line: line)
+        XCTAssertEqual(eig.values, eig.values.sorted(by: >), "\(what): sorted", file: file, line: line)
+        let v = eig.vectors
+        XCTAssertLessThan((Tensor.matmul(v, v, transposeA: true) - .identity(n)).abs().max(), 1e-4, "\(what): VᵀV = I", file: file, line: line)
+        let back = Tensor.matmul(v * Tensor(eig.values.map(Float.init)), v, transposeB: true)
+        XCTAssertLessThan((back - a).abs().max(), 1e-4 * Swift.max(1, a.abs().max()), "\(what): VΛVᵀ = A", file: file, line: line)
+        if let spectrum {
+            let scale = Swift.max(1, spectrum.map(Swift.abs).max() ?? 1)
+            for (got, expected) in zip(eig.values, spectrum.sorted(by: >)) {
+                XCTAssertEqual(got, expected, accuracy: 1e-5 * scale, "\(what): eigenvalues \(eig.values.prefix(8))…", file: file, line: line)
+            }
+        }
+    }
+
+    func testZeroRepeatedAndRankDeficientSpectra() {
+        expectDecomposition(.zeros([6, 6]), spectrum: [0, 0, 0, 0, 0, 0], "the zero matrix")
+        expectDecomposition(.identity(5) * 3, spectrum: [3, 3, 3, 3, 3], "3·I (one value five times)")
+        expectDecomposition(Tensor([[0, 0, 0], [0, 2, 0], [0, 0, 0]]), spectrum: [2, 0, 0], "zero rows and columns around one entry")
+        // A known orthonormal basis Q (Householder reflection) and a spectrum with repeats and zeros.
+        let n = 9
+        var rng = SeededGenerator(seed: 41)
+        let u = Tensor.randomNormal([n, 1], using: &rng)
+        let q = Tensor.identity(n) - Tensor.matmul(u, u, transposeB: true) * (2 / Tensor.matmul(u, u, transposeA: true).scalar)
+        let spectrum: [Double] = [5, 5, 2, 1e-3, 0, 0, 0, 0, -1]
+        let a = Tensor.matmul(q * Tensor(spectrum.map(Float.init)), q, transposeB: true)
+        expectDecomposition(a, spectrum: spectrum, "Q diag(5, 5, 2, 1e-3, 0, 0, 0, 0, −1) Qᵀ")
+    }
+
+    /// The case of lab01 with fewer images than pixels: the covariance of N = 30 points in D = 80
+    /// dimensions, 25 of them constant (zero rows and columns), has rank ≤ 29; its spectrum is that
+    /// of the N × N Gram matrix (the same non-zero eigenvalues) padded with zeros.
+    func testCovarianceOfFewerPointsThanDimensions() {
+        var rng = SeededGenerator(seed: 42)
+        let (count, dimensions, constant) = (30, 80, 25)
+        var x = Tensor.randomUniform([count, dimensions], using: &rng)
+        for i in 0..<count { for j in 0..<constant { x[i, j * 3 % dimensions] = 0.5 } }
+        let centred = x - x.mean(alongAxis: 0)
+        let covariance = Tensor.matmul(centred, centred, transposeA: true) / Float(count - 1)
+        let gram = Tensor.matmul(centred, centred, transposeB: true) / Float(count - 1)
+        let small = SymmetricEigen(gram).values
+        let expected = small + [Double](repeating: 0, count: dimensions - count)
+        expectDecomposition(covariance, spectrum: expected, "a rank-29 covariance of 80 dimensions")
+        XCTAssertGreaterThan(SymmetricEigen(covariance).values[0], 0.01, "the leading variance is not 0")
+    }
+
+    /// Upscaled images (each pixel of an 8 × 8 image repeated in a 2 × 2 block, centred in 28 × 28,
+    /// as in scripts/make_sparse_digits.py): the covariance has groups of identical rows and
+    /// columns, 588 zero ones, and rank ≤ 64 — exact repeated zero eigenvalues everywhere.
+    func testCovarianceOfUpscaledImages() {
+        var rng = SeededGenerator(seed: 43)
+        let count = 300
+        var x = Tensor.zeros([count, 784])
+        for n in 0..<count {
+            for r in 0..<8 { for c in 0..<8 {
+                let value = rng.nextUniform() < 0.5 ? 0 : rng.nextUniform()
+                for (dr, dc) in [(0, 0), (0, 1), (1, 0), (1, 1)] { x[n, (6 + 2 * r + dr) * 28 + 6 + 2 * c + dc] = value }
+            } }
+        }
+        let centred = x - x.mean(alongAxis: 0)
+        let covariance = Tensor.matmul(centred, centred, transposeA: true) / Float(count - 1)
+        let small = SymmetricEigen(Tensor.matmul(centred, centred, transposeB: true) / Float(count - 1)).values
+        expectDecomposition(covariance, spectrum: small + [Double](repeating: 0, count: 784 - count), "the covariance of upscaled images")
+    }
+
     func testOrthonormalisationAndPrincipalAngles() {
         var rng = SeededGenerator(seed: 6)
         let a = Tensor.randomNormal([20, 4], using: &rng)

@@ -15,6 +15,7 @@ public struct SymmetricEigen {
     public init(_ matrix: Tensor) {
         require(matrix.rank == 2 && matrix.shape[0] == matrix.shape[1],
                      "SymmetricEigen needs a square matrix, got \(matrix.shape)")
+        require(matrix.scalars.allSatisfy(\.isFinite), "SymmetricEigen needs finite entries (the matrix holds a NaN or an infinity)")
         let n = matrix.shape[0]
         // Column-major storage: V[r, c] at c·n + r, so every inner loop runs down a column.
         var v = [Double](repeating: 0, count: n * n)
@@ -118,15 +119,27 @@ public struct SymmetricEigen {
 
     /// Implicit QL iterations on the tridiagonal matrix (tql2): d becomes the eigenvalues
     /// and V's columns the eigenvectors.
+    ///
+    /// An off-diagonal eᵢ counts as zero once |eᵢ| ≤ ε‖T‖ with ‖T‖ = maxᵢ (|dᵢ| + |eᵢ|) over the
+    /// whole matrix (LAPACK's test). EISPACK's running maximum over the rows seen so far is 0
+    /// while the leading rows are zero — as in the covariance of images whose first pixels never
+    /// change — so rounding debris of 1e-200 would count as non-zero there, and √(p² + e²)
+    /// would underflow to 0 and give 0/0. √(a² + b²) is also computed scaled, so it neither
+    /// underflows nor overflows.
     private static func diagonalize(_ n: Int, _ V: UnsafeMutableBufferPointer<Double>, _ d: inout [Double], _ e: inout [Double]) {
         @inline(__always) func at(_ r: Int, _ c: Int) -> Int { c * n + r }
-        func hypot(_ a: Double, _ b: Double) -> Double { (a * a + b * b).squareRoot() }
+        func hypot(_ a: Double, _ b: Double) -> Double {
+            let large = Swift.max(Swift.abs(a), Swift.abs(b)), small = Swift.min(Swift.abs(a), Swift.abs(b))
+            guard large > 0 else { return 0 }
+            let ratio = small / large
+            return large * (1 + ratio * ratio).squareRoot()
+        }
         for i in 1..<max(n, 1) { e[i - 1] = e[i] }
         e[n - 1] = 0
         var f = 0.0, tst1 = 0.0
+        for l in 0..<n { tst1 = max(tst1, Swift.abs(d[l]) + Swift.abs(e[l])) }
         let eps = 0x1p-52
         for l in 0..<n {
-            tst1 = max(tst1, Swift.abs(d[l]) + Swift.abs(e[l]))
             var m = l
             while m < n - 1 && Swift.abs(e[m]) > eps * tst1 { m += 1 }
             if m > l {
