@@ -291,6 +291,40 @@ final class Lab06Checks: GradedTestCase {
         }
     }
 
+    /// The history entry by entry: entry t is the inertia of the centroids after t updates with
+    /// the assignments made to them. Runs with the same seed and maxIterations = 0, 1, …, 4 return
+    /// the state after each of those steps, so every entry is checked against a state the check
+    /// itself scores (a sequence that is only non-increasing and ends right is not enough).
+    func test_6_4_eachEntryOfTheHistoryIsTheInertiaAfterThatAssignmentStep() {
+        var data = SeededGenerator(seed: 67)
+        let x = Tensor.randomNormal([200, 2], using: &data)      // no clusters: Lloyd's takes many steps
+        var runs: [(centroids: Tensor, assignments: [Int], inertia: [Double])] = []
+        for t in 0...4 {
+            var g = SeededGenerator(seed: 670)
+            guard let fit = graded({ try kMeans(x, k: 6, maxIterations: t, using: &g) }) else { return }
+            guard fit.centroids.shape == [6, 2], fit.assignments.count == 200, fit.assignments.allSatisfy({ (0..<6).contains($0) })
+            else { return XCTFail("expected [6, 2] centroids and 200 assignments in 0..<6, got \(fit.centroids.shape) and \(fit.assignments.count)") }
+            runs.append(fit)
+        }
+        let longest = runs[4].inertia
+        expect((1...5).contains(longest.count), "maxIterations = 4 should record at most 5 inertias (after the seeding's assignment and after each of up to 4 updates), got \(longest.count)",
+               hint: "record the inertia after every assignment step: once after seeding, once after each update.")
+        for (t, run) in runs.enumerated() {
+            let shared = Swift.min(run.inertia.count, longest.count)
+            for j in 0..<shared where !(Swift.abs(run.inertia[j] - longest[j]) <= 1e-4 * Swift.max(longest[j], 1e-9)) {
+                return XCTFail("with the same seed, entry \(j) of the history is \(run.inertia[j]) with maxIterations = \(t) but \(longest[j]) with maxIterations = 4.\nHint: the history's first entries must not depend on how many iterations follow.")
+            }
+        }
+        for t in 0..<Swift.min(longest.count, runs.count) {
+            let state = Self.lloydState(x, runs[t].centroids, runs[t].assignments)
+            expectClose(longest[t], state.inertia, tolerance: 1e-4 * Swift.max(state.inertia, 1e-9),
+                        "history entry \(t): the inertia of the centroids after \(t) update\(t == 1 ? "" : "s") with the assignments to them "
+                            + "(the state kMeans returns with maxIterations = \(t), same seed)",
+                        hint: t == 0 ? "the first entry is the inertia of the k-means++ seeds with every point assigned to its nearest seed."
+                            : "record the inertia after each assignment step — the new assignments to the updated centroids — not after the update.")
+        }
+    }
+
     func test_6_4_oneClusterIsTheMeanAndTheSeedReproduces() {
         var rng = SeededGenerator(seed: 67), a = SeededGenerator(seed: 68), b = SeededGenerator(seed: 68)
         let x = Tensor.randomNormal([40, 2], using: &rng) + Tensor([5, -3])
