@@ -117,7 +117,10 @@ final class Lab06Checks: GradedTestCase {
     func test_6_1_randomnessComesFromTheCallersGenerator() {
         var data = SeededGenerator(seed: 63)
         let x = Tensor.randomNormal([1000, 3], using: &data)
-        expectRandomnessContract("kMeansPlusPlusInit") { g in try kMeansPlusPlusInit(x, k: 5, using: &g) }
+        // 20 centres drawn by D² from 1000 points hold far more than 64 bits of choice (the first
+        // alone ≈ 10 bits, each next several more), so they need at least 2 draws of 64 bits: an
+        // exercise that draws from a copy and moves the caller's generator once fails.
+        expectRandomnessContract("kMeansPlusPlusInit", minimumDraws: 2) { g in try kMeansPlusPlusInit(x, k: 20, using: &g) }
     }
 
     // MARK: Exercise 6.2
@@ -216,6 +219,12 @@ final class Lab06Checks: GradedTestCase {
         // 30 tries leave less than 1e-9 of a false failure.
         expectRandomnessContract("kMeans with k = 2 on four blobs", hint: "seed with kMeansPlusPlusInit (6.1) using the generator passed in.",
                                  variety: 30) { g in try kMeans(x, k: 2, maxIterations: 50, using: &g).centroids }
+        // Seeding 20 centres from 1000 points needs at least 2 draws (see 6.1): the caller's
+        // generator must advance by them, not by one number while a copy does the drawing.
+        var more = SeededGenerator(seed: 68)
+        let cloud = Tensor.randomNormal([1000, 3], using: &more)
+        expectRandomnessContract("kMeans with k = 20 on 1000 points", hint: "seed with kMeansPlusPlusInit (6.1) using the generator passed in itself, not a copy.",
+                                 minimumDraws: 2) { g in try kMeans(cloud, k: 20, maxIterations: 3, using: &g).centroids }
     }
 
     func test_6_4_separatedBlobsAreFoundExactly() {
