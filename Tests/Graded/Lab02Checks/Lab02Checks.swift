@@ -76,9 +76,14 @@ final class Lab02Checks: GradedTestCase {
         let v = value.value.scalars.first ?? .nan
         expect(v.isFinite && v > 5, "Σ KL for ρ̂ = (0, 1) should be large but finite, got \(v)",
                hint: "log(0) is −∞: clamp ρ̂ into [1e-6, 1 − 1e-6] before the logs.")
+        expect(rhoHat.value == Tensor([0, 1]), "klDivergence changed the caller's ρ̂ from (0, 1) to \(rhoHat.value.scalars)",
+               hint: "clamp into a new Variable (rhoHat.clamped(…)); never write into an input's value.")
         if value.requiresGradient {
             try value.backward()
-            expect(rhoHat.grad?.isFinite ?? true, "the gradient at ρ̂ = 0 or 1 should be finite, got \(rhoHat.grad!)", hint: "clamp ρ̂ before dividing by it.")
+            // Below 1e-6 and above 1 − 1e-6 the clamped penalty is constant in ρ̂: its derivative is 0.
+            expect(rhoHat.grad.map { $0.isFinite && $0.abs().max() <= 1e-6 } ?? true,
+                   "the gradient at ρ̂ = 0 and 1, where the clamped penalty is flat, should be 0, got \(rhoHat.grad!.scalars)",
+                   hint: "clamp with a differentiable operation (rhoHat.clamped(…)), so no gradient flows where ρ̂ was clamped.")
         }
     }
 
