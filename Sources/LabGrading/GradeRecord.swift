@@ -5,6 +5,7 @@ import Darwin
 #endif
 import Foundation
 import LabData
+import LabKit
 
 /// One student's grade as the class gradebook needs it, saved beside their results
 /// (`<out>/<student>/grade.json`) the moment they are graded. `gradebook.csv` is rebuilt

@@ -5,6 +5,7 @@ import Darwin
 #endif
 import Foundation
 import LabData
+import LabKit
 
 /// A path as the bytes the file system stores: a student's folder name need not be UTF-8.
 public struct RawPath: Sendable, Hashable {

@@ -33,6 +33,8 @@ extension LabRun {
                               seed: UInt64, loss: (Tensor, inout SeededGenerator) throws -> LossTerms) throws -> TrainingHistory {
         let adam = Adam(parameters: parameters, learningRate: training.learningRate)
         var loop = TrainingLoop(epochs: epochs, batchSize: training.batchSize, label: label, seed: seed)
-        return try nb.trained(file, parameters: parameters) { try loop.run(on: data, optimizer: adam, loss: loss) }
+        return try nb.trained(file, parameters: parameters, isUsable: { $0.covers(epochs: epochs) }) {
+            try loop.run(on: data, optimizer: adam, loss: loss)
+        }
     }
 }

@@ -3,6 +3,7 @@ import Glibc
 #endif
 import Dispatch
 import Foundation
+import LabKit
 
 /// A lab's output folder: the lab replaces only what it wrote there, and nothing else.
 ///
@@ -215,11 +216,7 @@ final class OutputFolder: @unchecked Sendable {
         var info = stat()
         guard lstat(path, &info) == 0, info.st_mode & S_IFMT == S_IFREG,
               let data = FileManager.default.contents(atPath: path) else { return "" }
-        var h: UInt64 = 0xcbf2_9ce4_8422_2325
-        data.withUnsafeBytes { bytes in
-            for byte in bytes { h = (h ^ UInt64(byte)) &* 0x0000_0100_0000_01b3 }
-        }
-        let hex = String(h, radix: 16)
+        let hex = String(fnv1a(data), radix: 16)
         return String(repeating: "0", count: 16 - hex.count) + hex
     }
 

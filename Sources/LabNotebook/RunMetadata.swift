@@ -1,5 +1,6 @@
 import Foundation
 import LabData
+import LabKit
 
 /// What produced a run, for report.md and metrics.json: the exercises built in and the
 /// flags that change the numbers (not --out, so two runs with the same flags stay byte-identical).

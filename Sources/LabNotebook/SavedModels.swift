@@ -18,12 +18,15 @@ extension Notebook {
     /// In a section before `--from-section`, the model the last run saved is loaded instead —
     /// when it was trained with the same flags and has the same parameter shapes; otherwise
     /// the notebook says why and trains it.
-    public func trained<Record: Codable>(_ name: String, parameters: [Variable], train: () throws -> Record) throws -> Record {
+    /// `isUsable` vets a loaded record beyond its type (e.g. one entry per epoch); a record that
+    /// fails it is not reused.
+    public func trained<Record: Codable>(_ name: String, parameters: [Variable], isUsable: (Record) -> Bool = { _ in true },
+                                         train: () throws -> Record) throws -> Record {
         let keys = Self.parameterKeys(parameters)
         // A model file changed since the lab wrote it is not used, nor replaced: the run stops.
         try folder.claim("\(Self.modelsFolder)/\(name).safetensors")
         if currentSection < fromSection {
-            switch loadSaved(name, parameters: parameters, keys: keys, as: Record.self) {
+            switch loadSaved(name, parameters: parameters, keys: keys, as: Record.self, isUsable: isUsable) {
             case .success(let record):
                 try save(name, parameters: parameters, keys: keys, record: record)
                 return record
@@ -55,13 +58,14 @@ extension Notebook {
 
     private func path(_ name: String, in folder: String) -> String { "\(folder)/\(Self.modelsFolder)/\(name).safetensors" }
 
-    private func loadSaved<Record: Codable>(_ name: String, parameters: [Variable], keys: [String], as: Record.Type) -> Result<Record, NotReusable> {
+    private func loadSaved<Record: Codable>(_ name: String, parameters: [Variable], keys: [String], as: Record.Type,
+                                            isUsable: (Record) -> Bool) -> Result<Record, NotReusable> {
         let file = path(name, in: outputDirectory)
         guard FileManager.default.fileExists(atPath: file) else {
             return .failure(NotReusable(description: "no saved model at \(file) (run the lab once without --from-section)"))
         }
         let saved: SafeTensors
-        do { saved = try SafeTensors(contentsOf: file) } catch { return .failure(NotReusable(description: "\(error)")) }
+        do { saved = try SafeTensors(contentsOf: file, requireChecksum: true) } catch { return .failure(NotReusable(description: "\(error)")) }
         let savedFlags = saved.metadata["flags"] ?? "(none)"
         guard savedFlags == flags else {
             return .failure(NotReusable(description: Self.flagDifference(saved: savedFlags, now: flags)))
@@ -69,7 +73,8 @@ extension Notebook {
         for (key, parameter) in zip(keys, parameters) where saved.tensors[key]?.shape != parameter.value.shape {
             return .failure(NotReusable(description: "its parameter \(key) has shape \(saved.tensors[key]?.shape.description ?? "(missing)"), the model needs \(parameter.value.shape)"))
         }
-        guard let json = saved.metadata["record"]?.data(using: .utf8), let record = try? JSONDecoder().decode(Record.self, from: json) else {
+        guard let json = saved.metadata["record"]?.data(using: .utf8), let record = try? JSONDecoder().decode(Record.self, from: json),
+              isUsable(record) else {
             return .failure(NotReusable(description: "its training record cannot be read"))
         }
         for (key, parameter) in zip(keys, parameters) { parameter.value = saved.tensors[key]! }

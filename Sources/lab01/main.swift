@@ -393,7 +393,7 @@ extension LabRun where Lab == Lab01 {
         let learningRate = training.learningRate * learningRateScale
         let adam = Adam(parameters: parameters, learningRate: learningRate)
         var loop = TrainingLoop(epochs: epochs, batchSize: training.batchSize, label: label, seed: seed)
-        return try nb.trained(name, parameters: parameters) {
+        return try nb.trained(name, parameters: parameters, isUsable: { $0.covers(epochs: epochs) }) {
             try loop.run(on: data, optimizer: adam, afterEpoch: { epoch, _ in
                 let progress = Float(epoch) / Float(epochs)
                 let cosine = 0.5 * (1 + Float(cos(Double.pi * Double(progress))))

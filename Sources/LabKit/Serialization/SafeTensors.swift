@@ -13,6 +13,12 @@ import Foundation
 /// Only `F32` tensors are written and read. Names and metadata keys are written in sorted
 /// order, so the same tensors always give the same bytes.
 ///
+/// A file this type writes carries a checksum in its metadata (`fnv1a64`: FNV-1a of the file's
+/// bytes as they would be without that entry — every name, shape, value and other metadata), and
+/// reading verifies it: a file changed on disk is an error, never values used quietly. Reading
+/// also holds a file to the format: integer shapes whose product fits, offsets that tile the data
+/// exactly (no overlap, no gap, nothing past the end), known dtypes.
+///
 /// ```
 /// try SafeTensors(tensors: ["encoder.weight": w], metadata: ["epochs": "12"]).write(to: "model.safetensors")
 /// let file = try SafeTensors(contentsOf: "model.safetensors")
@@ -38,8 +44,25 @@ public struct SafeTensors: Equatable, Sendable {
 
     // MARK: Writing
 
-    /// The file's bytes.
+    /// The metadata key of the checksum.
+    public static let checksumKey = "fnv1a64"
+
+    /// The file's bytes, with the checksum of everything else in the metadata.
     public func encoded() -> Data {
+        var contents = self
+        contents.metadata[Self.checksumKey] = nil
+        var sealed = contents
+        sealed.metadata[Self.checksumKey] = Self.hex(fnv1a(contents.unsealedBytes()))
+        return sealed.unsealedBytes()
+    }
+
+    static func hex(_ value: UInt64) -> String {
+        let digits = String(value, radix: 16)
+        return String(repeating: "0", count: 16 - digits.count) + digits
+    }
+
+    /// The bytes of exactly these tensors and metadata (no checksum added).
+    func unsealedBytes() -> Data {
         var header = ""
         var offset = 0
         var entries: [String] = []
@@ -84,15 +107,31 @@ public struct SafeTensors: Equatable, Sendable {
 
     // MARK: Reading
 
-    /// Reads a file written by this type or by any safetensors writer (F32 tensors only).
-    public init(contentsOf path: String) throws {
+    /// Reads a file written by this type or by any safetensors writer (F32 tensors only). A
+    /// checksum in the file is always verified; `requireChecksum` also refuses a file without one
+    /// (the kit's own models always have it).
+    public init(contentsOf path: String, requireChecksum: Bool = false) throws {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw FormatError(path: path, reason: "it cannot be read")
         }
-        try self.init(data: data, path: path)
+        try self.init(data: data, path: path, requireChecksum: requireChecksum)
     }
 
-    public init(data: Data, path: String = "data") throws {
+    public init(data: Data, path: String = "data", requireChecksum: Bool = false) throws {
+        try self.init(unverified: data, path: path)
+        guard let stored = metadata[Self.checksumKey] else {
+            if requireChecksum { throw FormatError(path: path, reason: "it has no \(Self.checksumKey) checksum (the kit writes one into every model)") }
+            return
+        }
+        var contents = self
+        contents.metadata[Self.checksumKey] = nil
+        guard Self.hex(fnv1a(contents.unsealedBytes())) == stored else {
+            throw FormatError(path: path, reason: "its contents do not match the checksum written with it: the file was changed or damaged since it was saved")
+        }
+        self = contents
+    }
+
+    private init(unverified data: Data, path: String) throws {
         func failure(_ reason: String) -> FormatError { FormatError(path: path, reason: reason) }
         let bytes = [UInt8](data)
         guard bytes.count >= 8 else { throw failure("it is shorter than the 8-byte header length") }
@@ -106,6 +145,7 @@ public struct SafeTensors: Equatable, Sendable {
 
         var tensors: [String: Tensor] = [:]
         var metadata: [String: String] = [:]
+        var extents: [(begin: Int, end: Int, name: String)] = []
         let bodyLength = bytes.count - bodyStart
         for (name, value) in header {
             if name == "__metadata__" {
@@ -117,9 +157,8 @@ public struct SafeTensors: Equatable, Sendable {
                 continue
             }
             guard let entry = value as? [String: Any], let dtype = entry["dtype"] as? String,
-                  let shape = (entry["shape"] as? [Any])?.compactMap({ ($0 as? NSNumber)?.intValue }),
-                  let offsets = (entry["data_offsets"] as? [Any])?.compactMap({ ($0 as? NSNumber)?.intValue }),
-                  offsets.count == 2 else { throw failure("the entry for \(name) lacks dtype, shape or data_offsets") }
+                  let shape = Self.integers(entry["shape"]), let offsets = Self.integers(entry["data_offsets"]),
+                  offsets.count == 2 else { throw failure("the entry for \(name) lacks dtype, shape or data_offsets (lists of integers)") }
             guard dtype == "F32" else { throw failure("\(name) has dtype \(dtype); only F32 is supported") }
             guard shape.allSatisfy({ $0 >= 0 && $0 < 1 << 31 }), shape.count <= 8 else { throw failure("\(name) has the shape \(shape)") }
             // The element count, or nil when it is more than the file could hold (4·count never overflows).
@@ -140,8 +179,30 @@ public struct SafeTensors: Equatable, Sendable {
                 scalars[i] = Float(bitPattern: bits)
             }
             tensors[name] = Tensor(shape: shape, scalars: scalars)
+            extents.append((offsets[0], offsets[1], name))
         }
+        // The tensors tile the data: sorted by offset, each begins where the last ended.
+        var end = 0
+        for extent in extents.sorted(by: { ($0.begin, $0.end) < ($1.begin, $1.end) }) {
+            guard extent.begin == end else {
+                throw failure(extent.begin < end ? "\(extent.name)'s data overlaps another tensor's" : "the data has bytes no tensor claims before \(extent.name)")
+            }
+            end = extent.end
+        }
+        guard end == bodyLength else { throw failure("the data has \(bodyLength - end) bytes after the last tensor") }
         self.init(tensors: tensors, metadata: metadata)
+    }
+
+    /// A JSON list of integers (not booleans, not fractions), or nil.
+    static func integers(_ value: Any?) -> [Int]? {
+        guard let list = value as? [Any] else { return nil }
+        var out: [Int] = []
+        for item in list {
+            guard let number = item as? NSNumber, String(cString: number.objCType) != "c",      // "c": a JSON true or false
+                  let exact = Int(exactly: number.doubleValue), Double(exact) == number.doubleValue else { return nil }
+            out.append(exact)
+        }
+        return out
     }
 
     /// A JSON string literal.

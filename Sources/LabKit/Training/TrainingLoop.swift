@@ -21,6 +21,12 @@ public struct TrainingHistory: Sendable, Codable {
     public init() {}
 
     private enum CodingKeys: String, CodingKey { case loss, parts, partNames }
+
+    /// Whether this is the whole history of `epochs` epochs: one loss, and one value of every
+    /// named part, per epoch (what a saved history must hold to be reused).
+    public func covers(epochs: Int) -> Bool {
+        loss.count == epochs && Set(parts.keys) == Set(partNames) && parts.values.allSatisfy { $0.count == epochs }
+    }
 }
 
 /// Minibatch gradient descent over the rows of a data matrix.
