@@ -34,13 +34,33 @@ def label(path):
     return name if name == "the result" else f"the result's {name}"
 
 
+def gradient(path, parameter):
+    """A Variable output whose value is right but whose backward pass gives `parameter` a NaN
+    gradient: √u at u = 0 has an infinite derivative, and ∞ − ∞ = NaN (a norm taken at 0)."""
+    return [(f"{label(path)}'s gradient for {parameter} is NaN (√0 in the backward pass), its value right",
+             f"{path} = {path} + ({parameter} - {parameter}).sqrt().sum()")]
+
+
 def pick(variants, *indices):
     return [variants[i] for i in indices]
 
 
 # exercise, file under Solutions/, function, the poisoned variants (what, Swift statements on `result`).
-# Integer outputs (7.1, 7.5, 6.2, 8.5) cannot hold a NaN and have no entry.
+# Integer outputs (7.1, 7.5, 6.2, 8.5) cannot hold a NaN and have no entry. Every differentiable
+# output also has a mutant whose gradient is NaN while its value is right.
 TABLE = [
+    ("1.4", "Lab01/Lab01PCA.swift", "linearAutoencoderLoss", gradient("result", "encoder.weight")),
+    ("1.5", "Lab01/Lab01PCA.swift", "tiedAutoencoderLoss", gradient("result", "weight")),
+    ("2.1", "Lab02/Lab02Sparse.swift", "meanActivations", gradient("result", "hidden")),
+    ("2.2", "Lab02/Lab02Sparse.swift", "klDivergence", gradient("result", "rhoHat")),
+    ("2.3", "Lab02/Lab02Sparse.swift", "sparseLoss", gradient("result.total", "hidden")),
+    ("3.4", "Lab03/Lab03Denoising.swift", "denoisingLoss", gradient("result", "model.parameters[0]")),
+    ("4.1", "Lab04/Lab04Contractive.swift", "contractivePenalty", gradient("result", "w")),
+    ("4.2", "Lab04/Lab04Contractive.swift", "contractiveLoss", gradient("result.total", "encoder.weight")),
+    ("5.1", "Lab05/Lab05VAE.swift", "reparameterize", gradient("result", "logVariance")),
+    ("5.2", "Lab05/Lab05VAE.swift", "gaussianKL", gradient("result", "mu")),
+    ("5.3", "Lab05/Lab05VAE.swift", "negativeELBO", gradient("result.total", "logits")),
+    ("7.6", "Lab07/Lab07Convolution.swift", "convAutoencoderLoss", gradient("result", "model.parameters[0]")),
     ("1.1", "Lab01/Lab01PCA.swift", "centred",
      pick(tensor("result.centred"), 0) + pick(tensor("result.mean"), 1) + pick(tensor("result.centred"), 2)),
     ("1.2", "Lab01/Lab01PCA.swift", "principalComponents",
