@@ -38,7 +38,14 @@ pid_t cs_spawn(const char *path, char *const argv[], char *const envp[], const c
     sigset_t none;
     sigemptyset(&none);
     sigprocmask(SIG_SETMASK, &none, NULL);
+    // Dispositions a parent set to "ignore" survive execve: give the child the defaults back.
     signal(SIGPIPE, SIG_DFL);
+    signal(SIGINT, SIG_DFL);
+    signal(SIGTERM, SIG_DFL);
+    signal(SIGHUP, SIG_DFL);
+    signal(SIGQUIT, SIG_DFL);
+    signal(SIGUSR1, SIG_DFL);
+    signal(SIGUSR2, SIG_DFL);
     setsid();
 
     // Move the sources out of the way first (to 100 + i), so that no dup2 overwrites a

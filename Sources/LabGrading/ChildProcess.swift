@@ -194,6 +194,13 @@ public enum ChildProcess {
 
     /// The pids the runner is waiting for, so that the orphan sweep leaves them alone.
     /// Spawning a child and sweeping orphans both hold `lock`.
+    /// Kills every child still running and its session (for a command that is interrupted).
+    public static func killRunningChildren() {
+        Live.shared.lock.lock()
+        for pid in Live.shared.pids { kill(-pid, SIGKILL); kill(pid, SIGKILL) }
+        Live.shared.lock.unlock()
+    }
+
     final class Live: @unchecked Sendable {
         static let shared = Live()
         var pids = Set<Int32>()

@@ -7,6 +7,7 @@
 // Runs every lab with fixed seeds (one folder per lab: PNGs, report.md, metrics.json), then
 // writes README.md (a gallery with every figure, its caption and the lab's headline numbers)
 // and MANIFEST (every PNG with the SHA-256 of its decoded pixels, comparable across zlib builds).
+// The set is replaced whole, only when every lab is done (see FigureSet).
 import ArgumentParser
 import Foundation
 import LabPlot
@@ -49,6 +50,13 @@ struct Figures: ParsableCommand {
         guard lock >= 0, flock(lock, LOCK_EX | LOCK_NB) == 0 else {
             throw ValidationError("another figures run is writing into \(out); wait for it to finish")
         }
+        let set = FigureSet(out: out)
+        try set.prepare()
+        try FileManager.default.createDirectory(atPath: set.staging, withIntermediateDirectories: true)
+        FigureSet.handleSignals {
+            ChildProcess.killRunningChildren()
+            try? FileManager.default.removeItem(atPath: set.staging)
+        }
 
         emit("Building the labs…")
         let build = ChildProcess.run("/usr/bin/env", ["swift", "build"], timeout: 3600)
@@ -59,24 +67,32 @@ struct Figures: ParsableCommand {
         let start = Date()
         for (i, lab) in chosen.enumerated() {
             let name = String(format: "lab%02d", lab)
-            var arguments = ["--out", "\(out)/\(name)", "--seed", "\(seed)", "--dataset", dataset]
+            var arguments = ["--out", "\(set.staging)/\(name)", "--seed", "\(seed)", "--dataset", dataset]
             if let dataDirectory { arguments += ["--data-dir", dataDirectory] }
             if quick { arguments.append("--quick") }
             emit("[\(i + 1)/\(chosen.count)] \(name) …")
             let run = ChildProcess.run("\(binPath)/\(name)", arguments, timeout: 1800)
             guard run.ending == .exited(0) else {
-                throw ValidationError("\(name) failed:\n\(run.output.suffix(3000))")
+                try? FileManager.default.removeItem(atPath: set.staging)
+                throw FigureSet.Refusal(description: "\(name) failed (the previous figure set is unchanged):\n\(run.output.suffix(3000))")
             }
             // The trained models (tens of MB) are for --from-section, not for the reference set.
-            try Notebook.removeSavedModels(in: "\(out)/\(name)")
+            try Notebook.removeSavedModels(in: "\(set.staging)/\(name)")
             emit(String(format: "[%d/%d] %@ done in %.0f s", i + 1, chosen.count, name, run.seconds))
         }
-        try writeGallery(all.filter { FileManager.default.fileExists(atPath: String(format: "\(out)/lab%02d/report.md", $0)) })
-        emit(String(format: "Wrote %@/README.md and %@/MANIFEST in %.0f s.", out, out, Date().timeIntervalSince(start)))
+        try writeGallery(all.filter { FileManager.default.fileExists(atPath: String(format: "%@/lab%02d/report.md", folder(of: $0, set), $0)) },
+                         set)
+        try set.commit(chosen.map { String(format: "lab%02d", $0) } + ["README.md", "MANIFEST"])
+        emit(String(format: "Wrote the figure set, %@/README.md and %@/MANIFEST in %.0f s.", out, out, Date().timeIntervalSince(start)))
+    }
+
+    /// Where lab `lab`'s figures are read from for the gallery: the new ones if this run made them.
+    func folder(of lab: Int, _ set: FigureSet) -> String {
+        FileManager.default.fileExists(atPath: String(format: "%@/lab%02d", set.staging, lab)) ? set.staging : out
     }
 
     /// README.md (gallery with captions and headline numbers) and MANIFEST (pixel hashes).
-    func writeGallery(_ labs: [Int]) throws {
+    func writeGallery(_ labs: [Int], _ set: FigureSet) throws {
         var gallery = ["# Reference figures", "",
                        "Made from `Solutions/` with fixed seeds by `LABKIT_SOLUTIONS=1 swift run figures` (dataset: \(dataset)).",
                        "Re-running on the same machine gives byte-identical files; `MANIFEST` lists the SHA-256 of each",
@@ -84,10 +100,11 @@ struct Figures: ParsableCommand {
         var manifest: [String] = []
         for lab in labs {
             let name = String(format: "lab%02d", lab)
-            let report = try String(contentsOfFile: "\(out)/\(name)/report.md", encoding: .utf8)
+            let source = folder(of: lab, set)
+            let report = try String(contentsOfFile: "\(source)/\(name)/report.md", encoding: .utf8)
             let title = report.split(separator: "\n").first.map { String($0.dropFirst(2)) } ?? name
             gallery += ["## \(title)", "", "[The lab's report](\(name)/report.md) · [the handout](../Labs/Lab\(String(format: "%02d", lab)).md)", ""]
-            if let data = FileManager.default.contents(atPath: "\(out)/\(name)/metrics.json"),
+            if let data = FileManager.default.contents(atPath: "\(source)/\(name)/metrics.json"),
                let metrics = try JSONSerialization.jsonObject(with: data) as? [String: Any] {
                 gallery += ["| headline number | value |", "|:---|---:|"]
                 gallery += metrics.keys.sorted().map { key in
@@ -100,12 +117,12 @@ struct Figures: ParsableCommand {
                 let caption = line.dropFirst(2).prefix { $0 != "]" }
                 let file = line.split(separator: "(").last.map { String($0.dropLast()) } ?? ""
                 gallery += ["![\(caption)](\(name)/\(file))", "", "*\(caption)*", ""]
-                let image = try PNGFile.read(from: "\(out)/\(name)/\(file)")
+                let image = try PNGFile.read(from: "\(source)/\(name)/\(file)")
                 manifest.append("\(image.pixelHash)  \(name)/\(file)")
             }
         }
-        try (gallery.joined(separator: "\n") + "\n").write(toFile: "\(out)/README.md", atomically: true, encoding: .utf8)
-        try (manifest.joined(separator: "\n") + "\n").write(toFile: "\(out)/MANIFEST", atomically: true, encoding: .utf8)
+        try (gallery.joined(separator: "\n") + "\n").write(toFile: "\(set.staging)/README.md", atomically: true, encoding: .utf8)
+        try (manifest.joined(separator: "\n") + "\n").write(toFile: "\(set.staging)/MANIFEST", atomically: true, encoding: .utf8)
     }
 }
 
