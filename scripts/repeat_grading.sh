@@ -11,6 +11,9 @@ trap 'rm -rf "$work"' EXIT
 start=$(date +%s)
 for i in $(seq 1 "$runs"); do
     LABKIT_SOLUTIONS=1 "$bin/grade" --out "$work/run-$i" > "$work/run-$i.log" 2>&1 || true
+    if [ ! -s "$work/run-$i/results.json" ]; then
+        tail -n 20 "$work/run-$i.log"; echo "run $i wrote no results.json"; exit 1
+    fi
     python3 - "$work/run-$i/results.json" > "$work/run-$i.verdicts" <<'PY'
 import json, sys
 def walk(node, path=""):

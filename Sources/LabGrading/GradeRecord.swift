@@ -105,15 +105,34 @@ public struct GradeRecord: Codable, Sendable {
 
 /// Writes through a temporary file in the same folder and `rename(2)`: readers see the
 /// old file or the new one, never half of one.
+/// A file in the output folder that grade did not write (or that changed since it did).
+public struct NotGradesFile: Error, CustomStringConvertible {
+    public let path: String
+    public init(path: String) { self.path = path }
+    public var description: String {
+        "\(path) exists and is not a file grade wrote (or it was changed since): grade replaces only its own files. "
+            + "Move it away or choose another --out; nothing was written."
+    }
+}
+
+/// Writes a file of grade's output whole (a temporary file renamed over it), and lists it in the
+/// folder's manifest; a file at `path` that grade did not write is never replaced.
 public func writeAtomically(_ data: Data, to path: String) throws {
+    let folder = (path as NSString).deletingLastPathComponent, name = (path as NSString).lastPathComponent
+    guard OutputManifest.mayReplace(name, in: folder) else { throw NotGradesFile(path: path) }
     let temporary = path + ".tmp-\(getpid())"
     guard FileManager.default.createFile(atPath: temporary, contents: data) else {
         throw CocoaError(.fileWriteNoPermission, userInfo: [NSFilePathErrorKey: path])
     }
+    var manifest = OutputManifest.read(in: folder) ?? [:]
+    manifest[name] = (manifest[name] ?? []).union([OutputManifest.hash(of: data)])
+    try OutputManifest.write(manifest, in: folder)          // listed before it is in place
     guard rename(temporary, path) == 0 else {
         unlink(temporary)
         throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: path])
     }
+    manifest[name] = [OutputManifest.hash(of: data)]
+    try OutputManifest.write(manifest, in: folder)
 }
 
 /// A fingerprint of the kit's grading inputs (checks, stubs, core, package), so that

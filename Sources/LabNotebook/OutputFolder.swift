@@ -3,6 +3,7 @@ import Glibc
 #endif
 import Dispatch
 import Foundation
+import LabData
 import LabKit
 
 /// A lab's output folder: the lab replaces only what it wrote there, and nothing else.
@@ -34,7 +35,7 @@ final class OutputFolder: @unchecked Sendable {
     private let previous: [String: Set<String>]
     private let lock = NSLock()
 
-    static let manifestName = ".labkit-manifest"
+    static let manifestName = OutputManifest.fileName
     static let stagingPrefix = ".labkit-staging-"
 
     /// The folder being staged, for the signal handlers.
@@ -183,42 +184,15 @@ final class OutputFolder: @unchecked Sendable {
 
     // MARK: The manifest
 
-    /// "hash  relative/path" lines, sorted (a path may have several); nil when there is no
-    /// manifest or it is not one.
-    static func readManifest(in folder: String) -> [String: Set<String>]? {
-        guard let text = try? String(contentsOfFile: "\(folder)/\(manifestName)", encoding: .utf8),
-              text.hasPrefix("# labkit output manifest\n") else { return nil }
-        var entries: [String: Set<String>] = [:]
-        for line in text.split(separator: "\n").dropFirst() {
-            let parts = line.split(separator: " ", maxSplits: 2, omittingEmptySubsequences: false)
-            guard parts.count == 3, parts[1].isEmpty, parts[0].count == 16,
-                  !parts[2].hasPrefix("/"), !parts[2].split(separator: "/").contains("..") else { return nil }
-            entries[String(parts[2]), default: []].insert(String(parts[0]))
-        }
-        return entries
-    }
+    static func readManifest(in folder: String) -> [String: Set<String>]? { OutputManifest.read(in: folder) }
 
     static func writeManifest(_ entries: [String: Set<String>], in folder: String) throws {
-        let lines = entries.flatMap { path, hashes in hashes.map { "\($0)  \(path)\n" } }
-        let text = "# labkit output manifest\n" + lines.sorted { $0.dropFirst(18) == $1.dropFirst(18) ? $0 < $1 : $0.dropFirst(18) < $1.dropFirst(18) }.joined()
-        let temporary = "\(folder)/\(manifestName).tmp-\(getpid())"
-        do {
-            try text.write(toFile: temporary, atomically: false, encoding: .utf8)
-            guard rename(temporary, "\(folder)/\(manifestName)") == 0 else { throw CocoaError(.fileWriteUnknown) }
-        } catch {
-            unlink(temporary)
+        do { try OutputManifest.write(entries, in: folder) } catch {
             throw LabError.unwritableOutput(path: "\(folder)/\(manifestName)", reason: (error as NSError).localizedDescription)
         }
     }
 
-    /// FNV-1a (64 bits) of a regular file's bytes, as 16 hex digits; "" when it is not one.
-    static func hash(of path: String) -> String {
-        var info = stat()
-        guard lstat(path, &info) == 0, info.st_mode & S_IFMT == S_IFREG,
-              let data = FileManager.default.contents(atPath: path) else { return "" }
-        let hex = String(fnv1a(data), radix: 16)
-        return String(repeating: "0", count: 16 - hex.count) + hex
-    }
+    static func hash(of path: String) -> String { OutputManifest.hash(of: path) }
 
     // MARK: Signals
 

@@ -51,15 +51,6 @@ extension Notebook {
         try OutputFolder.writeManifest(manifest, in: folder)
     }
 
-    /// The manifest of the files a kit command wrote into `folder` (relative path → the FNV-1a
-    /// hashes of what it wrote there), or nil when there is none; see `OutputFolder`.
-    public static func manifest(in folder: String) -> [String: Set<String>]? { OutputFolder.readManifest(in: folder) }
-    public static func writeManifest(_ entries: [String: Set<String>], in folder: String) throws {
-        try OutputFolder.writeManifest(entries, in: folder)
-    }
-    /// The manifest's hash of a file ("" when it is not a regular file).
-    public static func manifestHash(of path: String) -> String { OutputFolder.hash(of: path) }
-
     /// Why a saved model cannot be reused.
     public struct NotReusable: Error, CustomStringConvertible {
         public let description: String

@@ -1,6 +1,6 @@
 import Dispatch
 import Foundation
-import LabNotebook
+import LabData
 
 /// The figure set in an output folder (lab folders, README.md, MANIFEST), replaced whole.
 ///
@@ -16,7 +16,7 @@ import LabNotebook
 /// run before anything is done.
 struct FigureSet {
     let out: String
-    static let manifestName = ".labkit-manifest"
+    static let manifestName = OutputManifest.fileName
     var staging: String { "\(out)/.figures-staging" }
     var retired: String { "\(out)/.figures-retired" }
     var journal: String { "\(out)/.figures-swap" }
@@ -33,7 +33,7 @@ struct FigureSet {
             try FileManager.default.removeItem(atPath: leftover)
         }
         let entries = (try? FileManager.default.contentsOfDirectory(atPath: out)) ?? []
-        guard let written = Notebook.manifest(in: out) else {
+        guard let written = OutputManifest.read(in: out) else {
             let others = entries.filter { $0 != Self.manifestName }
             if !others.isEmpty {
                 throw Refusal(description: "\(out) holds files figures did not write (\(others.sorted().prefix(5).joined(separator: ", "))"
@@ -42,18 +42,18 @@ struct FigureSet {
             return
         }
         for (name, hashes) in written where FileManager.default.fileExists(atPath: "\(out)/\(name)") {
-            guard hashes.contains(Notebook.manifestHash(of: "\(out)/\(name)")) else {
+            guard hashes.contains(OutputManifest.hash(of: "\(out)/\(name)")) else {
                 throw Refusal(description: "\(out)/\(name) was changed since figures wrote it; move it away first (nothing was changed)")
             }
         }
         // A lab folder is replaced whole, so it must be a lab's, with its files as the lab wrote them.
         for entry in entries where entry.range(of: #"^lab[0-9]+$"#, options: .regularExpression) != nil {
             let folder = "\(out)/\(entry)"
-            guard let manifest = Notebook.manifest(in: folder) else {
+            guard let manifest = OutputManifest.read(in: folder) else {
                 throw Refusal(description: "\(folder) has no \(Self.manifestName), so no lab wrote it; move it away first (nothing was changed)")
             }
             for (relative, hashes) in manifest where FileManager.default.fileExists(atPath: "\(folder)/\(relative)") {
-                guard hashes.contains(Notebook.manifestHash(of: "\(folder)/\(relative)")) else {
+                guard hashes.contains(OutputManifest.hash(of: "\(folder)/\(relative)")) else {
                     throw Refusal(description: "\(folder)/\(relative) was changed since the lab wrote it; move it away first (nothing was changed)")
                 }
             }
@@ -77,12 +77,12 @@ struct FigureSet {
             try files.moveItem(atPath: "\(staging)/\(name)", toPath: "\(out)/\(name)")
         }
         // Files the user added to an old lab folder (not in its manifest) move into the new one.
-        for name in names where Notebook.manifest(in: "\(retired)/\(name)") != nil {
+        for name in names where OutputManifest.read(in: "\(retired)/\(name)") != nil {
             try carryOverUserFiles(from: "\(retired)/\(name)", to: "\(out)/\(name)")
         }
         var written: [String: Set<String>] = [:]
-        for name in ["README.md", "MANIFEST"] where names.contains(name) { written[name] = [Notebook.manifestHash(of: "\(out)/\(name)")] }
-        try Notebook.writeManifest(written, in: out)
+        for name in ["README.md", "MANIFEST"] where names.contains(name) { written[name] = [OutputManifest.hash(of: "\(out)/\(name)")] }
+        try OutputManifest.write(written, in: out)
         try files.removeItem(atPath: retired)
         try? files.removeItem(atPath: staging)
         try files.removeItem(atPath: journal)
@@ -90,7 +90,7 @@ struct FigureSet {
 
     private func carryOverUserFiles(from old: String, to new: String) throws {
         let files = FileManager.default
-        let kitFiles = Set((Notebook.manifest(in: old) ?? [:]).keys)
+        let kitFiles = Set((OutputManifest.read(in: old) ?? [:]).keys)
         guard let enumerator = files.enumerator(atPath: old) else { return }
         while let relative = enumerator.nextObject() as? String {
             let path = "\(old)/\(relative)"

@@ -12,6 +12,7 @@ import Glibc
 #endif
 import ArgumentParser
 import Foundation
+import LabData
 import LabGrading
 import LabNotebook
 
@@ -141,6 +142,10 @@ struct Grade: ParsableCommand {
             note("  \(line)")
         }
         try Notebook.prepareWritableFolder(out)
+        // Before any grading: the files this run will write must be absent or grade's own.
+        for file in submissions == nil ? ["results.json", "feedback.md"] : ["gradebook.csv"] where !OutputManifest.mayReplace(file, in: out) {
+            throw NotGradesFile(path: "\(out)/\(file)")
+        }
         let hidden = ["\(root)/Solutions", "\(root)/Tests/Hidden", "\(root)/Tests/Mutants", "\(root)/Tests/Alternatives", absolute(scratchPath, root), absolute(out, root)] + (submissions.map { [absolute($0, root)] } ?? [])
         sandbox.hide(hidden).forEach(note)
         if let mutants {

@@ -168,7 +168,9 @@ struct Release: ParsableCommand {
         for script in ["setup.sh", "run_autograder"] {
             try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: "\(staging)/\(script)")
         }
-        try? FileManager.default.removeItem(atPath: zip)
+        guard !FileManager.default.fileExists(atPath: zip) else {
+            throw ValidationError("\(zip) already exists; choose a new path (release never replaces a file)")
+        }
         let zipped = ChildProcess.run("/usr/bin/env", ["zip", "-qr", zip, "setup.sh", "run_autograder", "kit"], directory: staging, timeout: 600)
         guard zipped.ending == .exited(0) else {
             throw ValidationError("zip failed (install it with `sudo apt-get install zip`):\n\(zipped.output)")
