@@ -186,8 +186,10 @@ extension LabRun where Lab == Lab05 {
         let adam = Adam(parameters: vae.parameters, learningRate: training.learningRate)
         var loop = TrainingLoop(epochs: epochs, batchSize: training.batchSize, label: "VAE z=\(latent)",
                                 seed: options.seed &+ UInt64(latent))
-        let curve = try nb.trained("vae-z\(latent)", parameters: vae.parameters,
-                                   isUsable: { $0.count == epochs && $0.allSatisfy { $0.count == 3 } }) { () throws -> [[Float]] in
+        // One (−ELBO, reconstruction, KL) per epoch: a saved record of another length is not reused.
+        let isUsable = { (curve: [[Float]]) in curve.count == epochs && curve.allSatisfy { $0.count == 3 } }
+        let name = "vae-z\(latent)"
+        let curve = try nb.trained(name, parameters: vae.parameters, isUsable: isUsable) { () throws -> [[Float]] in
             var measured: [[Float]] = []
             _ = try loop.run(on: data.train.images, optimizer: adam, afterEpoch: { _, _ in
                 let (elbo, reconstruction, kl) = try Lab05.testELBO(vae, data.test.images, seed: options.seed &+ 77)
