@@ -11,6 +11,7 @@ OUT/tiny-4x4     200 / 60 images of 4 × 4, 10 classes (the smallest the labs ta
 OUT/one-pixel    200 / 60 images of 1 × 1, 10 classes (refused)
 OUT/fewer-than-pixels  300 / 100 images of 28 × 28 whose 4-pixel border is always black: fewer
                  images than pixels, 384 constant pixels (a covariance of rank ≤ 299 of 784)
+OUT/all-the-same 200 / 60 copies of one 28 × 28 image (refused: nothing varies)
 OUT/upscaled-8x8 300 / 100 images of 28 × 28: 8 × 8 patterns, each pixel a 2 × 2 block, in a
                  black frame (like scripts/make_sparse_digits.py): groups of identical pixels,
                  a covariance of rank ≤ 64 with hundreds of exactly zero rows
@@ -53,6 +54,10 @@ def upscaled(rng, labels):
     return out
 
 
+def same_image(rng, labels):
+    return [128] * (len(labels) * 784)
+
+
 def write(folder, name, dimensions, data, compress):
     payload = idx(dimensions, data)
     path = os.path.join(folder, name + (".gz" if compress else ""))
@@ -81,3 +86,4 @@ if __name__ == "__main__":
     dataset(root, "one-pixel", 200, 60, 1, 1, 10, False, 6)
     dataset(root, "fewer-than-pixels", 300, 100, 28, 28, 10, False, 7, border=4)
     dataset(root, "upscaled-8x8", 300, 100, 28, 28, 10, False, 8, draw=upscaled)
+    dataset(root, "all-the-same", 200, 60, 28, 28, 10, False, 9, draw=same_image)

@@ -173,6 +173,13 @@ public final class Notebook {
         guard data.pixels <= needs.pixels else {
             throw DataError.invalidArgument("\(info.name) handles images of at most \(needs.pixels) pixels; \(data.name) has \(data.height) × \(data.width) = \(data.pixels). Downscale the images first.")
         }
+        // Images that are all the same (no pixel varies) leave nothing to learn, and every variance
+        // the labs divide by is 0: say so here rather than stop later on a NaN.
+        let pixels = data.train.images.scalars, d = data.pixels
+        guard pixels.indices.contains(where: { pixels[$0] != pixels[$0 % d] }) else {
+            throw DataError.invalidArgument("\(info.name) needs training images that differ; in \(data.name) all \(data.train.count) are the same "
+                + "image (no pixel varies), so there is nothing to learn and no variance to divide by.")
+        }
         ImageGrid.imageShape = (data.height, data.width)
         table(["split", "images", "shape", "mean pixel"], [
             ["train", "\(data.train.count)", Format.shape(data.train.images.shape), Format.number(data.train.images.mean())],
