@@ -38,9 +38,8 @@ final class OutputFolder: @unchecked Sendable {
     static let manifestName = OutputManifest.fileName
     static let stagingPrefix = ".labkit-staging-"
 
-    /// The folder being staged, for the signal handlers.
-    nonisolated(unsafe) private static var active: OutputFolder?
-    nonisolated(unsafe) private static var signalSources: [DispatchSourceSignal] = []
+    /// Discards the staging folder if a signal ends the run.
+    private var interruptCleanup: Interrupts.Registration?
 
     init(final path: String) throws {
         let url = URL(fileURLWithPath: path).standardizedFileURL
@@ -89,8 +88,8 @@ final class OutputFolder: @unchecked Sendable {
             close(lockDescriptor)
             throw LabError.unwritableOutput(path: path, reason: "files cannot be written in it (\(String(cString: strerror(errno))))")
         }
-        Self.active = self
-        Self.installSignalHandlers()
+        interruptCleanup = Interrupts.onInterrupt(
+            "the unfinished output was removed; the previous output is unchanged.") { [weak self] in self?.discard() }
     }
 
     /// Whether the run may write `relative`: nothing is there, or the file the last run wrote,
@@ -147,7 +146,7 @@ final class OutputFolder: @unchecked Sendable {
         try Self.writeManifest(manifest, in: final)
         removeStaging()
         finished = true
-        Self.active = nil
+        interruptCleanup.map(Interrupts.remove)
         unlock()
     }
 
@@ -160,7 +159,7 @@ final class OutputFolder: @unchecked Sendable {
         removeStaging()
         if madeTheFolder { rmdir(final) }
         finished = true
-        Self.active = nil
+        interruptCleanup.map(Interrupts.remove)
         unlock()
     }
 
@@ -193,22 +192,4 @@ final class OutputFolder: @unchecked Sendable {
     }
 
     static func hash(of path: String) -> String { OutputManifest.hash(of: path) }
-
-    // MARK: Signals
-
-    /// Removes the staging folder, then exits with 128 + the signal.
-    private static func installSignalHandlers() {
-        guard signalSources.isEmpty else { return }
-        for signalNumber in [SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGPIPE] {
-            signal(signalNumber, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: .global())
-            source.setEventHandler {
-                active?.discard()
-                FileHandle.standardError.write(Data("\nInterrupted: the unfinished output was removed; the previous output is unchanged.\n".utf8))
-                exit(128 + signalNumber)
-            }
-            source.resume()
-            signalSources.append(source)
-        }
-    }
 }

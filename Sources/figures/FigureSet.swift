@@ -62,7 +62,7 @@ struct FigureSet {
 
     /// Moves the staged set into place: README.md, MANIFEST and every lab folder in `names`.
     func commit(_ names: [String]) throws {
-        try FigureSet.withSignalsHeld {
+        try Interrupts.withSignalsHeld(afterMessage: "after the new figure set was in place.") {
             try (names.joined(separator: "\n") + "\n").write(toFile: journal, atomically: true, encoding: .utf8)
             try swap(names)
         }
@@ -102,45 +102,5 @@ struct FigureSet {
             try files.createDirectory(atPath: (target as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
             try files.moveItem(atPath: path, toPath: target)
         }
-    }
-
-    // MARK: Signals
-
-    nonisolated(unsafe) static var cleanup: (() -> Void)?
-    nonisolated(unsafe) static var held = false
-    nonisolated(unsafe) static var pending: Int32?
-    nonisolated(unsafe) static var sources: [DispatchSourceSignal] = []
-    static let lock = NSLock()
-
-    /// On SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1/2 or SIGPIPE: `cleanup`, then exit 128 + signal
-    /// — after the swap, if one is in progress.
-    static func handleSignals(cleanup: @escaping () -> Void) {
-        self.cleanup = cleanup
-        for number in [SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGPIPE] {
-            signal(number, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
-            source.setEventHandler {
-                lock.lock()
-                if held { pending = number; lock.unlock(); return }
-                lock.unlock()
-                FigureSet.cleanup?()
-                FileHandle.standardError.write(Data("\nInterrupted: the previous figure set is unchanged.\n".utf8))
-                exit(128 + number)
-            }
-            source.resume()
-            sources.append(source)
-        }
-    }
-
-    static func withSignalsHeld(_ body: () throws -> Void) throws {
-        lock.lock(); held = true; lock.unlock()
-        defer {
-            lock.lock(); held = false; let signal = pending; lock.unlock()
-            if let signal {
-                FileHandle.standardError.write(Data("\nInterrupted after the new figure set was in place.\n".utf8))
-                exit(128 + signal)
-            }
-        }
-        try body()
     }
 }

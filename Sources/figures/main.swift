@@ -10,6 +10,7 @@
 // The set is replaced whole, only when every lab is done (see FigureSet).
 import ArgumentParser
 import Foundation
+import LabData
 import LabPlot
 import LabGrading
 import LabNotebook
@@ -53,7 +54,7 @@ struct Figures: ParsableCommand {
         let set = FigureSet(out: out)
         try set.prepare()
         try FileManager.default.createDirectory(atPath: set.staging, withIntermediateDirectories: true)
-        FigureSet.handleSignals {
+        Interrupts.onInterrupt("the previous figure set is unchanged.") {
             ChildProcess.killRunningChildren()
             try? FileManager.default.removeItem(atPath: set.staging)
         }

@@ -129,12 +129,16 @@ extension LabRun where Lab == Lab09 {
             autoencoder's mean error, and PCA's (9.7). AUC of each score at finding the held-out class (9.4):
             """)
         var experiments: [Experiment] = [], skipped: [String] = []
-        for c in classes {
+        let progress = ProgressReporter(label: "held-out classes"), start = Date()
+        for (done, c) in classes.enumerated() {
             let anomalies = data.test.labels.filter { $0 == c }.count
             if anomalies == 0 || anomalies == data.test.count || data.train.labels.allSatisfy({ $0 == c }) {
                 skipped.append("\(c) (\(anomalies) of \(data.test.count) test images)")
             } else {
                 experiments.append(try holdOut(c, data))
+                let auc = Format.fixed(experiments.last!.auc[Method.meanError.rawValue], 3)
+                progress.item(done + 1, of: classes.count, "class \(c) held out: AUC \(auc) (AE, mean error)",
+                              elapsed: Date().timeIntervalSince(start))
             }
         }
         guard !experiments.isEmpty else {
@@ -194,12 +198,13 @@ extension LabRun where Lab == Lab09 {
         return model
     }
 
-    /// The mean and the top-k principal directions (columns) of the rows of x.
+    /// The mean and the top-k principal directions (columns) of the rows of x (only those k are
+    /// computed: a 64×64-pixel covariance would take the full eigensolver a minute per class).
     func principalSubspace(of x: Tensor, k: Int) -> (mean: Tensor, components: Tensor) {
         let mean = x.mean(alongAxis: 0)
         let centred = x - mean
         let covariance = Tensor.matmul(centred, centred, transposeA: true) / Float(x.rowCount)
-        return (mean, SymmetricEigen(covariance).vectors.columns(0..<k))
+        return (mean, LeadingEigen(covariance, count: k).vectors)
     }
 }
 

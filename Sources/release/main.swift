@@ -9,6 +9,7 @@
 // grading it gives 0 points without crashing, and no solution code leaked into it.
 import ArgumentParser
 import Foundation
+import LabData
 import LabGrading
 import LabNotebook
 
@@ -42,20 +43,81 @@ struct Release: ParsableCommand {
         guard (out == nil) != (gradescope == nil) else { throw ValidationError("give exactly one of --out DIR or --gradescope OUT.zip") }
     }
 
+    /// A release that could not be made: the reason, with exit status 1 (not a usage error).
+    struct Failure: Error, CustomStringConvertible { let description: String }
+
     func run() throws {
+        do { try make() } catch let error as ValidationError { throw Failure(description: error.message) }
+    }
+
+    func make() throws {
         let root = FileManager.default.currentDirectoryPath
         if let out {
             let destination = absolute(out, root)
+            if FileManager.default.fileExists(atPath: "\(destination)/\(Self.incompleteMarker)") {
+                throw ValidationError("\(out) is an unfinished release left by a run that was killed "
+                                      + "(it holds \(Self.incompleteMarker)); remove it, or choose a new folder")
+            }
             guard !FileManager.default.fileExists(atPath: destination) else { throw ValidationError("\(out) already exists; choose a new folder") }
-            try copyKit(from: root, to: destination, excluding: Self.instructorOnly)
-            try Self.studentReadme().write(toFile: "\(destination)/README.md", atomically: true, encoding: .utf8)
-            emit("Wrote the student release to \(out) (with a README for students).")
-            try checkNoLeak(solutions: "\(root)/Solutions", release: destination)
-            if !skipBuildCheck { try checkBuildsAndGradesZero(destination) }
+            try FileManager.default.createDirectory(atPath: (destination as NSString).deletingLastPathComponent,
+                                                    withIntermediateDirectories: true)
+            guard mkdir(destination, 0o755) == 0 else {
+                throw ValidationError("\(out) cannot be created: \(String(cString: strerror(errno)))")
+            }
+            // Until it is verified the folder is this run's to remove: on a failure, a signal, or (marked) after SIGKILL.
+            FileManager.default.createFile(atPath: "\(destination)/\(Self.incompleteMarker)", contents: Data())
+            let unfinished = removedOnInterrupt(destination, "no release was written (the unfinished \(out) was removed).")
+            do {
+                try copyKit(from: root, to: destination, excluding: Self.instructorOnly)
+                try Self.studentReadme().write(toFile: "\(destination)/README.md", atomically: true, encoding: .utf8)
+                emit("Wrote the student release to \(out) (with a README for students).")
+                try checkNoLeak(solutions: "\(root)/Solutions", release: destination)
+                if !skipBuildCheck { try checkBuildsAndGradesZero(destination) }
+            } catch {
+                Interrupts.remove(unfinished)
+                try? FileManager.default.removeItem(atPath: destination)
+                emit("No release was written (\(out) was removed); the reason follows.")
+                throw error
+            }
+            Interrupts.remove(unfinished)
+            try FileManager.default.removeItem(atPath: "\(destination)/\(Self.incompleteMarker)")
             emit("The release is ready: \(out)")
         } else if let gradescope {
             try writeGradescopeBundle(root: root, zip: absolute(gradescope, root))
         }
+    }
+
+    /// In a release folder while it is written and verified; a folder holding it is unfinished.
+    static let incompleteMarker = ".labkit-release-incomplete"
+
+    /// Removes `path` if a signal ends the run (after stopping the children, which may be writing
+    /// into it), with `message` for the user.
+    func removedOnInterrupt(_ path: String, _ message: String) -> Interrupts.Registration {
+        Interrupts.onInterrupt(message) {
+            ChildProcess.killRunningChildren()
+            try? FileManager.default.removeItem(atPath: path)
+        }
+    }
+
+    /// A fresh folder under the system's temporary folder, removed when `body` ends — however it
+    /// ends, a signal included.
+    /// Children get `PATH/tmp` as their TMPDIR, so that what they leave there (SwiftPM's lock
+    /// files for the scratch build) goes with it.
+    func withScratchFolder<T>(_ name: String, _ body: (String) throws -> T) throws -> T {
+        let path = NSTemporaryDirectory() + "labkit-\(name)-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: "\(path)/tmp", withIntermediateDirectories: true)
+        let registration = removedOnInterrupt(path, "nothing was written; the temporary files were removed.")
+        defer {
+            Interrupts.remove(registration)
+            try? FileManager.default.removeItem(atPath: path)
+        }
+        return try body(path)
+    }
+
+    static func environment(temporaryFolder: String) -> [String: String] {
+        var environment = ProcessInfo.processInfo.environment
+        environment["TMPDIR"] = temporaryFolder
+        return environment
     }
 
     // MARK: The student release
@@ -106,10 +168,13 @@ struct Release: ParsableCommand {
     /// Builds and grades a throw-away copy, so the release itself holds no build caches.
     func checkBuildsAndGradesZero(_ release: String) throws {
         emit("Building a copy of the release and grading its stubs (this compiles the kit once)…")
-        let copy = NSTemporaryDirectory() + "labkit-release-check-\(UUID().uuidString)"
-        try FileManager.default.copyItem(atPath: release, toPath: copy)
-        defer { try? FileManager.default.removeItem(atPath: copy) }
-        let grade = ChildProcess.run("/usr/bin/env", ["swift", "run", "grade", "--out", "out/grade-check"], directory: copy, timeout: 3600)
+        let grade = try withScratchFolder("release-check") { scratch in
+            let copy = "\(scratch)/kit"
+            try FileManager.default.copyItem(atPath: release, toPath: copy)
+            try? FileManager.default.removeItem(atPath: "\(copy)/\(Self.incompleteMarker)")
+            return ChildProcess.run("/usr/bin/env", ["swift", "run", "grade", "--out", "out/grade-check"],
+                                    environment: Self.environment(temporaryFolder: "\(scratch)/tmp"), directory: copy, timeout: 3600)
+        }
         guard grade.ending == .exited(0) else { throw ValidationError("grading the release failed:\n\(grade.output.suffix(3000))") }
         guard let total = grade.output.split(separator: "\n").first(where: { $0.hasPrefix("Total") }) else {
             throw ValidationError("grading the release printed no total:\n\(grade.output.suffix(2000))")
@@ -159,21 +224,31 @@ struct Release: ParsableCommand {
     // MARK: Gradescope
 
     func writeGradescopeBundle(root: String, zip: String) throws {
-        let staging = NSTemporaryDirectory() + "labkit-gradescope-\(UUID().uuidString)"
-        defer { try? FileManager.default.removeItem(atPath: staging) }
-        // The autograder keeps the hidden checks; it never needs the solutions.
-        try copyKit(from: root, to: "\(staging)/kit", excluding: ["Solutions", "Tests/Mutants", "Tests/Alternatives", ".ci", ".git", "out", "Figures"])
-        try Self.setupScript.write(toFile: "\(staging)/setup.sh", atomically: true, encoding: .utf8)
-        try Self.runAutograder.write(toFile: "\(staging)/run_autograder", atomically: true, encoding: .utf8)
-        for script in ["setup.sh", "run_autograder"] {
-            try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: "\(staging)/\(script)")
-        }
         guard !FileManager.default.fileExists(atPath: zip) else {
             throw ValidationError("\(zip) already exists; choose a new path (release never replaces a file)")
         }
-        let zipped = ChildProcess.run("/usr/bin/env", ["zip", "-qr", zip, "setup.sh", "run_autograder", "kit"], directory: staging, timeout: 600)
-        guard zipped.ending == .exited(0) else {
-            throw ValidationError("zip failed (install it with `sudo apt-get install zip`):\n\(zipped.output)")
+        try withScratchFolder("gradescope") { staging in
+            // The autograder keeps the hidden checks; it never needs the solutions.
+            try copyKit(from: root, to: "\(staging)/kit", excluding: ["Solutions", "Tests/Mutants", "Tests/Alternatives", ".ci", ".git", "out", "Figures"])
+            try Self.setupScript.write(toFile: "\(staging)/setup.sh", atomically: true, encoding: .utf8)
+            try Self.runAutograder.write(toFile: "\(staging)/run_autograder", atomically: true, encoding: .utf8)
+            for script in ["setup.sh", "run_autograder"] {
+                try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: "\(staging)/\(script)")
+            }
+            // Zipped beside its destination, then linked into place: never a half-written zip, never a replaced file.
+            let partial = (zip as NSString).deletingLastPathComponent + "/.\((zip as NSString).lastPathComponent).partial-\(getpid())"
+            let unfinished = removedOnInterrupt(partial, "no bundle was written.")
+            defer {
+                Interrupts.remove(unfinished)
+                unlink(partial)
+            }
+            let zipped = ChildProcess.run("/usr/bin/env", ["zip", "-qr", partial, "setup.sh", "run_autograder", "kit"], directory: staging, timeout: 600)
+            guard zipped.ending == .exited(0) else {
+                throw ValidationError("zip failed (install it with `sudo apt-get install zip`):\n\(zipped.output)")
+            }
+            guard link(partial, zip) == 0 else {
+                throw ValidationError("\(zip) cannot be written: \(String(cString: strerror(errno)))")
+            }
         }
         emit("Wrote the Gradescope autograder bundle \(zip).")
         if verify { try verifyBundle(zip: zip, solutions: "\(root)/Solutions", verifyClass: verifyClass.map { absolute($0, root) }) }
@@ -183,8 +258,10 @@ struct Release: ParsableCommand {
     /// run_autograder and checks results.json; then the same for every student of
     /// `verifyClass` against its expected totals.
     func verifyBundle(zip: String, solutions: String, verifyClass: String?) throws {
-        let fake = NSTemporaryDirectory() + "labkit-autograder-\(UUID().uuidString)"
-        defer { try? FileManager.default.removeItem(atPath: fake) }
+        try withScratchFolder("autograder") { fake in try verifyBundle(zip: zip, solutions: solutions, verifyClass: verifyClass, fake: fake) }
+    }
+
+    func verifyBundle(zip: String, solutions: String, verifyClass: String?, fake: String) throws {
         let fm = FileManager.default
         try fm.createDirectory(atPath: "\(fake)/source", withIntermediateDirectories: true)
         let unzipped = ChildProcess.run("/usr/bin/env", ["unzip", "-q", zip, "-d", "\(fake)/source"], timeout: 600)
@@ -229,7 +306,7 @@ struct Release: ParsableCommand {
         }
         let copied = ChildProcess.run("/bin/cp", ["-a", asLabs ? submission : submission + "/.", asLabs ? "\(fake)/submission/Labs" : "\(fake)/submission/"], timeout: 600)
         guard copied.ending == .exited(0) else { throw ValidationError("cannot copy \(submission): \(copied.output)") }
-        var environment = ProcessInfo.processInfo.environment
+        var environment = Self.environment(temporaryFolder: "\(fake)/tmp")
         environment["AUTOGRADER_ROOT"] = fake
         environment.removeValue(forKey: "LABKIT_SOLUTIONS")
         // The class steps' limit per check (a hang costs 30 s, not Gradescope's 120).

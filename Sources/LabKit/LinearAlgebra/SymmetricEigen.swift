@@ -23,8 +23,12 @@ public struct SymmetricEigen {
         var d = [Double](repeating: 0, count: n), e = [Double](repeating: 0, count: n)
         if n > 0 {
             v.withUnsafeMutableBufferPointer { V in
-                Self.tridiagonalize(n, V, &d, &e)
-                Self.diagonalize(n, V, &d, &e)
+                d.withUnsafeMutableBufferPointer { d in
+                    e.withUnsafeMutableBufferPointer { e in
+                        Self.tridiagonalize(n, V, d.baseAddress!, e.baseAddress!)
+                        Self.diagonalize(n, V, d.baseAddress!, e.baseAddress!)
+                    }
+                }
             }
         }
         let order = (0..<n).sorted { d[$0] > d[$1] || (d[$0] == d[$1] && $0 < $1) }
@@ -41,8 +45,10 @@ public struct SymmetricEigen {
 
     /// Householder tridiagonalisation (tred2): on return d is the diagonal, e the
     /// sub-diagonal (in e[1...]) and V the accumulated orthogonal transformation.
-    private static func tridiagonalize(_ n: Int, _ V: UnsafeMutableBufferPointer<Double>, _ d: inout [Double], _ e: inout [Double]) {
-        @inline(__always) func at(_ r: Int, _ c: Int) -> Int { c * n + r }
+    private static func tridiagonalize(_ n: Int, _ V: UnsafeMutableBufferPointer<Double>,
+                                       _ d: UnsafeMutablePointer<Double>, _ e: UnsafeMutablePointer<Double>) {
+        @inline(__always) func at(_ r: Int, _ c: Int) -> Int { c &* n &+ r }
+        @inline(__always) func column(_ c: Int) -> UnsafeMutablePointer<Double> { V.baseAddress! + c &* n }
         for j in 0..<n { d[j] = V[at(n - 1, j)] }
         for i in stride(from: n - 1, to: 0, by: -1) {
             var scale = 0.0, h = 0.0
@@ -69,12 +75,11 @@ public struct SymmetricEigen {
                 for j in 0..<i {
                     f = d[j]
                     V[at(j, i)] = f
-                    g = e[j] + V[at(j, j)] * f
-                    if j + 1 <= i - 1 {
-                        for k in (j + 1)...(i - 1) {
-                            g += V[at(k, j)] * d[k]
-                            e[k] += V[at(k, j)] * f
-                        }
+                    let vj = column(j)
+                    g = e[j] + vj[j] * f
+                    for k in (j + 1)..<i {
+                        g += vj[k] * d[k]
+                        e[k] += vj[k] * f
                     }
                     e[j] = g
                 }
@@ -88,7 +93,8 @@ public struct SymmetricEigen {
                 for j in 0..<i {
                     f = d[j]
                     g = e[j]
-                    for k in j..<i { V[at(k, j)] -= f * e[k] + g * d[k] }
+                    let vj = column(j)
+                    for k in j..<i { vj[k] -= f * e[k] + g * d[k] }
                     d[j] = V[at(i - 1, j)]
                     V[at(i, j)] = 0
                 }
@@ -101,10 +107,12 @@ public struct SymmetricEigen {
             let h = d[i + 1]
             if h != 0 {
                 for k in 0...i { d[k] = V[at(k, i + 1)] / h }
+                let next = column(i + 1)
                 for j in 0...i {
+                    let vj = column(j)
                     var g = 0.0
-                    for k in 0...i { g += V[at(k, i + 1)] * V[at(k, j)] }
-                    for k in 0...i { V[at(k, j)] -= g * d[k] }
+                    for k in 0...i { g += next[k] * vj[k] }
+                    for k in 0...i { vj[k] -= g * d[k] }
                 }
             }
             for k in 0...i { V[at(k, i + 1)] = 0 }
@@ -126,8 +134,18 @@ public struct SymmetricEigen {
     /// change — so rounding debris of 1e-200 would count as non-zero there, and √(p² + e²)
     /// would underflow to 0 and give 0/0. √(a² + b²) is also computed scaled, so it neither
     /// underflows nor overflows.
-    private static func diagonalize(_ n: Int, _ V: UnsafeMutableBufferPointer<Double>, _ d: inout [Double], _ e: inout [Double]) {
-        @inline(__always) func at(_ r: Int, _ c: Int) -> Int { c * n + r }
+    private static func diagonalize(_ n: Int, _ V: UnsafeMutableBufferPointer<Double>,
+                                    _ d: UnsafeMutablePointer<Double>, _ e: UnsafeMutablePointer<Double>) {
+        @inline(__always) func column(_ c: Int) -> UnsafeMutablePointer<Double> { V.baseAddress! + c * n }
+        /// (vᵢ, vᵢ₊₁) ← (c vᵢ − s vᵢ₊₁, s vᵢ + c vᵢ₊₁): element-wise, so the compiler vectorises it.
+        @inline(__always) func rotate(_ a: UnsafeMutablePointer<Double>, _ b: UnsafeMutablePointer<Double>,
+                                      _ c: Double, _ s: Double) {
+            for k in 0..<n {
+                let bk = b[k]
+                b[k] = s * a[k] + c * bk
+                a[k] = c * a[k] - s * bk
+            }
+        }
         func hypot(_ a: Double, _ b: Double) -> Double {
             let large = Swift.max(Swift.abs(a), Swift.abs(b)), small = Swift.min(Swift.abs(a), Swift.abs(b))
             guard large > 0 else { return 0 }
@@ -171,12 +189,7 @@ public struct SymmetricEigen {
                         c = p / r
                         p = c * d[i] - s * g
                         d[i + 1] = h + s * (c * g + s * d[i])
-                        let ci = at(0, i), ci1 = at(0, i + 1)
-                        for k in 0..<n {
-                            let hk = V[ci1 + k]
-                            V[ci1 + k] = s * V[ci + k] + c * hk
-                            V[ci + k] = c * V[ci + k] - s * hk
-                        }
+                        rotate(column(i), column(i + 1), c, s)
                     }
                     p = -s * s2 * c3 * el1 * e[l] / dl1
                     e[l] = s * p
