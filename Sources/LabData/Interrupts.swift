@@ -7,11 +7,15 @@ import Foundation
 /// newest first, print the newest one's message, and exit with 128 + the signal (the shell's
 /// convention). Inside `withSignalsHeld` (a swap that must not stop half-way) a signal waits until
 /// the block is done. SIGKILL cannot be caught: what it leaves is marked so the next run removes it.
+///
+/// A clean-up never runs twice or on two threads at once: the signal's thread runs them holding
+/// the lock until the process exits, and `finish` (the normal path's clean-up) runs one under the
+/// same lock — so a signal that arrives while a folder is being removed waits for the removal.
 public enum Interrupts {
     public struct Registration: Hashable, Sendable { let id: Int }
 
     static let signals: [Int32] = [SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGPIPE]
-    private static let lock = NSLock()
+    private static let lock = NSRecursiveLock()
     nonisolated(unsafe) private static var cleanups: [(id: Int, message: String, run: () -> Void)] = []
     nonisolated(unsafe) private static var nextID = 0
     nonisolated(unsafe) private static var heldDepth = 0
@@ -30,10 +34,19 @@ public enum Interrupts {
         return Registration(id: nextID)
     }
 
+    /// The work is done: the clean-up is no longer needed.
     public static func remove(_ registration: Registration) {
         lock.lock()
         cleanups.removeAll { $0.id == registration.id }
         lock.unlock()
+    }
+
+    /// Runs the clean-up now (the normal path: a scratch folder that goes in any case).
+    public static func finish(_ registration: Registration) {
+        lock.lock()
+        defer { lock.unlock() }
+        guard let index = cleanups.firstIndex(where: { $0.id == registration.id }) else { return }
+        cleanups.remove(at: index).run()
     }
 
     /// Runs `body` with signals deferred: one that arrives meanwhile ends the process right after,
@@ -62,12 +75,13 @@ public enum Interrupts {
         }
     }
 
+    /// Runs the clean-ups and exits, holding the lock to the end: a thread that comes to `remove`,
+    /// `finish` or `withSignalsHeld` meanwhile waits there until the process is gone.
     private static func handle(_ number: Int32) {
         lock.lock()
         if heldDepth > 0 { pending = number; lock.unlock(); return }
         let work = cleanups
         cleanups = []
-        lock.unlock()
         for cleanup in work.reversed() { cleanup.run() }
         let message = work.last?.message ?? "stopped."
         FileHandle.standardError.write(Data("\nInterrupted: \(message)\n".utf8))

@@ -170,16 +170,16 @@ public enum ChildProcess {
         }
     }
 
-    /// (pid, parent pid) of every process, from /proc.
-    static func processes() -> [(pid: Int32, parent: Int32)] {
+    /// (pid, parent pid, session) of every process, from /proc.
+    static func processes() -> [(pid: Int32, parent: Int32, session: Int32)] {
         guard let entries = try? FileManager.default.contentsOfDirectory(atPath: "/proc") else { return [] }
         return entries.compactMap { name in
             guard let pid = Int32(name), let stat = try? String(contentsOfFile: "/proc/\(name)/stat", encoding: .utf8),
                   let close = stat.lastIndex(of: ")") else { return nil }
             // "pid (comm) state ppid …": comm may hold spaces and parentheses.
             let fields = stat[stat.index(after: close)...].split(separator: " ")
-            guard fields.count > 1, let parent = Int32(fields[1]) else { return nil }
-            return (pid, parent)
+            guard fields.count > 3, let parent = Int32(fields[1]), let session = Int32(fields[3]) else { return nil }
+            return (pid, parent, session)
         }
     }
 
@@ -194,11 +194,28 @@ public enum ChildProcess {
 
     /// The pids the runner is waiting for, so that the orphan sweep leaves them alone.
     /// Spawning a child and sweeping orphans both hold `lock`.
-    /// Kills every child still running and its session (for a command that is interrupted).
+    /// Kills every child still running and everything in its session (for a command that is
+    /// interrupted), and waits (up to 10 s) until they are gone, so that nothing writes into a
+    /// folder removed next. The session, not the process group: build tools such as SwiftPM put
+    /// each compiler job in a group of its own.
     public static func killRunningChildren() {
         Live.shared.lock.lock()
-        for pid in Live.shared.pids { kill(-pid, SIGKILL); kill(pid, SIGKILL) }
+        let sessions = Live.shared.pids
         Live.shared.lock.unlock()
+        let deadline = Date().addingTimeInterval(10)
+        while Date() < deadline {
+            // A killed process stays in the list as a zombie until it is reaped; those are gone already.
+            let living = processes().filter { sessions.contains($0.session) && !isZombie($0.pid) }
+            guard !living.isEmpty else { return }
+            for process in living { kill(process.pid, SIGKILL) }
+            usleep(10_000)
+        }
+    }
+
+    static func isZombie(_ pid: Int32) -> Bool {
+        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+              let close = stat.lastIndex(of: ")") else { return true }
+        return stat[stat.index(after: close)...].split(separator: " ").first == "Z"
     }
 
     final class Live: @unchecked Sendable {

@@ -174,7 +174,7 @@ public struct Sandbox: Sendable {
         if nobody != nil { return limits.processes }
         let me = getuid()
         var running: UInt64 = 0
-        for (pid, _) in ChildProcess.processes() {
+        for (pid, _, _) in ChildProcess.processes() {
             var info = stat()
             if stat("/proc/\(pid)", &info) == 0, info.st_uid == me {
                 running += UInt64((try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/task").count) ?? 1)

@@ -89,7 +89,7 @@ final class OutputFolder: @unchecked Sendable {
             throw LabError.unwritableOutput(path: path, reason: "files cannot be written in it (\(String(cString: strerror(errno))))")
         }
         interruptCleanup = Interrupts.onInterrupt(
-            "the unfinished output was removed; the previous output is unchanged.") { [weak self] in self?.discard() }
+            "the unfinished output was removed; the previous output is unchanged.") { [weak self] in self?.discardStaging() }
     }
 
     /// Whether the run may write `relative`: nothing is there, or the file the last run wrote,
@@ -109,6 +109,10 @@ final class OutputFolder: @unchecked Sendable {
     /// not, and writes the new manifest. Refuses (moving nothing) when a file the kit did not
     /// write, or changed since, stands where an output goes.
     func commit() throws {
+        try Interrupts.withSignalsHeld(afterMessage: "after the new output was in place.") { try commitHeld() }
+    }
+
+    private func commitHeld() throws {
         lock.lock()
         defer { lock.unlock() }
         let fm = FileManager.default
@@ -153,13 +157,18 @@ final class OutputFolder: @unchecked Sendable {
     /// Removes the staging folder of a run that did not finish (and the folder, if this run
     /// made it and it is still empty).
     func discard() {
+        // Under the interrupt lock, so that a signal meanwhile waits for the removal.
+        if let interruptCleanup { Interrupts.finish(interruptCleanup) }
+        discardStaging()
+    }
+
+    private func discardStaging() {
         lock.lock()
         defer { lock.unlock() }
         guard !finished else { return }
         removeStaging()
         if madeTheFolder { rmdir(final) }
         finished = true
-        interruptCleanup.map(Interrupts.remove)
         unlock()
     }
 

@@ -51,6 +51,7 @@ struct Release: ParsableCommand {
     }
 
     func make() throws {
+        Self.removeStaleScratchFolders()
         let root = FileManager.default.currentDirectoryPath
         if let out {
             let destination = absolute(out, root)
@@ -74,8 +75,7 @@ struct Release: ParsableCommand {
                 try checkNoLeak(solutions: "\(root)/Solutions", release: destination)
                 if !skipBuildCheck { try checkBuildsAndGradesZero(destination) }
             } catch {
-                Interrupts.remove(unfinished)
-                try? FileManager.default.removeItem(atPath: destination)
+                Interrupts.finish(unfinished)
                 emit("No release was written (\(out) was removed); the reason follows.")
                 throw error
             }
@@ -103,14 +103,12 @@ struct Release: ParsableCommand {
     /// ends, a signal included.
     /// Children get `PATH/tmp` as their TMPDIR, so that what they leave there (SwiftPM's lock
     /// files for the scratch build) goes with it.
+    /// The name holds the pid: `removeStaleScratchFolders` removes those of runs that were killed.
     func withScratchFolder<T>(_ name: String, _ body: (String) throws -> T) throws -> T {
-        let path = NSTemporaryDirectory() + "labkit-\(name)-\(UUID().uuidString)"
+        let path = NSTemporaryDirectory() + "labkit-\(name)-\(getpid())-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: "\(path)/tmp", withIntermediateDirectories: true)
         let registration = removedOnInterrupt(path, "nothing was written; the temporary files were removed.")
-        defer {
-            Interrupts.remove(registration)
-            try? FileManager.default.removeItem(atPath: path)
-        }
+        defer { Interrupts.finish(registration) }
         return try body(path)
     }
 
@@ -118,6 +116,22 @@ struct Release: ParsableCommand {
         var environment = ProcessInfo.processInfo.environment
         environment["TMPDIR"] = temporaryFolder
         return environment
+    }
+
+    static let scratchNames = ["release-check", "gradescope", "autograder"]
+
+    /// Removes the scratch folders of release runs that died without cleaning up (SIGKILL, a
+    /// power cut): `labkit-NAME-PID-UUID` whose process no longer exists.
+    static func removeStaleScratchFolders() {
+        let temporary = NSTemporaryDirectory()
+        for entry in (try? FileManager.default.contentsOfDirectory(atPath: temporary)) ?? [] {
+            for name in scratchNames where entry.hasPrefix("labkit-\(name)-") {
+                let rest = entry.dropFirst("labkit-\(name)-".count)
+                guard let pid = rest.split(separator: "-").first.flatMap({ Int32($0) }), pid != getpid(),
+                      kill(pid, 0) != 0, errno == ESRCH else { continue }
+                try? FileManager.default.removeItem(atPath: temporary + "/" + entry)
+            }
+        }
     }
 
     // MARK: The student release
@@ -238,10 +252,7 @@ struct Release: ParsableCommand {
             // Zipped beside its destination, then linked into place: never a half-written zip, never a replaced file.
             let partial = (zip as NSString).deletingLastPathComponent + "/.\((zip as NSString).lastPathComponent).partial-\(getpid())"
             let unfinished = removedOnInterrupt(partial, "no bundle was written.")
-            defer {
-                Interrupts.remove(unfinished)
-                unlink(partial)
-            }
+            defer { Interrupts.finish(unfinished) }
             let zipped = ChildProcess.run("/usr/bin/env", ["zip", "-qr", partial, "setup.sh", "run_autograder", "kit"], directory: staging, timeout: 600)
             guard zipped.ending == .exited(0) else {
                 throw ValidationError("zip failed (install it with `sudo apt-get install zip`):\n\(zipped.output)")
