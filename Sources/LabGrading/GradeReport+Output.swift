@@ -1,4 +1,5 @@
 import Foundation
+import LabData
 
 extension GradeReport {
     /// A score table per lab and exercise, for the terminal.
@@ -63,7 +64,7 @@ extension GradeReport {
                 "score": r.score >= r.maxScore - 1e-12 ? maximum : (r.score * 1000).rounded() / 1000,
                 "max_score": maximum,
                 "status": r.status == .passed ? "passed" : "failed",
-                "output": r.status == .passed ? "passed" : "**\(r.status.rawValue)**\n\n```\n\(r.feedback)\n```",
+                "output": r.status == .passed ? "passed" : "**\(r.status.rawValue)**\n\n" + Markdown.codeBlock(r.feedback),
                 // Hidden checks are shown to students only once the grades are published.
                 "visibility": r.isHidden ? "after_published" : "visible",
             ])
@@ -71,11 +72,7 @@ extension GradeReport {
         let object: [String: Any] = [
             "score": (score * 1000).rounded() / 1000,
             "execution_time": Int(executionSeconds.rounded()),
-            "output": notes.isEmpty ? "Graded \(results.count) checks." : notes.map { note -> String in
-                // The first line as text, the rest (compiler output, file lists) as a code block.
-                let parts = note.split(separator: "\n", maxSplits: 1)
-                return parts.count == 2 ? "\(parts[0])\n\n```\n\(parts[1])\n```" : note
-            }.joined(separator: "\n\n"),
+            "output": notes.isEmpty ? "Graded \(results.count) checks." : notes.map(Self.noteMarkdown).joined(separator: "\n\n"),
             "visibility": "visible",
             "output_format": "md",
             "test_output_format": "md",
@@ -84,12 +81,20 @@ extension GradeReport {
         return try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys])
     }
 
+    /// A note: its first line as text, the rest (compiler output, file lists) as a code block —
+    /// whatever either holds.
+    static func noteMarkdown(_ note: String) -> String {
+        let parts = note.split(separator: "\n", maxSplits: 1, omittingEmptySubsequences: false).map(String.init)
+        return Markdown.inline(parts[0]) + (parts.count == 2 ? "\n\n" + Markdown.codeBlock(parts[1]) : "")
+    }
+
     /// A readable feedback file: the score table, then what went wrong, check by check.
     public func feedbackMarkdown(student: String) -> String {
-        var text = ["# Feedback for \(student)", "", "```", scoreTable(), "```", ""]
-        for note in notes { text += ["> " + note.replacingOccurrences(of: "\n", with: "\n> "), ""] }
+        var text = ["# Feedback for \(Markdown.inline(student))", "", Markdown.codeBlock(scoreTable()), ""]
+        for note in notes { text += [Self.noteMarkdown(note), ""] }
         for r in results where r.status != .passed {
-            text += ["## \(r.exercise.id) \(r.exercise.title) — \(r.shortName) (\(r.status.rawValue))", "", "```", r.feedback, "```", ""]
+            text += ["## " + Markdown.inline("\(r.exercise.id) \(r.exercise.title) — \(r.shortName) (\(r.status.rawValue))"), "",
+                     Markdown.codeBlock(r.feedback), ""]
         }
         if results.allSatisfy({ $0.status == .passed }) { text.append("Every check passed.") }
         return text.joined(separator: "\n") + "\n"

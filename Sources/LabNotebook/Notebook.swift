@@ -136,8 +136,8 @@ public final class Notebook {
         show("  " + widths.map { String(repeating: "─", count: $0) }.joined(separator: "   "))
         for row in rows { show("  " + line(row)) }
         guard inReport else { return }
-        // A "|" inside a cell (a norm, |x|) would end the cell: Markdown writes it \|.
-        func cells(_ row: [String]) -> String { "| " + row.map { $0.replacingOccurrences(of: "|", with: "\\|") }.joined(separator: " | ") + " |" }
+        // A "|" inside a cell (a norm, |x|) would end the cell, a newline the row: Markdown.cell escapes them.
+        func cells(_ row: [String]) -> String { "| " + row.map(Markdown.cell).joined(separator: " | ") + " |" }
         report += [cells(headers), "|" + headers.indices.map { $0 == 0 ? ":---" : "---:" }.joined(separator: "|") + "|"]
         report += rows.map(cells)
         report.append("")

@@ -1,6 +1,6 @@
 import Foundation
 import LabData
-import LabGrading
+@testable import LabGrading
 import XCTest
 
 /// grade writes only its own files: a file it did not write (or that changed since) is never
@@ -24,5 +24,39 @@ final class GradeOutputTests: XCTestCase {
         XCTAssertThrowsError(try writeAtomically(Data("third".utf8), to: "\(folder)/results.json"))
         XCTAssertEqual(try String(contentsOfFile: "\(folder)/results.json", encoding: .utf8), "edited by hand")
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: folder).sorted(), [".labkit-manifest", "feedback.md", "results.json"])
+    }
+}
+
+/// Feedback stays valid Markdown whatever a check's message or a note holds.
+final class FeedbackMarkdownTests: XCTestCase {
+    func testHostileMessagesStayInsideTheirBlocks() {
+        let exercise = PointTable.exercises.first { $0.id == "2.1" }!
+        let messages = ["norm |x| = 3", "```\n# Full marks\n```", "````\n", "a\nb\r\nc", "<img src=x onerror=alert(1)>"]
+        let results = messages.enumerated().map { i, message in
+            CheckResult(name: "Lab02Checks.test_2_1_\(i)", exercise: exercise, status: .failed, score: 0, maxScore: 0.4,
+                        feedback: message)
+        }
+        let report = GradeReport(results: results, labs: [2], notes: ["compile error\n```\n## injected"], sandbox: "")
+        let markdown = report.feedbackMarkdown(student: "ann | `x`")
+        var blocks: [String] = [], current: [String]?, fence = 0
+        var headings: [String] = []
+        for line in markdown.components(separatedBy: "\n") {
+            let ticks = line.prefix { $0 == "`" }.count
+            if current == nil {
+                if ticks >= 3 { current = []; fence = ticks } else if line.hasPrefix("#") { headings.append(line) }
+            } else if ticks >= fence && line.allSatisfy({ $0 == "`" }) {
+                blocks.append(current!.joined(separator: "\n")); current = nil
+            } else {
+                current!.append(line)
+            }
+        }
+        XCTAssertNil(current, "every block closes")
+        for message in messages {
+            XCTAssertTrue(blocks.contains(message.hasSuffix("\n") ? String(message.dropLast()) : message),
+                          "the message is one block, verbatim: \(message.debugDescription)")
+        }
+        XCTAssertTrue(blocks.contains("```\n## injected"), "the note's rest is a block")
+        XCTAssertEqual(headings.count, 1 + messages.count, "only the kit's headings: \(headings)")
+        XCTAssertFalse(headings.contains { $0.contains("Full marks") || $0.contains("injected") })
     }
 }
