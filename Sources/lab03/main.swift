@@ -180,7 +180,7 @@ extension LabRun where Lab == Lab03 {
     }
 
     func train(_ data: Dataset) throws -> [TrainedDenoiser] {
-        let epochs = options.epochs(default: 15, quick: 2)
+        let epochs = options.epochs(default: 15, quick: 8)
         nb.section("Train a plain and four denoising autoencoders (exercise 3.4)", """
             Architecture 784-256-64-256-784 (ReLU, sigmoid output), Adam (learning rate \
             \(Format.number(training.learningRate))), \(epochs) epochs, batch \(training.batchSize). The plain \

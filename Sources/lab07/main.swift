@@ -76,7 +76,7 @@ enum Lab07: LabProgram {
 
 extension LabRun where Lab == Lab07 {
     var filters: [Int] { knobs.filters.isEmpty ? [16, 8, 8] : knobs.filters }
-    var epochs: Int { options.epochs(default: 10, quick: 2) }
+    var epochs: Int { options.epochs(default: 10, quick: 16) }
 
     /// The encoder's convolutions for images of the data's size.
     func encoderShapes(_ data: Dataset) -> [ConvolutionShape] {
