@@ -97,7 +97,10 @@ public enum DatasetSource: Equatable, Sendable {
         let budget = memoryBudget
         // The four files are independent: read them on all cores.
         nonisolated(unsafe) var results = [Result<IDXFile, Error>?](repeating: nil, count: 4)
-        let limits = [trainLimit, nil, testLimit, nil]   // labels are small: read whole (the test labels identify the dataset)
+        // Labels as far as the images are kept, and at least 10,000 (all of Fashion-MNIST's test
+        // labels, which identify it): a header that claims 10⁹ labels costs nothing when 1,000 are used.
+        let labelLimit = { (images: Int?) in images.map { Swift.max($0, 10_000) } }
+        let limits = [trainLimit, labelLimit(trainLimit), testLimit, labelLimit(testLimit)]
         results.withUnsafeMutableBufferPointer { slots in
             nonisolated(unsafe) let slots = slots
             DispatchQueue.concurrentPerform(iterations: 4) { i in

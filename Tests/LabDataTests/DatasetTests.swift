@@ -67,6 +67,31 @@ final class DatasetTests: XCTestCase {
         XCTAssertEqual(viaEnvironment.classNames[0], "T-shirt/top")
     }
 
+    /// Training files whose headers claim 10⁹ images and labels (sparse files of that size): a run
+    /// that keeps 300 reads 300 images and at most 10,000 labels, and is done at once.
+    func testAHugeDeclaredTrainingSetCostsNothingWhenFewImagesAreKept() throws {
+        let sample = try XCTUnwrap(DatasetSource.sampleFolder)
+        let folder = NSTemporaryDirectory() + "idx-huge-\(UUID().uuidString)"
+        try FileManager.default.copyItem(atPath: sample, toPath: folder)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let count = 1_000_000_000
+        func header(_ rank: UInt8, _ dimensions: [Int]) -> Data {
+            Data([0, 0, 8, rank] + dimensions.flatMap { d in (0..<4).reversed().map { UInt8(d >> (8 * $0) & 0xFF) } })
+        }
+        for name in ["train-images-idx3-ubyte", "train-labels-idx1-ubyte"] {
+            for existing in [name, name + ".gz"] { try? FileManager.default.removeItem(atPath: "\(folder)/\(existing)") }
+        }
+        let images = "\(folder)/train-images-idx3-ubyte", labels = "\(folder)/train-labels-idx1-ubyte"
+        FileManager.default.createFile(atPath: images, contents: header(3, [count, 28, 28]))
+        FileManager.default.createFile(atPath: labels, contents: header(1, [count]))
+        XCTAssertEqual(truncate(images, off_t(16 + count * 784)), 0)
+        XCTAssertEqual(truncate(labels, off_t(8 + count)), 0)
+        let start = Date()
+        let data = try DatasetSource.folder(folder).load(trainLimit: 300, testLimit: 100)
+        XCTAssertEqual(data.train.count, 300)
+        XCTAssertLessThan(Date().timeIntervalSince(start), 5, "neither file should be read to its end")
+    }
+
     func testFullFashionMNISTWhenInstalled() throws {
         guard (try? DatasetSource.standardFiles(in: DatasetSource.systemFashionMNIST)) != nil else {
             throw XCTSkip("full Fashion-MNIST not installed (sudo apt-get install dataset-fashion-mnist); .ci/run installs it")
