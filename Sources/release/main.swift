@@ -244,7 +244,7 @@ struct Release: ParsableCommand {
         try withScratchFolder("gradescope") { staging in
             // The autograder keeps the hidden checks; it never needs the solutions.
             try copyKit(from: root, to: "\(staging)/kit", excluding: ["Solutions", "Tests/Mutants", "Tests/Alternatives", ".ci", ".git", "out", "Figures"])
-            try Self.setupScript.write(toFile: "\(staging)/setup.sh", atomically: true, encoding: .utf8)
+            try Self.setupScript(swiftVersion: Self.testedSwiftVersion(root: root)).write(toFile: "\(staging)/setup.sh", atomically: true, encoding: .utf8)
             try Self.runAutograder.write(toFile: "\(staging)/run_autograder", atomically: true, encoding: .utf8)
             for script in ["setup.sh", "run_autograder"] {
                 try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: "\(staging)/\(script)")
@@ -333,7 +333,16 @@ struct Release: ParsableCommand {
         return (score, maximum, tests.count)
     }
 
-    static let setupScript = """
+    /// The Swift version the kit is tested with (`.swift-version`, one line: the only place it is written).
+    static func testedSwiftVersion(root: String) throws -> String {
+        guard let text = try? String(contentsOfFile: "\(root)/.swift-version", encoding: .utf8),
+              case let version = text.trimmingCharacters(in: .whitespacesAndNewlines), !version.isEmpty else {
+            throw ValidationError("\(root)/.swift-version is missing or empty (it names the Swift version the kit is tested with)")
+        }
+        return version
+    }
+
+    static func setupScript(swiftVersion v: String) -> String { """
         #!/usr/bin/env bash
         # Gradescope runs this once when it builds the autograder image (Ubuntu, as root).
         set -euo pipefail
@@ -343,7 +352,7 @@ struct Release: ParsableCommand {
             libsqlite3-0 libstdc++-12-dev libxml2-dev libz3-dev pkg-config tzdata unzip zip bubblewrap
         if ! command -v swift >/dev/null; then
             # Swift's official Linux toolchain (set SWIFT_URL to match the image's Ubuntu release).
-            SWIFT_URL=${SWIFT_URL:-https://download.swift.org/swift-6.0.3-release/ubuntu2204/swift-6.0.3-RELEASE/swift-6.0.3-RELEASE-ubuntu22.04.tar.gz}
+            SWIFT_URL=${SWIFT_URL:-https://download.swift.org/swift-\(v)-release/ubuntu2204/swift-\(v)-RELEASE/swift-\(v)-RELEASE-ubuntu22.04.tar.gz}
             curl -fsSL "$SWIFT_URL" -o /tmp/swift.tar.gz
             mkdir -p /opt/swift && tar -xzf /tmp/swift.tar.gz -C /opt/swift --strip-components=1
             ln -sf /opt/swift/usr/bin/* /usr/local/bin/
@@ -352,7 +361,7 @@ struct Release: ParsableCommand {
         cd /autograder/source/kit
         swift build --product grade
         swift build --product AutoencoderLabsPackageTests --scratch-path .build-grade
-        """ + "\n"
+        """ + "\n" }
 
     static let runAutograder = """
         #!/usr/bin/env bash

@@ -32,6 +32,19 @@ final class KitConsistencyTests: XCTestCase {
         }
     }
 
+    /// One Swift version everywhere: `.swift-version` names it; the Classroom workflow's image and
+    /// the Gradescope set-up (written by `release` from that file) use it, and nothing else pins one.
+    func testTheTestedSwiftVersionIsWrittenOnce() throws {
+        let version = try String(contentsOfFile: "\(Self.root)/.swift-version", encoding: .utf8)
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+        XCTAssertTrue(version.range(of: #"^\d+\.\d+(\.\d+)?$"#, options: .regularExpression) != nil, version)
+        let workflow = try String(contentsOfFile: "\(Self.root)/.github/workflows/grade.yml", encoding: .utf8)
+        XCTAssertTrue(workflow.contains("container: swift:\(version)-"), "grade.yml's image is Swift \(version)")
+        XCTAssertTrue(workflow.contains(".build\n") || workflow.contains(".build\r\n"), "grade.yml caches .build")
+        let release = try String(contentsOfFile: "\(Self.root)/Sources/release/main.swift", encoding: .utf8)
+        XCTAssertNil(release.range(of: #"swift-\d+\.\d+"#, options: .regularExpression), "release pins no version of its own")
+    }
+
     func testLabsAndSolutionsDeclareTheSameAPI() throws {
         let labs = try publicAPI("\(Self.root)/Labs"), solutions = try publicAPI("\(Self.root)/Solutions")
         XCTAssertEqual(Set(labs.keys), Set(solutions.keys), "Labs/ and Solutions/ should have the same files")
