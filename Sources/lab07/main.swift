@@ -184,21 +184,25 @@ struct Models {
 extension LabRun where Lab == Lab07 {
     func train(_ data: Dataset) throws -> Models {
         var rng = SeededGenerator(seed: options.seed)
-        let conv = ConvAutoencoder(height: data.height, width: data.width, filters: filters, using: &rng)
+        let meanPixel = data.train.images.mean()
+        let conv = ConvAutoencoder(height: data.height, width: data.width, filters: filters, outputMean: meanPixel,
+                                   using: &rng)
         let code = conv.codeShape
         let sizes = encoderShapes(data).map { "\($0.outputHeight)×\($0.outputWidth)" }.joined(separator: " → ")
         nb.section("Train a convolutional and a dense autoencoder (exercise 7.6)", """
             Convolutional: \(data.height)×\(data.width)×1 → \(sizes) with \
             \(filters.map(String.init).joined(separator: ", ")) filters (3 × 3, \
             stride 2, ReLU), a linear \(code.height)×\(code.width)×\(code.channels) = \(conv.codeSize)-value code, and \
-            transposed convolutions back to a sigmoid output. Dense: \
+            transposed convolutions back to a sigmoid output whose bias starts at the logit of the mean training \
+            pixel (\(Format.fixed(Double(meanPixel), 3))), so training starts from the average image. Dense: \
             \(data.pixels)-256-\(conv.codeSize)-256-\(data.pixels) (ReLU, linear code, sigmoid output), the same code \
             size. Both: your loss (7.6), Adam (learning rate \(Format.number(training.learningRate))), batch \
             \(training.batchSize), \(epochs) epochs.
             """)
         let dense = Autoencoder(sizes: [data.pixels, 256, conv.codeSize], hidden: .relu, code: .identity,
                                 output: .sigmoid, using: &rng)
-        let denoiser = ConvAutoencoder(height: data.height, width: data.width, filters: filters, using: &rng)
+        let denoiser = ConvAutoencoder(height: data.height, width: data.width, filters: filters, outputMean: meanPixel,
+                                       using: &rng)
         let train = data.train.images, sigma = knobs.noiseLevel
         let convHistory = try trainWithAdam("conv-ae", conv.parameters, on: train, epochs: epochs, label: "conv AE",
                                             seed: options.seed &+ 1) { batch, _ in
@@ -243,7 +247,18 @@ extension LabRun where Lab == Lab07 {
         nb.metric("conv_ae_parameters", Double(models.conv.parameterCount))
         nb.metric("dense_ae_parameters", Double(models.dense.parameterCount))
         let ratio = Double(models.dense.parameterCount) / Double(models.conv.parameterCount)
-        if errors[0] <= errors[1] {
+        // What a network that learned nothing gives: every pixel the training images' mean pixel.
+        let meanPixel = data.train.images.mean()
+        let constant = Evaluation.meanSquaredError(Tensor(repeating: meanPixel, shape: test.shape), test)
+        nb.metric("constant_image_mse", constant)
+        if errors[0] > 0.8 * constant {
+            nb.say("""
+                The convolutional autoencoder has learned little: its test MSE \(Format.number(errors[0])) is close to \
+                that of one constant image, every pixel \(Format.fixed(Double(meanPixel), 3)) \
+                (\(Format.number(constant))). Its output is nearly the same for every input — look at the \
+                reconstructions below. More epochs (--epochs) or a lower learning rate may get it going.
+                """)
+        } else if errors[0] <= errors[1] {
             nb.say("""
                 With the same \(models.convNetwork.codeSize)-value code the convolutional autoencoder reconstructs at \
                 least as well (\(Format.number(errors[0])) against \(Format.number(errors[1]))) with \
@@ -281,7 +296,10 @@ extension LabRun where Lab == Lab07 {
         } else if after < before {
             nb.say("It removes less than half the noise (\(Format.percent(1 - after / before))). Train longer.")
         } else {
-            nb.say("The output is further from the clean images than the noisy input: not trained enough yet.")
+            nb.say("""
+                The output is further from the clean images than the noisy input: the denoiser has not learned to \
+                keep the image yet (more epochs, --epochs, may help).
+                """)
         }
     }
 }
@@ -306,7 +324,8 @@ extension LabRun where Lab == Lab07 {
         mapFigure.add(ImageGrid(title: "", tiles: [example.scalars] + tiles.map { tile in
             let top = Swift.max(tile.max() ?? 1, 1e-6)
             return resample(tile.map { $0 / top }, from: (h, w), to: (data.height, data.width))
-        }, tileWidth: data.width, tileHeight: data.height, columns: 9, scaling: .unit))
+        }, tileWidth: data.width, tileHeight: data.height, columns: 9,
+                                tileLabels: ["input"] + (1...f).map { "filter \($0)" }, scaling: .unit))
         try nb.figure(mapFigure, name: "feature-maps", caption: "A test image and the first layer's feature maps of it")
         try imageFigures(models, data)
     }
