@@ -417,11 +417,11 @@ extension LabRun where Lab == Lab08 {
             """)
         if !results.isEmpty {
             let chart = Figure(title: "Test accuracy with few labels",
-                               subtitle: "mean over \(knobs.seeds) seeds; bars span the lowest to the highest seed")
+                               subtitle: "mean over \(knobs.seeds) seeds (dots); whiskers span the lowest to the highest seed")
             chart.add(BarChart(title: "", xLabel: "labelled training images L", yLabel: "test accuracy",
                                categories: results.map { "L = " + $0.name },
                                series: Start.allCases.map { way in (way.shortName, results.map { $0.mean(way) }) },
-                               ranges: Start.allCases.map { way in results.map { $0.range(way) } }))
+                               ranges: Start.allCases.map { way in results.map { $0.range(way) } }, style: .points))
             try nb.figure(chart, name: "accuracy",
                           caption: "Test accuracy of the four classifiers per number of labels")
         }

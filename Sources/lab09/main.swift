@@ -299,12 +299,12 @@ extension LabRun where Lab == Lab09 {
         auc.add(BarChart(title: "", xLabel: "held-out class", yLabel: "AUC",
                          categories: experiments.map { data.shortClassName($0.anomalyClass) },
                          series: Method.allCases.map { m in (m.name, experiments.map { $0.auc[m.rawValue] }) },
-                         legendHeadroom: true))
+                         yRange: (0, 1), references: [(0.5, "chance (AUC 0.5)")]))
         try nb.figure(auc, name: "auc", caption: "AUC of the four scores for every held-out class")
         let shown = detailed(experiments)
         let roc = Figure(title: "ROC curves", rows: 1, columns: shown.count)
         let histograms = Figure(title: "Autoencoder mean error of normal and anomalous test images",
-                                subtitle: "dashed: the threshold, the \(Format.number(knobs.quantile)) quantile of "
+                                subtitle: "each group's histogram has area 1; dashed: the threshold, the \(Format.number(knobs.quantile)) quantile of "
                                     + "normal training images", rows: 1, columns: shown.count)
         for (column, e) in shown.enumerated() {
             let curves = try Method.allCases.map { m in
@@ -324,7 +324,8 @@ extension LabRun where Lab == Lab09 {
             histograms.add(Histogram(title: "\(data.classNames[e.anomalyClass]) held out",
                                      xLabel: "log₁₀ mean squared error",
                                      samples: [("normal", logs(false)), ("anomalous", logs(true))],
-                                     markers: [(log10(Swift.max(Double(threshold), 1e-12)), "threshold", .text)]),
+                                     markers: [(log10(Swift.max(Double(threshold), 1e-12)), "threshold", .text)],
+                                     density: true),
                            column: column)
         }
         try nb.figure(roc, name: "roc", caption: "ROC curves of the four scores, hardest and easiest held-out class")

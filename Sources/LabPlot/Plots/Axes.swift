@@ -104,6 +104,54 @@ public struct Legend {
         self.corner = corner
     }
 
+    /// The entries laid out in rows of at most `width` points: each row's entries, left to right.
+    private func rows(on canvas: Canvas, width: Double) -> [[(Swatch, String, Double)]] {
+        var rows: [[(Swatch, String, Double)]] = [[]], used = 0.0
+        for (swatch, label) in entries {
+            let w = 44 + canvas.textWidth(label, style: .small)
+            if used + w > width && !rows[rows.count - 1].isEmpty { rows.append([]); used = 0 }
+            rows[rows.count - 1].append((swatch, label, w))
+            used += w
+        }
+        return entries.isEmpty ? [] : rows
+    }
+
+    /// The height `drawRows` takes above a plot `width` points wide (0 without entries).
+    public func rowsHeight(on canvas: Canvas, width: Double) -> Double {
+        let count = rows(on: canvas, width: width).count
+        return count == 0 ? 0 : Double(count) * (canvas.lineHeight(.small) + 6) + 6
+    }
+
+    /// The entries in rows centred in `area` (a band `rowsHeight` tall, above the plot), so the
+    /// legend never covers what is plotted.
+    public func drawRows(on canvas: Canvas, in area: Rect) {
+        let laidOut = rows(on: canvas, width: area.width)
+        let rowHeight = canvas.lineHeight(.small) + 6
+        var y = area.y + 6 + rowHeight / 2
+        for row in laidOut {
+            var x = area.midX - row.reduce(0) { $0 + $1.2 } / 2
+            for (swatch, label, width) in row {
+                drawSwatch(swatch, at: Point(x, y), on: canvas)
+                canvas.text(label, at: Point(x + 38, y), style: .small, color: .text)
+                x += width
+            }
+            y += rowHeight
+        }
+    }
+
+    /// A swatch whose left edge is at `x`, centred on `y`.
+    private func drawSwatch(_ swatch: Swatch, at point: Point, on canvas: Canvas) {
+        let (x, cy) = (point.x, point.y)
+        switch swatch {
+        case let .line(color, dashed):
+            canvas.line(from: Point(x + 8, cy), to: Point(x + 32, cy), color, width: 2.5, dash: dashed ? (5, 3) : nil)
+        case let .marker(color):
+            canvas.fillCircle(center: Point(x + 20, cy), radius: 4.5, color)
+        case let .box(color):
+            canvas.fill(Rect(x: x + 12, y: cy - 6, width: 16, height: 12), color)
+        }
+    }
+
     public func draw(on canvas: Canvas, in area: Rect) {
         guard !entries.isEmpty else { return }
         let rowHeight = canvas.lineHeight(.small) + 4
@@ -116,14 +164,7 @@ public struct Legend {
         canvas.stroke(box, Color(hex: 0xCCCCCC), width: 1)
         for (i, (swatch, label)) in entries.enumerated() {
             let cy = y + 5 + rowHeight * (Double(i) + 0.5)
-            switch swatch {
-            case let .line(color, dashed):
-                canvas.line(from: Point(x + 8, cy), to: Point(x + 32, cy), color, width: 2.5, dash: dashed ? (5, 3) : nil)
-            case let .marker(color):
-                canvas.fillCircle(center: Point(x + 20, cy), radius: 4.5, color)
-            case let .box(color):
-                canvas.fill(Rect(x: x + 12, y: cy - 6, width: 16, height: 12), color)
-            }
+            drawSwatch(swatch, at: Point(x, cy), on: canvas)
             canvas.text(label, at: Point(x + 38, cy), style: .small, color: .text)
         }
     }

@@ -25,6 +25,8 @@ public struct ImageGrid: Panel {
     public var tileWidth: Int, tileHeight: Int
     public var columns: Int
     public var rowLabels: [String], columnLabels: [String]
+    /// A caption above each tile (e.g. "input", "filter 3"), for grids whose tiles are all different.
+    public var tileLabels: [String] = []
     public var scaling: Scaling
     /// Pixels between tiles (in screen pixels).
     public var spacing: Int
@@ -45,14 +47,18 @@ public struct ImageGrid: Panel {
     }
 
     public init(title: String, tiles: [[Float]], tileWidth: Int? = nil, tileHeight: Int? = nil, columns: Int,
-                rowLabels: [String] = [], columnLabels: [String] = [], scaling: Scaling = .unit, spacing: Int = 3, colorbarLabel: String = "") {
+                rowLabels: [String] = [], columnLabels: [String] = [], tileLabels: [String] = [], scaling: Scaling = .unit,
+                spacing: Int = 3, colorbarLabel: String = "") {
         let inferred = Self.inferredShape(tiles.first?.count ?? 0)
         let (tileWidth, tileHeight) = (tileWidth ?? inferred.width, tileHeight ?? inferred.height)
         precondition(tiles.allSatisfy { $0.count == tileWidth * tileHeight }, "every tile needs \(tileWidth)×\(tileHeight) values")
         (self.title, self.tiles, self.tileWidth, self.tileHeight, self.columns) = (title, tiles, tileWidth, tileHeight, Swift.max(1, columns))
         (self.rowLabels, self.columnLabels, self.scaling, self.spacing) = (rowLabels, columnLabels, scaling, spacing)
-        self.colorbarLabel = colorbarLabel
+        (self.colorbarLabel, self.tileLabels) = (colorbarLabel, tileLabels)
     }
+
+    /// The band above each row of tiles that holds their captions (0 without `tileLabels`).
+    private var captionHeight: Int { tileLabels.isEmpty ? 0 : Int(Fonts.face(.small)?.lineHeight ?? 12) + 4 }
 
     /// Tiles are shown at most this many pixels on a side (28 px tiles at zoom 5; a 3 × 3
     /// filter may be zoomed up to 46×).
@@ -76,14 +82,14 @@ public struct ImageGrid: Panel {
 
     public func preferredHeight(forWidth width: Double) -> Double? {
         let z = zoom(forWidth: width)
-        return headerHeight + Double(rows * tileHeight * z + (rows - 1) * spacing) + 10
+        return headerHeight + Double(rows * (tileHeight * z + captionHeight) + (rows - 1) * spacing) + 10
     }
 
     public func draw(on canvas: Canvas, in rect: Rect) {
         guard !tiles.isEmpty else { return }
         let rows = self.rows
         let area = rect.inset(left: labelWidth, top: headerHeight, right: colorbarWidth, bottom: 2)
-        let zoomY = (Int(area.height) - spacing * (rows - 1)) / (rows * tileHeight)
+        let zoomY = (Int(area.height) - spacing * (rows - 1) - rows * captionHeight) / (rows * tileHeight)
         let zoom = Swift.max(1, Swift.min(self.zoom(forWidth: rect.width), zoomY))
         let gridWidth = columns * tileWidth * zoom + (columns - 1) * spacing
         let x0 = Int(area.x + (area.width - Double(gridWidth)) / 2), y0 = Int(area.y)
@@ -94,7 +100,12 @@ public struct ImageGrid: Panel {
         let sharedBound = Swift.max(magnitudes.isEmpty ? 0 : magnitudes[Swift.min(magnitudes.count - 1, magnitudes.count * 995 / 1000)], 1e-12)
         for (i, tile) in tiles.enumerated() {
             let (r, c) = (i / columns, i % columns)
-            let x = x0 + c * (tileWidth * zoom + spacing), y = y0 + r * (tileHeight * zoom + spacing)
+            let x = x0 + c * (tileWidth * zoom + spacing)
+            let y = y0 + r * (tileHeight * zoom + captionHeight + spacing) + captionHeight
+            if i < tileLabels.count {
+                canvas.text(tileLabels[i], at: Point(Double(x) + Double(tileWidth * zoom) / 2, Double(y) - 3),
+                            style: .small, color: .lightText, anchor: .center, baseline: .bottom)
+            }
             switch scaling {
             case .unit:
                 canvas.drawGray(tile, width: tileWidth, height: tileHeight, atX: x, y: y, scale: zoom)
@@ -116,7 +127,7 @@ public struct ImageGrid: Panel {
             }
         }
         if colorbarWidth > 0 {
-            let gridHeight = Double(rows * tileHeight * zoom + (rows - 1) * spacing)
+            let gridHeight = Double(rows * (tileHeight * zoom + captionHeight) + (rows - 1) * spacing)
             let bar = Rect(x: Double(x0 + gridWidth) + 16, y: Double(y0), width: 16, height: gridHeight)
             switch scaling {
             case .signedShared: ColorBar(colormap: .diverging, low: -Double(sharedBound), high: Double(sharedBound), label: colorbarLabel).draw(on: canvas, in: bar)
@@ -126,7 +137,8 @@ public struct ImageGrid: Panel {
             }
         }
         for (r, label) in rowLabels.enumerated() where r < rows {
-            canvas.text(label, at: Point(Double(x0) - 10, Double(y0 + r * (tileHeight * zoom + spacing)) + Double(tileHeight * zoom) / 2),
+            let top = y0 + r * (tileHeight * zoom + captionHeight + spacing) + captionHeight
+            canvas.text(label, at: Point(Double(x0) - 10, Double(top) + Double(tileHeight * zoom) / 2),
                         style: .regular, anchor: .right)
         }
         for (c, label) in columnLabels.enumerated() where c < columns {
