@@ -77,15 +77,16 @@ public struct GradeRecord: Codable, Sendable {
     /// the total. A student graded again for some labs only keeps the other labs' scores.
     public static func gradebook(out: String, exercises: [Exercise]) -> String {
         let folders = ((try? FileManager.default.contentsOfDirectory(atPath: out)) ?? []).sorted()
-        let labs = Array(Set(exercises.map(\.lab))).sorted().map { String(format: "%02d", $0) }
+        let byLab = Dictionary(grouping: exercises) { String(format: "%02d", $0.lab) }
+        let labs = byLab.keys.sorted()
         var rows = ["student,folder," + exercises.map(\.id).joined(separator: ",") + "," + labs.map { "lab\($0)" }.joined(separator: ",")
                     + ",total,max," + labs.map { "lab\($0) status" }.joined(separator: ",") + ",summary"]
-        let points = labs.map { lab in exercises.filter { String(format: "%02d", $0.lab) == lab }.reduce(0) { $0 + $1.points } }
+        let points = labs.map { lab in byLab[lab]!.reduce(0) { $0 + $1.points } }
         rows.append((["(max points)", "(max points)"] + exercises.map { String(format: "%g", $0.points) } + points.map { String(format: "%g", $0) }
                      + [String(format: "%g", points.reduce(0, +)), String(format: "%g", points.reduce(0, +))] + labs.map { _ in "" } + [""]).joined(separator: ","))
         for folder in folders {
             guard let record = load("\(out)/\(folder)/\(fileName)") else { continue }
-            let subtotals = labs.map { lab in exercises.filter { String(format: "%02d", $0.lab) == lab }.reduce(0) { $0 + (record.scores[$1.id] ?? 0) } }
+            let subtotals = labs.map { lab in byLab[lab]!.reduce(0) { $0 + (record.scores[$1.id] ?? 0) } }
             rows.append(([csvField(record.student), csvField(record.folder)]
                          + exercises.map { String(format: "%g", record.scores[$0.id] ?? 0) }
                          + subtotals.map { String(format: "%g", $0) }

@@ -77,7 +77,7 @@ public struct SubmissionCopy: Sendable {
         for _ in 0..<3 {
             var next: [(RawPath, String)] = []
             for (folder, shown) in level {
-                for name in folder.entries().sorted(by: { $0.lexicographicallyPrecedes($1) }) where name.first != UInt8(ascii: ".") {
+                for name in folder.entries() where name.first != UInt8(ascii: ".") {
                     let entry = folder.appending(name)
                     guard entry.kind() == S_IFDIR else { continue }
                     let path = shown + String(decoding: name, as: UTF8.self) + "/"
@@ -125,7 +125,7 @@ public struct SubmissionCopy: Sendable {
         }
 
         var foundFolders = false
-        for name in labsFolder.entries().sorted(by: { $0.lexicographicallyPrecedes($1) }) {
+        for name in labsFolder.entries() {
             let text = String(decoding: name, as: UTF8.self)
             let entry = labsFolder.appending(name)
             let kind = entry.kind()
@@ -139,13 +139,13 @@ public struct SubmissionCopy: Sendable {
                 continue
             }
             try? FileManager.default.createDirectory(atPath: "\(destination)/\(text)", withIntermediateDirectories: true)
-            for fileName in entry.entries().sorted(by: { $0.lexicographicallyPrecedes($1) }) {
+            for fileName in entry.entries() {
                 take(entry.appending(fileName), named: fileName, lab: text, shownFile: "\(shown)\(text)/\(String(decoding: fileName, as: UTF8.self))")
             }
         }
         // No LabNN folders: lab files uploaded flat, each named for its lab.
         if !foundFolders {
-            for name in labsFolder.entries().sorted(by: { $0.lexicographicallyPrecedes($1) }) where name.count > 5 {
+            for name in labsFolder.entries() where name.count > 5 {
                 let text = String(decoding: name.prefix(5), as: UTF8.self)
                 guard expected.contains(text), labsFolder.appending(name).kind() == S_IFREG else { continue }
                 take(labsFolder.appending(name), named: name, lab: text, shownFile: "\(shown)\(String(decoding: name, as: UTF8.self))")
