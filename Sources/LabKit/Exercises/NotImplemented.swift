@@ -15,9 +15,12 @@ public struct NotImplemented: Error, CustomStringConvertible, Equatable {
     public init(exercise: String, function: String, file: String = #filePath) {
         self.exercise = exercise
         self.function = function
-        // Show the path from the kit's root (Labs/Lab01/Lab01PCA.swift), not the absolute one.
+        // Show the path from the kit's root (Labs/Lab01/Lab01PCA.swift), not the absolute one —
+        // also when the grader compiled the student's Labs/ from its copy (SCRATCH/submission/).
         if let range = file.range(of: "/Labs/", options: .backwards) ?? file.range(of: "/Solutions/", options: .backwards) {
             self.file = String(file[file.index(after: range.lowerBound)...])
+        } else if let range = file.range(of: "/submission/", options: .backwards) {
+            self.file = "Labs/" + file[range.upperBound...]
         } else {
             self.file = file
         }
