@@ -2,12 +2,17 @@
 //
 // AutoencoderLabs — nine notebook-style labs on one small tensor + autodiff core.
 //
-// The exercise modules (`Lab01Exercises`, …) compile from `Labs/LabNN/` — the student's
-// stubs — unless the environment variable `LABKIT_SOLUTIONS=1` is set, in which case they
-// compile from `Solutions/LabNN/`, the reference implementation with the same API:
+// The exercise modules (`Lab01Exercises`, …) compile from `Labs/LabNN/` — the student's stubs.
+// instructor-only: begin
+// With the environment variable `LABKIT_SOLUTIONS=1` they compile from `Solutions/LabNN/`,
+// the reference implementation with the same API:
 //
 //     swift run lab01                          # the student's code
 //     LABKIT_SOLUTIONS=1 swift test            # verify the kit with the reference solutions
+//
+// Lines between "instructor-only: begin" and "instructor-only: end" (here and in every file)
+// are left out of the student release, and so are the instructor's targets below.
+// instructor-only: end
 //
 // `LABKIT_LABS_DIR=/path/to/Labs` points the exercise modules at another folder (the
 // grader uses it to build one student's submission against the shared, compiled core).
@@ -15,8 +20,13 @@ import Foundation
 import PackageDescription
 
 let environment = Context.environment
-let useSolutions = ["1", "true", "yes"].contains(environment["LABKIT_SOLUTIONS"]?.lowercased() ?? "")
-let exercisesRoot = environment["LABKIT_LABS_DIR"] ?? (useSolutions ? "Solutions" : "Labs")
+var exercisesRoot = environment["LABKIT_LABS_DIR"] ?? "Labs"
+var exercisesDefine = exercisesRoot == "Labs" ? "LABKIT_EXERCISES_LABS" : "LABKIT_EXERCISES_OTHER"
+// instructor-only: begin
+if environment["LABKIT_LABS_DIR"] == nil, ["1", "true", "yes"].contains(environment["LABKIT_SOLUTIONS"]?.lowercased() ?? "") {
+    (exercisesRoot, exercisesDefine) = ("Solutions", "LABKIT_EXERCISES_SOLUTIONS")
+}
+// instructor-only: end
 
 /// The core is compiled with optimisation even in debug builds, so that `swift run lab03`
 /// and `swift test` train at nearly release speed (students never pass `-c release`).
@@ -27,8 +37,8 @@ let optimizedC: [CSetting] = [.unsafeFlags(["-O3", "-fno-math-errno"])]
 /// type-checker bomb in a submission costs its lab, not a whole class's grading).
 let typeCheckerLimit: [SwiftSetting] = [.unsafeFlags(["-Xfrontend", "-solver-expression-time-threshold=20"])]
 
-/// Every lab that exists. Each brings three targets below — the exercises (Labs/LabNN or
-/// Solutions/LabNN), the notebook executable (Sources/labNN) and the graded checks
+/// Every lab that exists. Each brings three targets below — the exercises (Labs/LabNN), the
+/// notebook executable (Sources/labNN) and the graded checks
 /// (Tests/Graded/LabNNChecks). A test fails when this list and the point table disagree
 /// (SwiftPM caches the manifest, so the list is written out rather than read from Sources/).
 let labs = ["01", "02", "03", "04", "05", "06", "07", "08", "09"]
@@ -64,9 +74,8 @@ var targets: [Target] = [
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ],
         // Which exercises the labs are built with, for each run's report.
-        swiftSettings: optimizedSwift + [.define(exercisesRoot == "Solutions" ? "LABKIT_EXERCISES_SOLUTIONS"
-                                                  : exercisesRoot == "Labs" ? "LABKIT_EXERCISES_LABS" : "LABKIT_EXERCISES_OTHER")]),
-    // … and the instructor's grading: point table, sandboxed grader, mutants, Gradescope output.
+        swiftSettings: optimizedSwift + [.define(exercisesDefine)]),
+    // … and the grading: point table, sandboxed grader, Gradescope output.
     // Optimised too: the grader drains every byte a check prints (a hostile one prints GiBs).
     .target(
         name: "LabGrading", dependencies: ["LabData", "CSandbox", "ExerciseChannel"], swiftSettings: optimizedSwift),
@@ -85,6 +94,29 @@ var targets: [Target] = [
     // Helpers for the graded checks (XCTest): stub detection and teaching failure messages.
     .target(name: "LabTesting", dependencies: ["LabKit", "ExerciseChannel"]),
 
+    // The grader's command line, shared by `grade` and the instructor's class grader.
+    .target(
+        name: "GradeCommandLine",
+        dependencies: ["LabGrading", "LabNotebook", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+    .executableTarget(
+        name: "grade",
+        dependencies: ["GradeCommandLine", "LabGrading", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+
+    .testTarget(name: "LabKitTests", dependencies: ["LabKit"]),
+    .testTarget(name: "LabPlotTests", dependencies: ["LabPlot"]),
+    .testTarget(name: "LabDataTests", dependencies: ["LabData"]),
+    .testTarget(name: "LabNotebookTests", dependencies: ["LabNotebook", "LabKit", "LabPlot", "LabData"]),
+    .testTarget(name: "LabTestingTests", dependencies: ["LabTesting"]),
+    .testTarget(name: "ExerciseChannelTests", dependencies: ["ExerciseChannel", "LabKit"]),
+]
+
+// instructor-only: begin
+// The instructor's tools: class grading, the release, the reference figures, the bench.
+targets += [
+    .executableTarget(
+        name: "grade-class",
+        dependencies: ["GradeCommandLine", "LabGrading", "LabNotebook",
+                       .product(name: "ArgumentParser", package: "swift-argument-parser")]),
     .executableTarget(
         name: "bench", dependencies: ["LabKit", "LabData", "Lab06Exercises"], swiftSettings: optimizedSwift),
     .executableTarget(
@@ -95,18 +127,9 @@ var targets: [Target] = [
     .executableTarget(
         name: "release",
         dependencies: ["LabGrading", "LabNotebook", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
-    .executableTarget(
-        name: "grade",
-        dependencies: ["LabGrading", "LabNotebook", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
-
-    .testTarget(name: "LabKitTests", dependencies: ["LabKit"]),
-    .testTarget(name: "LabPlotTests", dependencies: ["LabPlot"]),
-    .testTarget(name: "LabDataTests", dependencies: ["LabData"]),
-    .testTarget(name: "LabNotebookTests", dependencies: ["LabNotebook", "LabKit", "LabPlot", "LabData"]),
     .testTarget(name: "LabGradingTests", dependencies: ["LabGrading"]),
-    .testTarget(name: "LabTestingTests", dependencies: ["LabTesting"]),
-    .testTarget(name: "ExerciseChannelTests", dependencies: ["ExerciseChannel", "LabKit"]),
 ]
+// instructor-only: end
 
 for number in labs {
     let exercises = "Lab\(number)Exercises"

@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Builds a folder of fake student submissions from the reference solutions, to exercise
-`swift run grade --submissions DIR`: correct ones, typical mistakes (the mutants listed in
+`swift run grade-class --submissions DIR`: correct ones, typical mistakes (the mutants listed in
 Tests/Mutants), one that does not compile, one that crashes and one that hangs.
 
     python3 scripts/make_demo_class.py OUT [--students 20]

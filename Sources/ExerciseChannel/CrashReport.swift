@@ -40,7 +40,10 @@ public enum CrashReport {
     public static func studentFrame(_ line: String) -> String? {
         guard let at = line.range(of: " at ", options: .backwards) else { return nil }
         let path = line[at.upperBound...]
-        let folders = ["/submission/Lab", "/Labs/Lab", "/Solutions/Lab"]
+        var folders = ["/submission/Lab", "/Labs/Lab"]
+        // instructor-only: begin
+        folders.append("/Solutions/Lab")
+        // instructor-only: end
         guard let labs = folders.lazy.compactMap({ path.range(of: $0) }).first else { return nil }
         let start = path[labs.lowerBound...].dropFirst().drop { $0 != "/" }.dropFirst()
         var location = "Labs/" + start

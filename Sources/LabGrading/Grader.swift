@@ -383,7 +383,6 @@ public struct Grader: Sendable {
         var env = ProcessInfo.processInfo.environment
         // SwiftPM wants target paths relative to the package root.
         env["LABKIT_LABS_DIR"] = labsDirectory.hasPrefix(kitRoot + "/") ? String(labsDirectory.dropFirst(kitRoot.count + 1)) : labsDirectory
-        env.removeValue(forKey: "LABKIT_SOLUTIONS")
         return env
     }
 

@@ -10,7 +10,7 @@ import Foundation
 ///
 /// With bubblewrap a check sees only the system's libraries, the Swift runtime, a
 /// read-only folder holding the test binary and its resources, an empty private `/tmp`
-/// (its working directory) and nothing else: no network, no kit, no `Solutions/`, no
+/// (its working directory) and nothing else: no network, no kit, no instructor files, no
 /// hidden-check sources, no other submission, no grader output. It has its own PID
 /// namespace (everything it starts dies with it) and runs as an unprivileged user when the
 /// grader can arrange it. Where bubblewrap cannot run, the fallback does what the OS allows:

@@ -99,8 +99,12 @@ public func runLab(_ info: LabInfo, options: LabOptions, knobs: [String] = [], b
         emit(String(format: "Finished in %.1f s.", Date().timeIntervalSince(start)))
         exit(0)
     } catch let error as NotImplemented {
-        // Only the instructor's kit has Solutions/: a student release never suggests it.
-        let preview = FileManager.default.fileExists(atPath: "Solutions") ? "\nTo see the finished lab first: LABKIT_SOLUTIONS=1 swift run \(info.name)" : ""
+        var preview = ""
+        // instructor-only: begin
+        if FileManager.default.fileExists(atPath: "Solutions") {
+            preview = "\nTo see the finished lab first: LABKIT_SOLUTIONS=1 swift run \(info.name)"
+        }
+        // instructor-only: end
         fail("\n\(error)\nOpen \(error.file), write `\(error.function)` (its doc comment explains the maths), then run `swift run \(info.name)` again." + preview, status: 2)
     } catch let error as TrainingError {
         fail("\n\(error)", status: 1)

@@ -95,7 +95,10 @@ struct Figures: ParsableCommand {
     /// README.md (gallery with captions and headline numbers) and MANIFEST (pixel hashes).
     func writeGallery(_ labs: [Int], _ set: FigureSet) throws {
         var gallery = ["# Reference figures", "",
-                       "Made from `Solutions/` with fixed seeds by `LABKIT_SOLUTIONS=1 swift run figures` (dataset: \(dataset)).",
+                       "Made with the reference solutions and fixed seeds (dataset: \(dataset)).",
+                       "<!-- instructor-only: begin -->",
+                       "Regenerate with `LABKIT_SOLUTIONS=1 swift run figures`.",
+                       "<!-- instructor-only: end -->",
                        "Re-running on the same machine gives byte-identical files; `MANIFEST` lists the SHA-256 of each",
                        "PNG's decoded pixels, to compare sets made with another zlib.", ""]
         var manifest: [String] = []

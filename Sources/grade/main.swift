@@ -1,79 +1,29 @@
-// Grades exercises with the graded checks, each check sandboxed in its own process.
+// Grades one submission's exercises with the graded checks, each check sandboxed in its own
+// process: the student's command, and Gradescope's.
 //
-//   swift run grade                          # this checkout's Labs/ (LABKIT_SOLUTIONS=1: Solutions/)
+//   swift run grade                          # this checkout's Labs/
 //   swift run grade --labs 1,3               # only some labs
 //   swift run grade --only 3.2               # one exercise (or a check, by its name)
-//   swift run grade --submissions DIR        # a whole class: every folder in DIR is a student
+//   swift run grade --labs-dir DIR           # another folder of exercises
 //
-// Writes results.json (Gradescope format) and feedback.md per student, and gradebook.csv for
-// a class, under --out (default out/grade). A class run resumes where a killed one stopped.
-#if canImport(Glibc)
-import Glibc
-#endif
+// Writes results.json (Gradescope format) and feedback.md under --out (default out/grade).
 import ArgumentParser
 import Foundation
+import GradeCommandLine
 import LabData
 import LabGrading
-import LabNotebook
 
 struct Grade: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "grade", abstract: "Grade lab exercises with the graded checks, each check sandboxed.")
 
-    @Option(help: "Labs to grade, e.g. 1,3 (default: all).")
-    var labs: String?
+    @OptionGroup var options: GraderOptions
 
     @Option(help: ArgumentHelp("Grade only these exercises or checks, e.g. 3.2 or 3.2,probabilitiesZeroAndOne (their labs are graded alone).", valueName: "list"))
     var only: String?
 
-    @Option(name: .customLong("labs-dir"), help: "The folder of exercises to grade (default Labs, or Solutions with LABKIT_SOLUTIONS=1).")
+    @Option(name: .customLong("labs-dir"), help: "The folder of exercises to grade (default Labs).")
     var labsDirectory: String?
-
-    @Option(help: "A folder of submissions: each subfolder is a student holding Labs/ (or a kit checkout).")
-    var submissions: String?
-
-    @Option(help: ArgumentHelp("Check that the graded checks catch typical mistakes: grade each mutant of Solutions/ listed in the JSON files of this folder.", valueName: "dir"))
-    var mutants: String?
-
-    @Option(help: ArgumentHelp("Check that the graded checks accept correct answers written differently: grade each alternative of Solutions/ listed in the JSON files of this folder; each must score full marks.", valueName: "dir"))
-    var alternatives: String?
-
-    @Option(help: "Where results go.")
-    var out = "out/grade"
-
-    @Option(help: "Time limit per check, in seconds.")
-    var timeout: Double = 120
-
-    @Option(help: "Memory limit per check, in MiB.")
-    var memory: UInt64 = 4096
-
-    @Option(name: .customLong("output-limit"), help: "Output kept per check, in KiB (the rest is counted, not stored).")
-    var outputLimit = 256
-
-    @Flag(help: "With --submissions: grade every student again, even those already graded.")
-    var regrade = false
-
-    @Flag(name: .customLong("no-bubblewrap"), help: "Use the fallback sandbox even where bubblewrap works (to test it).")
-    var noBubblewrap = false
-
-    @Option(name: .customLong("scratch-path"), help: "Build folder for grading (kept between runs so the core is compiled once).")
-    var scratchPath = ".build-grade"
-
-    func validate() throws {
-        guard FileManager.default.fileExists(atPath: "Package.swift") else {
-            throw ValidationError("run `swift run grade` from the kit's root folder (where Package.swift is)")
-        }
-        if let submissions, !FileManager.default.fileExists(atPath: submissions) {
-            throw ValidationError("the submissions folder \(submissions) does not exist")
-        }
-        guard timeout > 0, memory >= 256, outputLimit >= 4 else {
-            throw ValidationError("--timeout must be positive, --memory at least 256 (MiB), --output-limit at least 4 (KiB)")
-        }
-        _ = try selectedLabs()
-        if only != nil && (mutants != nil || alternatives != nil || submissions != nil) {
-            throw ValidationError("--only grades some exercises of one submission; it does not go with --submissions, --mutants or --alternatives")
-        }
-    }
 
     /// What `--only` names, as (the labs they are in, the exercises and checks), each known to
     /// exist: exercises by id, checks by the names in Tests/Graded.
@@ -108,227 +58,31 @@ struct Grade: ParsableCommand {
         return (labs.sorted(), chosen)
     }
 
-    func selectedLabs() throws -> [Int] {
-        guard let labs else { return PointTable.labs }
-        let chosen = labs.split(separator: ",").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) }
-        guard !chosen.isEmpty, chosen.allSatisfy(PointTable.labs.contains) else {
-            throw ValidationError("--labs takes lab numbers among \(PointTable.labs.map(String.init).joined(separator: ","))")
-        }
-        return chosen
-    }
-
     func run() throws {
-        signal(SIGPIPE, SIG_IGN)
-        let root = FileManager.default.currentDirectoryPath
-        var limits = Sandbox.Limits()
-        limits.memoryBytes = memory << 20
-        limits.outputBytes = outputLimit * 1024
-        // The submission is composed under the scratch folder and SwiftPM takes target paths
-        // only inside the package, so the scratch folder must be inside the kit.
-        let scratch = URL(fileURLWithPath: absolute(scratchPath, root)).standardizedFileURL.path
-        guard scratch.hasPrefix(URL(fileURLWithPath: root).standardizedFileURL.path + "/") else {
-            throw ValidationError("--scratch-path must be a folder inside the kit (e.g. .build-grade), got \(scratchPath)")
-        }
-        if submissions != nil, let reason = Sandbox.detect(limits: limits, disabled: noBubblewrap).refusesClassGrading {
-            throw ValidationError(reason)
-        }
-        try Grader.lockScratch(absolute(scratchPath, root))
-        Grader.removeStaleTemporaryFolders()
-        let sandbox = Sandbox.detect(limits: limits, disabled: noBubblewrap)
-        note(sandbox.description)
+        let root = options.root
+        let sandbox = try options.sandbox(refusingWeakSandbox: false)
         let selection = try selectedChecks(root: root)
-        let grader = Grader(kitRoot: root, scratchPath: absolute(scratchPath, root), timeout: timeout,
-                            labs: try selection?.labs ?? selectedLabs(), only: selection?.only, sandbox: sandbox) { line in
-            note("  \(line)")
+        let grader = options.grader(sandbox: sandbox, labs: try selection?.labs ?? options.selectedLabs(), only: selection?.only)
+        try options.claimOutputs(["results.json", "feedback.md"])
+        options.hide(from: sandbox)
+        var folder = labsDirectory ?? "Labs"
+        // instructor-only: begin
+        if labsDirectory == nil, ["1", "true", "yes"].contains(ProcessInfo.processInfo.environment["LABKIT_SOLUTIONS"]?.lowercased() ?? "") {
+            folder = "Solutions"
         }
-        try Notebook.prepareWritableFolder(out)
-        // Before any grading: the files this run will write must be absent or grade's own.
-        for file in submissions == nil ? ["results.json", "feedback.md"] : ["gradebook.csv"] where !OutputManifest.mayReplace(file, in: out) {
-            throw NotGradesFile(path: "\(out)/\(file)")
-        }
-        let hidden = ["\(root)/Solutions", "\(root)/Tests/Hidden", "\(root)/Tests/Mutants", "\(root)/Tests/Alternatives", absolute(scratchPath, root), absolute(out, root)] + (submissions.map { [absolute($0, root)] } ?? [])
-        sandbox.hide(hidden).forEach(note)
-        if let mutants {
-            try checkMutants(absolute(mutants, root), root: root, grader: grader)
-        } else if let alternatives {
-            try checkAlternatives(absolute(alternatives, root), root: root, grader: grader)
-        } else if let submissions {
-            try gradeClass(absolute(submissions, root), grader: grader, root: root)
-        } else {
-            let useSolutions = ["1", "true", "yes"].contains(ProcessInfo.processInfo.environment["LABKIT_SOLUTIONS"]?.lowercased() ?? "")
-            let folder = labsDirectory ?? (useSolutions ? "Solutions" : "Labs")
-            let start = Date()
-            let report = grader.grade(labsDirectory: absolute(folder, root))
-            print(report.scoreTable())
-            for note in report.notes { print("\n" + note) }
-            let failures = report.failureDetails()
-            if !failures.isEmpty { print("\n" + failures) }
-            print("\n" + report.sandbox)
-            try writeAtomically(try report.gradescopeJSON(executionSeconds: Date().timeIntervalSince(start)), to: "\(out)/results.json")
-            try writeAtomically(Data(report.feedbackMarkdown(student: "the exercises in \(folder)/").utf8), to: "\(out)/feedback.md")
-            print("\nWrote \(out)/results.json and \(out)/feedback.md")
-        }
-    }
-
-    func gradeClass(_ folder: String, grader: Grader, root: String) throws {
-        let classFolder = RawPath(folder)
-        var students: [[UInt8]] = []
-        for name in classFolder.entries() where name.first != UInt8(ascii: ".") {
-            switch classFolder.appending(name).kind() {
-            case S_IFDIR: students.append(name)
-            case S_IFLNK: note("skipped \(sanitisedName(name)): a symbolic link, not a folder")
-            default: note("skipped \(sanitisedName(name)): not a folder")
-            }
-        }
-        guard !students.isEmpty else { throw ValidationError("no student folders in \(folder)") }
-        let exercises = PointTable.exercises.filter { grader.labs.contains($0.lab) }
-        let kit = kitFingerprint(root: root)
-        let classStart = Date()
-        var graded = 0, resumed = 0
-        for (i, raw) in students.enumerated() {
-            let student = String(decoding: raw, as: UTF8.self), safe = sanitisedName(raw)
-            let studentOut = "\(out)/\(safe)"
-            // The fingerprint of what would be graded: skip a student whose grade is current.
-            let probe = "\(grader.scratchPath)/fingerprint"
-            try? FileManager.default.removeItem(atPath: probe)
-            let submission = String(SubmissionCopy.make(from: classFolder.appending(raw), into: probe, labs: PointTable.labs).fingerprint, radix: 16)
-            if !regrade, let record = GradeRecord.load("\(studentOut)/\(GradeRecord.fileName)"),
-               record.submission == submission, record.kit == kit {
-                resumed += 1
-                print(String(format: "%-28@ %6.1f / %5.1f   (already graded; --regrade to grade again)", safe, record.total, record.maxScore))
-                fflush(nil)
-                continue
-            }
-            note("[\(i + 1)/\(students.count)] \(safe)")
-            let start = Date()
-            let report = grader.grade(submission: classFolder.appending(raw))
-            let seconds = Date().timeIntervalSince(start)
-            try Notebook.prepareWritableFolder(studentOut)
-            try writeAtomically(try report.gradescopeJSON(executionSeconds: seconds), to: "\(studentOut)/results.json")
-            try writeAtomically(Data(report.feedbackMarkdown(student: student).utf8), to: "\(studentOut)/feedback.md")
-            let summary = report.notes.map { $0.split(separator: "\n").first.map(String.init) ?? "" }.joined(separator: "; ")
-            var record = GradeRecord(student: student, folder: safe, submission: submission, kit: kit,
-                                     scores: Dictionary(uniqueKeysWithValues: exercises.map { ($0.id, report.score(of: $0)) }),
-                                     total: report.score, maxScore: report.maxScore, summary: summary,
-                                     labStatus: GradeRecord.labStatus(report))
-            // Grading some labs again keeps the other labs' scores from the earlier record.
-            if let earlier = GradeRecord.load("\(studentOut)/\(GradeRecord.fileName)") { record.merge(keepingFrom: earlier, labs: grader.labs) }
-            try record.save(in: studentOut)
-            try writeAtomically(Data(GradeRecord.gradebook(out: out, exercises: PointTable.exercises).utf8), to: "\(out)/gradebook.csv")
-            graded += 1
-            print(String(format: "%-28@ %6.1f / %5.1f   (%.0f s)%@", safe, report.score, report.maxScore, seconds, summary.isEmpty ? "" : "  — " + summary))
-            fflush(nil)
-        }
-        try writeAtomically(Data(GradeRecord.gradebook(out: out, exercises: PointTable.exercises).utf8), to: "\(out)/gradebook.csv")
-        print(String(format: "\nGraded %d submissions (%d already graded) in %.0f s. Wrote %@/gradebook.csv and a folder per student.",
-                     graded, resumed, Date().timeIntervalSince(classStart), out))
-    }
-
-    /// Grades a round of edited copies of the solutions (mutants or alternatives, at most one
-    /// per lab) in one build, and gives each edit its own lab's results — or why it could not
-    /// be graded: the edit no longer applies, or its lab or the kit does not compile (a mistake
-    /// "caught" by a compile error would prove nothing about the checks).
-    func gradeRound(_ edits: [SourceEdit], root: String, grader: Grader,
-                    judgedOnItsExercise: Bool) -> [Result<GradeReport, ValidationError>] {
-        let copy = "\(grader.scratchPath)/edited"
-        try? FileManager.default.removeItem(atPath: copy)
-        do {
-            try FileManager.default.copyItem(atPath: "\(root)/Solutions", toPath: copy)
-        } catch {
-            return edits.map { _ in .failure(ValidationError("could not copy Solutions/: \(error)")) }
-        }
-        var applied: [SourceEdit] = [], outcomes: [Int: ValidationError] = [:]
-        for (i, edit) in edits.enumerated() {
-            do { try edit.apply(in: copy); applied.append(edit) } catch { outcomes[i] = ValidationError("\(error)") }
-        }
-        // A mutant is judged on its own exercise (only those checks run); an alternative on its
-        // whole lab (another exercise's checks may call the edited function).
-        let roundGrader = Grader(kitRoot: grader.kitRoot, scratchPath: grader.scratchPath, timeout: grader.timeout,
-                                 labs: applied.map(\.lab).sorted(),
-                                 only: judgedOnItsExercise ? Set(applied.map(\.exercise)) : nil,
-                                 sandbox: grader.sandbox, log: { _ in })
-        let report = applied.isEmpty ? nil : roundGrader.grade(labsDirectory: copy)
-        let wholeBuild = report?.notes.first {
-            $0.hasPrefix("The exercise process did not build") || $0.hasPrefix("The graded checks could not be built")
-        }
-        return edits.enumerated().map { i, edit in
-            if let failure = outcomes[i] { return .failure(failure) }
-            let labNote = report?.notes.first { $0.hasPrefix(String(format: "Lab%02d scores 0:", edit.lab)) }
-            if let failure = wholeBuild ?? labNote {
-                return .failure(ValidationError("the edited solutions are not gradable:\n\(failure)"))
-            }
-            guard let report else { return .failure(ValidationError("not graded")) }
-            return .success(report.restricted(toLab: edit.lab))
-        }
-    }
-
-    /// Grades `edits` round by round, printing each as it is judged; returns the problems.
-    func gradeEdits(_ edits: [SourceEdit], root: String, grader: Grader, judgedOnItsExercise: Bool,
-                    judge: (SourceEdit, GradeReport) -> (line: String, problem: String?)) -> [String] {
-        let position = Dictionary(edits.enumerated().map { ("\($0.element.lab)/\($0.element.exercise)/\($0.element.what)", $0.offset) }) { a, _ in a }
-        var problems: [String] = [], done = 0
-        for round in SourceEdit.rounds(edits) {
-            let outcomes = gradeRound(round, root: root, grader: grader, judgedOnItsExercise: judgedOnItsExercise)
-            for (edit, outcome) in zip(round, outcomes) {
-                done += 1
-                let index = position["\(edit.lab)/\(edit.exercise)/\(edit.what)"].map { $0 + 1 } ?? done
-                switch outcome {
-                case .failure(let error):
-                    problems.append("\(edit.exercise) \(edit.what): \(error.message)")
-                    print("[\(index)/\(edits.count)] \(edit.exercise) \(edit.what): NOT GRADABLE — \(error.message.split(separator: "\n").first ?? "")")
-                case .success(let report):
-                    let (line, problem) = judge(edit, report)
-                    if let problem { problems.append(problem) }
-                    print("[\(index)/\(edits.count)] \(edit.exercise) \(edit.what): \(line)")
-                }
-                fflush(nil)
-            }
-        }
-        return problems
-    }
-
-    /// Grades every mutant of the solutions; each must lose points on its own exercise.
-    func checkMutants(_ folder: String, root: String, grader: Grader) throws {
-        let all = try SourceEdit.load(from: folder).filter { grader.labs.contains($0.lab) }
-        for mutant in all where !PointTable.exercises.contains(where: { $0.id == mutant.exercise }) {
-            throw ValidationError("mutant \(mutant.what): unknown exercise \(mutant.exercise)")
-        }
+        // instructor-only: end
         let start = Date()
-        let problems = gradeEdits(all, root: root, grader: grader, judgedOnItsExercise: true) { mutant, report in
-            let exercise = PointTable.exercises.first { $0.id == mutant.exercise }!
-            let score = report.score(of: exercise)
-            let caught = score < exercise.points - 1e-9
-            let caughtBy = report.results.filter { $0.exercise == exercise && $0.status != .passed }.map(\.shortName).joined(separator: ", ")
-            let line = "\(caught ? "caught" : "NOT CAUGHT") — \(String(format: "%.2f", score))/\(String(format: "%g", exercise.points))\(caught ? " (by \(caughtBy))" : "")"
-            return (line, caught ? nil : "\(mutant.exercise) \(mutant.what): passes the graded checks")
-        }
-        print(String(format: "\n%d of %d mutants caught in %.0f s.", all.count - problems.count, all.count, Date().timeIntervalSince(start)))
-        if !problems.isEmpty {
-            note("Error: these mistakes are not caught:\n  " + problems.joined(separator: "\n  "))
-            throw ExitCode.failure
-        }
+        let report = grader.grade(labsDirectory: options.absolute(folder))
+        print(report.scoreTable())
+        for note in report.notes { print("\n" + note) }
+        let failures = report.failureDetails()
+        if !failures.isEmpty { print("\n" + failures) }
+        print("\n" + report.sandbox)
+        let out = options.out
+        try writeAtomically(try report.gradescopeJSON(executionSeconds: Date().timeIntervalSince(start)), to: "\(out)/results.json")
+        try writeAtomically(Data(report.feedbackMarkdown(student: "the exercises in \(folder)/").utf8), to: "\(out)/feedback.md")
+        print("\nWrote \(out)/results.json and \(out)/feedback.md")
     }
-
-    /// Grades every correct alternative of the solutions; each must keep full marks on its whole lab.
-    func checkAlternatives(_ folder: String, root: String, grader: Grader) throws {
-        let all = try SourceEdit.load(from: folder).filter { grader.labs.contains($0.lab) }
-        let start = Date()
-        let problems = gradeEdits(all, root: root, grader: grader, judgedOnItsExercise: false) { alternative, report in
-            let failures = report.results.filter { $0.status != .passed }
-            let full = failures.isEmpty && Swift.abs(report.score - report.maxScore) < 1e-9
-            let line = "\(full ? "full marks" : "REJECTED") — \(String(format: "%.2f", report.score))/\(String(format: "%g", report.maxScore))"
-            return (line, full ? nil : "\(alternative.exercise) \(alternative.what): failed \(failures.map(\.shortName).joined(separator: ", "))\n"
-                    + failures.map { "    " + $0.feedback.replacingOccurrences(of: "\n", with: "\n    ") }.joined(separator: "\n"))
-        }
-        print(String(format: "\n%d of %d correct alternatives get full marks in %.0f s.", all.count - problems.count, all.count, Date().timeIntervalSince(start)))
-        if !problems.isEmpty {
-            note("Error: these correct answers lose points or cannot be graded:\n  " + problems.joined(separator: "\n  "))
-            throw ExitCode.failure
-        }
-    }
-
-    func note(_ line: String) { FileHandle.standardError.write(Data((line + "\n").utf8)) }
-    func absolute(_ path: String, _ root: String) -> String { path.hasPrefix("/") ? path : "\(root)/\(path)" }
 }
 
 Grade.main()

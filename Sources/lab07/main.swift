@@ -182,27 +182,30 @@ struct Models {
 }
 
 extension LabRun where Lab == Lab07 {
+    /// A convolutional autoencoder for the data's images, its output starting at the mean pixel.
+    func convAutoencoder(_ data: Dataset, using rng: inout SeededGenerator) -> ConvAutoencoder {
+        ConvAutoencoder(height: data.height, width: data.width, filters: filters, outputMean: data.train.images.mean(),
+                        using: &rng)
+    }
+
     func train(_ data: Dataset) throws -> Models {
         var rng = SeededGenerator(seed: options.seed)
-        let meanPixel = data.train.images.mean()
-        let conv = ConvAutoencoder(height: data.height, width: data.width, filters: filters, outputMean: meanPixel,
-                                   using: &rng)
-        let code = conv.codeShape
+        let conv = convAutoencoder(data, using: &rng), code = conv.codeShape
         let sizes = encoderShapes(data).map { "\($0.outputHeight)×\($0.outputWidth)" }.joined(separator: " → ")
         nb.section("Train a convolutional and a dense autoencoder (exercise 7.6)", """
             Convolutional: \(data.height)×\(data.width)×1 → \(sizes) with \
             \(filters.map(String.init).joined(separator: ", ")) filters (3 × 3, \
             stride 2, ReLU), a linear \(code.height)×\(code.width)×\(code.channels) = \(conv.codeSize)-value code, and \
-            transposed convolutions back to a sigmoid output whose bias starts at the logit of the mean training \
-            pixel (\(Format.fixed(Double(meanPixel), 3))), so training starts from the average image. Dense: \
+            transposed convolutions back to a sigmoid output whose bias starts at the logit of the mean \
+            training pixel (\(Format.fixed(Double(data.train.images.mean()), 3))), so training starts from the \
+            average image. Dense: \
             \(data.pixels)-256-\(conv.codeSize)-256-\(data.pixels) (ReLU, linear code, sigmoid output), the same code \
             size. Both: your loss (7.6), Adam (learning rate \(Format.number(training.learningRate))), batch \
             \(training.batchSize), \(epochs) epochs.
             """)
         let dense = Autoencoder(sizes: [data.pixels, 256, conv.codeSize], hidden: .relu, code: .identity,
                                 output: .sigmoid, using: &rng)
-        let denoiser = ConvAutoencoder(height: data.height, width: data.width, filters: filters, outputMean: meanPixel,
-                                       using: &rng)
+        let denoiser = convAutoencoder(data, using: &rng)
         let train = data.train.images, sigma = knobs.noiseLevel
         let convHistory = try trainWithAdam("conv-ae", conv.parameters, on: train, epochs: epochs, label: "conv AE",
                                             seed: options.seed &+ 1) { batch, _ in

@@ -417,7 +417,8 @@ extension LabRun where Lab == Lab08 {
             """)
         if !results.isEmpty {
             let chart = Figure(title: "Test accuracy with few labels",
-                               subtitle: "mean over \(knobs.seeds) seeds (dots); whiskers span the lowest to the highest seed")
+                               subtitle: "mean over \(knobs.seeds) seeds (dots); whiskers span the lowest to the "
+                                   + "highest seed")
             chart.add(BarChart(title: "", xLabel: "labelled training images L", yLabel: "test accuracy",
                                categories: results.map { "L = " + $0.name },
                                series: Start.allCases.map { way in (way.shortName, results.map { $0.mean(way) }) },

@@ -304,8 +304,9 @@ extension LabRun where Lab == Lab09 {
         let shown = detailed(experiments)
         let roc = Figure(title: "ROC curves", rows: 1, columns: shown.count)
         let histograms = Figure(title: "Autoencoder mean error of normal and anomalous test images",
-                                subtitle: "each group's histogram has area 1; dashed: the threshold, the \(Format.number(knobs.quantile)) quantile of "
-                                    + "normal training images", rows: 1, columns: shown.count)
+                                subtitle: "each group's histogram has area 1; dashed: the threshold, the "
+                                    + "\(Format.number(knobs.quantile)) quantile of normal training images",
+                                rows: 1, columns: shown.count)
         for (column, e) in shown.enumerated() {
             let curves = try Method.allCases.map { m in
                 let points = try rocCurve(scores: e.testScores[m.rawValue], isAnomaly: e.isAnomaly)

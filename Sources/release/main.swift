@@ -31,10 +31,9 @@ struct Release: ParsableCommand {
     @Flag(name: .customLong("skip-build-check"), help: "With --out: skip building and grading the release (the leak check still runs).")
     var skipBuildCheck = false
 
-    /// Paths (relative to the kit) that never go to students.
-    static let instructorOnly = ["Solutions", "Tests/Hidden", "Tests/Mutants", "Tests/Alternatives", ".ci", ".git", "out", ".build", ".swiftpm",
-                                 "CONTRIBUTING.md",
-                                 "scripts/make_demo_class.py", "scripts/make_attack_class.py"]
+    /// Paths (relative to the kit) that never go into the Gradescope bundle (it keeps the hidden checks).
+    static let instructorOnly = ["Solutions", "Tests/Mutants", "Tests/Alternatives", ".ci", ".git", "out", ".build", ".swiftpm",
+                                 "CONTRIBUTING.md", "Figures", "scripts/make_demo_class.py", "scripts/make_attack_class.py"]
 
     func validate() throws {
         guard FileManager.default.fileExists(atPath: "Package.swift"), FileManager.default.fileExists(atPath: "Solutions") else {
@@ -69,10 +68,11 @@ struct Release: ParsableCommand {
             FileManager.default.createFile(atPath: "\(destination)/\(Self.incompleteMarker)", contents: Data())
             let unfinished = removedOnInterrupt(destination, "no release was written (the unfinished \(out) was removed).")
             do {
-                try copyKit(from: root, to: destination, excluding: Self.instructorOnly)
+                try copyStudentFiles(from: root, to: destination)
                 try Self.studentReadme().write(toFile: "\(destination)/README.md", atomically: true, encoding: .utf8)
                 emit("Wrote the student release to \(out) (with a README for students).")
                 try checkNoLeak(solutions: "\(root)/Solutions", release: destination)
+                try checkNothingInstructorOnly(in: destination)
                 if !skipBuildCheck { try checkBuildsAndGradesZero(destination) }
             } catch {
                 Interrupts.finish(unfinished)
@@ -136,9 +136,8 @@ struct Release: ParsableCommand {
 
     // MARK: The student release
 
-    /// Copies the kit's files (those git tracks, or everything when it is not a repository)
-    /// except the excluded top-level paths.
-    func copyKit(from root: String, to destination: String, excluding excluded: [String]) throws {
+    /// The kit's files: those git tracks, or every file when it is not a repository (no build folders).
+    func kitFiles(_ root: String) -> [String] {
         let tracked = ChildProcess.run("/usr/bin/env", ["git", "ls-files"], directory: root, timeout: 60)
         var files: [String]
         if tracked.ending == .exited(0) && !tracked.output.isEmpty {
@@ -149,12 +148,52 @@ struct Release: ParsableCommand {
                 return FileManager.default.fileExists(atPath: "\(root)/\($0)", isDirectory: &isDirectory) && !isDirectory.boolValue
             }
         }
-        files = files.filter { file in !excluded.contains { file == $0 || file.hasPrefix($0 + "/") } && !file.hasPrefix(".build") }
-        for file in files {
+        return files.filter { !$0.hasPrefix(".build") }
+    }
+
+    /// Copies the kit's files except the excluded top-level paths.
+    func copyKit(from root: String, to destination: String, excluding excluded: [String]) throws {
+        for file in kitFiles(root) where !excluded.contains(where: { file == $0 || file.hasPrefix($0 + "/") }) {
             let target = "\(destination)/\(file)"
             try FileManager.default.createDirectory(atPath: (target as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
             try FileManager.default.copyItem(atPath: "\(root)/\(file)", toPath: target)
         }
+    }
+
+    /// Copies the kit's files that `StudentRelease` includes, text files without their
+    /// instructor-only blocks.
+    func copyStudentFiles(from root: String, to destination: String) throws {
+        for file in kitFiles(root).filter(StudentRelease.includes) {
+            let source = "\(root)/\(file)", target = "\(destination)/\(file)"
+            try FileManager.default.createDirectory(atPath: (target as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+            if let data = FileManager.default.contents(atPath: source), !data.contains(0), let text = String(data: data, encoding: .utf8) {
+                try StudentRelease.text(text).write(toFile: target, atomically: false, encoding: .utf8)
+                let mode = (try? FileManager.default.attributesOfItem(atPath: source)[.posixPermissions]) ?? 0o644
+                try FileManager.default.setAttributes([.posixPermissions: mode], ofItemAtPath: target)
+            } else {
+                try FileManager.default.copyItem(atPath: source, toPath: target)
+            }
+        }
+    }
+
+    /// Fails, naming the file and line, where a file of the release still mentions an instructor's
+    /// folder or tool (`forbiddenInRelease`).
+    func checkNothingInstructorOnly(in release: String) throws {
+        var found: [String] = []
+        for file in (FileManager.default.enumerator(atPath: release)?.allObjects as? [String] ?? []).sorted() {
+            guard let data = FileManager.default.contents(atPath: "\(release)/\(file)"), !data.contains(0),
+                  let text = String(data: data, encoding: .utf8) else { continue }
+            for (number, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+                if let word = StudentRelease.forbiddenWords.first(where: { line.contains($0) }) {
+                    found.append("\(file):\(number + 1): \(word)")
+                }
+            }
+        }
+        guard found.isEmpty else {
+            throw ValidationError("the release mentions the instructor's files or tools (mark the lines instructor-only):\n  "
+                                  + found.prefix(30).joined(separator: "\n  "))
+        }
+        emit("Instructor-only check: no file of the release mentions \(StudentRelease.forbiddenWords.joined(separator: ", ")).")
     }
 
     /// Fails if solution code appears anywhere in the release, in any text file, however it
@@ -199,10 +238,14 @@ struct Release: ParsableCommand {
 
     /// The release's README: set-up, the exercises and their points, running and grading —
     /// nothing about solutions, mutants or instructors' tools.
+    static let numberWords = [1: "One", 2: "Two", 3: "Three", 4: "Four", 5: "Five", 6: "Six", 7: "Seven", 8: "Eight",
+                              9: "Nine", 10: "Ten", 11: "Eleven", 12: "Twelve"]
+
     static func studentReadme() -> String {
         var lines = [
             "# AutoencoderLabs — the labs", "",
-            "Six notebook-style labs on autoencoders. In each you write a few functions in `Labs/LabNN/`;",
+            "\(Self.numberWords[PointTable.labs.count] ?? "\(PointTable.labs.count)") notebook-style labs on autoencoders. "
+                + "In each you write a few functions in `Labs/LabNN/`;",
             "`swift run labNN` trains the models with your code and writes figures and a report;",
             "`swift run grade` grades your functions.", "",
             "## Set up (Debian / Ubuntu with Swift 6)", "",
@@ -211,7 +254,12 @@ struct Release: ParsableCommand {
             "```", "",
             "(`$S` is `sudo` for a user and empty for root.) Optional: `dataset-fashion-mnist` (the full",
             "dataset; without it the labs use a sample built into the kit) and `bubblewrap` (the grader's",
-            "sandbox). Swift 6 comes from https://www.swift.org/install/linux/. On macOS: `brew install libpng`.", "",
+            "sandbox). Swift comes from https://www.swift.org/install/linux/ (the kit is tested with the version in",
+            "`.swift-version`). On macOS: `brew install libpng`.", "",
+            "**How long things take** (measured on a 2-core machine): the first `swift run lab01` compiles the",
+            "kit, about 40 s; a lab's full run on the built-in sample takes 3–35 s, `--quick` under 7 s; the",
+            "first `swift run grade` compiles the checks, about 2 minutes, and grading again after an edit",
+            "takes seconds.", "",
             "## The exercises", "",
             "| lab | exercise | points |", "|---|---|---:|",
         ]
@@ -243,7 +291,7 @@ struct Release: ParsableCommand {
         }
         try withScratchFolder("gradescope") { staging in
             // The autograder keeps the hidden checks; it never needs the solutions.
-            try copyKit(from: root, to: "\(staging)/kit", excluding: ["Solutions", "Tests/Mutants", "Tests/Alternatives", ".ci", ".git", "out", "Figures"])
+            try copyKit(from: root, to: "\(staging)/kit", excluding: Self.instructorOnly)
             try Self.setupScript(swiftVersion: Self.testedSwiftVersion(root: root)).write(toFile: "\(staging)/setup.sh", atomically: true, encoding: .utf8)
             try Self.runAutograder.write(toFile: "\(staging)/run_autograder", atomically: true, encoding: .utf8)
             for script in ["setup.sh", "run_autograder"] {

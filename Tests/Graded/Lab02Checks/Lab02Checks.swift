@@ -1,5 +1,5 @@
 // Graded checks for Lab 02 (sparse autoencoder). Known answers computed here in Double,
-// finite differences, and properties — never Solutions/.
+// finite differences, and properties — never a reference implementation.
 import Foundation
 import LabKit
 import LabTesting

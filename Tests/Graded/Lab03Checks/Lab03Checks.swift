@@ -1,7 +1,7 @@
 // Graded checks for Lab 03 (denoising autoencoder): the noise's distribution by exact
 // binomial and χ² tests with fixed seeds (each test fails a correct answer with probability
 // at most 1e-7), the randomness contract, and the objective against known values and finite
-// differences — never Solutions/.
+// differences — never a reference implementation.
 import LabKit
 import LabTesting
 import func ExerciseCalls.gaussianNoise

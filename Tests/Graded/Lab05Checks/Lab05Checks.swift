@@ -1,5 +1,5 @@
 // Graded checks for Lab 05 (VAE): statistics of samples with fixed seeds, gradients that must
-// reach μ and log σ², and known values of the KL and the ELBO — never Solutions/.
+// reach μ and log σ², and known values of the KL and the ELBO — never a reference implementation.
 import Foundation
 import LabKit
 import LabTesting

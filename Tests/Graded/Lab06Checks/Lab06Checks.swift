@@ -1,5 +1,5 @@
 // Graded checks for Lab 06 (clustering): D² sampling checked statistically with fixed seeds,
-// known small examples, empty clusters, and properties of Lloyd's algorithm — never Solutions/.
+// known small examples, empty clusters, and properties of Lloyd's algorithm — never a reference implementation.
 import Foundation
 import LabKit
 import LabTesting

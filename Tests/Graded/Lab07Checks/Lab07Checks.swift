@@ -1,6 +1,6 @@
 // Graded checks for Lab 07 (convolutional autoencoder): output sizes against known answers and
 // their defining property, im2col and the convolution against loops written here from the
-// definitions (never against Solutions/), col2im by adjointness, the loss by its value and
+// definitions (never against a reference implementation), col2im by adjointness, the loss by its value and
 // finite differences. Images are rectangular, multi-channel and strided, so a swapped axis, a
 // wrong padding split or a wrong patch order shows.
 import Foundation

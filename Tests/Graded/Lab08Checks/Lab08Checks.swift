@@ -1,6 +1,6 @@
 // Graded checks for Lab 08 (stacked autoencoders, few labels): log-softmax and cross-entropy
 // against values and finite differences computed here in Double from the definitions (never
-// against Solutions/), with logits large enough to overflow a naive exponential; the greedy
+// against a reference implementation), with logits large enough to overflow a naive exponential; the greedy
 // procedure watched by a spy that "trains" each layer, so stale or wrongly stacked codes show;
 // the fine-tuning step against one SGD step computed here from your own 8.2; the labelled
 // subset by its counts, and by the frequencies of indices and pairs over many draws.

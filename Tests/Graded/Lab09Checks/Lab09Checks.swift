@@ -1,5 +1,5 @@
 // Graded checks for Lab 09 (anomaly detection): scores against loops written here from their
-// definitions (never against Solutions/), on rectangular images with a defect placed between
+// definitions (never against a reference implementation), on rectangular images with a defect placed between
 // any tiling's seams; the ROC curve and AUC against hand-worked cases and the pairwise
 // definition on scores full of ties; the threshold and precision/recall/F1 against known
 // answers; PCA's error against an explicit projection. Tolerances allow Float arithmetic inside
