@@ -20,13 +20,18 @@ import Foundation
 import PackageDescription
 
 let environment = Context.environment
-var exercisesRoot = environment["LABKIT_LABS_DIR"] ?? "Labs"
-var exercisesDefine = exercisesRoot == "Labs" ? "LABKIT_EXERCISES_LABS" : "LABKIT_EXERCISES_OTHER"
-// instructor-only: begin
-if environment["LABKIT_LABS_DIR"] == nil, ["1", "true", "yes"].contains(environment["LABKIT_SOLUTIONS"]?.lowercased() ?? "") {
-    (exercisesRoot, exercisesDefine) = ("Solutions", "LABKIT_EXERCISES_SOLUTIONS")
-}
-// instructor-only: end
+/// The folder the exercise modules compile from, and the define that tells the labs which.
+let (exercisesRoot, exercisesDefine): (String, String) = {
+    if let folder = environment["LABKIT_LABS_DIR"] {
+        return (folder, folder == "Labs" ? "LABKIT_EXERCISES_LABS" : "LABKIT_EXERCISES_OTHER")
+    }
+    // instructor-only: begin
+    if ["1", "true", "yes"].contains(environment["LABKIT_SOLUTIONS"]?.lowercased() ?? "") {
+        return ("Solutions", "LABKIT_EXERCISES_SOLUTIONS")
+    }
+    // instructor-only: end
+    return ("Labs", "LABKIT_EXERCISES_LABS")
+}()
 
 /// The core is compiled with optimisation even in debug builds, so that `swift run lab03`
 /// and `swift test` train at nearly release speed (students never pass `-c release`).

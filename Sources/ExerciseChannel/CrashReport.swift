@@ -40,10 +40,12 @@ public enum CrashReport {
     public static func studentFrame(_ line: String) -> String? {
         guard let at = line.range(of: " at ", options: .backwards) else { return nil }
         let path = line[at.upperBound...]
-        var folders = ["/submission/Lab", "/Labs/Lab"]
-        // instructor-only: begin
-        folders.append("/Solutions/Lab")
-        // instructor-only: end
+        let folders = [
+            "/submission/Lab", "/Labs/Lab",
+            // instructor-only: begin
+            "/Solutions/Lab",
+            // instructor-only: end
+        ]
         guard let labs = folders.lazy.compactMap({ path.range(of: $0) }).first else { return nil }
         let start = path[labs.lowerBound...].dropFirst().drop { $0 != "/" }.dropFirst()
         var location = "Labs/" + start

@@ -86,10 +86,12 @@ public struct GraderOptions: ParsableArguments {
     /// The kit's folders no check may see (the instructor's, where they exist), the scratch
     /// folder, the output and `extra` (a class's submissions).
     public func hide(from sandbox: Sandbox, extra: [String] = []) {
-        var instructorFolders = ["Tests/Hidden"]
-        // instructor-only: begin
-        instructorFolders += ["Solutions", "Tests/Mutants", "Tests/Alternatives"]
-        // instructor-only: end
+        let instructorFolders = [
+            "Tests/Hidden",
+            // instructor-only: begin
+            "Solutions", "Tests/Mutants", "Tests/Alternatives",
+            // instructor-only: end
+        ]
         sandbox.hide(instructorFolders.map { "\(root)/\($0)" } + [absolute(scratchPath), absolute(out)] + extra).forEach(note)
     }
 

@@ -99,12 +99,14 @@ public func runLab(_ info: LabInfo, options: LabOptions, knobs: [String] = [], b
         emit(String(format: "Finished in %.1f s.", Date().timeIntervalSince(start)))
         exit(0)
     } catch let error as NotImplemented {
-        var preview = ""
-        // instructor-only: begin
-        if FileManager.default.fileExists(atPath: "Solutions") {
-            preview = "\nTo see the finished lab first: LABKIT_SOLUTIONS=1 swift run \(info.name)"
-        }
-        // instructor-only: end
+        let preview: String = {
+            // instructor-only: begin
+            if FileManager.default.fileExists(atPath: "Solutions") {
+                return "\nTo see the finished lab first: LABKIT_SOLUTIONS=1 swift run \(info.name)"
+            }
+            // instructor-only: end
+            return ""
+        }()
         fail("\n\(error)\nOpen \(error.file), write `\(error.function)` (its doc comment explains the maths), then run `swift run \(info.name)` again." + preview, status: 2)
     } catch let error as TrainingError {
         fail("\n\(error)", status: 1)

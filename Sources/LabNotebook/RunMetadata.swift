@@ -7,16 +7,15 @@ import LabKit
 public enum RunMetadata {
     /// The folder the exercise modules were compiled from.
     public static var exercises: String {
-        var label = "the folder LABKIT_LABS_DIR named"
         #if LABKIT_EXERCISES_LABS
-        label = "Labs/ (your code)"
-        #endif
+        return "Labs/ (your code)"
         // instructor-only: begin
-        #if LABKIT_EXERCISES_SOLUTIONS
-        label = "the reference solutions"
-        #endif
+        #elseif LABKIT_EXERCISES_SOLUTIONS
+        return "the reference solutions"
         // instructor-only: end
-        return label
+        #else
+        return "the folder LABKIT_LABS_DIR named"
+        #endif
     }
 
     /// The flags that decide the numbers, as they would be typed.
@@ -35,15 +34,15 @@ public enum RunMetadata {
     /// A fingerprint of the lab's exercise files (names and contents), to tell whether a saved
     /// model was trained with the code there now; nil when the folder cannot be read.
     public static func exerciseFingerprint(lab: Int) -> String? {
-        var root = ProcessInfo.processInfo.environment["LABKIT_LABS_DIR"] ?? "Labs"
         #if LABKIT_EXERCISES_LABS
-        root = "Labs"
-        #endif
+        let root = "Labs"
         // instructor-only: begin
-        #if LABKIT_EXERCISES_SOLUTIONS
-        root = "Solutions"
-        #endif
+        #elseif LABKIT_EXERCISES_SOLUTIONS
+        let root = "Solutions"
         // instructor-only: end
+        #else
+        let root = ProcessInfo.processInfo.environment["LABKIT_LABS_DIR"] ?? "Labs"
+        #endif
         let folder = "\(root)/" + String(format: "Lab%02d", lab)
         guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder).filter({ $0.hasSuffix(".swift") }).sorted(), !names.isEmpty else { return nil }
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325

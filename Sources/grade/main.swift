@@ -65,12 +65,15 @@ struct Grade: ParsableCommand {
         let grader = options.grader(sandbox: sandbox, labs: try selection?.labs ?? options.selectedLabs(), only: selection?.only)
         try options.claimOutputs(["results.json", "feedback.md"])
         options.hide(from: sandbox)
-        var folder = labsDirectory ?? "Labs"
-        // instructor-only: begin
-        if labsDirectory == nil, ["1", "true", "yes"].contains(ProcessInfo.processInfo.environment["LABKIT_SOLUTIONS"]?.lowercased() ?? "") {
-            folder = "Solutions"
-        }
-        // instructor-only: end
+        let folder: String = {
+            if let labsDirectory { return labsDirectory }
+            // instructor-only: begin
+            if ["1", "true", "yes"].contains(ProcessInfo.processInfo.environment["LABKIT_SOLUTIONS"]?.lowercased() ?? "") {
+                return "Solutions"
+            }
+            // instructor-only: end
+            return "Labs"
+        }()
         let start = Date()
         let report = grader.grade(labsDirectory: options.absolute(folder))
         print(report.scoreTable())

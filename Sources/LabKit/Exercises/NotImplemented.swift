@@ -17,10 +17,12 @@ public struct NotImplemented: Error, CustomStringConvertible, Equatable {
         self.function = function
         // Show the path from the kit's root (Labs/Lab01/Lab01PCA.swift), not the absolute one —
         // also when the grader compiled the student's Labs/ from its copy (SCRATCH/submission/).
-        var roots = ["/Labs/"]
-        // instructor-only: begin
-        roots.append("/Solutions/")
-        // instructor-only: end
+        let roots = [
+            "/Labs/",
+            // instructor-only: begin
+            "/Solutions/",
+            // instructor-only: end
+        ]
         if let range = roots.lazy.compactMap({ file.range(of: $0, options: .backwards) }).first {
             self.file = String(file[file.index(after: range.lowerBound)...])
         } else if let range = file.range(of: "/submission/", options: .backwards) {
