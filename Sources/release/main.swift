@@ -95,27 +95,29 @@ struct Release: ParsableCommand {
     func removedOnInterrupt(_ path: String, _ message: String) -> Interrupts.Registration {
         Interrupts.onInterrupt(message) {
             ChildProcess.killRunningChildren()
-            try? FileManager.default.removeItem(atPath: path)
+            Self.removeScratch(path)
         }
     }
 
     /// A fresh folder under the system's temporary folder, removed when `body` ends — however it
-    /// ends, a signal included.
-    /// Children get `PATH/tmp` as their TMPDIR, so that what they leave there (SwiftPM's lock
-    /// files for the scratch build) goes with it.
-    /// The name holds the pid: `removeStaleScratchFolders` removes those of runs that were killed.
+    /// ends, a signal included. The name holds the pid: `removeStaleScratchFolders` removes those
+    /// of runs that were killed.
     func withScratchFolder<T>(_ name: String, _ body: (String) throws -> T) throws -> T {
         let path = NSTemporaryDirectory() + "labkit-\(name)-\(getpid())-\(UUID().uuidString)"
-        try FileManager.default.createDirectory(atPath: "\(path)/tmp", withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
         let registration = removedOnInterrupt(path, "nothing was written; the temporary files were removed.")
         defer { Interrupts.finish(registration) }
         return try body(path)
     }
 
-    static func environment(temporaryFolder: String) -> [String: String] {
-        var environment = ProcessInfo.processInfo.environment
-        environment["TMPDIR"] = temporaryFolder
-        return environment
+    /// Removes a scratch folder and what builds in it left in the temporary folder: SwiftPM's
+    /// lock files, named after the build's path (`_tmp_labkit-…_kit_.build.lock`).
+    static func removeScratch(_ path: String) {
+        try? FileManager.default.removeItem(atPath: path)
+        let temporary = NSTemporaryDirectory(), unique = (path as NSString).lastPathComponent
+        for entry in (try? FileManager.default.contentsOfDirectory(atPath: temporary)) ?? [] where entry.contains(unique) {
+            try? FileManager.default.removeItem(atPath: (temporary as NSString).appendingPathComponent(entry))
+        }
     }
 
     static let scratchNames = ["release-check", "gradescope", "autograder"]
@@ -129,7 +131,7 @@ struct Release: ParsableCommand {
                 let rest = entry.dropFirst("labkit-\(name)-".count)
                 guard let pid = rest.split(separator: "-").first.flatMap({ Int32($0) }), pid != getpid(),
                       kill(pid, 0) != 0, errno == ESRCH else { continue }
-                try? FileManager.default.removeItem(atPath: temporary + "/" + entry)
+                removeScratch((temporary as NSString).appendingPathComponent(entry))
             }
         }
     }
@@ -225,8 +227,8 @@ struct Release: ParsableCommand {
             let copy = "\(scratch)/kit"
             try FileManager.default.copyItem(atPath: release, toPath: copy)
             try? FileManager.default.removeItem(atPath: "\(copy)/\(Self.incompleteMarker)")
-            return ChildProcess.run("/usr/bin/env", ["swift", "run", "grade", "--out", "out/grade-check"],
-                                    environment: Self.environment(temporaryFolder: "\(scratch)/tmp"), directory: copy, timeout: 3600)
+            return ChildProcess.run("/usr/bin/env", ["swift", "run", "grade", "--out", "out/grade-check"], directory: copy,
+                                    timeout: 3600)
         }
         guard grade.ending == .exited(0) else { throw ValidationError("grading the release failed:\n\(grade.output.suffix(3000))") }
         guard let total = grade.output.split(separator: "\n").first(where: { $0.hasPrefix("Total") }) else {
@@ -365,7 +367,7 @@ struct Release: ParsableCommand {
         }
         let copied = ChildProcess.run("/bin/cp", ["-a", asLabs ? submission : submission + "/.", asLabs ? "\(fake)/submission/Labs" : "\(fake)/submission/"], timeout: 600)
         guard copied.ending == .exited(0) else { throw ValidationError("cannot copy \(submission): \(copied.output)") }
-        var environment = Self.environment(temporaryFolder: "\(fake)/tmp")
+        var environment = ProcessInfo.processInfo.environment
         environment["AUTOGRADER_ROOT"] = fake
         environment.removeValue(forKey: "LABKIT_SOLUTIONS")
         // The class steps' limit per check (a hang costs 30 s, not Gradescope's 120).
