@@ -1,21 +1,23 @@
 import ArgumentParser
 
 /// A lab's teaching hyperparameters as flags — the cell a notebook user would edit.
-/// Each lab declares its own (`--beta`, `--noise-level`, …) with today's values as defaults.
-public protocol LabKnobs: ParsableArguments {
-    /// The knobs as they would be typed, with their values ("--beta 3", "--rho 0.05"),
-    /// recorded in report.md and metrics.json and compared before a saved model is reused.
-    var flags: [String] { get }
+/// Each lab declares its own (`--beta`, `--noise-level`, …) with today's values as defaults,
+/// once: a property `noiseLevel` is the flag `--noise-level`, and `flags` is derived from them.
+public protocol LabKnobs: ParsableArguments {}
+
+extension LabKnobs {
+    /// The knobs as they would be typed, with their values ("--beta 3.0", "--rho 0.05"),
+    /// recorded in report.md and metrics.json and compared before a saved model is reused —
+    /// derived from the declared options (`KnobFlags`), so no knob can be left out.
+    public var flags: [String] { KnobFlags.of(self) }
 }
 
 /// Adam's step size and the minibatch size, shared by every lab, with each lab's defaults.
 public struct TrainingKnobs<Lab: LabProgram>: ParsableArguments {
-    @Option(name: .customLong("learning-rate"),
-            help: "Adam's step size. Try 3× larger or smaller: too large and the loss jumps or turns NaN, too small and it falls slowly.")
+    @Option(help: "Adam's step size. Try 3× larger or smaller: too large and the loss jumps or turns NaN, too small and it falls slowly.")
     public var learningRate: Float = Lab.defaultLearningRate
 
-    @Option(name: .customLong("batch-size"),
-            help: "Images per gradient step. Smaller batches take more, noisier steps per epoch.")
+    @Option(help: "Images per gradient step. Smaller batches take more, noisier steps per epoch.")
     public var batchSize: Int = Lab.defaultBatchSize
 
     public init() {}
@@ -27,7 +29,7 @@ public struct TrainingKnobs<Lab: LabProgram>: ParsableArguments {
         guard (1...65536).contains(batchSize) else { throw ValidationError("--batch-size must be between 1 and 65536, got \(batchSize)") }
     }
 
-    public var flags: [String] { ["--learning-rate \(learningRate)", "--batch-size \(batchSize)"] }
+    public var flags: [String] { KnobFlags.of(self) }
 }
 
 /// Checks a knob's value, with the flag's name in the message.

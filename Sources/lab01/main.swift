@@ -62,7 +62,7 @@ enum Lab01: LabProgram {
     static let defaultLearningRate: Float = 3e-3
 
     struct Knobs: LabKnobs {
-        @Option(name: .customLong("code-sizes"), parsing: .upToNextOption, help: ArgumentHelp(
+        @Option(parsing: .upToNextOption, help: ArgumentHelp(
             "Code sizes k to compare (default 2 8 16 32; 2 8 with --quick). Try 1 3 50 100.",
             valueName: "k"))
         var codeSizes: [Int] = []
@@ -70,9 +70,6 @@ enum Lab01: LabProgram {
         func validate() throws {
             try requireKnob(codeSizes.allSatisfy { (1...200).contains($0) },
                             "--code-sizes takes sizes between 1 and 200, got \(codeSizes)")
-        }
-        var flags: [String] {
-            codeSizes.isEmpty ? [] : ["--code-sizes " + codeSizes.map(String.init).joined(separator: " ")]
         }
     }
 

@@ -41,7 +41,6 @@ enum Lab02: LabProgram {
             try requireKnob(rho > 0 && rho < 1, "--rho must be strictly between 0 and 1, got \(rho)")
             try requireKnob((8...8192).contains(hidden), "--hidden must be between 8 and 8192, got \(hidden)")
         }
-        var flags: [String] { ["--beta \(beta)", "--rho \(rho)", "--hidden \(hidden)"] }
     }
 
     static func notebook(_ run: LabRun<Lab02>) throws {

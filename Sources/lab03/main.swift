@@ -104,21 +104,18 @@ enum Lab03: LabProgram {
     static let defaultLearningRate: Float = 1e-3
 
     struct Knobs: LabKnobs {
-        @Option(name: .customLong("masking-p"), help: "Masking probability its denoiser trains at. Try 0.2, 0.8.")
-        var masking: Float = 0.5
-        @Option(name: .customLong("gaussian-sigma"), help: "Noise σ the Gaussian denoiser trains at. Try 0.1 or 0.5.")
+        @Option(help: "Masking probability its denoiser trains at. Try 0.2, 0.8.")
+        var maskingP: Float = 0.5
+        @Option(help: "Noise σ the Gaussian denoiser trains at. Try 0.1 or 0.5.")
         var gaussianSigma: Float = 0.3
-        @Option(name: .customLong("salt-pepper-p"), help: "Salt-and-pepper probability its denoiser trains at.")
-        var saltAndPepper: Float = 0.2
+        @Option(help: "Salt-and-pepper probability its denoiser trains at.")
+        var saltPepperP: Float = 0.2
 
         func validate() throws {
-            try requireKnob((0...0.95).contains(masking), "--masking-p must be in [0, 0.95], got \(masking)")
+            try requireKnob((0...0.95).contains(maskingP), "--masking-p must be in [0, 0.95], got \(maskingP)")
             try requireKnob((0...2).contains(gaussianSigma), "--gaussian-sigma must be in [0, 2], got \(gaussianSigma)")
-            try requireKnob((0...0.95).contains(saltAndPepper),
-                            "--salt-pepper-p must be in [0, 0.95], got \(saltAndPepper)")
-        }
-        var flags: [String] {
-            ["--masking-p \(masking)", "--gaussian-sigma \(gaussianSigma)", "--salt-pepper-p \(saltAndPepper)"]
+            try requireKnob((0...0.95).contains(saltPepperP),
+                            "--salt-pepper-p must be in [0, 0.95], got \(saltPepperP)")
         }
     }
 
@@ -137,8 +134,8 @@ enum Lab03: LabProgram {
 extension LabRun where Lab == Lab03 {
     /// The level each of the three denoisers trains at (masking, Gaussian, salt and pepper).
     var trainedOn: [Corruption] {
-        [Corruption(kind: .masking, level: knobs.masking), Corruption(kind: .gaussian, level: knobs.gaussianSigma),
-         Corruption(kind: .saltAndPepper, level: knobs.saltAndPepper)]
+        [Corruption(kind: .masking, level: knobs.maskingP), Corruption(kind: .gaussian, level: knobs.gaussianSigma),
+         Corruption(kind: .saltAndPepper, level: knobs.saltPepperP)]
     }
 
     func corruptionProcesses(_ data: Dataset) throws {

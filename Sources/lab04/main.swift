@@ -30,21 +30,17 @@ enum Lab04: LabProgram {
     static let defaultLearningRate: Float = 2e-3
 
     struct Knobs: LabKnobs {
-        @Option(name: .customLong("lambda"), parsing: .upToNextOption, help: ArgumentHelp(
+        @Option(parsing: .upToNextOption, help: ArgumentHelp(
             "Penalty weights λ to compare (default 0 1e-4 1e-3 1e-2; 0 1e-3 with --quick). Try 0 0.1 1.",
             valueName: "λ"))
-        var lambdas: [Float] = []
+        var lambda: [Float] = []
         @Option(help: "Hidden units of the sigmoid encoder. Try 32 or 1024.")
         var hidden = 256
 
         func validate() throws {
-            try requireKnob(lambdas.allSatisfy { $0.isFinite && $0 >= 0 && $0 <= 100 },
-                            "--lambda takes weights in [0, 100], got \(lambdas)")
+            try requireKnob(lambda.allSatisfy { $0.isFinite && $0 >= 0 && $0 <= 100 },
+                            "--lambda takes weights in [0, 100], got \(lambda)")
             try requireKnob((2...4096).contains(hidden), "--hidden must be between 2 and 4096, got \(hidden)")
-        }
-        var flags: [String] {
-            let lambda = lambdas.isEmpty ? [] : ["--lambda " + lambdas.map { "\($0)" }.joined(separator: " ")]
-            return lambda + ["--hidden \(hidden)"]
         }
     }
 
@@ -77,7 +73,7 @@ struct Contraction {
 
 extension LabRun where Lab == Lab04 {
     var lambdas: [Float] {
-        knobs.lambdas.isEmpty ? (options.quick ? [0, 1e-3] : [0, 1e-4, 1e-3, 1e-2]) : Array(Set(knobs.lambdas)).sorted()
+        knobs.lambda.isEmpty ? (options.quick ? [0, 1e-3] : [0, 1e-4, 1e-3, 1e-2]) : Array(Set(knobs.lambda)).sorted()
     }
     var hidden: Int { knobs.hidden }
 

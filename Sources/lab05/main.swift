@@ -73,7 +73,6 @@ enum Lab05: LabProgram {
             try requireKnob((3...256).contains(latent),
                             "--latent must be between 3 and 256 (the 2-D VAE is trained anyway), got \(latent)")
         }
-        var flags: [String] { ["--latent \(latent)"] }
     }
 
     static func notebook(_ run: LabRun<Lab05>) throws {

@@ -52,14 +52,13 @@ enum Lab06: LabProgram {
     struct Knobs: LabKnobs {
         @Option(help: "Number of clusters k. Try 5 or 20: accuracy needs a one-to-one match, so watch NMI and purity.")
         var clusters = 10
-        @Option(name: .customLong("code-size"), help: "Size of the autoencoder's code and of PCA's. Try 2 or 32.")
+        @Option(help: "Size of the autoencoder's code and of PCA's. Try 2 or 32.")
         var codeSize = 10
 
         func validate() throws {
             try requireKnob((2...100).contains(clusters), "--clusters must be between 2 and 100, got \(clusters)")
             try requireKnob((1...256).contains(codeSize), "--code-size must be between 1 and 256, got \(codeSize)")
         }
-        var flags: [String] { ["--clusters \(clusters)", "--code-size \(codeSize)"] }
     }
 
     static func notebook(_ run: LabRun<Lab06>) throws {

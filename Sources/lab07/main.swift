@@ -42,21 +42,17 @@ enum Lab07: LabProgram {
     static let defaultLearningRate: Float = 2e-3
 
     struct Knobs: LabKnobs {
-        @Option(name: .customLong("filters"), parsing: .upToNextOption,
+        @Option(parsing: .upToNextOption,
                 help: ArgumentHelp("Filters of each stride-2 convolution (default 16 8 8). Try 32 16 8, or 16 8.",
                                    valueName: "F"))
         var filters: [Int] = []
-        @Option(name: .customLong("noise-level"), help: "σ of the Gaussian noise the denoiser trains on. Try 0.5.")
+        @Option(help: "σ of the Gaussian noise the denoiser trains on. Try 0.5.")
         var noiseLevel: Float = 0.3
 
         func validate() throws {
             try requireKnob(filters.count <= 5 && filters.allSatisfy { (1...128).contains($0) },
                             "--filters takes up to 5 counts between 1 and 128, got \(filters)")
             try requireKnob((0...2).contains(noiseLevel), "--noise-level must be in [0, 2], got \(noiseLevel)")
-        }
-        var flags: [String] {
-            let counts = filters.isEmpty ? [] : ["--filters " + filters.map(String.init).joined(separator: " ")]
-            return counts + ["--noise-level \(noiseLevel)"]
         }
     }
 

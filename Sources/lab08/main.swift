@@ -32,18 +32,17 @@ enum Lab08: LabProgram {
     static let defaultLearningRate: Float = 1e-3
 
     struct Knobs: LabKnobs {
-        @Option(name: .customLong("sizes"), parsing: .upToNextOption,
+        @Option(parsing: .upToNextOption,
                 help: ArgumentHelp("Widths of the encoder's layers, bottom first (default 256 64). Try 512 128 32.",
                                    valueName: "H"))
         var sizes: [Int] = []
-        @Option(name: .customLong("labels"), parsing: .upToNextOption,
+        @Option(parsing: .upToNextOption,
                 help: ArgumentHelp("Numbers of labelled examples to compare, or all (default 100 1000 all; "
                                    + "100 all with --quick). Try 20 50 100 200.", valueName: "L"))
         var labels: [String] = []
         @Option(help: "Seeds per number of labels: each draws its own labels, head and minibatch order. Try 5.")
         var seeds = 3
-        @Option(name: .customLong("masking-p"),
-                help: "Masking noise of each layer's denoising autoencoder (0: plain autoencoders). Try 0 or 0.5.")
+        @Option(help: "Masking noise of each layer's denoising autoencoder (0: plain autoencoders). Try 0 or 0.5.")
         var maskingP: Float = 0.25
         @Option(help: ArgumentHelp("Least fine-tuning steps per classifier (default 300; 40 with --quick). Try 1000.",
                                    valueName: "S"))
@@ -57,11 +56,6 @@ enum Lab08: LabProgram {
             try requireKnob((1...20).contains(seeds), "--seeds must be between 1 and 20, got \(seeds)")
             try requireKnob((0..<1).contains(maskingP), "--masking-p must be in [0, 1), got \(maskingP)")
             try requireKnob(steps.map { (1...100_000).contains($0) } ?? true, "--steps must be between 1 and 100000")
-        }
-        var flags: [String] {
-            (sizes.isEmpty ? [] : ["--sizes " + sizes.map(String.init).joined(separator: " ")])
-                + (labels.isEmpty ? [] : ["--labels " + labels.joined(separator: " ")])
-                + ["--seeds \(seeds)", "--masking-p \(maskingP)"] + (steps.map { ["--steps \($0)"] } ?? [])
         }
     }
 

@@ -31,14 +31,13 @@ enum Lab09: LabProgram {
     static let defaultLearningRate: Float = 1e-3
 
     struct Knobs: LabKnobs {
-        @Option(name: .customLong("anomaly-classes"), parsing: .upToNextOption,
+        @Option(parsing: .upToNextOption,
                 help: ArgumentHelp("Classes to hold out as the anomaly, one at a time (default: every class). Try 6 0.",
                                    valueName: "C"))
         var anomalyClasses: [Int] = []
-        @Option(name: .customLong("code-size"),
-                help: "The autoencoders' code size, and PCA's number of components. Try 8.")
+        @Option(help: "The autoencoders' code size, and PCA's number of components. Try 8.")
         var codeSize = 32
-        @Option(name: .customLong("masking-p"), help: "Masking noise of the denoising autoencoder. Try 0.5.")
+        @Option(help: "Masking noise of the denoising autoencoder. Try 0.5.")
         var maskingP: Float = 0.25
         @Option(help: "Side of the patch-max error's window, in pixels. Try 2 or 8.")
         var patch = 4
@@ -53,11 +52,6 @@ enum Lab09: LabProgram {
             try requireKnob((0..<1).contains(maskingP), "--masking-p must be in [0, 1), got \(maskingP)")
             try requireKnob((1...16).contains(patch), "--patch must be between 1 and 16, got \(patch)")
             try requireKnob(quantile > 0 && quantile <= 1, "--quantile must be in (0, 1], got \(quantile)")
-        }
-        var flags: [String] {
-            let classes = anomalyClasses.map(String.init).joined(separator: " ")
-            return (anomalyClasses.isEmpty ? [] : ["--anomaly-classes " + classes])
-                + ["--code-size \(codeSize)", "--masking-p \(maskingP)", "--patch \(patch)", "--quantile \(quantile)"]
         }
     }
 

@@ -45,6 +45,19 @@ final class KitConsistencyTests: XCTestCase {
         XCTAssertNil(release.range(of: #"swift-\d+\.\d+"#, options: .regularExpression), "release pins no version of its own")
     }
 
+    /// A knob is declared once: its flag is its property's name (no `name:`), and no lab types its
+    /// flags by hand (`KnobFlags` derives them for the report and the saved models' reuse key).
+    func testKnobsAreDeclaredOnce() throws {
+        for lab in PointTable.labs {
+            let path = String(format: "%@/Sources/lab%02d/main.swift", Self.root, lab)
+            let text = try String(contentsOfFile: path, encoding: .utf8)
+            guard let start = text.range(of: "struct Knobs: LabKnobs {") else { continue }
+            let body = text[start.upperBound...].prefix { _ in true }.components(separatedBy: "\n    }\n").first ?? ""
+            XCTAssertFalse(body.contains("name: ."), "\(path): a knob renamed with name: (its property name is its flag)")
+            XCTAssertFalse(body.contains("var flags"), "\(path): flags typed by hand (they are derived)")
+        }
+    }
+
     func testLabsAndSolutionsDeclareTheSameAPI() throws {
         let labs = try publicAPI("\(Self.root)/Labs"), solutions = try publicAPI("\(Self.root)/Solutions")
         XCTAssertEqual(Set(labs.keys), Set(solutions.keys), "Labs/ and Solutions/ should have the same files")
