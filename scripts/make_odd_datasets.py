@@ -15,7 +15,7 @@ OUT/all-the-same 200 / 60 copies of one 28 × 28 image (refused: nothing varies)
 OUT/upscaled-8x8 300 / 100 images of 28 × 28: 8 × 8 patterns, each pixel a 2 × 2 block, in a
                  black frame (like scripts/make_sparse_digits.py): groups of identical pixels,
                  a covariance of rank ≤ 64 with hundreds of exactly zero rows
-OUT/fifty-64x64  600 / 300 images of 64 × 64, 50 classes: many held-out classes (lab09) and
+OUT/fifty-64x64  300 / 150 images of 64 × 64, 50 classes: many held-out classes (lab09) and
                  4096 pixels (a covariance the full eigensolver takes a minute for)
 
 Pixels are seeded noise around a per-class pattern, so the labs have something to learn.
@@ -89,4 +89,4 @@ if __name__ == "__main__":
     dataset(root, "fewer-than-pixels", 300, 100, 28, 28, 10, False, 7, border=4)
     dataset(root, "upscaled-8x8", 300, 100, 28, 28, 10, False, 8, draw=upscaled)
     dataset(root, "all-the-same", 200, 60, 28, 28, 10, False, 9, draw=same_image)
-    dataset(root, "fifty-64x64", 600, 300, 64, 64, 50, True, 10)
+    dataset(root, "fifty-64x64", 300, 150, 64, 64, 50, True, 10)
