@@ -369,6 +369,7 @@ public struct Grader: Sendable {
             guard let folder = makeRunFolder(items: [Self.testBinary] + resources) else {
                 return .failure(.init(message: "could not copy the checks out of \(built)"))
             }
+            ChecksCache.removeAtExit(folder)
             let run = RunFolder(path: folder, libraries: [])
             let listing = runChecksProcess(run, arguments: ["--list-tests"], timeout: 120) { _ in }
             guard listing.ending == .exited(0) else {
@@ -574,6 +575,24 @@ public struct Grader: Sendable {
         private let lock = NSLock()
         private var built: [String: Result<Checks, ChecksBuildFailure>] = [:]
         struct ChecksBuildFailure: Error { let message: String }
+
+        /// The checks' copies this process made, removed when it exits (a killed grader's are
+        /// removed by the next one, `removeStaleTemporaryFolders`).
+        nonisolated(unsafe) private static var folders: [String] = []
+        private static let foldersLock = NSLock()
+
+        static func removeAtExit(_ folder: String) {
+            foldersLock.lock()
+            defer { foldersLock.unlock() }
+            if folders.isEmpty {
+                atexit {
+                    ChecksCache.foldersLock.lock()
+                    for folder in ChecksCache.folders { try? FileManager.default.removeItem(atPath: folder) }
+                    ChecksCache.foldersLock.unlock()
+                }
+            }
+            folders.append(folder)
+        }
 
         func checks(for scratch: String, build: () -> Result<Checks, ChecksBuildFailure>) -> Checks? {
             lock.lock()
