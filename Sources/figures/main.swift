@@ -54,10 +54,23 @@ struct Figures: ParsableCommand {
         let set = FigureSet(out: out)
         try set.prepare()
         try FileManager.default.createDirectory(atPath: set.staging, withIntermediateDirectories: true)
-        Interrupts.onInterrupt("the previous figure set is unchanged.") {
+        // The staging folder goes on a signal or a failure — under the interrupt lock either way,
+        // so a signal that arrives while a failed run removes it waits for the removal.
+        let unfinished = Interrupts.onInterrupt("the previous figure set is unchanged.") {
             ChildProcess.killRunningChildren()
             try? FileManager.default.removeItem(atPath: set.staging)
         }
+        do {
+            try makeSet(set, chosen: chosen, all: all)
+        } catch {
+            Interrupts.finish(unfinished)
+            throw error
+        }
+        Interrupts.remove(unfinished)
+    }
+
+    /// Builds the labs, runs each into the staging folder, writes the gallery and swaps the set in.
+    func makeSet(_ set: FigureSet, chosen: [Int], all: [Int]) throws {
 
         emit("Building the labs…")
         let build = ChildProcess.run("/usr/bin/env", ["swift", "build"], timeout: 3600)
@@ -74,7 +87,6 @@ struct Figures: ParsableCommand {
             emit("[\(i + 1)/\(chosen.count)] \(name) …")
             let run = ChildProcess.run("\(binPath)/\(name)", arguments, timeout: 1800)
             guard run.ending == .exited(0) else {
-                try? FileManager.default.removeItem(atPath: set.staging)
                 throw FigureSet.Refusal(description: "\(name) failed (the previous figure set is unchanged):\n\(run.output.suffix(3000))")
             }
             // The trained models (tens of MB) are for --from-section, not for the reference set.
