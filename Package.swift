@@ -42,6 +42,8 @@ let optimizedC: [CSetting] = [.unsafeFlags(["-O3", "-fno-math-errno"])]
 /// type-checker bomb in a submission costs its lab, not a whole class's grading).
 let typeCheckerLimit: [SwiftSetting] = [.unsafeFlags(["-Xfrontend", "-solver-expression-time-threshold=20"])]
 
+let argumentParser: Target.Dependency = .product(name: "ArgumentParser", package: "swift-argument-parser")
+
 /// Every lab that exists. Each brings three targets below — the exercises (Labs/LabNN), the
 /// notebook executable (Sources/labNN) and the graded checks
 /// (Tests/Graded/LabNNChecks). A test fails when this list and the point table disagree
@@ -76,7 +78,7 @@ var targets: [Target] = [
         name: "LabNotebook",
         dependencies: [
             "LabKit", "LabPlot", "LabData", "CSandbox",
-            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            argumentParser,
         ],
         // Which exercises the labs are built with, for each run's report.
         swiftSettings: optimizedSwift + [.define(exercisesDefine)]),
@@ -102,10 +104,10 @@ var targets: [Target] = [
     // The grader's command line, shared by `grade` and the instructor's class grader.
     .target(
         name: "GradeCommandLine",
-        dependencies: ["LabGrading", "LabNotebook", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+        dependencies: ["LabGrading", "LabNotebook", argumentParser]),
     .executableTarget(
         name: "grade",
-        dependencies: ["GradeCommandLine", "LabGrading", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+        dependencies: ["GradeCommandLine", "LabGrading", argumentParser]),
 
     .testTarget(name: "LabKitTests", dependencies: ["LabKit"]),
     .testTarget(name: "LabPlotTests", dependencies: ["LabPlot"]),
@@ -121,17 +123,17 @@ targets += [
     .executableTarget(
         name: "grade-class",
         dependencies: ["GradeCommandLine", "LabGrading", "LabNotebook",
-                       .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+                       argumentParser]),
     .executableTarget(
         name: "bench", dependencies: ["LabKit", "LabData", "Lab06Exercises"], swiftSettings: optimizedSwift),
     .executableTarget(
         name: "figure-gallery", dependencies: ["LabPlot", "LabKit"], swiftSettings: optimizedSwift),
     .executableTarget(
         name: "figures",
-        dependencies: ["LabNotebook", "LabGrading", "LabPlot", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+        dependencies: ["LabNotebook", "LabGrading", "LabPlot", argumentParser]),
     .executableTarget(
         name: "release",
-        dependencies: ["LabGrading", "LabNotebook", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+        dependencies: ["LabGrading", "LabNotebook", argumentParser]),
     .testTarget(name: "LabGradingTests", dependencies: ["LabGrading"]),
 ]
 // instructor-only: end
@@ -144,7 +146,7 @@ for number in labs {
             path: "\(exercisesRoot)/Lab\(number)", swiftSettings: optimizedSwift + typeCheckerLimit),
         .executableTarget(
             name: "lab\(number)", dependencies: [.target(name: exercises), "LabNotebook", "LabKit", "LabPlot", "LabData",
-                                                  .product(name: "ArgumentParser", package: "swift-argument-parser")],
+                                                  argumentParser],
             swiftSettings: optimizedSwift),
         .testTarget(
             name: "Lab\(number)Checks", dependencies: ["ExerciseCalls", "LabKit", "LabTesting"],

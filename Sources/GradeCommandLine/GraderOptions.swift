@@ -25,10 +25,12 @@ public struct GraderOptions: ParsableArguments {
     @Option(name: .customLong("output-limit"), help: "Output kept per check, in KiB (the rest is counted, not stored).")
     public var outputLimit = 256
 
-    @Flag(name: .customLong("no-bubblewrap"), help: "Use the fallback sandbox even where bubblewrap works (to test it).")
+    @Flag(name: .customLong("no-bubblewrap"),
+          help: "Use the fallback sandbox even where bubblewrap works (to test it).")
     public var noBubblewrap = false
 
-    @Option(name: .customLong("scratch-path"), help: "Build folder for grading (kept between runs so the core is compiled once).")
+    @Option(name: .customLong("scratch-path"),
+            help: "Build folder for grading (kept between runs so the core is compiled once).")
     public var scratchPath = ".build-grade"
 
     public init() {}
@@ -38,7 +40,8 @@ public struct GraderOptions: ParsableArguments {
             throw ValidationError("run the grader from the kit's root folder (where Package.swift is)")
         }
         guard timeout > 0, memory >= 256, outputLimit >= 4 else {
-            throw ValidationError("--timeout must be positive, --memory at least 256 (MiB), --output-limit at least 4 (KiB)")
+            throw ValidationError(
+                "--timeout must be positive, --memory at least 256 (MiB), --output-limit at least 4 (KiB)")
         }
         _ = try selectedLabs()
     }
@@ -47,7 +50,8 @@ public struct GraderOptions: ParsableArguments {
         guard let labs else { return PointTable.labs }
         let chosen = labs.split(separator: ",").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) }
         guard !chosen.isEmpty, chosen.allSatisfy(PointTable.labs.contains) else {
-            throw ValidationError("--labs takes lab numbers among \(PointTable.labs.map(String.init).joined(separator: ","))")
+            let known = PointTable.labs.map(String.init).joined(separator: ",")
+            throw ValidationError("--labs takes lab numbers among \(known)")
         }
         return chosen
     }
@@ -71,14 +75,13 @@ public struct GraderOptions: ParsableArguments {
         // only inside the package, so the scratch folder must be inside the kit.
         let scratch = URL(fileURLWithPath: absolute(scratchPath)).standardizedFileURL.path
         guard scratch.hasPrefix(URL(fileURLWithPath: root).standardizedFileURL.path + "/") else {
-            throw ValidationError("--scratch-path must be a folder inside the kit (e.g. .build-grade), got \(scratchPath)")
+            throw ValidationError(
+                "--scratch-path must be a folder inside the kit (e.g. .build-grade), got \(scratchPath)")
         }
-        if refusingWeakSandbox, let reason = Sandbox.detect(limits: limits, disabled: noBubblewrap).refusesClassGrading {
-            throw ValidationError(reason)
-        }
+        let sandbox = Sandbox.detect(limits: limits, disabled: noBubblewrap)
+        if refusingWeakSandbox, let reason = sandbox.refusesClassGrading { throw ValidationError(reason) }
         try Grader.lockScratch(absolute(scratchPath))
         Grader.removeStaleTemporaryFolders()
-        let sandbox = Sandbox.detect(limits: limits, disabled: noBubblewrap)
         note(sandbox.description)
         return sandbox
     }
@@ -92,7 +95,8 @@ public struct GraderOptions: ParsableArguments {
             "Solutions", "Tests/Mutants", "Tests/Alternatives",
             // instructor-only: end
         ]
-        sandbox.hide(instructorFolders.map { "\(root)/\($0)" } + [absolute(scratchPath), absolute(out)] + extra).forEach(note)
+        let hidden = instructorFolders.map { "\(root)/\($0)" } + [absolute(scratchPath), absolute(out)] + extra
+        sandbox.hide(hidden).forEach(note)
     }
 
     public func grader(sandbox: Sandbox, labs: [Int], only: Set<String>? = nil) -> Grader {
@@ -103,7 +107,9 @@ public struct GraderOptions: ParsableArguments {
     /// Before any grading: the files a run will write must be absent or the grader's own.
     public func claimOutputs(_ files: [String]) throws {
         try Notebook.prepareWritableFolder(out)
-        for file in files where !OutputManifest.mayReplace(file, in: out) { throw NotGradesFile(path: "\(out)/\(file)") }
+        for file in files where !OutputManifest.mayReplace(file, in: out) {
+            throw NotGradesFile(path: "\(out)/\(file)")
+        }
     }
 }
 
