@@ -5,9 +5,11 @@
 
 EXPECTED.csv has the columns folder,total; a total is a number (exact, to 1e-6) or "<N"
 (strictly less). Every expected student must have a row, and no row may be unexpected.
-Exits 1, naming every mismatch, otherwise prints one line.
+Exits 1, naming every mismatch and printing the notes of each mismatched student's
+feedback.md (it sits beside the gradebook), otherwise prints one line.
 """
 import csv
+import os
 import sys
 
 
@@ -15,7 +17,7 @@ def main():
     rows = [row for row in csv.DictReader(open(sys.argv[1], newline="")) if row["folder"] != "(max points)"]
     got = {row["folder"]: float(row["total"]) for row in rows}
     expected = {row["folder"]: row["total"] for row in csv.DictReader(open(sys.argv[2], newline=""))}
-    problems = []
+    problems, mismatched = [], []
     for folder, total in sorted(expected.items()):
         if folder not in got:
             problems.append(f"{folder}: no row in the gradebook")
@@ -27,6 +29,13 @@ def main():
     problems += [f"{folder}: unexpected row" for folder in sorted(set(got) - set(expected))]
     if problems:
         print("gradebook mismatch:\n  " + "\n  ".join(problems))
+        for problem in problems:
+            feedback = os.path.join(os.path.dirname(sys.argv[1]), problem.split(":")[0], "feedback.md")
+            if os.path.isfile(feedback):
+                lines = open(feedback, errors="replace").readlines()
+                notes = next((i + 1 for i, line in enumerate(lines) if line.startswith("Total")), 0)
+                print(f"--- {feedback}, after the score table:")
+                print("".join(lines[notes:notes + 40]))
         sys.exit(1)
     print(f"gradebook: all {len(expected)} students got their expected totals")
 
