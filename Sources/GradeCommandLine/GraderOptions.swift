@@ -7,6 +7,7 @@ import ArgumentParser
 import Foundation
 import LabData
 import LabGrading
+import LabKit
 import LabNotebook
 
 public struct GraderOptions: ParsableArguments {
@@ -114,4 +115,7 @@ public struct GraderOptions: ParsableArguments {
 }
 
 /// A line on standard error (progress and notes; results go to standard output).
-public func note(_ line: String) { FileHandle.standardError.write(Data((line + "\n").utf8)) }
+public func note(_ line: String) { ProgressDisplay.shared.write(line + "\n", to: .standardError) }
+
+/// A line of the command's output, written above the progress line.
+public func say(_ line: String) { ProgressDisplay.shared.write(line + "\n") }

@@ -6,6 +6,7 @@ import Darwin
 import CSandbox
 import ExerciseChannel
 import Foundation
+import LabKit
 
 public enum GraderError: Error, CustomStringConvertible {
     case scratchUnavailable(String)
@@ -82,6 +83,10 @@ public struct Grader: Sendable {
     public let only: Set<String>?
     public let sandbox: Sandbox
     public let log: @Sendable (String) -> Void
+    /// Whether this grading is the process's whole job, shown by the progress display in
+    /// phases (each build, then the checks of every lab); a class grader shows one piece per
+    /// student instead, and a grading is then that piece's detail.
+    public var ownsProgress = true
 
     public init(kitRoot: String, scratchPath: String, timeout: Double, labs: [Int], only: Set<String>? = nil,
                 sandbox: Sandbox, log: @escaping @Sendable (String) -> Void) {
@@ -176,6 +181,10 @@ public struct Grader: Sendable {
         // A check's share of its exercise's points counts every check of the exercise, graded or not.
         let counts = Dictionary(grouping: allChecks.compactMap { PointTable.exercise(forTest: $0) }, by: \.id).mapValues(\.count)
         let graded = allChecks.filter(grades(check:))
+        let perLab = Dictionary(grouping: graded) { PointTable.exercise(forTest: $0)?.lab ?? 0 }.mapValues(\.count)
+        beginPhase("checks", plan: labs.filter { setAside[$0] == nil && perLab[$0] != nil }
+            .map { PlannedWork(Self.progressLabel(lab: $0), weight: Double(perLab[$0]!)) })
+        let checksDone = Tally()
         // Set-aside labs score 0; the others run in batches of a lab's checks, one checks
         // process per batch, each check with an exercise process of its own.
         var all: [CheckResult] = []
@@ -197,6 +206,13 @@ public struct Grader: Sendable {
         }
         let results = Results(count: batches.count), batched = batches
         DispatchQueue.concurrentPerform(iterations: batched.count) { i in
+            let lab = PointTable.exercise(forTest: batched[i][0])?.lab ?? 0
+            defer {
+                let done = checksDone.add(batched[i].count, at: lab), total = perLab[lab] ?? 1
+                ProgressDisplay.shared.update(Self.progressLabel(lab: lab), fraction: Double(done) / Double(total),
+                                              detail: "\(done)/\(total) checks")
+                if done == total { ProgressDisplay.shared.finish(Self.progressLabel(lab: lab)) }
+            }
             results[i] = runChecks(batched[i], checks: checks.folder, server: server).compactMap { name, outcome in
                 PointTable.exercise(forTest: name).map {
                     Self.result(name: name, exercise: $0, maxScore: $0.points / Double(counts[$0.id] ?? 1),
@@ -222,6 +238,20 @@ public struct Grader: Sendable {
         return GradeReport(results: all, labs: labs, notes: notes, sandbox: sandbox.description)
     }
 
+    // MARK: Progress
+
+    static func progressLabel(lab: Int) -> String { "\(labFolder(lab)) checks" }
+
+    /// A phase of a grading that is the process's whole job: the display starts afresh (its
+    /// time left is the phase's). In a class grading the phase is the student's detail.
+    func beginPhase(_ title: String, plan: [PlannedWork] = []) {
+        if ownsProgress {
+            ProgressDisplay.shared.start("grade: " + title, plan: plan)
+        } else {
+            ProgressDisplay.shared.status(title)
+        }
+    }
+
     // MARK: Building
 
     /// How long one submission's build may take: its nine exercise modules and the exercise
@@ -236,7 +266,9 @@ public struct Grader: Sendable {
     func build(composed: String, setAside: inout [Int: String]) -> String? {
         for attempt in 0..<(PointTable.labs.count + 2) {
             let asideNow = setAside.keys.sorted().map { Self.labFolder($0) }.joined(separator: ", ")
-            log(attempt == 0 ? "building the submission's exercises…" : "rebuilding with \(asideNow) set aside…")
+            let phase = attempt == 0 ? "building the submission's exercises" : "rebuilding with \(asideNow) set aside"
+            log(phase + "…")
+            beginPhase(phase)
             removeStaleExerciseOutputs(composed: composed)
             let limit = Self.submissionBuildSeconds
             let outcome = swiftBuild(product: Self.serverBinary, composed: composed, timeout: limit,
@@ -309,7 +341,7 @@ public struct Grader: Sendable {
         }
         for path in wanted.sorted() {
             var isFolder: ObjCBool = false
-            fm.fileExists(atPath: "\(staged)/\(path)", isDirectory: &isFolder)
+            _ = fm.fileExists(atPath: "\(staged)/\(path)", isDirectory: &isFolder)
             if isFolder.boolValue {
                 try? fm.createDirectory(atPath: "\(composed)/\(path)", withIntermediateDirectories: true)
             } else if !fm.contentsEqual(atPath: "\(staged)/\(path)", andPath: "\(composed)/\(path)") {
@@ -342,7 +374,7 @@ public struct Grader: Sendable {
                                            writable: [scratchPath], home: "\(scratchPath)/home", directory: kitRoot,
                                            environment: buildEnvironment(labsDirectory: composed), timeout: timeout)
         var options = command.options
-        options.onOutput = BuildProgress(log: log).consume
+        options.onOutput = BuildProgress(log: log, shownLive: ProgressDisplay.shared.style == .live).consume
         if let memory {
             options.limits = cs_limits(address_space_bytes: memory, file_size_bytes: 0, processes: 0, cpu_seconds: 0)
         }
@@ -359,6 +391,7 @@ public struct Grader: Sendable {
     func preparedChecks(composed: String) -> Checks? {
         ChecksCache.shared.checks(for: scratchPath) {
             log("building the graded checks (once for every submission)…")
+            beginPhase("building the graded checks")
             let outcome = swiftBuild(product: "AutoencoderLabsPackageTests", composed: composed, timeout: 3600)
             guard outcome.ending == .exited(0) else {
                 return .failure(.init(message: String(outcome.output.suffix(3000))))
@@ -620,32 +653,16 @@ public struct Grader: Sendable {
         }
         var all: [[CheckResult]] { lock.lock(); defer { lock.unlock() }; return slots.compactMap { $0 } }
     }
-}
 
-/// Turns SwiftPM's "[120/326] Compiling …" lines into a progress line every 10 %, so a first
-/// build of several minutes is not silent.
-final class BuildProgress: @unchecked Sendable {
-    private let log: @Sendable (String) -> Void
-    private let lock = NSLock()
-    private var pending = ""
-    private var lastTenth = -1
-    private let start = Date()
-
-    init(log: @escaping @Sendable (String) -> Void) { self.log = log }
-
-    func consume(_ bytes: [UInt8]) {
-        lock.lock(); defer { lock.unlock() }
-        pending += String(decoding: bytes, as: UTF8.self)
-        var lines = pending.split(separator: "\n", omittingEmptySubsequences: false)
-        pending = String(lines.removeLast())
-        for line in lines where line.hasPrefix("[") {
-            let numbers = line.dropFirst().prefix { $0 != "]" }.split(separator: "/").compactMap { Int($0) }
-            guard numbers.count == 2, numbers[1] >= 20 else { continue }
-            let tenth = 10 * numbers[0] / numbers[1]
-            if tenth > lastTenth {
-                lastTenth = tenth
-                log(String(format: "  building: %d/%d steps (%d %%), %.0f s", numbers[0], numbers[1], 100 * numbers[0] / numbers[1], Date().timeIntervalSince(start)))
-            }
+    /// Counts per key, added to from several threads.
+    final class Tally: @unchecked Sendable {
+        private var counts: [Int: Int] = [:]
+        private let lock = NSLock()
+        /// Adds `n` to the count of `key` and returns the new count.
+        func add(_ n: Int, at key: Int) -> Int {
+            lock.lock(); defer { lock.unlock() }
+            counts[key, default: 0] += n
+            return counts[key]!
         }
     }
 }

@@ -1,4 +1,5 @@
 import LabData
+import LabKit
 
 /// One run of a lab: the notebook it writes, the flags every lab shares, the optimisation
 /// knobs and the lab's own knobs. A lab's sections are methods of its run:
@@ -17,10 +18,20 @@ public struct LabRun<Lab: LabProgram> {
         (self.nb, self.options, self.training, self.knobs) = (nb, options, training, knobs)
     }
 
-    /// The first section of every lab: the data the flags name.
+    /// The first section of every lab: the data the flags name. The lab's plan of work is
+    /// known from here on (the progress display's total).
     public func dataSection(explanation: String) throws -> Dataset {
-        try nb.dataSection(options, explanation: explanation)
+        let data = try nb.dataSection(options, explanation: explanation)
+        let plan = Lab.plannedWork(self, data)
+        ProgressDisplay.shared.plan(plan + [PlannedWork(Self.evaluationPiece, weight: Self.evaluationShare * plan.reduce(0) { $0 + $1.weight })])
+        return data
     }
+
+    /// The sections' work besides training — scoring the test set, figures, the report —
+    /// as one piece of the plan, done when the notebook ends; about a quarter of the training's
+    /// time in the labs' runs on the Fashion-MNIST sample and on 8,000 of its full images.
+    static var evaluationPiece: String { "evaluation and figures" }
+    static var evaluationShare: Double { 0.25 }
 }
 
 import LabKit
@@ -33,7 +44,7 @@ extension LabRun {
                               seed: UInt64, loss: (Tensor, inout SeededGenerator) throws -> LossTerms) throws -> TrainingHistory {
         let adam = Adam(parameters: parameters, learningRate: training.learningRate)
         var loop = TrainingLoop(epochs: epochs, batchSize: training.batchSize, label: label, seed: seed)
-        return try nb.trained(file, parameters: parameters, isUsable: { $0.covers(epochs: epochs) }) {
+        return try nb.trained(file, parameters: parameters, progressLabel: label, isUsable: { $0.covers(epochs: epochs) }) {
             try loop.run(on: data, optimizer: adam, loss: loss)
         }
     }

@@ -41,10 +41,16 @@ public protocol LabProgram {
     static var defaultBatchSize: Int { get }
     /// Runs the numbered sections, one function each.
     static func notebook(_ run: LabRun<Self>) throws
+    /// What the run will train on `data`, for the progress display: one piece per model,
+    /// labelled as its training loop is (or one per repeated experiment), weighted by its
+    /// multiply-adds. CI fails a lab whose run trains something else than this says.
+    static func plannedWork(_ run: LabRun<Self>, _ data: Dataset) -> [PlannedWork]
 }
 
 extension LabProgram {
     public static var defaultBatchSize: Int { 128 }
+    /// No plan: the display counts each training as it comes (and CI reports the lab).
+    public static func plannedWork(_ run: LabRun<Self>, _ data: Dataset) -> [PlannedWork] { [] }
 }
 
 /// The command line of every lab executable: the shared flags, then the lab's notebook.
@@ -73,7 +79,16 @@ public struct LabCommand<Program: LabProgram>: ParsableCommand {
 
     public func run() throws {
         runLab(Program.info, options: options, knobs: training.flags + knobs.flags) { notebook in
-            try Program.notebook(LabRun(nb: notebook, options: options, training: training, knobs: knobs))
+            let run = LabRun(nb: notebook, options: options, training: training, knobs: knobs)
+            ProgressDisplay.shared.start(Program.info.name, quiet: options.quiet)
+            try Program.notebook(run)
+            ProgressDisplay.shared.finish(LabRun<Program>.evaluationPiece)
+            let (unplanned, notDone) = ProgressDisplay.shared.end()
+            if !unplanned.isEmpty || !notDone.isEmpty {
+                // A maintainer's mistake that only costs the time estimate; CI looks for this line.
+                LabNotebook.warn("progress plan of \(Program.info.name) is wrong: trained but not planned: "
+                                 + "\(unplanned.joined(separator: ", ")); planned but not trained: \(notDone.joined(separator: ", "))")
+            }
         }
     }
 }
@@ -90,7 +105,6 @@ public func runLab(_ info: LabInfo, options: LabOptions, knobs: [String] = [], b
         LabNotebook.fail(message, status: status)
     }
     do {
-        ProgressReporter.quiet = options.quiet
         notebook = try Notebook(info: info, outputDirectory: options.outputDirectory ?? (options.quick ? "out/\(info.name)-quick" : "out/\(info.name)"),
                                 flags: RunMetadata.flags(options, knobs: knobs), fromSection: options.fromSection ?? 1)
         let notebook = notebook!
@@ -117,14 +131,19 @@ public func runLab(_ info: LabInfo, options: LabOptions, knobs: [String] = [], b
     }
 }
 
-/// Writes a line to standard output unbuffered, so the notebook's lines and the progress
-/// lines (on standard error) appear in order.
+/// Writes a line to standard output unbuffered, above the progress line (on standard error),
+/// so the two appear in order.
 public func emit(_ line: String) {
-    FileHandle.standardOutput.write((line + "\n").data(using: .utf8)!)
+    ProgressDisplay.shared.write(line + "\n")
+}
+
+func warn(_ message: String) {
+    ProgressDisplay.shared.write(message + "\n", to: .standardError)
 }
 
 func fail(_ message: String, status: Int32) -> Never {
-    FileHandle.standardError.write((message + "\n").data(using: .utf8)!)
+    ProgressDisplay.shared.end()
+    warn(message)
     exit(status)
 }
 

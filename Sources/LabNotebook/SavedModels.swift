@@ -19,8 +19,10 @@ extension Notebook {
     /// when it was trained with the same flags and has the same parameter shapes; otherwise
     /// the notebook says why and trains it.
     /// `isUsable` vets a loaded record beyond its type (e.g. one entry per epoch); a record that
-    /// fails it is not reused.
-    public func trained<Record: Codable>(_ name: String, parameters: [Variable], isUsable: (Record) -> Bool = { _ in true },
+    /// fails it is not reused. `progressLabel` is the training's piece of the progress plan,
+    /// which leaves the plan when the saved model is reused.
+    public func trained<Record: Codable>(_ name: String, parameters: [Variable], progressLabel: String,
+                                         isUsable: (Record) -> Bool = { _ in true },
                                          train: () throws -> Record) throws -> Record {
         let keys = Self.parameterKeys(parameters)
         // A model file changed since the lab wrote it is not used, nor replaced: the run stops.
@@ -29,6 +31,7 @@ extension Notebook {
             switch loadSaved(name, parameters: parameters, keys: keys, as: Record.self, isUsable: isUsable) {
             case .success(let record):
                 try save(name, parameters: parameters, keys: keys, record: record)
+                ProgressDisplay.shared.skip(progressLabel)
                 return record
             case .failure(let reason):
                 emit("  retraining \(name): \(reason.description)")

@@ -13,6 +13,7 @@ import Foundation
 import LabData
 import LabPlot
 import LabGrading
+import LabKit
 import LabNotebook
 
 struct Figures: ParsableCommand {
@@ -73,6 +74,9 @@ struct Figures: ParsableCommand {
     func makeSet(_ set: FigureSet, chosen: [Int], all: [Int]) throws {
 
         emit("Building the labs…")
+        ProgressDisplay.shared.start("figures", plan: chosen.map { PlannedWork(String(format: "lab%02d", $0), weight: 1) })
+        ProgressDisplay.shared.status("building the labs")
+        defer { ProgressDisplay.shared.end() }
         let build = ChildProcess.run("/usr/bin/env", ["swift", "build"], timeout: 3600)
         guard build.ending == .exited(0) else { throw ValidationError("swift build failed:\n\(build.output.suffix(3000))") }
         let binPath = ChildProcess.run("/usr/bin/env", ["swift", "build", "--show-bin-path"], timeout: 600).output
@@ -85,12 +89,19 @@ struct Figures: ParsableCommand {
             if let dataDirectory { arguments += ["--data-dir", dataDirectory] }
             if quick { arguments.append("--quick") }
             emit("[\(i + 1)/\(chosen.count)] \(name) …")
-            let run = ChildProcess.run("\(binPath)/\(name)", arguments, timeout: 1800)
+            ProgressDisplay.shared.update(name, fraction: 0)
+            // The lab's own progress lines give the fraction of it done.
+            var options = SpawnOptions(environment: ProcessInfo.processInfo.environment.merging(["LABKIT_PROGRESS": "lines"]) { $1 },
+                                       timeout: 1800)
+            options.headBytes = 4 * 1024 * 1024
+            options.onOutput = childProgressReader { ProgressDisplay.shared.update(name, fraction: $0) }
+            let run = ChildProcess.run("\(binPath)/\(name)", arguments, options: options)
             guard run.ending == .exited(0) else {
                 throw FigureSet.Refusal(description: "\(name) failed (the previous figure set is unchanged):\n\(run.output.suffix(3000))")
             }
             // The trained models (tens of MB) are for --from-section, not for the reference set.
             try Notebook.removeSavedModels(in: "\(set.staging)/\(name)")
+            ProgressDisplay.shared.finish(name)
             emit(String(format: "[%d/%d] %@ done in %.0f s", i + 1, chosen.count, name, run.seconds))
         }
         try writeGallery(all.filter { FileManager.default.fileExists(atPath: String(format: "%@/lab%02d/report.md", folder(of: $0, set), $0)) },

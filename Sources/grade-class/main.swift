@@ -15,6 +15,7 @@ import Foundation
 import GradeCommandLine
 import LabData
 import LabGrading
+import LabKit
 import LabNotebook
 
 struct GradeClass: ParsableCommand {
@@ -61,7 +62,8 @@ struct GradeClass: ParsableCommand {
         }
     }
 
-    func gradeClass(_ folder: String, grader: Grader, root: String) throws {
+    func gradeClass(_ folder: String, grader classGrader: Grader, root: String) throws {
+        var grader = classGrader
         let classFolder = RawPath(folder)
         var students: [[UInt8]] = []
         for name in classFolder.entries() where name.first != UInt8(ascii: ".") {
@@ -76,6 +78,8 @@ struct GradeClass: ParsableCommand {
         let kit = kitFingerprint(root: root)
         let classStart = Date()
         var graded = 0, resumed = 0
+        ProgressDisplay.shared.start("grade-class", plan: students.map { PlannedWork(sanitisedName($0), weight: 1) })
+        grader.ownsProgress = false
         for (i, raw) in students.enumerated() {
             let student = String(decoding: raw, as: UTF8.self), safe = sanitisedName(raw)
             let studentOut = "\(out)/\(safe)"
@@ -86,11 +90,12 @@ struct GradeClass: ParsableCommand {
             if !regrade, let record = GradeRecord.load("\(studentOut)/\(GradeRecord.fileName)"),
                record.submission == submission, record.kit == kit {
                 resumed += 1
-                print(String(format: "%-28@ %6.1f / %5.1f   (already graded; --regrade to grade again)", safe, record.total, record.maxScore))
-                fflush(nil)
+                ProgressDisplay.shared.skip(safe)
+                say(String(format: "%-28@ %6.1f / %5.1f   (already graded; --regrade to grade again)", safe, record.total, record.maxScore))
                 continue
             }
             note("[\(i + 1)/\(students.count)] \(safe)")
+            ProgressDisplay.shared.update(safe, fraction: 0)
             let start = Date()
             let report = grader.grade(submission: classFolder.appending(raw))
             let seconds = Date().timeIntervalSince(start)
@@ -107,9 +112,10 @@ struct GradeClass: ParsableCommand {
             try record.save(in: studentOut)
             try writeAtomically(Data(GradeRecord.gradebook(out: out, exercises: PointTable.exercises).utf8), to: "\(out)/gradebook.csv")
             graded += 1
-            print(String(format: "%-28@ %6.1f / %5.1f   (%.0f s)%@", safe, report.score, report.maxScore, seconds, summary.isEmpty ? "" : "  — " + summary))
-            fflush(nil)
+            ProgressDisplay.shared.finish(safe)
+            say(String(format: "%-28@ %6.1f / %5.1f   (%.0f s)%@", safe, report.score, report.maxScore, seconds, summary.isEmpty ? "" : "  — " + summary))
         }
+        ProgressDisplay.shared.end()
         try writeAtomically(Data(GradeRecord.gradebook(out: out, exercises: PointTable.exercises).utf8), to: "\(out)/gradebook.csv")
         print(String(format: "\nGraded %d submissions (%d already graded) in %.0f s. Wrote %@/gradebook.csv and a folder per student.",
                      graded, resumed, Date().timeIntervalSince(classStart), out))
@@ -134,10 +140,11 @@ struct GradeClass: ParsableCommand {
         }
         // A mutant is judged on its own exercise (only those checks run); an alternative on its
         // whole lab (another exercise's checks may call the edited function).
-        let roundGrader = Grader(kitRoot: grader.kitRoot, scratchPath: grader.scratchPath, timeout: grader.timeout,
+        var roundGrader = Grader(kitRoot: grader.kitRoot, scratchPath: grader.scratchPath, timeout: grader.timeout,
                                  labs: applied.map(\.lab).sorted(),
                                  only: judgedOnItsExercise ? Set(applied.map(\.exercise)) : nil,
                                  sandbox: grader.sandbox, log: { _ in })
+        roundGrader.ownsProgress = false
         let report = applied.isEmpty ? nil : roundGrader.grade(labsDirectory: copy)
         let wholeBuild = report?.notes.first {
             $0.hasPrefix("The exercise process did not build") || $0.hasPrefix("The graded checks could not be built")
@@ -158,21 +165,27 @@ struct GradeClass: ParsableCommand {
                     judge: (SourceEdit, GradeReport) -> (line: String, problem: String?)) -> [String] {
         let position = Dictionary(edits.enumerated().map { ("\($0.element.lab)/\($0.element.exercise)/\($0.element.what)", $0.offset) }) { a, _ in a }
         var problems: [String] = [], done = 0
-        for round in SourceEdit.rounds(edits) {
+        let rounds = SourceEdit.rounds(edits)
+        ProgressDisplay.shared.start("grade-class", plan: rounds.indices.map {
+            PlannedWork("round \($0 + 1)/\(rounds.count)", weight: Double(rounds[$0].count))
+        })
+        defer { ProgressDisplay.shared.end() }
+        for (r, round) in rounds.enumerated() {
+            ProgressDisplay.shared.update("round \(r + 1)/\(rounds.count)", fraction: 0)
             let outcomes = gradeRound(round, root: root, grader: grader, judgedOnItsExercise: judgedOnItsExercise)
+            ProgressDisplay.shared.finish("round \(r + 1)/\(rounds.count)")
             for (edit, outcome) in zip(round, outcomes) {
                 done += 1
                 let index = position["\(edit.lab)/\(edit.exercise)/\(edit.what)"].map { $0 + 1 } ?? done
                 switch outcome {
                 case .failure(let error):
                     problems.append("\(edit.exercise) \(edit.what): \(error.message)")
-                    print("[\(index)/\(edits.count)] \(edit.exercise) \(edit.what): NOT GRADABLE — \(error.message.split(separator: "\n").first ?? "")")
+                    say("[\(index)/\(edits.count)] \(edit.exercise) \(edit.what): NOT GRADABLE — \(error.message.split(separator: "\n").first ?? "")")
                 case .success(let report):
                     let (line, problem) = judge(edit, report)
                     if let problem { problems.append(problem) }
-                    print("[\(index)/\(edits.count)] \(edit.exercise) \(edit.what): \(line)")
+                    say("[\(index)/\(edits.count)] \(edit.exercise) \(edit.what): \(line)")
                 }
-                fflush(nil)
             }
         }
         return problems

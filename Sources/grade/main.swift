@@ -12,6 +12,7 @@ import Foundation
 import GradeCommandLine
 import LabData
 import LabGrading
+import LabKit
 
 struct Grade: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -76,6 +77,7 @@ struct Grade: ParsableCommand {
         }()
         let start = Date()
         let report = grader.grade(labsDirectory: options.absolute(folder))
+        ProgressDisplay.shared.end()
         print(report.scoreTable())
         for note in report.notes { print("\n" + note) }
         let failures = report.failureDetails()

@@ -89,6 +89,15 @@ enum Lab01: LabProgram {
     }
 }
 
+extension Lab01 {
+    static func plannedWork(_ run: LabRun<Lab01>, _ data: Dataset) -> [PlannedWork] {
+        let d = data.pixels, n = data.train.count, k = run.tiedK, deepEpochs = max(1, run.epochs / 2)
+        return run.codeSizes.map { .dense("linear AE k=\($0)", [d, $0, d], epochs: run.epochs, examples: n) }
+            + [.dense("tied AE k=\(k)", [d, k, d], epochs: run.epochs, examples: n)]
+            + run.deepK.map { .dense("deep AE k=\($0)", [d, 256, 64, $0, 64, 256, d], epochs: deepEpochs, examples: n) }
+    }
+}
+
 extension LabRun where Lab == Lab01 {
     var codeSizes: [Int] {
         knobs.codeSizes.isEmpty ? (options.quick ? [2, 8] : [2, 8, 16, 32]) : Array(Set(knobs.codeSizes)).sorted()
@@ -96,6 +105,8 @@ extension LabRun where Lab == Lab01 {
     var epochs: Int { options.epochs(default: 40, quick: 4) }
     /// The code size of the tied and deep comparisons: 16 when compared, else the largest.
     var tiedK: Int { codeSizes.contains(16) ? 16 : codeSizes.last! }
+    /// The code sizes of the deep autoencoders: 2 and the tied comparison's.
+    var deepK: [Int] { Array(Set([2, tiedK])).sorted() }
 
     func centre(_ data: Dataset) throws -> (centred: Tensor, mean: Tensor) {
         nb.section("Centre the data (exercise 1.1)", """
@@ -263,7 +274,7 @@ extension LabRun where Lab == Lab01 {
 
     func deepAutoencoder(_ pca: PCAFit, _ pcaError: inout [Int: Double], _ data: Dataset,
                          _ rng: inout SeededGenerator) throws -> DeepAutoencoders {
-        let deepK = Array(Set([2, tiedK])).sorted(), test = data.test.images
+        let test = data.test.images
         nb.section("A deep nonlinear autoencoder", """
             Hinton & Salakhutdinov (2006): a deep autoencoder (\(data.pixels)-256-64-k-64-256-\(data.pixels), \
             ReLU, sigmoid output) can beat PCA at the same code size, because its codes are a nonlinear function \
@@ -390,7 +401,7 @@ extension LabRun where Lab == Lab01 {
         let learningRate = training.learningRate * learningRateScale
         let adam = Adam(parameters: parameters, learningRate: learningRate)
         var loop = TrainingLoop(epochs: epochs, batchSize: training.batchSize, label: label, seed: seed)
-        return try nb.trained(name, parameters: parameters, isUsable: { $0.covers(epochs: epochs) }) {
+        return try nb.trained(name, parameters: parameters, progressLabel: label, isUsable: { $0.covers(epochs: epochs) }) {
             try loop.run(on: data, optimizer: adam, afterEpoch: { epoch, _ in
                 let progress = Float(epoch) / Float(epochs)
                 let cosine = 0.5 * (1 + Float(cos(Double.pi * Double(progress))))

@@ -70,6 +70,15 @@ struct Sparsity {
     let hidden: Tensor
 }
 
+extension Lab02 {
+    static func plannedWork(_ run: LabRun<Lab02>, _ data: Dataset) -> [PlannedWork] {
+        run.variants.map {
+            .dense(LabRun<Lab02>.label($0.name), [data.pixels, run.hidden, data.pixels], epochs: run.epochs,
+                   examples: data.train.count)
+        }
+    }
+}
+
 extension LabRun where Lab == Lab02 {
     var rho: Float { knobs.rho }
     var beta: Float { knobs.beta }
@@ -137,8 +146,20 @@ extension LabRun where Lab == Lab02 {
         }
     }
 
+    var epochs: Int { options.epochs(default: 12, quick: 2) }
+
+    /// The three models trained: no penalty, the KL penalty at β, and an L1 activity penalty.
+    var variants: [(name: String, key: String, file: String, beta: Float, l1: Float)] {
+        let b = Format.number(beta)
+        return [
+            ("β = 0", "beta0", "kl-beta-0", 0, 0), ("β = \(b)", "beta\(b)", "kl-beta-\(b)", beta, 0),
+            ("L1, λ = 0.05", "l1", "l1-0.05", 0, 0.05),
+        ]
+    }
+
+    static func label(_ variant: String) -> String { "sparse AE \(variant)" }
+
     func train(_ data: Dataset) throws -> [SparseModel] {
-        let epochs = options.epochs(default: 12, quick: 2)
         let b = Format.number(beta)
         nb.section("Train with β = 0 and β = \(b)", """
             \(data.pixels)→\(hidden) sigmoid→\(data.pixels) sigmoid, Adam (learning rate \
@@ -148,15 +169,11 @@ extension LabRun where Lab == Lab02 {
             activations small without a target.
             """)
         var rng = SeededGenerator(seed: options.seed)
-        let variants: [(name: String, key: String, file: String, beta: Float, l1: Float)] = [
-            ("β = 0", "beta0", "kl-beta-0", 0, 0), ("β = \(b)", "beta\(b)", "kl-beta-\(b)", beta, 0),
-            ("L1, λ = 0.05", "l1", "l1-0.05", 0, 0.05),
-        ]
         return try variants.enumerated().map { i, variant in
             let encoder = Dense(data.pixels, hidden, activation: .sigmoid, name: "encoder", using: &rng)
             let decoder = Dense(hidden, data.pixels, activation: .sigmoid, name: "decoder", using: &rng)
             let history = try trainWithAdam(variant.file, encoder.parameters + decoder.parameters,
-                                            on: data.train.images, epochs: epochs, label: "sparse AE \(variant.name)",
+                                            on: data.train.images, epochs: epochs, label: Self.label(variant.name),
                                             seed: options.seed &+ UInt64(i)) { batch, _ in
                 try Self.loss(batch, encoder, decoder, rho: rho, beta: variant.beta, l1: variant.l1)
             }

@@ -131,6 +131,15 @@ enum Lab03: LabProgram {
     }
 }
 
+extension Lab03 {
+    static func plannedWork(_ run: LabRun<Lab03>, _ data: Dataset) -> [PlannedWork] {
+        run.trainingCorruptions.map {
+            .dense(TrainedDenoiser.name(trainedOn: $0), [data.pixels, 256, 64, 256, data.pixels], epochs: run.epochs,
+                   examples: data.train.count)
+        }
+    }
+}
+
 extension LabRun where Lab == Lab03 {
     /// The level each of the three denoisers trains at (masking, Gaussian, salt and pepper).
     var trainedOn: [Corruption] {
@@ -176,8 +185,12 @@ extension LabRun where Lab == Lab03 {
                       caption: "Masking, Gaussian and salt-and-pepper corruption at three levels")
     }
 
+    var epochs: Int { options.epochs(default: 15, quick: 8) }
+    /// What each of the five models trains on: clean images (the plain autoencoder), masking at
+    /// 0.3, and the three denoisers' own levels.
+    var trainingCorruptions: [Corruption?] { [nil, trainedOn[0].at(0.3)] + trainedOn }
+
     func train(_ data: Dataset) throws -> [TrainedDenoiser] {
-        let epochs = options.epochs(default: 15, quick: 8)
         nb.section("Train a plain and four denoising autoencoders (exercise 3.4)", """
             Architecture 784-256-64-256-784 (ReLU, sigmoid output), Adam (learning rate \
             \(Format.number(training.learningRate))), \(epochs) epochs, batch \(training.batchSize). The plain \
@@ -185,8 +198,7 @@ extension LabRun where Lab == Lab03 {
             scored against the clean ones with your loss: L = mean (g(f(x̃)) − x)².
             """)
         var rng = SeededGenerator(seed: options.seed)
-        let corruptions: [Corruption?] = [nil, trainedOn[0].at(0.3)] + trainedOn
-        return try corruptions.enumerated().map { i, corruption in
+        return try trainingCorruptions.enumerated().map { i, corruption in
             let model = Autoencoder(sizes: [data.pixels, 256, 64], hidden: .relu, code: .relu, output: .sigmoid,
                                     using: &rng)
             let initial = model.encoder.denseLayers[0].weight.value

@@ -71,6 +71,16 @@ struct Contraction {
     let probes: Tensor
 }
 
+extension Lab04 {
+    /// The contractive penalty's Jacobian costs about as much as the reconstruction again.
+    static func plannedWork(_ run: LabRun<Lab04>, _ data: Dataset) -> [PlannedWork] {
+        run.lambdas.map {
+            .dense(LabRun<Lab04>.label($0), [data.pixels, run.hidden, data.pixels], epochs: run.epochs,
+                   examples: data.train.count, factor: 2)
+        }
+    }
+}
+
 extension LabRun where Lab == Lab04 {
     var lambdas: [Float] {
         knobs.lambda.isEmpty ? (options.quick ? [0, 1e-3] : [0, 1e-4, 1e-3, 1e-2]) : Array(Set(knobs.lambda)).sorted()
@@ -114,8 +124,10 @@ extension LabRun where Lab == Lab04 {
         nb.metric("closed_form_vs_finite_difference_relative_error", worst)
     }
 
+    var epochs: Int { options.epochs(default: 15, quick: 2) }
+    static func label(_ lambda: Float) -> String { "CAE λ=\(Format.number(lambda))" }
+
     func train(_ data: Dataset, _ rng: inout SeededGenerator) throws -> [ContractiveModel] {
-        let epochs = options.epochs(default: 15, quick: 2)
         let values = lambdas.map { Format.number($0) }.joined(separator: ", ")
         nb.section("Train with λ ∈ {\(values)} (exercise 4.2)", """
             \(data.pixels)→\(hidden) sigmoid→\(data.pixels) sigmoid, Adam (learning rate \
@@ -128,7 +140,7 @@ extension LabRun where Lab == Lab04 {
             let decoder = Dense(hidden, data.pixels, activation: .sigmoid, name: "decoder", using: &rng)
             let λ = Format.number(lambda)
             let history = try trainWithAdam("cae-lambda-\(λ)", encoder.parameters + decoder.parameters,
-                                            on: data.train.images, epochs: epochs, label: "CAE λ=\(λ)",
+                                            on: data.train.images, epochs: epochs, label: Self.label(lambda),
                                             seed: options.seed &+ UInt64(i)) { batch, _ in
                 let loss = try contractiveLoss(batch: batch, encoder: encoder, decoder: decoder, lambda: lambda)
                 return LossTerms(loss.total, parts: [("reconstruction", loss.reconstruction.value.scalar),

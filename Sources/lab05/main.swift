@@ -88,6 +88,16 @@ enum Lab05: LabProgram {
     }
 }
 
+extension Lab05 {
+    /// Each epoch also scores the test set (a forward pass, a third of a training step's work).
+    static func plannedWork(_ run: LabRun<Lab05>, _ data: Dataset) -> [PlannedWork] {
+        let d = data.pixels, examples = data.train.count + data.test.count / 3
+        return [2, run.large].map {
+            .dense(LabRun<Lab05>.label(latent: $0), [d, 512, 2 * $0, 512, d], epochs: run.epochs, examples: examples)
+        }
+    }
+}
+
 extension LabRun where Lab == Lab05 {
     /// The latent size of the second VAE (`--latent`).
     var large: Int { knobs.latent }
@@ -129,8 +139,10 @@ extension LabRun where Lab == Lab05 {
         }
     }
 
+    var epochs: Int { options.epochs(default: 20, quick: 2) }
+    static func label(latent: Int) -> String { "VAE z=\(latent)" }
+
     func train(_ data: Dataset) throws -> (small: TrainedVAE, large: TrainedVAE) {
-        let epochs = options.epochs(default: 20, quick: 2)
         nb.section("Train a 2-D and a \(large)-D VAE (exercises 5.2, 5.3)", """
             \(data.pixels)-512-(μ, log σ²)-512-\(data.pixels) with ReLU, Adam (learning rate \
             \(Format.number(training.learningRate))), batch \(training.batchSize), \(epochs) epochs, on your \
@@ -183,12 +195,12 @@ extension LabRun where Lab == Lab05 {
     func trainVAE(latent: Int, epochs: Int, _ data: Dataset, _ rng: inout SeededGenerator) throws -> TrainedVAE {
         let vae = VAE(pixels: data.pixels, latentSize: latent, using: &rng)
         let adam = Adam(parameters: vae.parameters, learningRate: training.learningRate)
-        var loop = TrainingLoop(epochs: epochs, batchSize: training.batchSize, label: "VAE z=\(latent)",
+        var loop = TrainingLoop(epochs: epochs, batchSize: training.batchSize, label: Self.label(latent: latent),
                                 seed: options.seed &+ UInt64(latent))
         // One (−ELBO, reconstruction, KL) per epoch: a saved record of another length is not reused.
         let isUsable = { (curve: [[Float]]) in curve.count == epochs && curve.allSatisfy { $0.count == 3 } }
         let name = "vae-z\(latent)"
-        let curve = try nb.trained(name, parameters: vae.parameters, isUsable: isUsable) { () throws -> [[Float]] in
+        let curve = try nb.trained(name, parameters: vae.parameters, progressLabel: loop.label, isUsable: isUsable) { () throws -> [[Float]] in
             var measured: [[Float]] = []
             _ = try loop.run(on: data.train.images, optimizer: adam, afterEpoch: { _, _ in
                 let (elbo, reconstruction, kl) = try Lab05.testELBO(vae, data.test.images, seed: options.seed &+ 77)

@@ -73,12 +73,26 @@ enum Lab06: LabProgram {
     }
 }
 
+extension Lab06 {
+    /// The autoencoder, and k-means from three seeds on each representation: about 50 Lloyd
+    /// iterations of n·k·D multiply-adds each, against an epoch's 3 × (its multiply-adds).
+    static func plannedWork(_ run: LabRun<Lab06>, _ data: Dataset) -> [PlannedWork] {
+        let c = run.codeSize, d = data.pixels, n = data.train.count
+        let kMeans = [("raw pixels", d), ("PCA-\(c)", c), ("autoencoder-\(c)", c)].map { name, dimensions in
+            PlannedWork(LabRun<Lab06>.clusteringLabel(name), weight: 3 * 50 * Double(n * run.k * dimensions))
+        }
+        return [.dense("autoencoder", [d, 256, 64, c, 64, 256, d], epochs: run.epochs, examples: n)] + kMeans
+    }
+}
+
 extension LabRun where Lab == Lab06 {
     var k: Int { knobs.clusters }
     var codeSize: Int { knobs.codeSize }
 
+    var epochs: Int { options.epochs(default: 20, quick: 2) }
+    static func clusteringLabel(_ representation: String) -> String { "k-means on \(representation)" }
+
     func threeRepresentations(_ data: Dataset) throws -> [Representation] {
-        let epochs = options.epochs(default: 20, quick: 2)
         nb.section("Three representations of the same images", """
             Raw pixels (\(data.pixels)-D); the first \(codeSize) principal components (PCA-\(codeSize)); and the \
             \(codeSize)-D code of an autoencoder \(data.pixels)-256-64-\(codeSize)-64-256-\(data.pixels) (ReLU, \
@@ -130,12 +144,15 @@ extension LabRun where Lab == Lab06 {
         let clusterings = try representations.map { representation in
             let start = Date()
             var best: (centroids: Tensor, assignments: [Int], inertia: [Double])?
+            let label = Self.clusteringLabel(representation.name)
             for restart in 0..<3 {
+                ProgressDisplay.shared.update(label, fraction: Double(restart) / 3, detail: "seed \(restart + 1)/3")
                 var seeding = SeededGenerator(seed: options.seed &+ 100 &+ UInt64(restart))
                 let fit = try kMeans(representation.train, k: k, maxIterations: 100, using: &seeding)
                 if best == nil || fit.inertia.last! < best!.inertia.last! { best = fit }
             }
             let seconds = Date().timeIntervalSince(start), inertia = best!.inertia
+            ProgressDisplay.shared.finish(label)
             let increases = zip(inertia, inertia.dropFirst()).filter { $1 > $0 * (1 + 1e-9) }.count
             let note = increases > 0 ? " — WARNING: the inertia increased \(increases) times" : " (never increased)"
             nb.say("""

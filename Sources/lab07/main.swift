@@ -70,6 +70,17 @@ enum Lab07: LabProgram {
     }
 }
 
+extension Lab07 {
+    /// A convolutional epoch costs about `convolutionCost` dense ones (measured on the sample).
+    static func plannedWork(_ run: LabRun<Lab07>, _ data: Dataset) -> [PlannedWork] {
+        let widths = [data.pixels, 256, 32, 256, data.pixels], n = data.train.count
+        return [.dense("conv AE", widths, epochs: run.epochs, examples: n, factor: convolutionCost),
+                .dense("dense AE", widths, epochs: run.epochs, examples: n),
+                .dense("conv denoiser", widths, epochs: run.epochs, examples: n, factor: convolutionCost)]
+    }
+    static let convolutionCost = 6.0
+}
+
 extension LabRun where Lab == Lab07 {
     var filters: [Int] { knobs.filters.isEmpty ? [16, 8, 8] : knobs.filters }
     var epochs: Int { options.epochs(default: 10, quick: 16) }

@@ -72,7 +72,35 @@ enum Lab08: LabProgram {
     }
 }
 
+extension Lab08 {
+    /// The stack's layers, the deep autoencoder, and each few-label experiment: four classifiers
+    /// trained on L images (at least `steps` minibatches) and scored on the test set.
+    static func plannedWork(_ run: LabRun<Lab08>, _ data: Dataset) -> [PlannedWork] {
+        let widths = [data.pixels] + run.sizes, n = data.train.count
+        let layers = (0..<run.sizes.count).map {
+            PlannedWork.dense("layer \($0)", [widths[$0], widths[$0 + 1], widths[$0]], epochs: run.epochs, examples: n)
+        }
+        let deep = PlannedWork.dense("deep AE", widths + widths.reversed().dropFirst(), epochs: run.epochs, examples: n)
+        let classifier = widths + [data.classCount]
+        let experiments = run.labelCounts(data).counts.flatMap { count in
+            let labels = count ?? n, batch = Swift.min(run.training.batchSize, labels)
+            let perEpoch = (labels + batch - 1) / batch
+            let epochs = Swift.max(run.epochs, (run.steps + perEpoch - 1) / perEpoch)
+            let training = PlannedWork.dense("", classifier, epochs: epochs, examples: labels).weight
+            let scoring = PlannedWork.dense("", classifier, epochs: 1, examples: data.test.count).weight / 3
+            return (0..<run.knobs.seeds).map {
+                PlannedWork(LabRun<Lab08>.fewLabelsLabel(count, seed: $0, of: data), weight: 4 * (training + scoring))
+            }
+        }
+        return layers + [deep] + experiments
+    }
+}
+
 extension LabRun where Lab == Lab08 {
+    static func fewLabelsLabel(_ count: Int?, seed: Int, of data: Dataset) -> String {
+        "L = \(count.map(String.init) ?? "all \(data.train.count)"), seed \(seed + 1)"
+    }
+
     var sizes: [Int] { knobs.sizes.isEmpty ? [256, 64] : knobs.sizes }
     var epochs: Int { options.epochs(default: 10, quick: 2) }
     var steps: Int { knobs.steps ?? (options.quick ? 40 : 300) }
@@ -287,14 +315,13 @@ extension LabRun where Lab == Lab08 {
             deviation over the seeds:
             """)
         if !skipped.isEmpty { nb.say("Left out: " + skipped.joined(separator: "; ") + ".") }
-        let progress = ProgressReporter(label: "few labels")
-        let total = counts.count * knobs.seeds
-        let start = Date()
         var results: [FewLabelResult] = []
         for (i, count) in counts.enumerated() {
             var result = FewLabelResult(labels: count ?? data.train.count, isAll: count == nil,
                                         accuracies: Array(repeating: [], count: Start.allCases.count))
             for seed in 0..<knobs.seeds {
+                let label = Self.fewLabelsLabel(count, seed: seed, of: data)
+                ProgressDisplay.shared.update(label, fraction: 0)
                 let base = options.seed &+ 1000 &* UInt64(i + 1) &+ 10 &* UInt64(seed)
                 var generator = SeededGenerator(seed: base)
                 let subset = try count.map { try labelledSubset(labels: data.train.labels, count: $0,
@@ -303,14 +330,14 @@ extension LabRun where Lab == Lab08 {
                 try checkSubset(subset, count: result.labels, data)
                 let images = data.train.images.gatherRows(subset), labels = subset.map { data.train.labels[$0] }
                 for way in Start.allCases {
+                    ProgressDisplay.shared.update(label, fraction: Double(way.rawValue) / Double(Start.allCases.count),
+                                                  detail: way.shortName)
                     let classifier = makeClassifier(way, data, stack, deep, seed: base &+ 1)
                     result.accuracies[way.rawValue].append(
                         try fineTune(classifier, images, labels, data, seed: base &+ 2))
                 }
-                let done = i * knobs.seeds + seed + 1
                 let accuracies = Start.allCases.map { Format.percent(result.accuracies[$0.rawValue].last ?? .nan) }
-                progress.item(done, of: total, "L = \(result.name), seed \(seed + 1): test accuracy "
-                              + accuracies.joined(separator: " / "), elapsed: Date().timeIntervalSince(start))
+                ProgressDisplay.shared.finish(label, summary: "  \(label): test accuracy " + accuracies.joined(separator: " / "))
             }
             results.append(result)
         }

@@ -67,7 +67,27 @@ enum Lab09: LabProgram {
     }
 }
 
+extension Lab09 {
+    /// One piece per held-out class: two autoencoders trained on the other classes, and PCA
+    /// (the covariance, n·D² multiply-adds, and its eigenvectors, about 4·D³ up to 1024 pixels).
+    static func plannedWork(_ run: LabRun<Lab09>, _ data: Dataset) -> [PlannedWork] {
+        let d = data.pixels, widths = [d, 128, run.knobs.codeSize, 128, d]
+        return run.heldOutClasses(data).map { c in
+            let n = data.train.labels.filter { $0 != c }.count
+            let training = PlannedWork.dense("", widths, epochs: run.epochs, examples: n).weight
+            let eigen = d <= 1024 ? 4 * pow(Double(d), 3) : 40 * Double(d * d * run.knobs.codeSize)
+            return PlannedWork(LabRun<Lab09>.heldOutLabel(c), weight: 2 * training + Double(n * d * d) + eigen)
+        }
+    }
+}
+
 extension LabRun where Lab == Lab09 {
+    static func heldOutLabel(_ c: Int) -> String { "held-out class \(c)" }
+    /// The classes held out in turn (the knob's, or every class).
+    func heldOutClasses(_ data: Dataset) -> [Int] {
+        knobs.anomalyClasses.isEmpty ? Array(0..<data.classCount) : knobs.anomalyClasses
+    }
+
     var epochs: Int { options.epochs(default: 10, quick: 2) }
 
     func checkTheMetrics() throws {
@@ -109,7 +129,7 @@ struct Experiment {
 
 extension LabRun where Lab == Lab09 {
     func holdOutEachClass(_ data: Dataset) throws -> [Experiment] {
-        let classes = knobs.anomalyClasses.isEmpty ? Array(0..<data.classCount) : knobs.anomalyClasses
+        let classes = heldOutClasses(data)
         if let missing = classes.first(where: { $0 >= data.classCount }) {
             throw ValidationError("--anomaly-classes: there is no class \(missing); this dataset has "
                                   + "\(data.classCount)")
@@ -123,16 +143,16 @@ extension LabRun where Lab == Lab09 {
             autoencoder's mean error, and PCA's (9.7). AUC of each score at finding the held-out class (9.4):
             """)
         var experiments: [Experiment] = [], skipped: [String] = []
-        let progress = ProgressReporter(label: "held-out classes"), start = Date()
-        for (done, c) in classes.enumerated() {
-            let anomalies = data.test.labels.filter { $0 == c }.count
+        for c in classes {
+            let anomalies = data.test.labels.filter { $0 == c }.count, label = Self.heldOutLabel(c)
             if anomalies == 0 || anomalies == data.test.count || data.train.labels.allSatisfy({ $0 == c }) {
                 skipped.append("\(c) (\(anomalies) of \(data.test.count) test images)")
+                ProgressDisplay.shared.skip(label)
             } else {
+                ProgressDisplay.shared.update(label, fraction: 0)
                 experiments.append(try holdOut(c, data))
                 let auc = Format.fixed(experiments.last!.auc[Method.meanError.rawValue], 3)
-                progress.item(done + 1, of: classes.count, "class \(c) held out: AUC \(auc) (AE, mean error)",
-                              elapsed: Date().timeIntervalSince(start))
+                ProgressDisplay.shared.finish(label, summary: "  class \(c) held out: AUC \(auc) (AE, mean error)")
             }
         }
         guard !experiments.isEmpty else {

@@ -11,6 +11,7 @@ import ArgumentParser
 import Foundation
 import LabData
 import LabGrading
+import LabKit
 import LabNotebook
 
 struct Release: ParsableCommand {
@@ -65,14 +66,20 @@ struct Release: ParsableCommand {
                 throw ValidationError("\(out) cannot be created: \(String(cString: strerror(errno)))")
             }
             // Until it is verified the folder is this run's to remove: on a failure, a signal, or (marked) after SIGKILL.
-            FileManager.default.createFile(atPath: "\(destination)/\(Self.incompleteMarker)", contents: Data())
+            _ = FileManager.default.createFile(atPath: "\(destination)/\(Self.incompleteMarker)", contents: Data())
             let unfinished = removedOnInterrupt(destination, "no release was written (the unfinished \(out) was removed).")
+            // The build of the copy is most of the time (the kit compiles once, then its checks run).
+            ProgressDisplay.shared.start("release", plan: [PlannedWork("copy and check", weight: 1),
+                                                           PlannedWork("build and grade a copy", weight: skipBuildCheck ? 0 : 20)])
+            defer { ProgressDisplay.shared.end() }
             do {
+                ProgressDisplay.shared.update("copy and check", fraction: 0)
                 try copyStudentFiles(from: root, to: destination)
                 try Self.studentReadme().write(toFile: "\(destination)/README.md", atomically: true, encoding: .utf8)
                 emit("Wrote the student release to \(out) (with a README for students).")
                 try checkNoLeak(solutions: "\(root)/Solutions", release: destination)
                 try checkNothingInstructorOnly(in: destination)
+                ProgressDisplay.shared.finish("copy and check")
                 if !skipBuildCheck { try checkBuildsAndGradesZero(destination) }
             } catch {
                 Interrupts.finish(unfinished)
@@ -227,14 +234,20 @@ struct Release: ParsableCommand {
             let copy = "\(scratch)/kit"
             try FileManager.default.copyItem(atPath: release, toPath: copy)
             try? FileManager.default.removeItem(atPath: "\(copy)/\(Self.incompleteMarker)")
-            return ChildProcess.run("/usr/bin/env", ["swift", "run", "grade", "--out", "out/grade-check"], directory: copy,
-                                    timeout: 3600)
+            var options = SpawnOptions(directory: copy, timeout: 3600)
+            options.headBytes = 4 * 1024 * 1024
+            // SwiftPM's steps are the build; the checks after it are the last tenth.
+            options.onOutput = swiftBuildProgressReader {
+                ProgressDisplay.shared.update("build and grade a copy", fraction: 0.9 * $0, detail: "compiling")
+            }
+            return ChildProcess.run("/usr/bin/env", ["swift", "run", "grade", "--out", "out/grade-check"], options: options)
         }
         guard grade.ending == .exited(0) else { throw ValidationError("grading the release failed:\n\(grade.output.suffix(3000))") }
         guard let total = grade.output.split(separator: "\n").first(where: { $0.hasPrefix("Total") }) else {
             throw ValidationError("grading the release printed no total:\n\(grade.output.suffix(2000))")
         }
         guard total.contains(" 0.0 /") else { throw ValidationError("the release's stubs should score 0, got: \(total)") }
+        ProgressDisplay.shared.finish("build and grade a copy")
         emit("The release builds, and its stubs grade to 0 without crashing: \(total.split(whereSeparator: \.isWhitespace).joined(separator: " "))")
     }
 

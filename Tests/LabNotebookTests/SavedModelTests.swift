@@ -19,7 +19,7 @@ final class SavedModelTests: FolderTestCase {
         let w = Variable(Tensor([[1, 2], [3, 4]]), requiresGradient: true, name: "layer.weight")
         let b = Variable(Tensor([0.5]), requiresGradient: true, name: "layer.bias")
         var trained = false
-        let record = try notebook.trained("tiny", parameters: [w, b]) { () throws -> TrainingHistory in
+        let record = try notebook.trained("tiny", parameters: [w, b], progressLabel: "tiny") { () throws -> TrainingHistory in
             trained = true
             w.value = w.value + step
             var history = TrainingHistory()

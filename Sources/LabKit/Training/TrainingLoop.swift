@@ -90,7 +90,7 @@ public struct TrainingLoop {
         step: ([Int], inout SeededGenerator) throws -> StepResult
     ) throws -> TrainingHistory {
         require(n > 0, "training needs at least one example")
-        let progress = ProgressReporter(label: label, silent: silent)
+        let progress = silent ? nil : ProgressDisplay.shared
         let batches = (n + batchSize - 1) / batchSize
         var history = TrainingHistory()
         let start = Date()
@@ -111,16 +111,18 @@ public struct TrainingLoop {
                     if totalParts[name] == nil && epoch == 1 && !history.partNames.contains(name) { history.partNames.append(name) }
                     totalParts[name, default: 0] += Double(v) * Double(indices.count)
                 }
-                progress.batch(epoch: epoch, of: epochs, batch: b + 1, of: batches, loss: value,
-                               elapsed: Date().timeIntervalSince(start))
+                progress?.update(label, fraction: (Double(epoch - 1) + Double(b + 1) / Double(batches)) / Double(epochs),
+                                 detail: String(format: "epoch %d/%d · loss %.5f", epoch, epochs, value))
             }
             history.loss.append(Float(totalLoss / Double(n)))
             for name in history.partNames { history.parts[name, default: []].append(Float((totalParts[name] ?? 0) / Double(n))) }
             history.seconds = Date().timeIntervalSince(start)
-            progress.epoch(epoch, of: epochs, loss: history.loss.last!,
-                           parts: history.partNames.map { ($0, history.parts[$0]!.last!) }, elapsed: history.seconds)
             try afterEpoch?(epoch, history)
         }
+        let parts = history.partNames.map { String(format: ", %@ %.5f", $0, history.parts[$0]!.last!) }.joined()
+        progress?.finish(label, summary: String(format: "  %@: %d epochs, loss %.5f%@ (%@)", label, epochs,
+                                                history.loss.last ?? .nan, parts,
+                                                ProgressDisplay.duration(history.seconds)))
         return history
     }
 }
