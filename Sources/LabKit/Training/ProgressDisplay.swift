@@ -39,7 +39,8 @@ public struct PlannedWork: Sendable, Equatable {
 ///
 ///     done = Σ weight of finished pieces + weight × fraction of the running piece,
 ///
-/// and the time left, extrapolated from the wall time so far: `elapsed × (total − done) / done`.
+/// and the time left, extrapolated from the wall time since the first piece began:
+/// `elapsed × (total − done) / done`.
 /// A planned piece that is not done in this run (a saved model reused) leaves the total.
 ///
 /// On a terminal this is one line redrawn in place (at most ten times a second); every other
@@ -64,6 +65,9 @@ public final class ProgressDisplay: @unchecked Sendable {
     private var running: (label: String, fraction: Double, detail: String)?
     private var unplanned: [String] = []
     private var start = Date()
+    /// When the first planned piece began: the time before it (loading data, building) is
+    /// not work the plan counts, so the rate of work is measured from here.
+    private var workStart: Date?
     private var lastDraw = Date.distantPast
     private var lineShown = false
     /// Seconds between two plain lines.
@@ -99,7 +103,7 @@ public final class ProgressDisplay: @unchecked Sendable {
             weights[piece.label] = piece.weight
             planOrder.append(piece.label)
         }
-        (finished, skipped, running, unplanned) = ([:], [], nil, [])
+        (finished, skipped, running, unplanned, workStart) = ([:], [], nil, [], nil)
     }
 
     /// Reports that `fraction` (0…1) of the piece `label` is done; `detail` says where it is
@@ -114,6 +118,7 @@ public final class ProgressDisplay: @unchecked Sendable {
         } else {
             if weights[label] == nil { addUnplanned(label) }
             running = (label, min(max(fraction, 0), 1), detail)
+            if workStart == nil { workStart = Date() }
         }
         redraw(force: false)
     }
@@ -188,7 +193,7 @@ public final class ProgressDisplay: @unchecked Sendable {
             if finished[label] != nil { done += weight } else if running?.label == label { done += weight * running!.fraction }
         }
         guard total > 0 else { return (0, nil) }
-        let elapsed = Date().timeIntervalSince(start)
+        let elapsed = Date().timeIntervalSince(workStart ?? start)
         let fraction = min(done / total, 1)
         // Too little done for an extrapolation: the first batches are no guide to the rest.
         let enough = elapsed > 5 || (elapsed > 1 && fraction > 0.05)
