@@ -264,7 +264,8 @@ public struct Grader: Sendable {
     /// that do not compile, or whose objects fail inspection, and rebuilds. Returns the
     /// errors when the exercise process cannot be built at all.
     func build(composed: String, setAside: inout [Int: String]) -> String? {
-        for attempt in 0..<(PointTable.labs.count + 2) {
+        var builtFromScratch = false
+        for attempt in 0..<(PointTable.labs.count + 3) {
             let asideNow = setAside.keys.sorted().map { Self.labFolder($0) }.joined(separator: ", ")
             let phase = attempt == 0 ? "building the submission's exercises" : "rebuilding with \(asideNow) set aside"
             log(phase + "…")
@@ -296,6 +297,14 @@ public struct Grader: Sendable {
                 continue
             }
             let failing = diagnostics.failingLabs.subtracting(setAside.keys)
+            if failing.isEmpty && !builtFromScratch {
+                // No lab to blame: before failing the whole submission, build its exercise modules
+                // and the exercise process once more from nothing (the kit's modules are kept), so
+                // a compiler's incremental state left by an earlier build cannot decide a grade.
+                builtFromScratch = true
+                removeExerciseOutputs()
+                continue
+            }
             if failing.isEmpty {
                 let unattributed = diagnostics.report(lab: nil)
                 return unattributed.isEmpty ? CompilerDiagnostics.scrub(String(outcome.output.suffix(3000)), submissionFolder: composed, kitRoot: kitRoot) : unattributed
@@ -313,6 +322,23 @@ public struct Grader: Sendable {
     /// submission — an object of a file since removed, say. A module with the same files keeps its
     /// outputs: `compose` rewrites only files whose bytes changed, so the compiler's own
     /// change tracking rebuilds exactly those (a mutant rebuilds one module, not nine).
+    /// Removes the compiled outputs of every exercise module and of the exercise process (not
+    /// the files SwiftPM plans a build with: the output file map, the source list, headers).
+    func removeExerciseOutputs() {
+        let fm = FileManager.default, built = "\(scratchPath)/debug"
+        let kept: Set<String> = ["output-file-map.json", "sources", "include"]
+        let modules = PointTable.labs.map { String(format: "Lab%02dExercises", $0) } + ["exercise_server"]
+        let moduleFiles = (try? fm.contentsOfDirectory(atPath: "\(built)/Modules")) ?? []
+        for module in modules {
+            let folder = "\(built)/\(module).build"
+            for file in (try? fm.contentsOfDirectory(atPath: folder)) ?? [] where !kept.contains(file) {
+                try? fm.removeItem(atPath: "\(folder)/\(file)")
+            }
+            for file in moduleFiles where file.hasPrefix(module + ".") { try? fm.removeItem(atPath: "\(built)/Modules/\(file)") }
+        }
+        try? fm.removeItem(atPath: "\(built)/\(Self.serverBinary)")
+    }
+
     func removeStaleExerciseOutputs(composed: String) {
         let fm = FileManager.default, built = "\(scratchPath)/debug"
         let kept: Set<String> = ["output-file-map.json", "sources", "include"]
@@ -426,8 +452,12 @@ public struct Grader: Sendable {
         try? fm.removeItem(atPath: "\(composed)/\(folder)")
         try? fm.createDirectory(atPath: "\(composed)/\(folder)", withIntermediateDirectories: true)
         let stubs = "\(kitRoot)/Labs/\(folder)"
+        // Written afresh (a copy could keep the kit's time stamp, which an earlier build of the
+        // same stubs recorded: the compiler's change tracking must see these files as changed).
         for file in (try? fm.contentsOfDirectory(atPath: stubs)) ?? [] where file.hasSuffix(".swift") {
-            try? fm.copyItem(atPath: "\(stubs)/\(file)", toPath: "\(composed)/\(folder)/\(file)")
+            if let bytes = fm.contents(atPath: "\(stubs)/\(file)") {
+                _ = fm.createFile(atPath: "\(composed)/\(folder)/\(file)", contents: bytes)
+            }
         }
     }
 

@@ -30,7 +30,7 @@ public struct LabOptions: ParsableArguments, Sendable {
     @Option(name: .customLong("from-section"), help: ArgumentHelp("Re-run from section N: the sections before it run quietly and reuse the models the last run with the same flags saved (in OUT/models/), so nothing is retrained.", valueName: "N"))
     public var fromSection: Int?
 
-    @Flag(help: "No training progress lines (the notebook's sections and tables still print).")
+    @Flag(help: "No progress display (the notebook's sections and tables still print).")
     public var quiet = false
 
     public init() {}

@@ -23,15 +23,15 @@ public struct LabRun<Lab: LabProgram> {
     public func dataSection(explanation: String) throws -> Dataset {
         let data = try nb.dataSection(options, explanation: explanation)
         let plan = Lab.plannedWork(self, data)
-        ProgressDisplay.shared.plan(plan + [PlannedWork(Self.evaluationPiece, weight: Self.evaluationShare * plan.reduce(0) { $0 + $1.weight })])
+        let evaluation = Lab.evaluationShare * plan.reduce(0) { $0 + $1.weight }
+        ProgressDisplay.shared.plan(plan + [PlannedWork(Self.evaluationPiece, weight: evaluation)])
         return data
     }
 
-    /// The sections' work besides training — scoring the test set, figures, the report —
-    /// as one piece of the plan, done when the notebook ends; about a quarter of the training's
-    /// time in the labs' runs on the Fashion-MNIST sample and on 8,000 of its full images.
+    /// The sections' work besides what the plan names — scoring the test set, figures, the
+    /// report — as one piece of the plan (`LabProgram.evaluationShare` of it), done when the
+    /// notebook ends.
     static var evaluationPiece: String { "evaluation and figures" }
-    static var evaluationShare: Double { 0.25 }
 }
 
 import LabKit

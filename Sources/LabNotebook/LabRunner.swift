@@ -45,12 +45,17 @@ public protocol LabProgram {
     /// labelled as its training loop is (or one per repeated experiment), weighted by its
     /// multiply-adds. CI fails a lab whose run trains something else than this says.
     static func plannedWork(_ run: LabRun<Self>, _ data: Dataset) -> [PlannedWork]
+    /// The time of the sections' other work (scoring, figures) as a share of the planned work's.
+    static var evaluationShare: Double { get }
 }
 
 extension LabProgram {
     public static var defaultBatchSize: Int { 128 }
     /// No plan: the display counts each training as it comes (and CI reports the lab).
     public static func plannedWork(_ run: LabRun<Self>, _ data: Dataset) -> [PlannedWork] { [] }
+    /// A quarter: lab03's and lab07's runs on 8,000 Fashion-MNIST images spend about that
+    /// after training.
+    public static var evaluationShare: Double { 0.25 }
 }
 
 /// The command line of every lab executable: the shared flags, then the lab's notebook.

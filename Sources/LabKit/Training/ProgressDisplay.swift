@@ -138,7 +138,7 @@ public final class ProgressDisplay: @unchecked Sendable {
         if weights[label] == nil { addUnplanned(label) }
         finished[label] = weights[label]
         if running?.label == label { running = nil }
-        if let summary { writeLocked(summary + "\n", to: FileHandle.standardError) }
+        if let summary, style != .silent { writeLocked(summary + "\n", to: FileHandle.standardError) }
         redraw(force: false)
     }
 
