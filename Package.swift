@@ -122,8 +122,10 @@ var targets: [Target] = [
 targets += [
     .executableTarget(
         name: "grade-class",
-        dependencies: ["GradeCommandLine", "LabGrading", "LabNotebook",
-                       argumentParser]),
+        dependencies: [
+            "GradeCommandLine", "LabGrading", "LabNotebook",
+            argumentParser,
+        ]),
     .executableTarget(
         name: "bench", dependencies: ["LabKit", "LabData", "Lab06Exercises"], swiftSettings: optimizedSwift),
     .executableTarget(
@@ -145,8 +147,11 @@ for number in labs {
             name: exercises, dependencies: ["LabKit"],
             path: "\(exercisesRoot)/Lab\(number)", swiftSettings: optimizedSwift + typeCheckerLimit),
         .executableTarget(
-            name: "lab\(number)", dependencies: [.target(name: exercises), "LabNotebook", "LabKit", "LabPlot", "LabData",
-                                                  argumentParser],
+            name: "lab\(number)",
+            dependencies: [
+                .target(name: exercises), "LabNotebook", "LabKit", "LabPlot", "LabData",
+                argumentParser,
+            ],
             swiftSettings: optimizedSwift),
         .testTarget(
             name: "Lab\(number)Checks", dependencies: ["ExerciseCalls", "LabKit", "LabTesting"],
@@ -155,8 +160,10 @@ for number in labs {
     // Instructors' hidden checks, left out of the student release (Tests/Hidden/LabNNHiddenChecks).
     let hidden = "Tests/Hidden/Lab\(number)HiddenChecks"
     if FileManager.default.fileExists(atPath: Context.packageDirectory + "/" + hidden) {
-        targets.append(.testTarget(
-            name: "Lab\(number)HiddenChecks", dependencies: ["ExerciseCalls", "LabKit", "LabTesting"], path: hidden))
+        targets.append(
+            .testTarget(
+                name: "Lab\(number)HiddenChecks", dependencies: ["ExerciseCalls", "LabKit", "LabTesting"], path: hidden)
+        )
     }
 }
 

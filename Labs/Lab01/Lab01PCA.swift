@@ -76,6 +76,8 @@ public func linearAutoencoderLoss(batch: Tensor, encoder: Dense, decoder: Dense)
 /// - Returns: the scalar loss.
 ///
 /// Hint: `matmul(z, w, transposeB: true)` multiplies by Wᵀ and sends gradients to W.
-public func tiedAutoencoderLoss(batch: Tensor, weight: Variable, encoderBias: Variable, decoderBias: Variable) throws -> Variable {
+public func tiedAutoencoderLoss(batch: Tensor, weight: Variable, encoderBias: Variable, decoderBias: Variable) throws
+    -> Variable
+{
     throw NotImplemented(exercise: "1.5", function: "tiedAutoencoderLoss(batch:weight:encoderBias:decoderBias:)")
 }

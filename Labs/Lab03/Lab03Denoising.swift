@@ -16,7 +16,9 @@ import LabKit
 ///
 /// Hints: `Tensor.randomNormal(shape, standardDeviation:, using: &generator)`; `.clamped(0, 1)`.
 /// σ is a standard deviation, not a variance.
-public func gaussianNoise(_ x: Tensor, standardDeviation: Float, clip: Bool, using generator: inout SeededGenerator) throws -> Tensor {
+public func gaussianNoise(_ x: Tensor, standardDeviation: Float, clip: Bool, using generator: inout SeededGenerator)
+    throws -> Tensor
+{
     throw NotImplemented(exercise: "3.1", function: "gaussianNoise(_:standardDeviation:clip:using:)")
 }
 
@@ -36,7 +38,8 @@ public func maskingNoise(_ x: Tensor, probability: Float, using generator: inout
 ///
 /// Hints: `generator.nextUniform()` is uniform in [0, 1); `var out = x` makes a copy you can
 /// change with `out[i] = …` (tensors are values: x is not affected).
-public func saltAndPepperNoise(_ x: Tensor, probability: Float, using generator: inout SeededGenerator) throws -> Tensor {
+public func saltAndPepperNoise(_ x: Tensor, probability: Float, using generator: inout SeededGenerator) throws -> Tensor
+{
     throw NotImplemented(exercise: "3.3", function: "saltAndPepperNoise(_:probability:using:)")
 }
 

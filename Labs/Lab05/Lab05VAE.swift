@@ -16,7 +16,9 @@ import LabKit
 ///
 /// Hints: `Tensor.randomNormal(mu.shape, using: &generator)` is ε (a constant: no gradient);
 /// `(logVariance * 0.5).exp()` is σ. Keep μ and σ as Variables.
-public func reparameterize(mu: Variable, logVariance: Variable, using generator: inout SeededGenerator) throws -> Variable {
+public func reparameterize(mu: Variable, logVariance: Variable, using generator: inout SeededGenerator) throws
+    -> Variable
+{
     throw NotImplemented(exercise: "5.1", function: "reparameterize(mu:logVariance:using:)")
 }
 
@@ -53,7 +55,9 @@ public func negativeELBO(
 /// - Returns: [N, D] Bernoulli means in (0, 1).
 ///
 /// Hint: `decoder.evaluate(z)` runs it without recording gradients.
-public func samplePrior(count: Int, latentSize: Int, decoder: Sequential, using generator: inout SeededGenerator) throws -> Tensor {
+public func samplePrior(count: Int, latentSize: Int, decoder: Sequential, using generator: inout SeededGenerator) throws
+    -> Tensor
+{
     throw NotImplemented(exercise: "5.4", function: "samplePrior(count:latentSize:decoder:using:)")
 }
 

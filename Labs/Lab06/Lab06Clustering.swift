@@ -57,7 +57,8 @@ public func updateCentroids(_ x: Tensor, assignments: [Int], previous: Tensor) t
 /// - Parameters: x [N, d]; k; maxIterations; generator (for the seeding).
 /// - Returns: the centroids [k, d], the final assignments, and the inertia history.
 public func kMeans(_ x: Tensor, k: Int, maxIterations: Int, using generator: inout SeededGenerator) throws
-    -> (centroids: Tensor, assignments: [Int], inertia: [Double]) {
+    -> (centroids: Tensor, assignments: [Int], inertia: [Double])
+{
     throw NotImplemented(exercise: "6.4", function: "kMeans(_:k:maxIterations:using:)")
 }
 

@@ -26,7 +26,9 @@ import LabKit
 /// - Returns: the number of kernel positions along the axis.
 ///
 /// Hint: in integer arithmetic ⌈n / s⌉ = (n + s − 1) / s.
-public func convolutionOutputSize(inputSize n: Int, kernel k: Int, stride s: Int, padding: ConvolutionShape.Padding) throws -> Int {
+public func convolutionOutputSize(inputSize n: Int, kernel k: Int, stride s: Int, padding: ConvolutionShape.Padding)
+    throws -> Int
+{
     throw NotImplemented(exercise: "7.1", function: "convolutionOutputSize(inputSize:kernel:stride:padding:)")
 }
 
@@ -82,7 +84,9 @@ public func convolution(patches: Tensor, filters: Tensor, bias: Tensor, _ shape:
 /// convolution takes the shape of the convolution it undoes.)
 /// - Parameters: outputSize m ≥ 1; kernel k; stride s; padding.
 /// - Returns: the closed range of input sizes n.
-public func transposedOutputSizes(outputSize m: Int, kernel k: Int, stride s: Int, padding: ConvolutionShape.Padding) throws -> ClosedRange<Int> {
+public func transposedOutputSizes(outputSize m: Int, kernel k: Int, stride s: Int, padding: ConvolutionShape.Padding)
+    throws -> ClosedRange<Int>
+{
     throw NotImplemented(exercise: "7.5", function: "transposedOutputSizes(outputSize:kernel:stride:padding:)")
 }
 

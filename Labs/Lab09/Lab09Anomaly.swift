@@ -34,7 +34,9 @@ public func reconstructionErrors(images: Tensor, reconstructions: Tensor) throws
 /// - Returns: N scores.
 ///
 /// Hint: square the differences once; each window is then a p × p sum.
-public func patchMaxErrors(images: Tensor, reconstructions: Tensor, height: Int, width: Int, patch: Int) throws -> [Float] {
+public func patchMaxErrors(images: Tensor, reconstructions: Tensor, height: Int, width: Int, patch: Int) throws
+    -> [Float]
+{
     throw NotImplemented(exercise: "9.2", function: "patchMaxErrors(images:reconstructions:height:width:patch:)")
 }
 
@@ -48,7 +50,9 @@ public func patchMaxErrors(images: Tensor, reconstructions: Tensor, height: Int,
 /// staircase in an arbitrary order.
 /// - Parameters: scores, one per image; isAnomaly, the truth, with at least one of each kind.
 /// - Returns: the points (FPR, TPR), from (0, 0) to (1, 1).
-public func rocCurve(scores: [Float], isAnomaly: [Bool]) throws -> [(falsePositiveRate: Double, truePositiveRate: Double)] {
+public func rocCurve(scores: [Float], isAnomaly: [Bool]) throws -> [(
+    falsePositiveRate: Double, truePositiveRate: Double
+)] {
     throw NotImplemented(exercise: "9.3", function: "rocCurve(scores:isAnomaly:)")
 }
 
@@ -83,7 +87,8 @@ public func anomalyThreshold(normalScores: [Float], quantile q: Double) throws -
 /// - Parameters: scores; isAnomaly; threshold.
 /// - Returns: (precision, recall, F1).
 public func precisionRecallF1(scores: [Float], isAnomaly: [Bool], threshold: Float) throws
-    -> (precision: Double, recall: Double, f1: Double) {
+    -> (precision: Double, recall: Double, f1: Double)
+{
     throw NotImplemented(exercise: "9.6", function: "precisionRecallF1(scores:isAnomaly:threshold:)")
 }
 

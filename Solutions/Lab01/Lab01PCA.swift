@@ -66,7 +66,9 @@ public func linearAutoencoderLoss(batch: Tensor, encoder: Dense, decoder: Dense)
 /// mean squared error as in 1.4.
 /// - Parameters: batch [N, D], weight W [D, k], encoderBias b₁ [k], decoderBias b₂ [D].
 /// - Returns: the scalar loss.
-public func tiedAutoencoderLoss(batch: Tensor, weight: Variable, encoderBias: Variable, decoderBias: Variable) throws -> Variable {
+public func tiedAutoencoderLoss(batch: Tensor, weight: Variable, encoderBias: Variable, decoderBias: Variable) throws
+    -> Variable
+{
     let code = affine(Variable(batch), weight, encoderBias)
     let reconstruction = matmul(code, weight, transposeB: true) + decoderBias
     return meanSquaredError(predictions: reconstruction, targets: batch)

@@ -10,7 +10,9 @@ import LabKit
 /// for every entry, then clipped to [0, 1] if `clip` is true.
 /// - Parameters: x [N, D]; standardDeviation σ; clip; generator.
 /// - Returns: x̃ [N, D] (x itself is left as it was).
-public func gaussianNoise(_ x: Tensor, standardDeviation: Float, clip: Bool, using generator: inout SeededGenerator) throws -> Tensor {
+public func gaussianNoise(_ x: Tensor, standardDeviation: Float, clip: Bool, using generator: inout SeededGenerator)
+    throws -> Tensor
+{
     let noisy = x + Tensor.randomNormal(x.shape, standardDeviation: standardDeviation, using: &generator)
     return clip ? noisy.clamped(0, 1) : noisy
 }
@@ -26,7 +28,8 @@ public func maskingNoise(_ x: Tensor, probability: Float, using generator: inout
 /// by 1 (each with probability ½), and kept otherwise.
 /// - Parameters: x [N, D]; probability p ∈ [0, 1]; generator.
 /// - Returns: x̃ [N, D].
-public func saltAndPepperNoise(_ x: Tensor, probability: Float, using generator: inout SeededGenerator) throws -> Tensor {
+public func saltAndPepperNoise(_ x: Tensor, probability: Float, using generator: inout SeededGenerator) throws -> Tensor
+{
     var out = x
     for i in 0..<x.count where generator.nextUniform() < probability {
         out[i] = generator.nextUniform() < 0.5 ? 0 : 1

@@ -15,8 +15,8 @@ import LabKit
 ///   weight W [D, H].
 /// - Returns: a scalar, differentiable with respect to h and W.
 public func contractivePenalty(hidden h: Variable, weight w: Variable) throws -> Variable {
-    let slope = (h * (1 - h)).squared()                       // [N, H]
-    let columnNorms = w.squared().sum(alongAxis: 0)           // [H]: Σᵢ Wᵢⱼ²
+    let slope = (h * (1 - h)).squared()  // [N, H]
+    let columnNorms = w.squared().sum(alongAxis: 0)  // [H]: Σᵢ Wᵢⱼ²
     return (slope * columnNorms).sum() / Float(h.value.rowCount)
 }
 

@@ -10,7 +10,9 @@ import LabKit
 /// randomness sits in ε alone.
 /// - Parameters: mu μ [N, Z]; logVariance log σ² [N, Z]; generator for ε.
 /// - Returns: z [N, Z], with gradients flowing to mu and logVariance.
-public func reparameterize(mu: Variable, logVariance: Variable, using generator: inout SeededGenerator) throws -> Variable {
+public func reparameterize(mu: Variable, logVariance: Variable, using generator: inout SeededGenerator) throws
+    -> Variable
+{
     let epsilon = Tensor.randomNormal(mu.shape, using: &generator)
     return mu + (logVariance * 0.5).exp() * epsilon
 }
@@ -46,7 +48,9 @@ public func negativeELBO(
 /// Exercise 5.4 — Samples from the model: z ~ N(0, I), images = σ(decoder(z)).
 /// - Parameters: count N; latentSize Z; decoder (Z → D, returns logits); generator.
 /// - Returns: [N, D] Bernoulli means in (0, 1).
-public func samplePrior(count: Int, latentSize: Int, decoder: Sequential, using generator: inout SeededGenerator) throws -> Tensor {
+public func samplePrior(count: Int, latentSize: Int, decoder: Sequential, using generator: inout SeededGenerator) throws
+    -> Tensor
+{
     let z = Tensor.randomNormal([count, latentSize], using: &generator)
     return decoder.evaluate(z).sigmoid()
 }

@@ -12,7 +12,7 @@ import LabKit
 /// - Parameters: x [N, d]; k ≤ N; generator.
 /// - Returns: k rows of x, [k, d].
 public func kMeansPlusPlusInit(_ x: Tensor, k: Int, using generator: inout SeededGenerator) throws -> Tensor {
-    let squaredNorms = x.squared().sum(alongAxis: 1)      // ‖xᵢ‖², once
+    let squaredNorms = x.squared().sum(alongAxis: 1)  // ‖xᵢ‖², once
     let n = x.rowCount
     var chosen = [generator.nextInt(below: n)]
     var nearest = [Double](repeating: .infinity, count: n)
@@ -20,7 +20,7 @@ public func kMeansPlusPlusInit(_ x: Tensor, k: Int, using generator: inout Seede
         // ‖xᵢ − c‖² = ‖xᵢ‖² − 2 xᵢ·c + ‖c‖² to the newest centre c, for every i from one matrix
         // product; clamped at 0 against rounding, and exactly 0 for c itself.
         let c = chosen.last!
-        let dots = Tensor.matmul(x, x.gatherRows([c]), transposeB: true)     // [N, 1]
+        let dots = Tensor.matmul(x, x.gatherRows([c]), transposeB: true)  // [N, 1]
         for i in 0..<n {
             let d = i == c ? 0 : Swift.max(0, Double(squaredNorms[i]) - 2 * Double(dots[i]) + Double(squaredNorms[c]))
             nearest[i] = Swift.min(nearest[i], d)
@@ -61,7 +61,7 @@ public func updateCentroids(_ x: Tensor, assignments: [Int], previous: Tensor) t
         membership[i, c] = 1
         counts[c] += 1
     }
-    let sums = Tensor.matmul(membership, x, transposeA: true)     // [k, d]
+    let sums = Tensor.matmul(membership, x, transposeA: true)  // [k, d]
     var centroids = previous
     for c in 0..<k where counts[c] > 0 {
         for j in 0..<d { centroids[c, j] = sums[c, j] / Float(counts[c]) }
@@ -75,7 +75,8 @@ public func updateCentroids(_ x: Tensor, assignments: [Int], previous: Tensor) t
 /// - Parameters: x [N, d]; k; maxIterations; generator (for the seeding).
 /// - Returns: the centroids [k, d], the final assignments, and the inertia history.
 public func kMeans(_ x: Tensor, k: Int, maxIterations: Int, using generator: inout SeededGenerator) throws
-    -> (centroids: Tensor, assignments: [Int], inertia: [Double]) {
+    -> (centroids: Tensor, assignments: [Int], inertia: [Double])
+{
     var centroids = try kMeansPlusPlusInit(x, k: k, using: &generator)
     var assignments = try assignClusters(x, centroids: centroids)
     let squaredNorms = x.squared().sum(alongAxis: 1)

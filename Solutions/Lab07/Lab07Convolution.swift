@@ -26,7 +26,9 @@ import LabKit
 /// - Returns: the number of kernel positions along the axis.
 ///
 /// Hint: in integer arithmetic ⌈n / s⌉ = (n + s − 1) / s.
-public func convolutionOutputSize(inputSize n: Int, kernel k: Int, stride s: Int, padding: ConvolutionShape.Padding) throws -> Int {
+public func convolutionOutputSize(inputSize n: Int, kernel k: Int, stride s: Int, padding: ConvolutionShape.Padding)
+    throws -> Int
+{
     switch padding {
     case .valid: return (n - k) / s + 1
     case .same: return (n + s - 1) / s
@@ -64,7 +66,9 @@ public func im2col(_ images: Tensor, _ shape: ConvolutionShape) throws -> Tensor
                     for kx in 0..<k {
                         let x = j * s + kx - left
                         guard x >= 0 && x < w else { continue }
-                        for channel in 0..<c { out[row, (ky * k + kx) * c + channel] = images[image, (y * w + x) * c + channel] }
+                        for channel in 0..<c {
+                            out[row, (ky * k + kx) * c + channel] = images[image, (y * w + x) * c + channel]
+                        }
                     }
                 }
             }
@@ -100,7 +104,9 @@ public func col2im(_ patches: Tensor, _ shape: ConvolutionShape) throws -> Tenso
                     for kx in 0..<k {
                         let x = j * s + kx - left
                         guard x >= 0 && x < w else { continue }
-                        for channel in 0..<c { out[image, (y * w + x) * c + channel] += patches[row, (ky * k + kx) * c + channel] }
+                        for channel in 0..<c {
+                            out[image, (y * w + x) * c + channel] += patches[row, (ky * k + kx) * c + channel]
+                        }
                     }
                 }
             }
@@ -121,8 +127,11 @@ public func col2im(_ patches: Tensor, _ shape: ConvolutionShape) throws -> Tenso
 /// Hints: `Tensor.matmul(a, b)`; adding a [F] vector to an [R, F] matrix adds it to every row;
 /// `.reshaped([…])`.
 public func convolution(patches: Tensor, filters: Tensor, bias: Tensor, _ shape: ConvolutionShape) throws -> Tensor {
-    let positions = try convolutionOutputSize(inputSize: shape.height, kernel: shape.kernel, stride: shape.stride, padding: shape.padding)
-        * convolutionOutputSize(inputSize: shape.width, kernel: shape.kernel, stride: shape.stride, padding: shape.padding)
+    let positions =
+        try convolutionOutputSize(
+            inputSize: shape.height, kernel: shape.kernel, stride: shape.stride, padding: shape.padding)
+        * convolutionOutputSize(
+            inputSize: shape.width, kernel: shape.kernel, stride: shape.stride, padding: shape.padding)
     let f = filters.columnCount
     return (Tensor.matmul(patches, filters) + bias).reshaped([patches.rowCount / positions, positions * f])
 }
@@ -136,7 +145,9 @@ public func convolution(patches: Tensor, filters: Tensor, bias: Tensor, _ shape:
 /// convolution takes the shape of the convolution it undoes.)
 /// - Parameters: outputSize m ≥ 1; kernel k; stride s; padding.
 /// - Returns: the closed range of input sizes n.
-public func transposedOutputSizes(outputSize m: Int, kernel k: Int, stride s: Int, padding: ConvolutionShape.Padding) throws -> ClosedRange<Int> {
+public func transposedOutputSizes(outputSize m: Int, kernel k: Int, stride s: Int, padding: ConvolutionShape.Padding)
+    throws -> ClosedRange<Int>
+{
     switch padding {
     case .valid: return ((m - 1) * s + k)...((m - 1) * s + k + s - 1)
     case .same: return ((m - 1) * s + 1)...(m * s)

@@ -76,8 +76,10 @@ public func softmaxCrossEntropy(logits: Tensor, labels: [Int]) throws -> (loss: 
 ///   training of one shallow autoencoder (the notebook's: Adam, masking noise, a new decoder).
 ///
 /// Hint: `layer.evaluate(x)` runs a layer without recording gradients.
-public func greedyLayerwisePretraining(layers: [Dense], data: Tensor,
-                                       trainLayer: (_ layer: Dense, _ inputs: Tensor) throws -> Void) throws {
+public func greedyLayerwisePretraining(
+    layers: [Dense], data: Tensor,
+    trainLayer: (_ layer: Dense, _ inputs: Tensor) throws -> Void
+) throws {
     var inputs = data
     for layer in layers {
         try trainLayer(layer, inputs)
@@ -97,7 +99,8 @@ public func greedyLayerwisePretraining(layers: [Dense], data: Tensor,
 ///
 /// Hints: `classifier(Variable(images))` gives the logits as a Variable; `v.backward(gradient: g)`
 /// sends a hand-made ∂L/∂v back through the graph; `optimizer.zeroGradients()`, `optimizer.step()`.
-public func fineTuningStep(classifier: Classifier, optimizer: Optimizer, images: Tensor, labels: [Int]) throws -> Float {
+public func fineTuningStep(classifier: Classifier, optimizer: Optimizer, images: Tensor, labels: [Int]) throws -> Float
+{
     optimizer.zeroGradients()
     let logits = classifier(Variable(images))
     let (loss, gradient) = try softmaxCrossEntropy(logits: logits.value, labels: labels)
@@ -116,7 +119,9 @@ public func fineTuningStep(classifier: Classifier, optimizer: Optimizer, images:
 ///
 /// Hints: `generator.permutation(n)` is a uniformly random order of 0..<n;
 /// `array.shuffled(using: &generator)` shuffles an array.
-public func labelledSubset(labels: [Int], count: Int, classes: Int, using generator: inout SeededGenerator) throws -> [Int] {
+public func labelledSubset(labels: [Int], count: Int, classes: Int, using generator: inout SeededGenerator) throws
+    -> [Int]
+{
     var chosen: [Int] = []
     for c in 0..<classes {
         let share = count / classes + (c < count % classes ? 1 : 0)

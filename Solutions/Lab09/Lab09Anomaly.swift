@@ -35,7 +35,9 @@ public func reconstructionErrors(images: Tensor, reconstructions: Tensor) throws
 /// - Returns: N scores.
 ///
 /// Hint: square the differences once; each window is then a p × p sum.
-public func patchMaxErrors(images: Tensor, reconstructions: Tensor, height: Int, width: Int, patch: Int) throws -> [Float] {
+public func patchMaxErrors(images: Tensor, reconstructions: Tensor, height: Int, width: Int, patch: Int) throws
+    -> [Float]
+{
     let squared = (images - reconstructions).squared()
     let area = Float(patch * patch)
     return (0..<images.rowCount).map { n in
@@ -63,7 +65,9 @@ public func patchMaxErrors(images: Tensor, reconstructions: Tensor, height: Int,
 /// staircase in an arbitrary order.
 /// - Parameters: scores, one per image; isAnomaly, the truth, with at least one of each kind.
 /// - Returns: the points (FPR, TPR), from (0, 0) to (1, 1).
-public func rocCurve(scores: [Float], isAnomaly: [Bool]) throws -> [(falsePositiveRate: Double, truePositiveRate: Double)] {
+public func rocCurve(scores: [Float], isAnomaly: [Bool]) throws -> [(
+    falsePositiveRate: Double, truePositiveRate: Double
+)] {
     let anomalies = Double(isAnomaly.filter { $0 }.count)
     let normals = Double(isAnomaly.count) - anomalies
     let order = scores.indices.sorted { scores[$0] > scores[$1] }
@@ -115,7 +119,8 @@ public func anomalyThreshold(normalScores: [Float], quantile q: Double) throws -
 /// - Parameters: scores; isAnomaly; threshold.
 /// - Returns: (precision, recall, F1).
 public func precisionRecallF1(scores: [Float], isAnomaly: [Bool], threshold: Float) throws
-    -> (precision: Double, recall: Double, f1: Double) {
+    -> (precision: Double, recall: Double, f1: Double)
+{
     var (tp, fp, fn) = (0.0, 0.0, 0.0)
     for (score, anomalous) in zip(scores, isAnomaly) {
         let flagged = score > threshold

@@ -14,7 +14,8 @@ public func updateCentroids(_ x: Tensor, assignments: [Int], previous: Tensor) t
 }
 
 public func kMeans(_ x: Tensor, k: Int, maxIterations: Int, using generator: inout SeededGenerator) throws
-    -> (centroids: Tensor, assignments: [Int], inertia: [Double]) {
+    -> (centroids: Tensor, assignments: [Int], inertia: [Double])
+{
     let r: Triple<Tensor, [Int], [Double]> = try call("Lab06.kMeans", x, k, maxIterations, generator: &generator)
     return (r.first, r.second, r.third)
 }

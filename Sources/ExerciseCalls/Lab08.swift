@@ -8,10 +8,14 @@ public func softmaxCrossEntropy(logits: Tensor, labels: [Int]) throws -> (loss: 
     return (r.first, r.second)
 }
 
-public func greedyLayerwisePretraining(layers: [Dense], data: Tensor,
-                                       trainLayer: (_ layer: Dense, _ inputs: Tensor) throws -> Void) throws {
+public func greedyLayerwisePretraining(
+    layers: [Dense], data: Tensor,
+    trainLayer: (_ layer: Dense, _ inputs: Tensor) throws -> Void
+) throws {
     try withoutActuallyEscaping(trainLayer) { train in
-        let spy = WireFunction<Pair<Dense, Tensor>, Nothing> { try train($0.first, $0.second); return Nothing() }
+        let spy = WireFunction<Pair<Dense, Tensor>, Nothing> {
+            try train($0.first, $0.second); return Nothing()
+        }
         let _: Nothing = try call("Lab08.greedyLayerwisePretraining", layers, data, spy)
     }
 }

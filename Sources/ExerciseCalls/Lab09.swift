@@ -25,7 +25,8 @@ public func anomalyThreshold(normalScores: [Float], quantile q: Double) throws -
 }
 
 public func precisionRecallF1(scores: [Float], isAnomaly: [Bool], threshold: Float) throws
-    -> (precision: Double, recall: Double, f1: Double) {
+    -> (precision: Double, recall: Double, f1: Double)
+{
     let r: Triple<Double, Double, Double> = try call("Lab09.precisionRecallF1", scores, isAnomaly, threshold)
     return (r.first, r.second, r.third)
 }

@@ -1,5 +1,5 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// What a student needs from a crashed exercise process: the runtime's message
@@ -20,8 +20,10 @@ public enum CrashReport {
     /// The runtime's messages and the student's frames from a crash's output; else its last lines.
     public static func summary(_ output: String) -> String {
         let lines = output.split(separator: "\n").map(String.init)
-        let markers = ["Fatal error", "Precondition failed", "Assertion failed", "Program crashed",
-                       "Fatal access conflict"]
+        let markers = [
+            "Fatal error", "Precondition failed", "Assertion failed", "Program crashed",
+            "Fatal access conflict",
+        ]
         let runtimeLines = lines.filter { line in markers.contains { line.contains($0) } }
         let frames = lines.compactMap(studentFrame).prefix(4)
         // "*** Program crashed: Illegal instruction at 0x… ***" adds nothing to a runtime message.
@@ -53,11 +55,12 @@ public enum CrashReport {
             location = String(location[..<column])
         }
         let words = line[..<at.lowerBound].split(separator: " ", omittingEmptySubsequences: true)
-        let function = words.firstIndex { $0.hasPrefix("0x") }.map { start -> String in
-            let rest = words[(start + 1)...].joined(separator: " ")
-            let end = rest.range(of: " + ")?.lowerBound ?? rest.range(of: " in ")?.lowerBound ?? rest.endIndex
-            return String(rest[..<end])
-        } ?? ""
+        let function =
+            words.firstIndex { $0.hasPrefix("0x") }.map { start -> String in
+                let rest = words[(start + 1)...].joined(separator: " ")
+                let end = rest.range(of: " + ")?.lowerBound ?? rest.range(of: " in ")?.lowerBound ?? rest.endIndex
+                return String(rest[..<end])
+            } ?? ""
         return "in your code: \(location)" + (function.isEmpty ? "" : " — \(function)")
     }
 

@@ -1,8 +1,9 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import CSandbox
 import Foundation
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// How a check starts its exercise process. Under `swift test` (no `LABKIT_EXERCISE_LAUNCH`):
 /// `exercise-server` beside the test binary (or `LABKIT_EXERCISE_SERVER`), with the test's
@@ -27,14 +28,17 @@ public struct ExerciseLaunch: Codable, Sendable {
     static func current() -> ExerciseLaunch {
         let environment = ProcessInfo.processInfo.environment
         if let json = environment["LABKIT_EXERCISE_LAUNCH"],
-           let launch = try? JSONDecoder().decode(ExerciseLaunch.self, from: Data(json.utf8)) {
+            let launch = try? JSONDecoder().decode(ExerciseLaunch.self, from: Data(json.utf8))
+        {
             return launch
         }
-        let me = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
+        let me =
+            (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
             ?? CommandLine.arguments[0]
         let beside = URL(fileURLWithPath: me).deletingLastPathComponent().appendingPathComponent("exercise-server").path
-        var launch = ExerciseLaunch(arguments: [environment["LABKIT_EXERCISE_SERVER"] ?? beside],
-                                    environment: environment)
+        var launch = ExerciseLaunch(
+            arguments: [environment["LABKIT_EXERCISE_SERVER"] ?? beside],
+            environment: environment)
         launch.sharesOutput = true
         return launch
     }
@@ -59,8 +63,9 @@ final class ExerciseProcess: @unchecked Sendable {
     static func start() throws -> ExerciseProcess {
         let launch = ExerciseLaunch.current()
         guard let path = launch.arguments.first, FileManager.default.isExecutableFile(atPath: path) else {
-            throw ExerciseError(description: "the exercise process \(launch.arguments.first ?? "") is missing: "
-                                    + "run `swift build` (or `swift test`, which builds it) first")
+            throw ExerciseError(
+                description: "the exercise process \(launch.arguments.first ?? "") is missing: "
+                    + "run `swift build` (or `swift test`, which builds it) first")
         }
         var pair: [Int32] = [0, 0], pipe: [Int32] = [0, 0]
         guard cs_socketpair(&pair) == 0, cs_pipe(&pipe) == 0 else {
@@ -72,9 +77,10 @@ final class ExerciseProcess: @unchecked Sendable {
         let environment = launch.environment.merging(["LABKIT_EXERCISE_FD": "3"]) { $1 }
         let envp = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
         let argv = launch.arguments.map { strdup($0) } + [nil]
-        defer { (envp + argv).forEach { free($0) } }
-        var limits = cs_limits(address_space_bytes: launch.memoryBytes, file_size_bytes: launch.fileBytes,
-                               processes: launch.processes, cpu_seconds: 0)
+        defer { for pointer in envp + argv { free(pointer) } }
+        var limits = cs_limits(
+            address_space_bytes: launch.memoryBytes, file_size_bytes: launch.fileBytes,
+            processes: launch.processes, cpu_seconds: 0)
         let (uid, gid) = launch.user.map { ($0[0], $0[1]) } ?? (-1, -1)
         let pid = cs_spawn(path, argv, envp, launch.directory, map, Int32(map.count / 2), &limits, uid, gid)
         let spawnError = errno
@@ -125,9 +131,12 @@ final class ExerciseProcess: @unchecked Sendable {
         lock.unlock()
         let code = (status >> 8) & 0xff
         let signal = status & 0x7f != 0 ? status & 0x7f : (128..<160).contains(code) ? code - 128 : 0
-        let how = waited <= 0 ? "it ended"
-            : signal != 0 ? "it crashed (\(CrashReport.describe(signal: signal)))"
-            : "it exited with status \(code)"
+        let how =
+            waited <= 0
+            ? "it ended"
+            : signal != 0
+                ? "it crashed (\(CrashReport.describe(signal: signal)))"
+                : "it exited with status \(code)"
         let quiet = output.allSatisfy(\.isWhitespace)
         return (signal != 0, quiet ? how + "." : how + "\n" + CrashReport.summary(output))
     }

@@ -1,7 +1,8 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import LabKit
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// One exercise as the exercise process serves it: reads the arguments, calls the student's
 /// function, writes the result and then the state of every argument.
@@ -54,7 +55,7 @@ public final class ExerciseServer {
         } catch is ChannelClosed {
             exit(0)
         } catch {
-            exit(3)   // a frame that does not decode: the checks' side never sends one
+            exit(3)  // a frame that does not decode: the checks' side never sends one
         }
     }
 
@@ -72,7 +73,7 @@ public final class ExerciseServer {
                 case .callbackFailure:
                     let message = (try? WireReader(payload).string()) ?? "the check's closure threw"
                     throw CallbackFailed(description: message)
-                default: handle(kind, payload)   // a call made from inside the closure
+                default: handle(kind, payload)  // a call made from inside the closure
                 }
             }
         }
@@ -80,8 +81,10 @@ public final class ExerciseServer {
     }
 
     /// Runs one exercise from `reader` (name, gradient mode, arguments) into `writer`.
-    private func run(_ reader: WireReader, _ context: WireContext, _ writer: WireWriter,
-                     recordingOverride: Bool? = nil) throws {
+    private func run(
+        _ reader: WireReader, _ context: WireContext, _ writer: WireWriter,
+        recordingOverride: Bool? = nil
+    ) throws {
         let name = try reader.string(), recording = try reader.bool()
         guard let served = exercises[name] else { throw WireError("no exercise named \(name) in this build") }
         if recordingOverride ?? recording {
@@ -157,7 +160,8 @@ struct Failure {
         let unreadable = ExerciseError(description: "an error that could not be read")
         guard let kind = try? reader.byte() else { return unreadable }
         if kind == 0, let exercise = try? reader.string(), let function = try? reader.string(),
-           let file = try? reader.string() {
+            let file = try? reader.string()
+        {
             return NotImplemented(exercise: exercise, function: function, file: file)
         }
         return (try? reader.string()).map(ExerciseError.init(description:)) ?? unreadable

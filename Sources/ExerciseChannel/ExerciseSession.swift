@@ -1,9 +1,10 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import CSandbox
 import Foundation
 import LabKit
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// The checks' side of the channel: every call into the student's code goes through here,
 /// to a separate exercise process, and only values come back. Each check starts its own
@@ -75,7 +76,8 @@ public final class ExerciseSession {
         writer.int(index)
         gradient.write(to: writer, context)
         guard let reply = try? exchange(.backward, writer.bytes + request, context),
-              let gradients = try? [Tensor?].read(from: reply, WireContext(isExerciseSide: false)) else {
+            let gradients = try? [Tensor?].read(from: reply, WireContext(isExerciseSide: false))
+        else {
             return inputs.map { _ in nil }
         }
         return inputs.indices.map { i in

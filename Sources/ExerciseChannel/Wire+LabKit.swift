@@ -11,7 +11,7 @@ extension Tensor: WireValue {
         let shape = try (0..<rank).map { _ in try reader.int() }
         let scalars = try reader.floats()
         guard shape.allSatisfy({ $0 >= 0 }),
-              shape.reduce(1, { $0.multipliedReportingOverflow(by: $1).overflow ? Int.max : $0 * $1 }) == scalars.count
+            shape.reduce(1, { $0.multipliedReportingOverflow(by: $1).overflow ? Int.max : $0 * $1 }) == scalars.count
         else { throw WireError("a tensor of shape \(shape) with \(scalars.count) values") }
         return Tensor(shape: shape, scalars: scalars)
     }
@@ -45,7 +45,7 @@ extension ConvolutionShape: WireValue {
         let padding = try ConvolutionShape.Padding.read(from: reader, context)
         // The same conditions as the initialiser's, checked here so a bad message is an error, not a crash.
         guard n[0] > 0, n[1] > 0, n[2] > 0, n[3] > 0, n[4] > 0, n.allSatisfy({ $0 < 1 << 24 }),
-              padding == .same || (n[3] <= n[0] && n[3] <= n[1])
+            padding == .same || (n[3] <= n[0] && n[3] <= n[1])
         else { throw WireError("an impossible convolution shape \(n)") }
         return ConvolutionShape(height: n[0], width: n[1], channels: n[2], kernel: n[3], stride: n[4], padding: padding)
     }
@@ -66,9 +66,10 @@ struct VariableRecord {
     }
 
     static func read(from reader: WireReader, _ context: WireContext) throws -> VariableRecord {
-        VariableRecord(id: try reader.int(), value: try Tensor.read(from: reader, context),
-                       trainable: try reader.bool(),
-                       grad: try Tensor?.read(from: reader, context), name: try reader.string())
+        VariableRecord(
+            id: try reader.int(), value: try Tensor.read(from: reader, context),
+            trainable: try reader.bool(),
+            grad: try Tensor?.read(from: reader, context), name: try reader.string())
     }
 
     /// Gives `variable` this record's state and id.
@@ -134,7 +135,7 @@ extension WireLayer {
         let settings = try readSettings(from: reader, context)
         let layer: Self
         if let known = try context.object(id, as: Self.self) {
-            layer = known   // it keeps its own settings; its parameters take the records' state
+            layer = known  // it keeps its own settings; its parameters take the records' state
         } else {
             layer = try make(settings, parameters: records.map(\.value))
             context.register(layer, as: id)
@@ -153,7 +154,7 @@ extension Dense: WireLayer {
     }
     static func make(_ activation: Activation, parameters p: [Tensor]) throws -> Self {
         guard p[0].rank == 2, p[1].shape == [p[0].shape[1]],
-              let layer = Dense(weight: p[0], bias: p[1], activation: activation) as? Self
+            let layer = Dense(weight: p[0], bias: p[1], activation: activation) as? Self
         else { throw WireError("a dense layer with weight \(p[0].shape) and bias \(p[1].shape)") }
         return layer
     }
@@ -164,8 +165,9 @@ struct ConvolutionSettings {
     let shape: ConvolutionShape, activation: Activation
 
     static func read(from reader: WireReader, _ context: WireContext) throws -> ConvolutionSettings {
-        ConvolutionSettings(shape: try ConvolutionShape.read(from: reader, context),
-                            activation: try Activation.read(from: reader, context))
+        ConvolutionSettings(
+            shape: try ConvolutionShape.read(from: reader, context),
+            activation: try Activation.read(from: reader, context))
     }
 }
 
@@ -184,8 +186,10 @@ extension Conv2D: WireLayer {
             throw WireError("a convolution with filters \(p[0].shape) for \(settings.shape)")
         }
         var unused = SeededGenerator(seed: 0)
-        guard let layer = Conv2D(settings.shape, filters: p[0].shape[1], activation: settings.activation,
-                                 using: &unused) as? Self
+        guard
+            let layer = Conv2D(
+                settings.shape, filters: p[0].shape[1], activation: settings.activation,
+                using: &unused) as? Self
         else { throw WireError("not a convolution") }
         return layer
     }
@@ -206,8 +210,10 @@ extension ConvTranspose2D: WireLayer {
             throw WireError("a transposed convolution with filters \(p[0].shape) for \(settings.shape)")
         }
         var unused = SeededGenerator(seed: 0)
-        guard let layer = ConvTranspose2D(settings.shape, inputChannels: p[0].shape[1], activation: settings.activation,
-                                          using: &unused) as? Self
+        guard
+            let layer = ConvTranspose2D(
+                settings.shape, inputChannels: p[0].shape[1], activation: settings.activation,
+                using: &unused) as? Self
         else { throw WireError("not a transposed convolution") }
         return layer
     }
@@ -254,15 +260,16 @@ struct WireLayers: WireValue {
     }
 
     static func read(from reader: WireReader, _ context: WireContext) throws -> WireLayers {
-        WireLayers(layers: try (0..<reader.count()).map { _ -> Layer in
-            switch try reader.byte() {
-            case 0: return try Dense.read(from: reader, context)
-            case 1: return try Conv2D.read(from: reader, context)
-            case 2: return try ConvTranspose2D.read(from: reader, context)
-            case 3: return try Sequential.read(from: reader, context)
-            default: throw WireError("a layer of a kind the channel does not carry")
-            }
-        })
+        WireLayers(
+            layers: try (0..<reader.count()).map { _ -> Layer in
+                switch try reader.byte() {
+                case 0: return try Dense.read(from: reader, context)
+                case 1: return try Conv2D.read(from: reader, context)
+                case 2: return try ConvTranspose2D.read(from: reader, context)
+                case 3: return try Sequential.read(from: reader, context)
+                default: throw WireError("a layer of a kind the channel does not carry")
+                }
+            })
     }
 }
 
@@ -298,7 +305,7 @@ extension ConvAutoencoder: WireComposite {
     var parts: Pair<[Conv2D], [ConvTranspose2D]> { Pair(encoderLayers, decoderLayers) }
     static func make(_ parts: Pair<[Conv2D], [ConvTranspose2D]>) throws -> Self {
         guard !parts.first.isEmpty, !parts.second.isEmpty,
-              let made = ConvAutoencoder(encoderLayers: parts.first, decoderLayers: parts.second) as? Self
+            let made = ConvAutoencoder(encoderLayers: parts.first, decoderLayers: parts.second) as? Self
         else { throw WireError("not a convolutional autoencoder") }
         return made
     }
@@ -354,7 +361,8 @@ public struct WireOptimizer: WireObject {
             guard m.count == total, v.count == total, t >= 0 else {
                 throw WireError("Adam moments that do not fit its parameters")
             }
-            let adam = (known as? Adam)
+            let adam =
+                (known as? Adam)
                 ?? Adam(parameters: parameters, learningRate: h[0], beta1: h[1], beta2: h[2], epsilon: h[3])
             (adam.learningRate, adam.m, adam.v, adam.t) = (h[0], m, v, t)
             if known == nil { context.register(adam, as: id) }

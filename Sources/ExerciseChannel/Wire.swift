@@ -56,7 +56,7 @@ public final class WireWriter {
     }
     public func floats(_ values: [Float]) {
         int(values.count)
-        values.withUnsafeBytes { bytes += $0 }   // x86-64 and arm64 are little-endian
+        values.withUnsafeBytes { bytes += $0 }  // x86-64 and arm64 are little-endian
     }
 }
 

@@ -1,14 +1,15 @@
-// The options and set-up every grading command shares: `grade` (one submission, the student's
-// command and Gradescope's) and the instructor's class grader.
-#if canImport(Glibc)
-import Glibc
-#endif
 import ArgumentParser
 import Foundation
 import LabData
 import LabGrading
 import LabKit
 import LabNotebook
+
+// The options and set-up every grading command shares: `grade` (one submission, the student's
+// command and Gradescope's) and the instructor's class grader.
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 public struct GraderOptions: ParsableArguments {
     @Option(help: "Labs to grade, e.g. 1,3 (default: all).")
@@ -26,12 +27,14 @@ public struct GraderOptions: ParsableArguments {
     @Option(name: .customLong("output-limit"), help: "Output kept per check, in KiB (the rest is counted, not stored).")
     public var outputLimit = 256
 
-    @Flag(name: .customLong("no-bubblewrap"),
-          help: "Use the fallback sandbox even where bubblewrap works (to test it).")
+    @Flag(
+        name: .customLong("no-bubblewrap"),
+        help: "Use the fallback sandbox even where bubblewrap works (to test it).")
     public var noBubblewrap = false
 
-    @Option(name: .customLong("scratch-path"),
-            help: "Build folder for grading (kept between runs so the core is compiled once).")
+    @Option(
+        name: .customLong("scratch-path"),
+        help: "Build folder for grading (kept between runs so the core is compiled once).")
     public var scratchPath = ".build-grade"
 
     public init() {}
@@ -101,8 +104,10 @@ public struct GraderOptions: ParsableArguments {
     }
 
     public func grader(sandbox: Sandbox, labs: [Int], only: Set<String>? = nil) -> Grader {
-        Grader(kitRoot: root, scratchPath: absolute(scratchPath), timeout: timeout, labs: labs, only: only,
-               sandbox: sandbox) { line in note("  \(line)") }
+        Grader(
+            kitRoot: root, scratchPath: absolute(scratchPath), timeout: timeout, labs: labs, only: only,
+            sandbox: sandbox
+        ) { line in note("  \(line)") }
     }
 
     /// Before any grading: the files a run will write must be absent or the grader's own.

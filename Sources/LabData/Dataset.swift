@@ -37,7 +37,9 @@ public struct Dataset: Sendable {
         String(classNames[c].split(separator: "/").first ?? "").prefix(10).description
     }
 
-    public init(name: String, location: String, train: DataSplit, test: DataSplit, classNames: [String], height: Int, width: Int) {
+    public init(
+        name: String, location: String, train: DataSplit, test: DataSplit, classNames: [String], height: Int, width: Int
+    ) {
         (self.name, self.location, self.train, self.test, self.classNames) = (name, location, train, test, classNames)
         (self.height, self.width) = (height, width)
     }

@@ -1,8 +1,9 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import CZlib
 import Foundation
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// An IDX array (the MNIST file format): a big-endian header of magic number, element type
 /// and dimensions, then the elements.
@@ -39,8 +40,10 @@ public struct IDXFile: Equatable, Sendable {
     ///   not a regular file), `DataError.corruptFile` (naming the byte where it went wrong) or
     ///   `DataError.tooLarge`.
     ///   - maximumItemSize: refuse, before reading the data, items (images) larger than this.
-    public static func read(_ path: String, keepingFirst limit: Int? = nil, maximumElements budget: Int = maximumElements,
-                            maximumItemSize: Int? = nil) throws -> IDXFile {
+    public static func read(
+        _ path: String, keepingFirst limit: Int? = nil, maximumElements budget: Int = maximumElements,
+        maximumItemSize: Int? = nil
+    ) throws -> IDXFile {
         var source = try ByteSource(path: path)
         defer { source.close() }
         func corrupt(_ reason: String) -> DataError { .corruptFile(path: path, reason: reason) }
@@ -48,10 +51,14 @@ public struct IDXFile: Equatable, Sendable {
         var header = [UInt8]()
         try source.read(4, into: &header, what: "the magic number")
         guard header[0] == 0, header[1] == 0 else {
-            throw corrupt(String(format: "wrong magic number 0x%02X%02X%02X%02X (expected 0x0000 then type and rank)", header[0], header[1], header[2], header[3]))
+            throw corrupt(
+                String(
+                    format: "wrong magic number 0x%02X%02X%02X%02X (expected 0x0000 then type and rank)", header[0],
+                    header[1], header[2], header[3]))
         }
         guard header[2] == 0x08 else {
-            throw corrupt(String(format: "element type 0x%02X is not supported (the kit reads unsigned bytes, 0x08)", header[2]))
+            throw corrupt(
+                String(format: "element type 0x%02X is not supported (the kit reads unsigned bytes, 0x08)", header[2]))
         }
         let rank = Int(header[3])
         guard (1...4).contains(rank) else { throw corrupt("\(rank) dimensions (expected 1 to 4)") }
@@ -62,7 +69,9 @@ public struct IDXFile: Equatable, Sendable {
         for d in dimensions {
             guard d > 0 else { throw corrupt("a dimension is 0 (dimensions \(dimensions))") }
             let (product, overflow) = elements.multipliedReportingOverflow(by: d)
-            guard !overflow, product <= 1 << 40 else { throw corrupt("implausible dimensions \(dimensions) (more than 2⁴⁰ elements)") }
+            guard !overflow, product <= 1 << 40 else {
+                throw corrupt("implausible dimensions \(dimensions) (more than 2⁴⁰ elements)")
+            }
             elements = product
         }
         let itemSize = elements / dimensions[0]
@@ -177,14 +186,17 @@ struct ByteSource {
         guard let stream = gzip else {
             guard try fill() else { return 0 }
             let n = Swift.min(destination.count, inputCount - inputStart)
-            input.withUnsafeBytes { destination.baseAddress!.copyMemory(from: $0.baseAddress! + inputStart, byteCount: n) }
+            input.withUnsafeBytes {
+                destination.baseAddress!.copyMemory(from: $0.baseAddress! + inputStart, byteCount: n)
+            }
             inputStart += n
             return n
         }
         guard !streamEnded else { return 0 }
         while true {
             guard try fill() else {
-                throw corrupt("the gzip stream is cut off at byte \(fileOffset) (before its end and its CRC-32/length trailer)")
+                throw corrupt(
+                    "the gzip stream is cut off at byte \(fileOffset) (before its end and its CRC-32/length trailer)")
             }
             let consumedBefore = inputCount - inputStart
             let status: Int32 = input.withUnsafeMutableBytes { buffer in
@@ -201,8 +213,11 @@ struct ByteSource {
                 // A gzip file may hold several members one after another (RFC 1952, 2.2): their
                 // data follow each other. Anything else after the last one is an error (expectEnd).
                 if try (inputStart < inputCount || fill()) && inputCount - inputStart >= 2
-                    && input[inputStart] == 0x1F && input[inputStart + 1] == 0x8B {
-                    guard inflateReset(stream) == Z_OK else { throw corrupt("zlib could not start the next gzip member") }
+                    && input[inputStart] == 0x1F && input[inputStart + 1] == 0x8B
+                {
+                    guard inflateReset(stream) == Z_OK else {
+                        throw corrupt("zlib could not start the next gzip member")
+                    }
                     if produced > 0 { return produced }
                     continue
                 }
@@ -213,7 +228,9 @@ struct ByteSource {
             default:
                 let message = stream.pointee.msg.map { String(cString: $0) } ?? "zlib error \(status)"
                 let offset = fileOffset - (inputCount - inputStart)
-                let reason = message.contains("check") ? "the gzip CRC-32 or length does not match the data (\(message))" : message
+                let reason =
+                    message.contains("check")
+                    ? "the gzip CRC-32 or length does not match the data (\(message))" : message
                 throw corrupt("corrupt gzip data at byte \(offset): \(reason)")
             }
         }
@@ -225,8 +242,12 @@ struct ByteSource {
         var remaining = count
         while remaining > 0 {
             let want = Swift.min(remaining, chunk.count)
-            let got = try chunk.withUnsafeMutableBytes { try produce(UnsafeMutableRawBufferPointer(rebasing: $0[0..<want])) }
-            if got == 0 { throw corrupt("the file ends early: \(what) needs \(count) bytes, found \(count - remaining)") }
+            let got = try chunk.withUnsafeMutableBytes {
+                try produce(UnsafeMutableRawBufferPointer(rebasing: $0[0..<want]))
+            }
+            if got == 0 {
+                throw corrupt("the file ends early: \(what) needs \(count) bytes, found \(count - remaining)")
+            }
             buffer.append(contentsOf: chunk[0..<got])
             remaining -= got
         }
@@ -253,8 +274,12 @@ struct ByteSource {
         var remaining = count
         while remaining > 0 {
             let want = Swift.min(remaining, chunk.count)
-            let got = try chunk.withUnsafeMutableBytes { try produce(UnsafeMutableRawBufferPointer(rebasing: $0[0..<want])) }
-            if got == 0 { throw corrupt("the file ends early: \(what) needs \(count) more bytes, found \(count - remaining)") }
+            let got = try chunk.withUnsafeMutableBytes {
+                try produce(UnsafeMutableRawBufferPointer(rebasing: $0[0..<want]))
+            }
+            if got == 0 {
+                throw corrupt("the file ends early: \(what) needs \(count) more bytes, found \(count - remaining)")
+            }
             remaining -= got
         }
     }
@@ -267,7 +292,8 @@ struct ByteSource {
         if extra > 0 { throw corrupt("unexpected data after the \(elements) elements the header announces") }
         let trailing = try gzip != nil && (inputStart < inputCount || fill())
         if trailing {
-            throw corrupt("unexpected bytes after the end of the gzip stream, at byte \(fileOffset - (inputCount - inputStart))")
+            throw corrupt(
+                "unexpected bytes after the end of the gzip stream, at byte \(fileOffset - (inputCount - inputStart))")
         }
     }
 }

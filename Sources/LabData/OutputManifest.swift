@@ -1,8 +1,9 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import Foundation
 import LabKit
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// The list of files a kit command wrote into a folder (`.labkit-manifest`): one
 /// "hash  relative/path" line per file, the hash the FNV-1a of the bytes written (16 hex digits;
@@ -14,12 +15,14 @@ public enum OutputManifest {
     /// Path → hashes; nil when the folder has no manifest or it is not one.
     public static func read(in folder: String) -> [String: Set<String>]? {
         guard let text = try? String(contentsOfFile: "\(folder)/\(fileName)", encoding: .utf8),
-              text.hasPrefix("# labkit output manifest\n") else { return nil }
+            text.hasPrefix("# labkit output manifest\n")
+        else { return nil }
         var entries: [String: Set<String>] = [:]
         for line in text.split(separator: "\n").dropFirst() {
             let parts = line.split(separator: " ", maxSplits: 2, omittingEmptySubsequences: false)
             guard parts.count == 3, parts[1].isEmpty, parts[0].count == 16,
-                  !parts[2].hasPrefix("/"), !parts[2].split(separator: "/").contains("..") else { return nil }
+                !parts[2].hasPrefix("/"), !parts[2].split(separator: "/").contains("..")
+            else { return nil }
             entries[String(parts[2]), default: []].insert(String(parts[0]))
         }
         return entries
@@ -28,8 +31,10 @@ public enum OutputManifest {
     /// Writes the manifest whole (a temporary file renamed over it).
     public static func write(_ entries: [String: Set<String>], in folder: String) throws {
         let lines = entries.flatMap { path, hashes in hashes.map { "\($0)  \(path)\n" } }
-        let text = "# labkit output manifest\n"
-            + lines.sorted { $0.dropFirst(18) == $1.dropFirst(18) ? $0 < $1 : $0.dropFirst(18) < $1.dropFirst(18) }.joined()
+        let text =
+            "# labkit output manifest\n"
+            + lines.sorted { $0.dropFirst(18) == $1.dropFirst(18) ? $0 < $1 : $0.dropFirst(18) < $1.dropFirst(18) }
+            .joined()
         let temporary = "\(folder)/\(fileName).tmp-\(getpid())"
         do {
             try text.write(toFile: temporary, atomically: false, encoding: .utf8)
@@ -44,7 +49,8 @@ public enum OutputManifest {
     public static func hash(of path: String) -> String {
         var info = stat()
         guard lstat(path, &info) == 0, info.st_mode & S_IFMT == S_IFREG,
-              let data = FileManager.default.contents(atPath: path) else { return "" }
+            let data = FileManager.default.contents(atPath: path)
+        else { return "" }
         return hash(of: data)
     }
 

@@ -1,10 +1,11 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import CSandbox
 import Foundation
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 
 /// The outcome of running one process with a time limit.
 public struct ProcessOutcome: Sendable {
@@ -53,8 +54,10 @@ public struct SpawnOptions: Sendable {
 /// child runs in its own session; at its end the whole session is killed, and orphans it
 /// left behind (re-parented to the grader, a child subreaper) are found and killed too.
 public enum ChildProcess {
-    public static func run(_ executable: String, _ arguments: [String], environment: [String: String]? = nil,
-                           directory: String? = nil, timeout: Double) -> ProcessOutcome {
+    public static func run(
+        _ executable: String, _ arguments: [String], environment: [String: String]? = nil,
+        directory: String? = nil, timeout: Double
+    ) -> ProcessOutcome {
         var options = SpawnOptions(environment: environment, directory: directory, timeout: timeout)
         options.headBytes = 4 * 1024 * 1024
         return run(executable, arguments, options: options)
@@ -67,7 +70,9 @@ public enum ChildProcess {
         }
         var outputPipe: [Int32] = [0, 0]
         guard cs_pipe(&outputPipe) == 0 else {
-            return ProcessOutcome(ending: .exited(127), output: "cannot create a pipe: \(String(cString: strerror(errno)))", outputBytes: 0, seconds: 0)
+            return ProcessOutcome(
+                ending: .exited(127), output: "cannot create a pipe: \(String(cString: strerror(errno)))",
+                outputBytes: 0, seconds: 0)
         }
         var map: [Int32] = [outputPipe[1], 1, outputPipe[1], 2]
         for (parent, child) in options.inherited { map += [parent, child] }
@@ -79,8 +84,9 @@ public enum ChildProcess {
         let pid: pid_t = withCStrings([path] + arguments) { argv in
             withCStrings(environment) { envp in
                 withUnsafePointer(to: &limits) { limitsPointer in
-                    cs_spawn(path, argv, envp, options.directory, map, Int32(map.count / 2),
-                             options.limits == nil ? nil : limitsPointer, options.user?.uid ?? -1, options.user?.gid ?? -1)
+                    cs_spawn(
+                        path, argv, envp, options.directory, map, Int32(map.count / 2),
+                        options.limits == nil ? nil : limitsPointer, options.user?.uid ?? -1, options.user?.gid ?? -1)
                 }
             }
         }
@@ -88,10 +94,12 @@ public enum ChildProcess {
         if pid > 0 { Live.shared.pids.insert(pid) }
         Live.shared.lock.unlock()
         close(outputPipe[1])
-        options.closeAfterSpawn.forEach { close($0) }
+        for fd in options.closeAfterSpawn { close(fd) }
         guard pid > 0 else {
             close(outputPipe[0])
-            return ProcessOutcome(ending: .exited(127), output: "cannot start \(executable): \(String(cString: strerror(spawnError)))", outputBytes: 0, seconds: 0)
+            return ProcessOutcome(
+                ending: .exited(127), output: "cannot start \(executable): \(String(cString: strerror(spawnError)))",
+                outputBytes: 0, seconds: 0)
         }
         defer { Live.shared.remove(pid) }
 
@@ -102,7 +110,9 @@ public enum ChildProcess {
         var exitTime: Date?
         var buffer = [UInt8](repeating: 0, count: 65536)
         while !open.isEmpty || !exited {
-            if !exited, case let reaped = waitpid(pid, &status, WNOHANG), reaped == pid || (reaped < 0 && errno == ECHILD) {
+            if !exited, case let reaped = waitpid(pid, &status, WNOHANG),
+                reaped == pid || (reaped < 0 && errno == ECHILD)
+            {
                 // ECHILD: it is gone and its status with it (it cannot happen while every
                 // sweep respects `Live`, but a lost child must never hang the grader).
                 if reaped < 0 { status = SIGKILL }
@@ -126,7 +136,11 @@ public enum ChildProcess {
             for entry in fds where entry.revents != 0 {
                 let n = read(entry.fd, &buffer, buffer.count)
                 if n > 0 {
-                    if entry.fd == outputPipe[0] { capture.append(buffer[0..<n]); options.onOutput?(Array(buffer[0..<n])) } else { options.onChannel?(entry.fd, Array(buffer[0..<n])) }
+                    if entry.fd == outputPipe[0] {
+                        capture.append(buffer[0..<n]); options.onOutput?(Array(buffer[0..<n]))
+                    } else {
+                        options.onChannel?(entry.fd, Array(buffer[0..<n]))
+                    }
                 } else if n == 0 || (errno != EINTR && errno != EAGAIN) {
                     open.removeAll { $0 == entry.fd }
                 }
@@ -175,7 +189,8 @@ public enum ChildProcess {
         guard let entries = try? FileManager.default.contentsOfDirectory(atPath: "/proc") else { return [] }
         return entries.compactMap { name in
             guard let pid = Int32(name), let stat = try? String(contentsOfFile: "/proc/\(name)/stat", encoding: .utf8),
-                  let close = stat.lastIndex(of: ")") else { return nil }
+                let close = stat.lastIndex(of: ")")
+            else { return nil }
             // "pid (comm) state ppid …": comm may hold spaces and parentheses.
             let fields = stat[stat.index(after: close)...].split(separator: " ")
             guard fields.count > 3, let parent = Int32(fields[1]), let session = Int32(fields[3]) else { return nil }
@@ -214,7 +229,8 @@ public enum ChildProcess {
 
     static func isZombie(_ pid: Int32) -> Bool {
         guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
-              let close = stat.lastIndex(of: ")") else { return true }
+            let close = stat.lastIndex(of: ")")
+        else { return true }
         return stat[stat.index(after: close)...].split(separator: " ").first == "Z"
     }
 
@@ -253,7 +269,8 @@ struct CappedOutput {
         let kept = last.suffix(tail)
         let omitted = total - first.count - kept.count
         guard omitted > 0 else { return String(decoding: first + kept, as: UTF8.self) }
-        return String(decoding: first, as: UTF8.self) + "\n[… \(omitted) bytes of output left out …]\n" + String(decoding: kept, as: UTF8.self)
+        return String(decoding: first, as: UTF8.self) + "\n[… \(omitted) bytes of output left out …]\n"
+            + String(decoding: kept, as: UTF8.self)
     }
 }
 
@@ -261,6 +278,6 @@ struct CappedOutput {
 func withCStrings<R>(_ strings: [String], _ body: ([UnsafeMutablePointer<CChar>?]) -> R) -> R {
     var pointers = strings.map { strdup($0) }
     pointers.append(nil)
-    defer { pointers.forEach { free($0) } }
+    defer { for pointer in pointers { free(pointer) } }
     return body(pointers)
 }

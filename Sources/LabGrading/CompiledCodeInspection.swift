@@ -10,15 +10,24 @@ import Foundation
 /// A lab whose objects do any of these is set aside like one that does not compile.
 enum CompiledCodeInspection {
     /// Sections whose contents the loader runs, or that name code to run at exit.
-    static let forbiddenSections = [".init_array", ".preinit_array", ".fini_array", ".ctors", ".dtors", ".init", ".fini"]
+    static let forbiddenSections = [
+        ".init_array", ".preinit_array", ".fini_array", ".ctors", ".dtors", ".init", ".fini",
+    ]
     /// Swift modules an exercise may not reach into (mangled `$s<length><name>`).
-    static let forbiddenModules = ["LabTesting", "XCTest", "LabNotebook", "LabGrading", "LabPlot", "LabData", "CSandbox"]
-    static let forbiddenFunctions: Set<String> = ["dlsym", "dlvsym", "dlopen", "dlmopen", "ptrace", "process_vm_readv", "process_vm_writev"]
+    static let forbiddenModules = [
+        "LabTesting", "XCTest", "LabNotebook", "LabGrading", "LabPlot", "LabData", "CSandbox",
+    ]
+    static let forbiddenFunctions: Set<String> = [
+        "dlsym", "dlvsym", "dlopen", "dlmopen", "ptrace", "process_vm_readv", "process_vm_writev",
+    ]
     /// Parts of the core a lab's exercises re-create, and so may not call (mangled identifiers
     /// in LabKit): lab 7 writes the convolution's arithmetic that `conv2d` and `ConvolutionShape`'s
     /// output sizes would otherwise hand over; lab 8 writes the cross-entropy that `crossEntropy` computes.
     static let forbiddenKitSymbols: [Int: [String]] = [
-        7: ["6conv2d", "15convTranspose2d", "12outputHeight", "11outputWidth", "10outputSize", "6Conv2D", "15ConvTranspose2D"],
+        7: [
+            "6conv2d", "15convTranspose2d", "12outputHeight", "11outputWidth", "10outputSize", "6Conv2D",
+            "15ConvTranspose2D",
+        ],
         8: ["12crossEntropy"],
     ]
 
@@ -26,11 +35,15 @@ enum CompiledCodeInspection {
     static func problems(lab: Int, buildFolder: String, readelf: String = "readelf", nm: String = "nm") -> [String] {
         let module = String(format: "Lab%02dExercises", lab)
         let folder = "\(buildFolder)/\(module).build"
-        let objects = ((try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []).filter { $0.hasSuffix(".o") }.sorted()
+        let objects = ((try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []).filter {
+            $0.hasSuffix(".o")
+        }.sorted()
         var problems: [String] = []
         for object in objects {
             let path = "\(folder)/\(object)"
-            problems += InspectedObjects.shared.problems(of: path) { inspect(path, lab: lab, module: module, readelf: readelf, nm: nm) }
+            problems += InspectedObjects.shared.problems(of: path) {
+                inspect(path, lab: lab, module: module, readelf: readelf, nm: nm)
+            }
         }
         return Array(Set(problems)).sorted()
     }
@@ -41,10 +54,15 @@ enum CompiledCodeInspection {
         let source = String(path.split(separator: "/").last ?? "").replacingOccurrences(of: ".swift.o", with: ".swift")
         let sections = ChildProcess.run("/usr/bin/env", [readelf, "-SW", path], timeout: 60).output
         for line in sections.split(separator: "\n") {
-            guard let name = line.split(separator: "]", maxSplits: 1).last?.split(separator: " ").first.map(String.init) else { continue }
-            let bare = name.hasPrefix(".rela") ? String(name.dropFirst(5)) : name.hasPrefix(".rel") ? String(name.dropFirst(4)) : name
+            guard let name = line.split(separator: "]", maxSplits: 1).last?.split(separator: " ").first.map(String.init)
+            else { continue }
+            let bare =
+                name.hasPrefix(".rela")
+                ? String(name.dropFirst(5)) : name.hasPrefix(".rel") ? String(name.dropFirst(4)) : name
             if forbiddenSections.contains(where: { bare == $0 || bare.hasPrefix($0 + ".") }) {
-                problems.append("\(source): code placed in \(bare), which runs outside the checks (@section / @used is not allowed)")
+                problems.append(
+                    "\(source): code placed in \(bare), which runs outside the checks (@section / @used is not allowed)"
+                )
             }
         }
         // What the object defines for others to link to: only its own module's Swift names
@@ -60,8 +78,9 @@ enum CompiledCodeInspection {
             let weak = "WVwvu".contains(kind)
             let compilerMade = swift || symbol.hasPrefix("got.$s") || symbol.hasPrefix("__swift_")
             if !(ownModule || (compilerMade && weak)) {
-                problems.append("\(source): defines the symbol \(symbol) for the whole program "
-                                + "(@_cdecl, @_silgen_name or @export are not allowed in exercises)")
+                problems.append(
+                    "\(source): defines the symbol \(symbol) for the whole program "
+                        + "(@_cdecl, @_silgen_name or @export are not allowed in exercises)")
             }
         }
         let undefined = ChildProcess.run("/usr/bin/env", [nm, "-u", "--format=just-symbols", path], timeout: 60).output
@@ -71,11 +90,16 @@ enum CompiledCodeInspection {
                 problems.append("\(source): calls \(plain), which exercise code may not use")
             }
             for other in forbiddenModules + otherLabModules(than: lab) where mentions(plain, module: other) {
-                problems.append("\(source): reaches into \(other) (@_silgen_name, @_extern or import \(other) are not allowed in exercises)")
+                problems.append(
+                    "\(source): reaches into \(other) (@_silgen_name, @_extern or import \(other) are not allowed in exercises)"
+                )
             }
-            for identifier in forbiddenKitSymbols[lab] ?? [] where mentions(plain, module: "LabKit") && plain.contains(identifier) {
+            for identifier in forbiddenKitSymbols[lab] ?? []
+            where mentions(plain, module: "LabKit") && plain.contains(identifier) {
                 let name = identifier.drop { $0.isNumber }
-                problems.append("\(source): calls the kit's \(name), which these exercises write themselves (use your own functions)")
+                problems.append(
+                    "\(source): calls the kit's \(name), which these exercises write themselves (use your own functions)"
+                )
             }
         }
         return problems
@@ -104,9 +128,10 @@ enum CompiledCodeInspection {
     }
 
     static func otherLabModules(than lab: Int) -> [String] {
-        PointTable.labs.filter { $0 != lab }.map { String(format: "Lab%02dExercises", $0) } + PointTable.labs.flatMap {
-            [String(format: "Lab%02dChecks", $0), String(format: "Lab%02dHiddenChecks", $0)]
-        }
+        PointTable.labs.filter { $0 != lab }.map { String(format: "Lab%02dExercises", $0) }
+            + PointTable.labs.flatMap {
+                [String(format: "Lab%02dChecks", $0), String(format: "Lab%02dHiddenChecks", $0)]
+            }
     }
 
     /// Whether a mangled Swift symbol belongs to `module` (`$s10LabTesting…`, `$s6XCTest…`).

@@ -33,21 +33,28 @@ struct CompilerDiagnostics {
             // Swift's excerpt: the lines after the error that start with a line number and "|".
             var excerpt: [String] = []
             var j = i + 1
-            while j < lines.count, excerpt.count < 8, lines[j].range(of: #"^\s*[0-9]*\s*\|"#, options: .regularExpression) != nil {
+            while j < lines.count, excerpt.count < 8,
+                lines[j].range(of: #"^\s*[0-9]*\s*\|"#, options: .regularExpression) != nil
+            {
                 excerpt.append(lines[j])
                 j += 1
             }
-            let explained = hidden ? "a hidden check does not compile against your code: \(message)"
+            let explained =
+                hidden
+                ? "a hidden check does not compile against your code: \(message)"
                 : shown.hasPrefix("Sources/exercise-server/")
-                ? "the checks call your exercise with the stub's signature, and yours differs: \(message)" : message
+                    ? "the checks call your exercise with the stub's signature, and yours differs: \(message)" : message
             let diagnostic = Diagnostic(lab: lab, location: shown, message: explained, excerpt: hidden ? [] : excerpt)
             // The compiler repeats an error (once per file that imports it); show it once.
             if seen.insert(shown + "\u{0}" + message).inserted { found.append(diagnostic) }
         }
         // Link errors name a lab's module in their symbols or object files.
-        for line in lines where line.contains("undefined reference") || line.contains("ld: error") || line.contains("ld.lld: error") {
+        for line in lines
+        where line.contains("undefined reference") || line.contains("ld: error") || line.contains("ld.lld: error") {
             let lab = PointTable.labs.first { line.contains(String(format: "Lab%02dExercises", $0)) }
-            let diagnostic = Diagnostic(lab: lab, location: "linking", message: Self.scrub(line, submissionFolder: submissionFolder, kitRoot: kitRoot), excerpt: [])
+            let diagnostic = Diagnostic(
+                lab: lab, location: "linking",
+                message: Self.scrub(line, submissionFolder: submissionFolder, kitRoot: kitRoot), excerpt: [])
             if !found.contains(diagnostic) { found.append(diagnostic) }
         }
         diagnostics = found
@@ -59,7 +66,9 @@ struct CompilerDiagnostics {
     /// The errors of one lab (or the unattributed ones), once each, as the student should read them.
     func report(lab: Int?, limit: Int = 12) -> String {
         let mine = diagnostics.filter { $0.lab == lab }
-        var text = mine.prefix(limit).map { d in ([d.location + ": error: " + d.message] + d.excerpt).joined(separator: "\n") }
+        var text = mine.prefix(limit).map { d in
+            ([d.location + ": error: " + d.message] + d.excerpt).joined(separator: "\n")
+        }
         if mine.count > limit { text.append("… and \(mine.count - limit) more errors.") }
         return text.joined(separator: "\n")
     }
@@ -73,9 +82,13 @@ struct CompilerDiagnostics {
         let relative = location.hasPrefix(kitRoot + "/") ? String(location.dropFirst(kitRoot.count + 1)) : location
         for lab in PointTable.labs {
             let folder = String(format: "Lab%02d", lab)
-            if relative.hasPrefix("Tests/Hidden/\(folder)HiddenChecks/") { return (lab, "hidden checks of \(folder)", true) }
-            if relative.hasPrefix(String(format: "Sources/lab%02d/", lab)) || relative.hasPrefix("Tests/Graded/\(folder)Checks/")
-                || relative.hasPrefix("Sources/exercise-server/\(folder).swift:") {
+            if relative.hasPrefix("Tests/Hidden/\(folder)HiddenChecks/") {
+                return (lab, "hidden checks of \(folder)", true)
+            }
+            if relative.hasPrefix(String(format: "Sources/lab%02d/", lab))
+                || relative.hasPrefix("Tests/Graded/\(folder)Checks/")
+                || relative.hasPrefix("Sources/exercise-server/\(folder).swift:")
+            {
                 return (lab, relative, false)
             }
         }
@@ -84,6 +97,7 @@ struct CompilerDiagnostics {
 
     /// A line with the grader's folders taken out.
     static func scrub(_ line: String, submissionFolder: String, kitRoot: String) -> String {
-        line.replacingOccurrences(of: submissionFolder + "/", with: "Labs/").replacingOccurrences(of: kitRoot + "/", with: "")
+        line.replacingOccurrences(of: submissionFolder + "/", with: "Labs/").replacingOccurrences(
+            of: kitRoot + "/", with: "")
     }
 }

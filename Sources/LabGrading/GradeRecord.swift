@@ -1,11 +1,12 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import Foundation
 import LabData
 import LabKit
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 
 /// One student's grade as the class gradebook needs it, saved beside their results
 /// (`<out>/<student>/grade.json`) the moment they are graded. `gradebook.csv` is rebuilt
@@ -28,10 +29,14 @@ public struct GradeRecord: Codable, Sendable {
 
     public static let fileName = "grade.json"
 
-    public init(student: String, folder: String, submission: String, kit: String, scores: [String: Double],
-                total: Double, maxScore: Double, summary: String, labStatus: [String: String]? = nil) {
+    public init(
+        student: String, folder: String, submission: String, kit: String, scores: [String: Double],
+        total: Double, maxScore: Double, summary: String, labStatus: [String: String]? = nil
+    ) {
         (self.student, self.folder, self.submission, self.kit) = (student, folder, submission, kit)
-        (self.scores, self.total, self.maxScore, self.summary, self.labStatus) = (scores, total, maxScore, summary, labStatus)
+        (self.scores, self.total, self.maxScore, self.summary, self.labStatus) = (
+            scores, total, maxScore, summary, labStatus
+        )
     }
 
     /// Keeps `earlier`'s scores and statuses for the labs not graded now, and recomputes the totals.
@@ -39,7 +44,9 @@ public struct GradeRecord: Codable, Sendable {
         for exercise in PointTable.exercises where !graded.contains(exercise.lab) {
             if let score = earlier.scores[exercise.id] { scores[exercise.id] = score }
             let key = String(format: "%02d", exercise.lab)
-            if let status = earlier.labStatus?[key] { labStatus = (labStatus ?? [:]).merging([key: status]) { a, _ in a } }
+            if let status = earlier.labStatus?[key] {
+                labStatus = (labStatus ?? [:]).merging([key: status]) { a, _ in a }
+            }
         }
         total = scores.values.reduce(0, +)
         maxScore = PointTable.exercises.filter { scores[$0.id] != nil }.reduce(0) { $0 + $1.points }
@@ -52,11 +59,18 @@ public struct GradeRecord: Codable, Sendable {
             let checks = report.results.filter { $0.exercise.lab == lab }.map(\.status)
             let key = String(format: "%02d", lab)
             if checks.isEmpty || checks.allSatisfy({ $0 == .compileError }) {
-                status[key] = report.notes.contains { $0.contains("no .swift file in Lab\(key)") } ? "not submitted" : "compile error"
-            } else if checks.contains(.timedOut) { status[key] = "time-out" }
-            else if checks.contains(.crashed) || checks.contains(.endedProcess) { status[key] = "crash" }
-            else if checks.allSatisfy({ $0 == .notImplemented }) { status[key] = "not implemented" }
-            else { status[key] = "ok" }
+                status[key] =
+                    report.notes.contains { $0.contains("no .swift file in Lab\(key)") }
+                    ? "not submitted" : "compile error"
+            } else if checks.contains(.timedOut) {
+                status[key] = "time-out"
+            } else if checks.contains(.crashed) || checks.contains(.endedProcess) {
+                status[key] = "crash"
+            } else if checks.allSatisfy({ $0 == .notImplemented }) {
+                status[key] = "not implemented"
+            } else {
+                status[key] = "ok"
+            }
         }
         return status
     }
@@ -79,19 +93,27 @@ public struct GradeRecord: Codable, Sendable {
         let folders = ((try? FileManager.default.contentsOfDirectory(atPath: out)) ?? []).sorted()
         let byLab = Dictionary(grouping: exercises) { String(format: "%02d", $0.lab) }
         let labs = byLab.keys.sorted()
-        var rows = ["student,folder," + exercises.map(\.id).joined(separator: ",") + "," + labs.map { "lab\($0)" }.joined(separator: ",")
-                    + ",total,max," + labs.map { "lab\($0) status" }.joined(separator: ",") + ",summary"]
+        var rows = [
+            "student,folder," + exercises.map(\.id).joined(separator: ",") + ","
+                + labs.map { "lab\($0)" }.joined(separator: ",")
+                + ",total,max," + labs.map { "lab\($0) status" }.joined(separator: ",") + ",summary"
+        ]
         let points = labs.map { lab in byLab[lab]!.reduce(0) { $0 + $1.points } }
-        rows.append((["(max points)", "(max points)"] + exercises.map { String(format: "%g", $0.points) } + points.map { String(format: "%g", $0) }
-                     + [String(format: "%g", points.reduce(0, +)), String(format: "%g", points.reduce(0, +))] + labs.map { _ in "" } + [""]).joined(separator: ","))
+        rows.append(
+            (["(max points)", "(max points)"] + exercises.map { String(format: "%g", $0.points) }
+                + points.map { String(format: "%g", $0) }
+                + [String(format: "%g", points.reduce(0, +)), String(format: "%g", points.reduce(0, +))]
+                + labs.map { _ in "" } + [""]).joined(separator: ","))
         for folder in folders {
             guard let record = load("\(out)/\(folder)/\(fileName)") else { continue }
             let subtotals = labs.map { lab in byLab[lab]!.reduce(0) { $0 + (record.scores[$1.id] ?? 0) } }
-            rows.append(([csvField(record.student), csvField(record.folder)]
-                         + exercises.map { String(format: "%g", record.scores[$0.id] ?? 0) }
-                         + subtotals.map { String(format: "%g", $0) }
-                         + [String(format: "%g", record.total), String(format: "%g", record.maxScore)]
-                         + labs.map { csvField(record.labStatus?[$0] ?? "") } + [csvField(record.summary)]).joined(separator: ","))
+            rows.append(
+                ([csvField(record.student), csvField(record.folder)]
+                    + exercises.map { String(format: "%g", record.scores[$0.id] ?? 0) }
+                    + subtotals.map { String(format: "%g", $0) }
+                    + [String(format: "%g", record.total), String(format: "%g", record.maxScore)]
+                    + labs.map { csvField(record.labStatus?[$0] ?? "") } + [csvField(record.summary)]).joined(
+                        separator: ","))
         }
         return rows.joined(separator: "\n") + "\n"
     }
@@ -127,7 +149,7 @@ public func writeAtomically(_ data: Data, to path: String) throws {
     }
     var manifest = OutputManifest.read(in: folder) ?? [:]
     manifest[name] = (manifest[name] ?? []).union([OutputManifest.hash(of: data)])
-    try OutputManifest.write(manifest, in: folder)          // listed before it is in place
+    try OutputManifest.write(manifest, in: folder)  // listed before it is in place
     guard rename(temporary, path) == 0 else {
         unlink(temporary)
         throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: path])
@@ -145,7 +167,8 @@ public func kitFingerprint(root: String) -> String {
         let path = "\(root)/\(top)"
         var isDirectory: ObjCBool = false
         guard fm.fileExists(atPath: path, isDirectory: &isDirectory) else { continue }
-        let files = isDirectory.boolValue ? ((fm.subpaths(atPath: path) ?? []).sorted().map { "\(path)/\($0)" }) : [path]
+        let files =
+            isDirectory.boolValue ? ((fm.subpaths(atPath: path) ?? []).sorted().map { "\(path)/\($0)" }) : [path]
         for file in files {
             guard let data = fm.contents(atPath: file) else { continue }
             hash = fnv1a(data, seed: fnv1a(Array(file.dropFirst(root.count).utf8), seed: hash))

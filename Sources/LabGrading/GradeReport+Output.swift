@@ -7,18 +7,28 @@ extension GradeReport {
         var lines: [String] = []
         for lab in labs {
             let exercises = PointTable.exercises(inLab: lab).filter { e in results.contains { $0.exercise == e } }
-            let labScore = exercises.reduce(0) { $0 + score(of: $1) }, labMax = exercises.reduce(0) { $0 + maxScore(of: $1) }
-            lines.append("Lab \(String(format: "%02d", lab))".padding(toLength: 40, withPad: " ", startingAt: 0) + String(format: "%5.1f / %4.1f", labScore, labMax))
+            let labScore = exercises.reduce(0) { $0 + score(of: $1) },
+                labMax = exercises.reduce(0) { $0 + maxScore(of: $1) }
+            lines.append(
+                "Lab \(String(format: "%02d", lab))".padding(toLength: 40, withPad: " ", startingAt: 0)
+                    + String(format: "%5.1f / %4.1f", labScore, labMax))
             for exercise in exercises {
                 let checks = results.filter { $0.exercise == exercise }
                 let passed = checks.filter { $0.status == .passed }.count
-                let statuses = Set(checks.map(\.status)).subtracting([.passed]).map(\.rawValue).sorted().joined(separator: ", ")
+                let statuses = Set(checks.map(\.status)).subtracting([.passed]).map(\.rawValue).sorted().joined(
+                    separator: ", ")
                 let label = "  \(exercise.id)  \(exercise.title)".padding(toLength: 40, withPad: " ", startingAt: 0)
-                lines.append(label + String(format: "%5.1f / %4.1f   %d/%d checks", score(of: exercise), maxScore(of: exercise), passed, checks.count)
-                             + (statuses.isEmpty ? "" : "  (\(statuses))"))
+                lines.append(
+                    label
+                        + String(
+                            format: "%5.1f / %4.1f   %d/%d checks", score(of: exercise), maxScore(of: exercise), passed,
+                            checks.count)
+                        + (statuses.isEmpty ? "" : "  (\(statuses))"))
             }
         }
-        lines.append("Total".padding(toLength: 40, withPad: " ", startingAt: 0) + String(format: "%5.1f / %4.1f", score, maxScore))
+        lines.append(
+            "Total".padding(toLength: 40, withPad: " ", startingAt: 0)
+                + String(format: "%5.1f / %4.1f", score, maxScore))
         return lines.joined(separator: "\n")
     }
 
@@ -34,8 +44,10 @@ extension GradeReport {
                 continue
             }
             for r in failed {
-                blocks.append("✗ \(exercise.id) \(exercise.title) — \(r.shortName) (\(r.status.rawValue))\n"
-                              + r.feedback.split(separator: "\n", omittingEmptySubsequences: false).map { "    " + $0 }.joined(separator: "\n"))
+                blocks.append(
+                    "✗ \(exercise.id) \(exercise.title) — \(r.shortName) (\(r.status.rawValue))\n"
+                        + r.feedback.split(separator: "\n", omittingEmptySubsequences: false).map { "    " + $0 }
+                        .joined(separator: "\n"))
             }
         }
         return blocks.joined(separator: "\n\n")
@@ -47,11 +59,14 @@ extension GradeReport {
         // Each check's points rounded to thousandths, the last check of an exercise taking the
         // remainder, so the checks of an exercise add up to its points exactly (2/3 + 2/3 + 2/3
         // would otherwise show as 2.001).
-        var allotted: [String: Double] = [:], remaining = Dictionary(grouping: results, by: \.exercise.id).mapValues(\.count)
+        var allotted: [String: Double] = [:],
+            remaining = Dictionary(grouping: results, by: \.exercise.id).mapValues(\.count)
         func thousandths(_ r: CheckResult) -> Double {
             remaining[r.exercise.id, default: 1] -= 1
-            let share = remaining[r.exercise.id]! == 0
-                ? ((results.filter { $0.exercise == r.exercise }.reduce(0) { $0 + $1.maxScore } - allotted[r.exercise.id, default: 0]) * 1000).rounded() / 1000
+            let share =
+                remaining[r.exercise.id]! == 0
+                ? ((results.filter { $0.exercise == r.exercise }.reduce(0) { $0 + $1.maxScore }
+                    - allotted[r.exercise.id, default: 0]) * 1000).rounded() / 1000
                 : (r.maxScore * 1000).rounded() / 1000
             allotted[r.exercise.id, default: 0] += share
             return share
@@ -64,7 +79,8 @@ extension GradeReport {
                 "score": r.score >= r.maxScore - 1e-12 ? maximum : (r.score * 1000).rounded() / 1000,
                 "max_score": maximum,
                 "status": r.status == .passed ? "passed" : "failed",
-                "output": r.status == .passed ? "passed" : "**\(r.status.rawValue)**\n\n" + Markdown.codeBlock(r.feedback),
+                "output": r.status == .passed
+                    ? "passed" : "**\(r.status.rawValue)**\n\n" + Markdown.codeBlock(r.feedback),
                 // Hidden checks are shown to students only once the grades are published.
                 "visibility": r.isHidden ? "after_published" : "visible",
             ])
@@ -72,7 +88,8 @@ extension GradeReport {
         let object: [String: Any] = [
             "score": (score * 1000).rounded() / 1000,
             "execution_time": Int(executionSeconds.rounded()),
-            "output": notes.isEmpty ? "Graded \(results.count) checks." : notes.map(Self.noteMarkdown).joined(separator: "\n\n"),
+            "output": notes.isEmpty
+                ? "Graded \(results.count) checks." : notes.map(Self.noteMarkdown).joined(separator: "\n\n"),
             "visibility": "visible",
             "output_format": "md",
             "test_output_format": "md",
@@ -93,8 +110,11 @@ extension GradeReport {
         var text = ["# Feedback for \(Markdown.inline(student))", "", Markdown.codeBlock(scoreTable()), ""]
         for note in notes { text += [Self.noteMarkdown(note), ""] }
         for r in results where r.status != .passed {
-            text += ["## " + Markdown.inline("\(r.exercise.id) \(r.exercise.title) — \(r.shortName) (\(r.status.rawValue))"), "",
-                     Markdown.codeBlock(r.feedback), ""]
+            text += [
+                "## " + Markdown.inline("\(r.exercise.id) \(r.exercise.title) — \(r.shortName) (\(r.status.rawValue))"),
+                "",
+                Markdown.codeBlock(r.feedback), "",
+            ]
         }
         if results.allSatisfy({ $0.status == .passed }) { text.append("Every check passed.") }
         return text.joined(separator: "\n") + "\n"

@@ -1,17 +1,20 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import CSandbox
 import ExerciseChannel
 import Foundation
 import LabKit
 
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
 public enum GraderError: Error, CustomStringConvertible {
     case scratchUnavailable(String)
     public var description: String {
-        switch self { case .scratchUnavailable(let message): return message }
+        switch self {
+        case .scratchUnavailable(let message): return message
+        }
     }
 }
 
@@ -20,7 +23,8 @@ public struct CheckResult: Sendable {
     public enum Status: String, Sendable {
         case passed, failed
         case notImplemented = "not implemented"
-        case crashed, timedOut = "timed out"
+        case crashed
+        case timedOut = "timed out"
         case endedProcess = "ended the process"
         case compileError = "compile error"
     }
@@ -55,7 +59,9 @@ public struct GradeReport: Sendable {
     public var score: Double { results.reduce(0) { $0 + $1.score } }
     public var maxScore: Double { results.reduce(0) { $0 + $1.maxScore } }
 
-    public func score(of exercise: Exercise) -> Double { results.filter { $0.exercise == exercise }.reduce(0) { $0 + $1.score } }
+    public func score(of exercise: Exercise) -> Double {
+        results.filter { $0.exercise == exercise }.reduce(0) { $0 + $1.score }
+    }
     /// The part of the report about one lab.
     public func restricted(toLab lab: Int) -> GradeReport {
         GradeReport(results: results.filter { $0.exercise.lab == lab }, labs: [lab], notes: [], sandbox: sandbox)
@@ -88,15 +94,19 @@ public struct Grader: Sendable {
     /// student instead, and a grading is then that piece's detail.
     public var ownsProgress = true
 
-    public init(kitRoot: String, scratchPath: String, timeout: Double, labs: [Int], only: Set<String>? = nil,
-                sandbox: Sandbox, log: @escaping @Sendable (String) -> Void) {
+    public init(
+        kitRoot: String, scratchPath: String, timeout: Double, labs: [Int], only: Set<String>? = nil,
+        sandbox: Sandbox, log: @escaping @Sendable (String) -> Void
+    ) {
         (self.kitRoot, self.scratchPath, self.timeout, self.labs, self.only, self.sandbox, self.log) =
             (kitRoot, scratchPath, timeout, labs, only, sandbox, log)
         ChildProcess.becomeSubreaper()
     }
 
     /// Whether every check of `exercise` is graded by this grader.
-    func grades(_ exercise: Exercise) -> Bool { labs.contains(exercise.lab) && only.map { $0.contains(exercise.id) } ?? true }
+    func grades(_ exercise: Exercise) -> Bool {
+        labs.contains(exercise.lab) && only.map { $0.contains(exercise.id) } ?? true
+    }
 
     /// Whether the check named `name` ("Lab03Checks.Lab03Checks/test_3_2_…") is graded.
     func grades(check name: String) -> Bool {
@@ -115,11 +125,17 @@ public struct Grader: Sendable {
         try FileManager.default.createDirectory(atPath: scratchPath, withIntermediateDirectories: true)
         let path = "\(scratchPath)/grader.lock"
         let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
-        guard fd >= 0 else { throw GraderError.scratchUnavailable("cannot open \(path): \(String(cString: strerror(errno)))") }
+        guard fd >= 0 else {
+            throw GraderError.scratchUnavailable("cannot open \(path): \(String(cString: strerror(errno)))")
+        }
         guard flock(fd, LOCK_EX | LOCK_NB) == 0 else {
-            let holder = (try? String(contentsOfFile: path, encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines) ?? "?"
+            let holder =
+                (try? String(contentsOfFile: path, encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines)
+                ?? "?"
             close(fd)
-            throw GraderError.scratchUnavailable("another grader (pid \(holder)) is using \(scratchPath); wait for it, or give this one its own --scratch-path")
+            throw GraderError.scratchUnavailable(
+                "another grader (pid \(holder)) is using \(scratchPath); wait for it, or give this one its own --scratch-path"
+            )
         }
         ftruncate(fd, 0)
         let pid = Array("\(getpid())\n".utf8)
@@ -142,12 +158,16 @@ public struct Grader: Sendable {
         let copy = SubmissionCopy.make(from: root, into: staged, labs: PointTable.labs)
         var notes: [String] = []
         if !copy.rejected.isEmpty {
-            notes.append("Not graded (only regular .swift files in Labs/LabNN/ are):\n" + copy.rejected.prefix(30).joined(separator: "\n")
-                         + (copy.rejected.count > 30 ? "\n… and \(copy.rejected.count - 30) more" : ""))
+            notes.append(
+                "Not graded (only regular .swift files in Labs/LabNN/ are):\n"
+                    + copy.rejected.prefix(30).joined(separator: "\n")
+                    + (copy.rejected.count > 30 ? "\n… and \(copy.rejected.count - 30) more" : ""))
         }
         var setAside: [Int: String] = [:]
         for lab in PointTable.labs where !copy.labsFound.contains(lab) {
-            if labs.contains(lab) { setAside[lab] = "The submission has no .swift file in \(Self.labFolder(lab))/ that can be graded." }
+            if labs.contains(lab) {
+                setAside[lab] = "The submission has no .swift file in \(Self.labFolder(lab))/ that can be graded."
+            }
             replaceWithStubs(lab, in: staged)
         }
         Self.sync(staged, into: composed)
@@ -155,8 +175,9 @@ public struct Grader: Sendable {
         // exercise process runs from a throw-away copy of this submission's binary.
         func failed(_ status: CheckResult.Status, _ feedback: String) -> GradeReport {
             notes.append(feedback)
-            return GradeReport(results: failedEverything(status: status, feedback: feedback), labs: labs, notes: notes,
-                               sandbox: sandbox.description)
+            return GradeReport(
+                results: failedEverything(status: status, feedback: feedback), labs: labs, notes: notes,
+                sandbox: sandbox.description)
         }
         guard let checks = preparedChecks(composed: composed) else {
             let reason = ChecksCache.shared.failure(scratchPath) ?? ""
@@ -172,18 +193,27 @@ public struct Grader: Sendable {
             return failed(.crashed, "Could not copy the exercise process out of \(scratchPath).")
         }
         defer { _ = ChildProcess.run("/usr/bin/env", ["rm", "-rf", serverFolder], timeout: 60) }
-        let server = RunFolder(path: serverFolder,
-                               libraries: sandbox.runtimeLibraryFolders(of: "\(serverFolder)/\(Self.serverBinary)"))
+        let server = RunFolder(
+            path: serverFolder,
+            libraries: sandbox.runtimeLibraryFolders(of: "\(serverFolder)/\(Self.serverBinary)"))
         let listing = checks.listing
         let allChecks = listing.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
-            .filter { line in labs.contains { line.hasPrefix(String(format: "Lab%02dChecks.", $0)) || line.hasPrefix(String(format: "Lab%02dHiddenChecks.", $0)) } }
+            .filter { line in
+                labs.contains {
+                    line.hasPrefix(String(format: "Lab%02dChecks.", $0))
+                        || line.hasPrefix(String(format: "Lab%02dHiddenChecks.", $0))
+                }
+            }
             .filter { !$0.contains(" ") }
         // A check's share of its exercise's points counts every check of the exercise, graded or not.
-        let counts = Dictionary(grouping: allChecks.compactMap { PointTable.exercise(forTest: $0) }, by: \.id).mapValues(\.count)
+        let counts = Dictionary(grouping: allChecks.compactMap { PointTable.exercise(forTest: $0) }, by: \.id)
+            .mapValues(\.count)
         let graded = allChecks.filter(grades(check:))
         let perLab = Dictionary(grouping: graded) { PointTable.exercise(forTest: $0)?.lab ?? 0 }.mapValues(\.count)
-        beginPhase("checks", plan: labs.filter { setAside[$0] == nil && perLab[$0] != nil }
-            .map { PlannedWork(Self.progressLabel(lab: $0), weight: Double(perLab[$0]!)) })
+        beginPhase(
+            "checks",
+            plan: labs.filter { setAside[$0] == nil && perLab[$0] != nil }
+                .map { PlannedWork(Self.progressLabel(lab: $0), weight: Double(perLab[$0]!)) })
         let checksDone = Tally()
         // Set-aside labs score 0; the others run in batches of a lab's checks, one checks
         // process per batch, each check with an exercise process of its own.
@@ -194,8 +224,9 @@ public struct Grader: Sendable {
             if let message = setAside[lab] {
                 all += names.compactMap { name in
                     PointTable.exercise(forTest: name).map {
-                        CheckResult(name: name, exercise: $0, status: .compileError, score: 0,
-                                    maxScore: $0.points / Double(counts[$0.id] ?? 1), feedback: message)
+                        CheckResult(
+                            name: name, exercise: $0, status: .compileError, score: 0,
+                            maxScore: $0.points / Double(counts[$0.id] ?? 1), feedback: message)
                     }
                 }
             } else {
@@ -209,31 +240,39 @@ public struct Grader: Sendable {
             let lab = PointTable.exercise(forTest: batched[i][0])?.lab ?? 0
             defer {
                 let done = checksDone.add(batched[i].count, at: lab), total = perLab[lab] ?? 1
-                ProgressDisplay.shared.update(Self.progressLabel(lab: lab), fraction: Double(done) / Double(total),
-                                              detail: "\(done)/\(total) checks")
+                ProgressDisplay.shared.update(
+                    Self.progressLabel(lab: lab), fraction: Double(done) / Double(total),
+                    detail: "\(done)/\(total) checks")
                 if done == total { ProgressDisplay.shared.finish(Self.progressLabel(lab: lab)) }
             }
             results[i] = runChecks(batched[i], checks: checks.folder, server: server).compactMap { name, outcome in
                 PointTable.exercise(forTest: name).map {
-                    Self.result(name: name, exercise: $0, maxScore: $0.points / Double(counts[$0.id] ?? 1),
-                                outcome: outcome)
+                    Self.result(
+                        name: name, exercise: $0, maxScore: $0.points / Double(counts[$0.id] ?? 1),
+                        outcome: outcome)
                 }
             }
         }
         all += results.all.flatMap { $0 }
         // Every exercise of a graded lab appears, even when the binary listed no checks for it.
-        for exercise in PointTable.exercises where grades(exercise) && !all.contains(where: { $0.exercise == exercise }) {
-            all.append(CheckResult(name: "\(Self.labFolder(exercise.lab))Checks.\(exercise.id)", exercise: exercise, status: .crashed, score: 0,
-                                   maxScore: exercise.points,
-                                   feedback: "The checks could not be listed:\n" + listing.suffix(1500)))
+        for exercise in PointTable.exercises where grades(exercise) && !all.contains(where: { $0.exercise == exercise })
+        {
+            all.append(
+                CheckResult(
+                    name: "\(Self.labFolder(exercise.lab))Checks.\(exercise.id)", exercise: exercise, status: .crashed,
+                    score: 0,
+                    maxScore: exercise.points,
+                    feedback: "The checks could not be listed:\n" + listing.suffix(1500)))
         }
         // A hidden check says that it failed and for which exercise — not its inputs, name or message.
         all = all.map { r in
             guard r.isHidden, r.status != .passed else { return r }
-            let feedback = "A hidden check of exercise \(r.exercise.id) did not pass (\(r.status.rawValue)); "
+            let feedback =
+                "A hidden check of exercise \(r.exercise.id) did not pass (\(r.status.rawValue)); "
                 + "hidden checks do not show their inputs or messages."
-            return CheckResult(name: r.name, exercise: r.exercise, status: r.status, score: r.score,
-                               maxScore: r.maxScore, feedback: feedback)
+            return CheckResult(
+                name: r.name, exercise: r.exercise, status: r.status, score: r.score,
+                maxScore: r.maxScore, feedback: feedback)
         }
         return GradeReport(results: all, labs: labs, notes: notes, sandbox: sandbox.description)
     }
@@ -272,12 +311,14 @@ public struct Grader: Sendable {
             beginPhase(phase)
             removeStaleExerciseOutputs(composed: composed)
             let limit = Self.submissionBuildSeconds
-            let outcome = swiftBuild(product: Self.serverBinary, composed: composed, timeout: limit,
-                                     memory: Self.submissionBuildMemory)
+            let outcome = swiftBuild(
+                product: Self.serverBinary, composed: composed, timeout: limit,
+                memory: Self.submissionBuildMemory)
             let diagnostics = CompilerDiagnostics(output: outcome.output, submissionFolder: composed, kitRoot: kitRoot)
             if case .timedOut = outcome.ending {
                 for lab in slowLabs(outcome.output).subtracting(setAside.keys) {
-                    setAside[lab] = "It did not compile within \(Int(limit)) s: an expression the type checker "
+                    setAside[lab] =
+                        "It did not compile within \(Int(limit)) s: an expression the type checker "
                         + "cannot solve in reasonable time? Split long expressions and give literals their types."
                     replaceWithStubs(lab, in: composed)
                 }
@@ -291,7 +332,8 @@ public struct Grader: Sendable {
                 }
                 if flagged.isEmpty { return nil }
                 for (lab, problems) in flagged {
-                    setAside[lab] = "Its compiled code does what exercise code may not:\n" + problems.joined(separator: "\n")
+                    setAside[lab] =
+                        "Its compiled code does what exercise code may not:\n" + problems.joined(separator: "\n")
                     replaceWithStubs(lab, in: composed)
                 }
                 continue
@@ -307,7 +349,10 @@ public struct Grader: Sendable {
             }
             if failing.isEmpty {
                 let unattributed = diagnostics.report(lab: nil)
-                return unattributed.isEmpty ? CompilerDiagnostics.scrub(String(outcome.output.suffix(3000)), submissionFolder: composed, kitRoot: kitRoot) : unattributed
+                return unattributed.isEmpty
+                    ? CompilerDiagnostics.scrub(
+                        String(outcome.output.suffix(3000)), submissionFolder: composed, kitRoot: kitRoot)
+                    : unattributed
             }
             for lab in failing {
                 setAside[lab] = "It does not compile:\n" + diagnostics.report(lab: lab)
@@ -334,7 +379,9 @@ public struct Grader: Sendable {
             for file in (try? fm.contentsOfDirectory(atPath: folder)) ?? [] where !kept.contains(file) {
                 try? fm.removeItem(atPath: "\(folder)/\(file)")
             }
-            for file in moduleFiles where file.hasPrefix(module + ".") { try? fm.removeItem(atPath: "\(built)/Modules/\(file)") }
+            for file in moduleFiles where file.hasPrefix(module + ".") {
+                try? fm.removeItem(atPath: "\(built)/Modules/\(file)")
+            }
         }
         try? fm.removeItem(atPath: "\(built)/\(Self.serverBinary)")
     }
@@ -347,8 +394,9 @@ public struct Grader: Sendable {
             let module = String(format: "Lab%02dExercises", lab), folder = "\(built)/\(module).build"
             let files = (try? fm.contentsOfDirectory(atPath: "\(composed)/\(Self.labFolder(lab))")) ?? []
             let now = Set(files.filter { $0.hasSuffix(".swift") })
-            let before = Set(((try? String(contentsOfFile: "\(folder)/sources", encoding: .utf8)) ?? "")
-                .split(separator: "\n").map { String($0.split(separator: "/").last ?? "") })
+            let before = Set(
+                ((try? String(contentsOfFile: "\(folder)/sources", encoding: .utf8)) ?? "")
+                    .split(separator: "\n").map { String($0.split(separator: "/").last ?? "") })
             guard now != before else { continue }
             var doomed = ((try? fm.contentsOfDirectory(atPath: folder)) ?? []).filter { !kept.contains($0) }
                 .map { "\(folder)/\($0)" }
@@ -381,12 +429,13 @@ public struct Grader: Sendable {
     /// The labs a timed-out build was still compiling: started, with no object file yet (all
     /// labs when none can be told apart).
     func slowLabs(_ output: String) -> Set<Int> {
-        let slow = Set(PointTable.labs.filter { lab in
-            let module = String(format: "Lab%02dExercises", lab)
-            let folder = "\(scratchPath)/debug/\(module).build"
-            let objects = (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []
-            return output.contains("Compiling \(module)") && !objects.contains { $0.hasSuffix(".o") }
-        })
+        let slow = Set(
+            PointTable.labs.filter { lab in
+                let module = String(format: "Lab%02dExercises", lab)
+                let folder = "\(scratchPath)/debug/\(module).build"
+                let objects = (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []
+                return output.contains("Compiling \(module)") && !objects.contains { $0.hasSuffix(".o") }
+            })
         return slow.isEmpty ? Set(PointTable.labs) : slow
     }
 
@@ -396,9 +445,10 @@ public struct Grader: Sendable {
     /// `swift build --product product` of the kit with the composed exercises, in the sandbox,
     /// its progress logged; every process of it limited to `memory` bytes when given.
     func swiftBuild(product: String, composed: String, timeout: Double, memory: UInt64? = nil) -> ProcessOutcome {
-        let command = sandbox.buildCommand("swift", ["build", "--product", product, "--scratch-path", scratchPath],
-                                           writable: [scratchPath], home: "\(scratchPath)/home", directory: kitRoot,
-                                           environment: buildEnvironment(labsDirectory: composed), timeout: timeout)
+        let command = sandbox.buildCommand(
+            "swift", ["build", "--product", product, "--scratch-path", scratchPath],
+            writable: [scratchPath], home: "\(scratchPath)/home", directory: kitRoot,
+            environment: buildEnvironment(labsDirectory: composed), timeout: timeout)
         var options = command.options
         options.onOutput = BuildProgress(log: log, shownLive: ProgressDisplay.shared.style == .live).consume
         if let memory {
@@ -442,7 +492,8 @@ public struct Grader: Sendable {
     func buildEnvironment(labsDirectory: String) -> [String: String] {
         var env = ProcessInfo.processInfo.environment
         // SwiftPM wants target paths relative to the package root.
-        env["LABKIT_LABS_DIR"] = labsDirectory.hasPrefix(kitRoot + "/") ? String(labsDirectory.dropFirst(kitRoot.count + 1)) : labsDirectory
+        env["LABKIT_LABS_DIR"] =
+            labsDirectory.hasPrefix(kitRoot + "/") ? String(labsDirectory.dropFirst(kitRoot.count + 1)) : labsDirectory
         return env
     }
 
@@ -464,7 +515,9 @@ public struct Grader: Sendable {
     func failedEverything(status: CheckResult.Status, feedback: String) -> [CheckResult] {
         labs.flatMap { lab in
             PointTable.exercises(inLab: lab).filter(grades).map {
-                CheckResult(name: "\(Self.labFolder(lab))Checks.\($0.id)", exercise: $0, status: status, score: 0, maxScore: $0.points, feedback: feedback)
+                CheckResult(
+                    name: "\(Self.labFolder(lab))Checks.\($0.id)", exercise: $0, status: status, score: 0,
+                    maxScore: $0.points, feedback: feedback)
             }
         }
     }
@@ -477,7 +530,8 @@ public struct Grader: Sendable {
         for name in (try? FileManager.default.contentsOfDirectory(atPath: "/tmp")) ?? [] {
             let parts = name.split(separator: "-")
             guard parts.count == 4, parts[0] == "labkit", parts[1] == "checks" || parts[1] == "work",
-                  let pid = Int32(parts[2]), pid != getpid(), kill(pid, 0) != 0, errno == ESRCH else { continue }
+                let pid = Int32(parts[2]), pid != getpid(), kill(pid, 0) != 0, errno == ESRCH
+            else { continue }
             _ = ChildProcess.run("/usr/bin/env", ["rm", "-rf", "/tmp/\(name)"], timeout: 60)
         }
     }
@@ -518,26 +572,30 @@ public struct Grader: Sendable {
 
     /// Runs the checks' binary: the kit's own code, which links no exercise code, so it runs
     /// as the grader does, in `folder` (else a fresh one) with a clean environment and limits.
-    func runChecksProcess(_ run: RunFolder, arguments: [String], timeout: Double, environment: [String: String] = [:],
-                          in folder: String? = nil, configure: (inout SpawnOptions) -> Void) -> ProcessOutcome {
+    func runChecksProcess(
+        _ run: RunFolder, arguments: [String], timeout: Double, environment: [String: String] = [:],
+        in folder: String? = nil, configure: (inout SpawnOptions) -> Void
+    ) -> ProcessOutcome {
         guard let work = folder else {
             return withWorkFolder {
-                runChecksProcess(run, arguments: arguments, timeout: timeout, environment: environment, in: $0,
-                                 configure: configure)
+                runChecksProcess(
+                    run, arguments: arguments, timeout: timeout, environment: environment, in: $0,
+                    configure: configure)
             }
         }
         let base = ["PATH": "/usr/bin:/bin", "LANG": "C.UTF-8", "HOME": work, "TMPDIR": work]
         var options = SpawnOptions(environment: base.merging(environment) { $1 }, directory: work, timeout: timeout)
         let limits = sandbox.limits
-        options.limits = cs_limits(address_space_bytes: limits.memoryBytes, file_size_bytes: limits.tmpBytes,
-                                   processes: 0, cpu_seconds: 0)
+        options.limits = cs_limits(
+            address_space_bytes: limits.memoryBytes, file_size_bytes: limits.tmpBytes,
+            processes: 0, cpu_seconds: 0)
         configure(&options)
         let binary = "\(run.path)/\(Self.testBinary)"
         #if os(macOS)
-        let selected = arguments.joined(separator: ",")
-        return ChildProcess.run("/usr/bin/xcrun", ["xctest", "-XCTest", selected, binary], options: options)
+            let selected = arguments.joined(separator: ",")
+            return ChildProcess.run("/usr/bin/xcrun", ["xctest", "-XCTest", selected, binary], options: options)
         #else
-        return ChildProcess.run(binary, arguments, options: options)
+            return ChildProcess.run(binary, arguments, options: options)
         #endif
     }
 
@@ -555,17 +613,20 @@ public struct Grader: Sendable {
     func runChecks(_ names: [String], checks: RunFolder, server: RunFolder) -> [(String, CheckOutcome)] {
         var verdictPipe: [Int32] = [0, 0]
         guard cs_pipe(&verdictPipe) == 0 else {
-            let failed = ProcessOutcome(ending: .exited(1), output: "the grader could not create a pipe",
-                                        outputBytes: 0, seconds: 0)
+            let failed = ProcessOutcome(
+                ending: .exited(1), output: "the grader could not create a pipe",
+                outputBytes: 0, seconds: 0)
             return names.map { ($0, CheckOutcome(verdict: nil, process: failed, timeout: timeout)) }
         }
         let parser = LockedParser(VerdictParser(checks: names))
         let outcome = withWorkFolder(owner: sandbox.nobody) { work -> ProcessOutcome in
-            let command = sandbox.checkCommand(runFolder: server.path, binary: Self.serverBinary, arguments: [],
-                                               workingDirectory: work, libraries: server.libraries,
-                                               extraEnvironment: [:])
-            var launch = ExerciseLaunch(arguments: [command.executable] + command.arguments,
-                                        environment: command.options.environment ?? [:])
+            let command = sandbox.checkCommand(
+                runFolder: server.path, binary: Self.serverBinary, arguments: [],
+                workingDirectory: work, libraries: server.libraries,
+                extraEnvironment: [:])
+            var launch = ExerciseLaunch(
+                arguments: [command.executable] + command.arguments,
+                environment: command.options.environment ?? [:])
             launch.directory = command.options.directory
             launch.user = command.options.user.map { [$0.uid, $0.gid] }
             if let limits = command.options.limits {
@@ -576,8 +637,10 @@ public struct Grader: Sendable {
             let json = String(decoding: (try? JSONEncoder().encode(launch)) ?? Data(), as: UTF8.self)
             let environment = ["LABKIT_VERDICT_FD": "4", "LABKIT_EXERCISE_LAUNCH": json]
             let all = timeout * Double(names.count) + 30
-            return runChecksProcess(checks, arguments: [names.joined(separator: ",")], timeout: all,
-                                    environment: environment, in: work) { options in
+            return runChecksProcess(
+                checks, arguments: [names.joined(separator: ",")], timeout: all,
+                environment: environment, in: work
+            ) { options in
                 options.inherited = [(verdictPipe[1], 4)]
                 options.closeAfterSpawn = [verdictPipe[1]]
                 options.channels = [verdictPipe[0]]
@@ -592,8 +655,9 @@ public struct Grader: Sendable {
     /// The verdict decides a pass; the rest only explains a failure.
     static func result(name: String, exercise: Exercise, maxScore: Double, outcome: CheckOutcome) -> CheckResult {
         func result(_ status: CheckResult.Status, _ feedback: String) -> CheckResult {
-            CheckResult(name: name, exercise: exercise, status: status, score: status == .passed ? maxScore : 0,
-                        maxScore: maxScore, feedback: feedback)
+            CheckResult(
+                name: name, exercise: exercise, status: status, score: status == .passed ? maxScore : 0,
+                maxScore: maxScore, feedback: feedback)
         }
         guard let verdict = outcome.verdict, verdict.began else {
             // The checks' process stopped before this check began or ended without its verdict.
@@ -617,8 +681,10 @@ public struct Grader: Sendable {
         if case .timedOut = outcome.process.ending { return result(.timedOut, Self.timeoutMessage(outcome.timeout)) }
         // The checks' process is the kit's own code: it ends early only when the exercise
         // process sent it something it could not take.
-        return result(.failed, "The check stopped on what your code returned:\n"
-                      + CrashReport.summary(outcome.process.output))
+        return result(
+            .failed,
+            "The check stopped on what your code returned:\n"
+                + CrashReport.summary(outcome.process.output))
     }
 
     static func timeoutMessage(_ seconds: Double) -> String { ExerciseTimedOut(seconds: seconds).description }

@@ -22,7 +22,10 @@ public enum LeakCheck {
     }
 
     /// A token: fixed text (operators, keywords, members, calls, labels, numbers) or a value name.
-    public enum Token: Hashable, Sendable { case fixed(String), name(String) }
+    public enum Token: Hashable, Sendable {
+        case fixed(String)
+        case name(String)
+    }
 
     /// Tokens of `text`.
     public static func tokens(_ text: String) -> [Token] {
@@ -51,8 +54,11 @@ public enum LeakCheck {
             if isIdentifierStart(c) {
                 while j < chars.count && isIdentifierPart(chars[j]) { j += 1 }
             } else if ("0"..."9").contains(c) {
-                while j < chars.count && (isIdentifierPart(chars[j]) || chars[j] == "." && j + 1 < chars.count && ("0"..."9").contains(chars[j + 1])
-                                          || (chars[j] == "-" && (chars[j - 1] == "e" || chars[j - 1] == "E"))) { j += 1 }
+                while j < chars.count
+                    && (isIdentifierPart(chars[j])
+                        || chars[j] == "." && j + 1 < chars.count && ("0"..."9").contains(chars[j + 1])
+                        || (chars[j] == "-" && (chars[j - 1] == "e" || chars[j - 1] == "E")))
+                { j += 1 }
             } else if operators.contains(c) {
                 while j < chars.count && operators.contains(chars[j]) { j += 1 }
             }
@@ -61,15 +67,19 @@ public enum LeakCheck {
         }
         return raw.indices.map { k in
             let t = raw[k]
-            guard let first = t.unicodeScalars.first, isIdentifierStart(first), !keywords.contains(t) else { return .fixed(t) }
+            guard let first = t.unicodeScalars.first, isIdentifierStart(first), !keywords.contains(t) else {
+                return .fixed(t)
+            }
             if k > 0 && raw[k - 1] == "." { return .fixed(t) }
             if k + 1 < raw.count && (raw[k + 1] == "(" || raw[k + 1] == ":") { return .fixed(t) }
             return .name(t)
         }
     }
 
-    static let keywords: Set<String> = ["let", "var", "return", "for", "in", "where", "if", "else", "guard", "while", "try", "throw",
-                                        "func", "true", "false", "nil", "self", "break", "continue", "switch", "case", "default"]
+    static let keywords: Set<String> = [
+        "let", "var", "return", "for", "in", "where", "if", "else", "guard", "while", "try", "throw",
+        "func", "true", "false", "nil", "self", "break", "continue", "switch", "case", "default",
+    ]
 
     /// The token streams of the bodies of the functions in a Swift source.
     public static func functionBodies(_ source: String) -> [(name: String, tokens: [Token])] {
@@ -79,7 +89,9 @@ public enum LeakCheck {
         while k < t.count {
             guard t[k] == .fixed("func"), k + 1 < t.count else { k += 1; continue }
             let name: String
-            switch t[k + 1] { case .fixed(let s), .name(let s): name = s }
+            switch t[k + 1] {
+            case .fixed(let s), .name(let s): name = s
+            }
             var open = k
             while open < t.count && t[open] != .fixed("{") { open += 1 }
             var depth = 0, close = open
@@ -123,14 +135,19 @@ public enum LeakCheck {
     }
 
     static func text(_ tokens: ArraySlice<Token>) -> String {
-        tokens.map { switch $0 { case .fixed(let s): return s; case .name: return "_" } }.joined(separator: " ")
+        tokens.map {
+            switch $0 {
+            case .fixed(let s): return s;
+            case .name: return "_"
+            }
+        }.joined(separator: " ")
     }
 
     /// Every leak of a solution body (from `solutions`: file name → source) into `release`
     /// (relative path → text).
     public static func leaks(solutions: [String: String], release: [String: String]) -> [Leak] {
         var interner = Interner()
-        var patterns: [Int: [[Int]: (String, String)]] = [:]   // length → canonical stretch → (function, excerpt)
+        var patterns: [Int: [[Int]: (String, String)]] = [:]  // length → canonical stretch → (function, excerpt)
         for (_, source) in solutions.sorted(by: { $0.key < $1.key }) {
             for body in functionBodies(source) {
                 let ids = interner.intern(body.tokens)
@@ -138,7 +155,9 @@ public enum LeakCheck {
                     patterns[ids.count, default: [:]][canonical(ids[...])] = (body.name, text(body.tokens[...]))
                 } else if ids.count > window {
                     for s in 0...(ids.count - window) {
-                        patterns[window, default: [:]][canonical(ids[s..<(s + window)])] = (body.name, text(body.tokens[s..<(s + window)]))
+                        patterns[window, default: [:]][canonical(ids[s..<(s + window)])] = (
+                            body.name, text(body.tokens[s..<(s + window)])
+                        )
                     }
                 }
             }

@@ -23,7 +23,8 @@ final class OutputLines: @unchecked Sendable {
 public func childProgressReader(_ update: @escaping @Sendable (Double) -> Void) -> @Sendable ([UInt8]) -> Void {
     let reader = OutputLines { text in
         let trimmed = text.drop { $0 == " " }
-        guard trimmed.hasPrefix("["), let percent = Int(trimmed.dropFirst().drop { $0 == " " }.prefix { $0.isNumber }) else { return }
+        guard trimmed.hasPrefix("["), let percent = Int(trimmed.dropFirst().drop { $0 == " " }.prefix { $0.isNumber })
+        else { return }
         update(Double(percent) / 100)
     }
     return reader.consume
@@ -63,12 +64,15 @@ final class BuildProgress: @unchecked Sendable {
         guard line.hasPrefix("[") else { return }
         let numbers = line.dropFirst().prefix { $0 != "]" }.split(separator: "/").compactMap { Int($0) }
         guard numbers.count == 2, numbers[1] >= 20 else { return }
-        ProgressDisplay.shared.update("build", fraction: Double(numbers[0]) / Double(numbers[1]),
-                                      detail: "step \(numbers[0])/\(numbers[1])")
+        ProgressDisplay.shared.update(
+            "build", fraction: Double(numbers[0]) / Double(numbers[1]),
+            detail: "step \(numbers[0])/\(numbers[1])")
         let tenth = 10 * numbers[0] / numbers[1]
         guard tenth > lastTenth && !shownLive else { return }
         lastTenth = tenth
-        log(String(format: "  building: %d/%d steps (%d %%), %.0f s", numbers[0], numbers[1],
-                   100 * numbers[0] / numbers[1], Date().timeIntervalSince(start)))
+        log(
+            String(
+                format: "  building: %d/%d steps (%d %%), %.0f s", numbers[0], numbers[1],
+                100 * numbers[0] / numbers[1], Date().timeIntervalSince(start)))
     }
 }

@@ -34,8 +34,11 @@ public struct SourceEdit: Decodable, Sendable {
 
     /// Reads every entry in the folder's JSON files.
     public static func load(from folder: String) throws -> [SourceEdit] {
-        let files = try FileManager.default.contentsOfDirectory(atPath: folder).filter { $0.hasSuffix(".json") }.sorted()
-        return try files.flatMap { try JSONDecoder().decode([SourceEdit].self, from: Data(contentsOf: URL(fileURLWithPath: "\(folder)/\($0)"))) }
+        let files = try FileManager.default.contentsOfDirectory(atPath: folder).filter { $0.hasSuffix(".json") }
+            .sorted()
+        return try files.flatMap {
+            try JSONDecoder().decode([SourceEdit].self, from: Data(contentsOf: URL(fileURLWithPath: "\(folder)/\($0)")))
+        }
     }
 
     /// Writes the edited copy of `solutions` into `destination`.
@@ -72,7 +75,8 @@ public enum SourceEditError: Error, CustomStringConvertible {
     case textNotFound(edit: SourceEdit)
     public var description: String {
         switch self {
-        case .textNotFound(let e): return "\(e.exercise) \"\(e.what)\": the text to replace is no longer in Solutions/\(e.file):\n  \(e.find)"
+        case .textNotFound(let e):
+            return "\(e.exercise) \"\(e.what)\": the text to replace is no longer in Solutions/\(e.file):\n  \(e.find)"
         }
     }
 }

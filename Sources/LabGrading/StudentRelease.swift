@@ -9,29 +9,39 @@ public enum StudentRelease {
     /// grading, release, figures, the bench and its peer scripts), the solutions, the hidden
     /// checks, the mutants and alternatives, CI or the contributor's guide.
     public static var paths: [String] {
-        [".gitignore", ".swift-version", ".github/workflows/grade.yml", "Package.swift", "TRUST.md", "Labs", "Figures",
-         "Sources/CKernels", "Sources/CPNG", "Sources/CZlib", "Sources/CSandbox", "Sources/LabKit", "Sources/LabPlot",
-         "Sources/LabData", "Sources/LabNotebook", "Sources/LabGrading", "Sources/ExerciseChannel", "Sources/ExerciseCalls",
-         "Sources/exercise-server", "Sources/LabTesting", "Sources/GradeCommandLine", "Sources/grade",
-         "Tests/Graded", "Tests/LabKitTests", "Tests/LabPlotTests", "Tests/LabDataTests", "Tests/LabNotebookTests",
-         "Tests/LabTestingTests", "Tests/ExerciseChannelTests"]
+        [
+            ".gitignore", ".swift-version", ".github/workflows/grade.yml", "Package.swift", "TRUST.md", "Labs",
+            "Figures",
+            "Sources/CKernels", "Sources/CPNG", "Sources/CZlib", "Sources/CSandbox", "Sources/LabKit",
+            "Sources/LabPlot",
+            "Sources/LabData", "Sources/LabNotebook", "Sources/LabGrading", "Sources/ExerciseChannel",
+            "Sources/ExerciseCalls",
+            "Sources/exercise-server", "Sources/LabTesting", "Sources/GradeCommandLine", "Sources/grade",
+            "Tests/Graded", "Tests/LabKitTests", "Tests/LabPlotTests", "Tests/LabDataTests", "Tests/LabNotebookTests",
+            "Tests/LabTestingTests", "Tests/ExerciseChannelTests",
+        ]
             + PointTable.labs.map { String(format: "Sources/lab%02d", $0) }
     }
 
     /// Files inside `paths` that stay out: the grading library's editing of the solutions,
     /// and this list.
-    public static let excludedFiles = ["Sources/LabGrading/SourceEdit.swift", "Sources/LabGrading/StudentRelease.swift"]
+    public static let excludedFiles = [
+        "Sources/LabGrading/SourceEdit.swift", "Sources/LabGrading/StudentRelease.swift",
+    ]
 
     /// Words no file of the student release may hold once the instructor-only blocks are out.
-    public static let forbiddenWords = ["Solutions", "LABKIT_SOLUTIONS", "grade-class", "figure-gallery", "swift run release",
-                                        "swift run figures", "swift run bench", "numpy_reference", "jax_reference"]
+    public static let forbiddenWords = [
+        "Solutions", "LABKIT_SOLUTIONS", "grade-class", "figure-gallery", "swift run release",
+        "swift run figures", "swift run bench", "numpy_reference", "jax_reference",
+    ]
 
     /// Whether a line is the marker that opens (`begin`) or closes (`end`) an instructor-only
     /// block: the whole line, trimmed, is `// instructor-only: begin`, `# instructor-only: begin`
     /// or `<!-- instructor-only: begin -->` (and the same with `end`).
     public static func isMarker(_ line: Substring, _ which: String) -> Bool {
         let trimmed = line.trimmingCharacters(in: .whitespaces)
-        return ["// ", "# "].contains { trimmed == $0 + "instructor-only: " + which } || trimmed == "<!-- instructor-only: \(which) -->"
+        return ["// ", "# "].contains { trimmed == $0 + "instructor-only: " + which }
+            || trimmed == "<!-- instructor-only: \(which) -->"
     }
 
     /// The text of a file without its instructor-only blocks, the marker lines included.

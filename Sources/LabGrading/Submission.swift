@@ -1,11 +1,12 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import Foundation
 import LabData
 import LabKit
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 
 /// A path as the bytes the file system stores: a student's folder name need not be UTF-8.
 public struct RawPath: Sendable, Hashable {
@@ -103,7 +104,9 @@ public struct SubmissionCopy: Sendable {
         func take(_ file: RawPath, named fileName: [UInt8], lab text: String, shownFile: String) {
             let isSwift = fileName.count > 6 && fileName.suffix(6).elementsEqual(".swift".utf8)
             guard file.kind() == S_IFREG, isSwift else {
-                copy.rejected.append("\(shownFile): \(describe(file.kind())) — ignored (only regular .swift files directly in \(text)/ are graded)")
+                copy.rejected.append(
+                    "\(shownFile): \(describe(file.kind())) — ignored (only regular .swift files directly in \(text)/ are graded)"
+                )
                 return
             }
             guard taken[text, default: 0] < maxFilesPerLab else {
@@ -112,10 +115,12 @@ public struct SubmissionCopy: Sendable {
             }
             switch readRegularFile(file) {
             case .success(let bytes):
-                try? FileManager.default.createDirectory(atPath: "\(destination)/\(text)", withIntermediateDirectories: true)
+                try? FileManager.default.createDirectory(
+                    atPath: "\(destination)/\(text)", withIntermediateDirectories: true)
                 let safe = sanitisedName(fileName)
                 let relative = "\(text)/\(safe.hasSuffix(".swift") ? safe : safe + ".swift")"
-                _ = FileManager.default.createFile(atPath: "\(destination)/\(relative)", contents: Data(bytes), attributes: [.posixPermissions: 0o644])
+                _ = FileManager.default.createFile(
+                    atPath: "\(destination)/\(relative)", contents: Data(bytes), attributes: [.posixPermissions: 0o644])
                 copy.fingerprint = fnv1a(bytes, seed: fnv1a(Array(relative.utf8), seed: copy.fingerprint))
                 taken[text, default: 0] += 1
                 copy.labsFound.insert(Int(text.dropFirst(3))!)
@@ -130,17 +135,23 @@ public struct SubmissionCopy: Sendable {
             let entry = labsFolder.appending(name)
             let kind = entry.kind()
             guard expected.contains(text) else {
-                if kind == S_IFLNK { copy.rejected.append("\(shown)\(text): a symbolic link — ignored (only regular files are graded)") }
-                continue // handouts, notes, other folders: not part of the submission
+                if kind == S_IFLNK {
+                    copy.rejected.append("\(shown)\(text): a symbolic link — ignored (only regular files are graded)")
+                }
+                continue  // handouts, notes, other folders: not part of the submission
             }
             foundFolders = true
             guard kind == S_IFDIR else {
-                copy.rejected.append("\(shown)\(text): \(describe(kind)), not a folder — this lab counts as not submitted")
+                copy.rejected.append(
+                    "\(shown)\(text): \(describe(kind)), not a folder — this lab counts as not submitted")
                 continue
             }
-            try? FileManager.default.createDirectory(atPath: "\(destination)/\(text)", withIntermediateDirectories: true)
+            try? FileManager.default.createDirectory(
+                atPath: "\(destination)/\(text)", withIntermediateDirectories: true)
             for fileName in entry.entries() {
-                take(entry.appending(fileName), named: fileName, lab: text, shownFile: "\(shown)\(text)/\(String(decoding: fileName, as: UTF8.self))")
+                take(
+                    entry.appending(fileName), named: fileName, lab: text,
+                    shownFile: "\(shown)\(text)/\(String(decoding: fileName, as: UTF8.self))")
             }
         }
         // No LabNN folders: lab files uploaded flat, each named for its lab.
@@ -148,7 +159,9 @@ public struct SubmissionCopy: Sendable {
             for name in labsFolder.entries() where name.count > 5 {
                 let text = String(decoding: name.prefix(5), as: UTF8.self)
                 guard expected.contains(text), labsFolder.appending(name).kind() == S_IFREG else { continue }
-                take(labsFolder.appending(name), named: name, lab: text, shownFile: "\(shown)\(String(decoding: name, as: UTF8.self))")
+                take(
+                    labsFolder.appending(name), named: name, lab: text,
+                    shownFile: "\(shown)\(String(decoding: name, as: UTF8.self))")
             }
         }
         return copy
@@ -160,11 +173,17 @@ public struct SubmissionCopy: Sendable {
     /// be swapped for a link or a FIFO in between), without blocking and within the size cap.
     static func readRegularFile(_ path: RawPath) -> Result<[UInt8], ReadFailure> {
         let fd = path.withCString { open($0, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC) }
-        guard fd >= 0 else { return .failure(ReadFailure(message: "cannot be opened (\(String(cString: strerror(errno))))")) }
+        guard fd >= 0 else {
+            return .failure(ReadFailure(message: "cannot be opened (\(String(cString: strerror(errno))))"))
+        }
         defer { close(fd) }
         var info = stat()
-        guard fstat(fd, &info) == 0, info.st_mode & S_IFMT == S_IFREG else { return .failure(ReadFailure(message: "not a regular file")) }
-        guard info.st_size <= maxFileBytes else { return .failure(ReadFailure(message: "larger than \(maxFileBytes >> 20) MiB")) }
+        guard fstat(fd, &info) == 0, info.st_mode & S_IFMT == S_IFREG else {
+            return .failure(ReadFailure(message: "not a regular file"))
+        }
+        guard info.st_size <= maxFileBytes else {
+            return .failure(ReadFailure(message: "larger than \(maxFileBytes >> 20) MiB"))
+        }
         var bytes = [UInt8](repeating: 0, count: Int(info.st_size))
         var done = 0
         while done < bytes.count {

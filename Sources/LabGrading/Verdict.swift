@@ -64,7 +64,8 @@ struct VerdictParser {
         let words = Set(name.split(whereSeparator: { " .[]-".contains($0) }).map(String.init))
         return checks.first { check in
             guard let method = check.split(separator: "/").last,
-                  let type = check.split(separator: "/").first?.split(separator: ".").last else { return false }
+                let type = check.split(separator: "/").first?.split(separator: ".").last
+            else { return false }
             return words.contains(String(method)) && words.contains(String(type))
         }
     }

@@ -24,7 +24,9 @@ public enum Evaluation {
 
     /// The mean squared error between `f(input)`, computed in chunks, and `target`: a model's
     /// reconstruction error when `target` is `input`, its denoising error when `input` is corrupted.
-    public static func meanSquaredError(of f: (Tensor) throws -> Tensor, from input: Tensor, to target: Tensor) rethrows -> Double {
+    public static func meanSquaredError(of f: (Tensor) throws -> Tensor, from input: Tensor, to target: Tensor) rethrows
+        -> Double
+    {
         meanSquaredError(try inChunks(input, f), target)
     }
 
@@ -43,7 +45,8 @@ public enum Evaluation {
         }
         func pairs(_ n: Double) -> Double { n * (n - 1) / 2 }
         let index = both.values.reduce(0.0) { $0 + pairs($1) }
-        let rowPairs = rows.values.reduce(0.0) { $0 + pairs($1) }, columnPairs = columns.values.reduce(0.0) { $0 + pairs($1) }
+        let rowPairs = rows.values.reduce(0.0) { $0 + pairs($1) },
+            columnPairs = columns.values.reduce(0.0) { $0 + pairs($1) }
         let expected = rowPairs * columnPairs / pairs(Double(a.count))
         let maximum = (rowPairs + columnPairs) / 2
         return maximum == expected ? 1 : (index - expected) / (maximum - expected)
@@ -54,8 +57,10 @@ public enum Evaluation {
     public static func showcase(_ labels: [Int], preferredClasses: [Int]) -> [Int] {
         var used = Set<Int>(), picks: [Int] = []
         for c in preferredClasses {
-            guard let pick = labels.indices.first(where: { labels[$0] == c && !used.contains($0) })
-                    ?? labels.indices.first(where: { !used.contains($0) }) else { break }
+            guard
+                let pick = labels.indices.first(where: { labels[$0] == c && !used.contains($0) })
+                    ?? labels.indices.first(where: { !used.contains($0) })
+            else { break }
             used.insert(pick)
             picks.append(pick)
         }

@@ -24,9 +24,12 @@ public enum FigureHelpers {
 
     /// One row of images per entry (its label on the left), the columns named by the class of
     /// each test image: originals, then each model's reconstructions of them.
-    public static func labelledRows(_ rows: [(label: String, images: Tensor)], of data: Dataset, testIndices: [Int],
-                                    title: String = "") -> ImageGrid {
-        ImageGrid(title: title, tiles: rows.flatMap(\.images.arrayRows), columns: testIndices.count,
-                  rowLabels: rows.map(\.label), columnLabels: classLabels(data, testIndices: testIndices))
+    public static func labelledRows(
+        _ rows: [(label: String, images: Tensor)], of data: Dataset, testIndices: [Int],
+        title: String = ""
+    ) -> ImageGrid {
+        ImageGrid(
+            title: title, tiles: rows.flatMap(\.images.arrayRows), columns: testIndices.count,
+            rowLabels: rows.map(\.label), columnLabels: classLabels(data, testIndices: testIndices))
     }
 }

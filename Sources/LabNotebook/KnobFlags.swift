@@ -9,7 +9,9 @@
 public enum KnobFlags {
     public static func of(_ options: Any) -> [String] {
         Mirror(reflecting: options).children.compactMap { child in
-            guard let label = child.label, label.hasPrefix("_"), let value = parsedValue(of: child.value) else { return nil }
+            guard let label = child.label, label.hasPrefix("_"), let value = parsedValue(of: child.value) else {
+                return nil
+            }
             return typed("--" + kebabCase(label.dropFirst()), value)
         }
     }
@@ -19,7 +21,8 @@ public enum KnobFlags {
     static func parsedValue(of wrapper: Any) -> Any? {
         let type = String(describing: Swift.type(of: wrapper))
         guard type.hasPrefix("Option<") || type.hasPrefix("Flag<") else { return nil }
-        guard let parsed = Mirror(reflecting: wrapper).children.first(where: { $0.label == "_parsedValue" })?.value else {
+        guard let parsed = Mirror(reflecting: wrapper).children.first(where: { $0.label == "_parsedValue" })?.value
+        else {
             return nil
         }
         return Mirror(reflecting: parsed).children.first(where: { $0.label == "value" })?.value

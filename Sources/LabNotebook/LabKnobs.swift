@@ -14,7 +14,10 @@ extension LabKnobs {
 
 /// Adam's step size and the minibatch size, shared by every lab, with each lab's defaults.
 public struct TrainingKnobs<Lab: LabProgram>: ParsableArguments {
-    @Option(help: "Adam's step size. Try 3× larger or smaller: too large and the loss jumps or turns NaN, too small and it falls slowly.")
+    @Option(
+        help:
+            "Adam's step size. Try 3× larger or smaller: too large and the loss jumps or turns NaN, too small and it falls slowly."
+    )
     public var learningRate: Float = Lab.defaultLearningRate
 
     @Option(help: "Images per gradient step. Smaller batches take more, noisier steps per epoch.")
@@ -26,7 +29,9 @@ public struct TrainingKnobs<Lab: LabProgram>: ParsableArguments {
         guard learningRate.isFinite, learningRate > 0, learningRate <= 1 else {
             throw ValidationError("--learning-rate must be in (0, 1], got \(learningRate)")
         }
-        guard (1...65536).contains(batchSize) else { throw ValidationError("--batch-size must be between 1 and 65536, got \(batchSize)") }
+        guard (1...65536).contains(batchSize) else {
+            throw ValidationError("--batch-size must be between 1 and 65536, got \(batchSize)")
+        }
     }
 
     public var flags: [String] { KnobFlags.of(self) }

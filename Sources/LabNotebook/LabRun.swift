@@ -34,17 +34,19 @@ public struct LabRun<Lab: LabProgram> {
     static var evaluationPiece: String { "evaluation and figures" }
 }
 
-import LabKit
-
 extension LabRun {
     /// Trains `parameters` by minibatch Adam with the run's learning rate and batch size
     /// (`TrainingLoop`), and saves them with the run as `file`; a section before
     /// `--from-section` reuses the saved ones instead (see `Notebook.trained`).
-    public func trainWithAdam(_ file: String, _ parameters: [Variable], on data: Tensor, epochs: Int, label: String,
-                              seed: UInt64, loss: (Tensor, inout SeededGenerator) throws -> LossTerms) throws -> TrainingHistory {
+    public func trainWithAdam(
+        _ file: String, _ parameters: [Variable], on data: Tensor, epochs: Int, label: String,
+        seed: UInt64, loss: (Tensor, inout SeededGenerator) throws -> LossTerms
+    ) throws -> TrainingHistory {
         let adam = Adam(parameters: parameters, learningRate: training.learningRate)
         var loop = TrainingLoop(epochs: epochs, batchSize: training.batchSize, label: label, seed: seed)
-        return try nb.trained(file, parameters: parameters, progressLabel: label, isUsable: { $0.covers(epochs: epochs) }) {
+        return try nb.trained(
+            file, parameters: parameters, progressLabel: label, isUsable: { $0.covers(epochs: epochs) }
+        ) {
             try loop.run(on: data, optimizer: adam, loss: loss)
         }
     }

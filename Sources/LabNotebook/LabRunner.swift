@@ -19,7 +19,8 @@ public enum LabError: Error, CustomStringConvertible {
             return "Stopped: \(problem). Nothing was written; the previous output is unchanged."
 
         case let .nonFinite(place, section):
-            return "Stopped: \(place) holds NaN or infinite values, computed in section \(section). Nothing was written; the previous output is unchanged.\n"
+            return
+                "Stopped: \(place) holds NaN or infinite values, computed in section \(section). Nothing was written; the previous output is unchanged.\n"
                 + "Likely cause: the exercise used in that section returns NaN or ∞ for these inputs — a log of 0, a division by 0, an exp that overflows, or an empty mean. Test it on a small input where you know the answer."
         case let .unusableResult(exercise, problem):
             return "Stopped: exercise \(exercise) \(problem). Nothing was written; the previous output is unchanged.\n"
@@ -63,7 +64,8 @@ extension LabProgram {
 ///     LabCommand<Lab03>.main()
 public struct LabCommand<Program: LabProgram>: ParsableCommand {
     public static var configuration: CommandConfiguration {
-        CommandConfiguration(commandName: Program.info.name, abstract: "Lab \(Program.info.number) — \(Program.info.title).")
+        CommandConfiguration(
+            commandName: Program.info.name, abstract: "Lab \(Program.info.number) — \(Program.info.title).")
     }
 
     @OptionGroup(title: "Data, training length and output") public var options: LabOptions
@@ -75,8 +77,12 @@ public struct LabCommand<Program: LabProgram>: ParsableCommand {
     /// Sizes the lab cannot work with are refused here, before anything runs.
     public func validate() throws {
         let needs = Program.info.requirements
-        if let n = options.trainSize, n < needs.train { throw ValidationError("\(Program.info.name) needs --train-size of at least \(needs.train), got \(n)") }
-        if let n = options.testSize, n < needs.test { throw ValidationError("\(Program.info.name) needs --test-size of at least \(needs.test), got \(n)") }
+        if let n = options.trainSize, n < needs.train {
+            throw ValidationError("\(Program.info.name) needs --train-size of at least \(needs.train), got \(n)")
+        }
+        if let n = options.testSize, n < needs.test {
+            throw ValidationError("\(Program.info.name) needs --test-size of at least \(needs.test), got \(n)")
+        }
         if let from = options.fromSection, let sections = Program.info.sections, from > sections {
             throw ValidationError("--from-section \(from): \(Program.info.name) has sections 1 to \(sections)")
         }
@@ -91,8 +97,10 @@ public struct LabCommand<Program: LabProgram>: ParsableCommand {
             let (unplanned, notDone) = ProgressDisplay.shared.end()
             if !unplanned.isEmpty || !notDone.isEmpty {
                 // A maintainer's mistake that only costs the time estimate; CI looks for this line.
-                LabNotebook.warn("progress plan of \(Program.info.name) is wrong: trained but not planned: "
-                                 + "\(unplanned.joined(separator: ", ")); planned but not trained: \(notDone.joined(separator: ", "))")
+                LabNotebook.warn(
+                    "progress plan of \(Program.info.name) is wrong: trained but not planned: "
+                        + "\(unplanned.joined(separator: ", ")); planned but not trained: \(notDone.joined(separator: ", "))"
+                )
             }
         }
     }
@@ -101,7 +109,8 @@ public struct LabCommand<Program: LabProgram>: ParsableCommand {
 /// Runs a lab's body and turns every expected failure into a clear message and exit status:
 /// 2 for an exercise that is not implemented yet, 1 for bad data, output folders or a
 /// diverging loss. Nothing here crashes or prints a stack trace.
-public func runLab(_ info: LabInfo, options: LabOptions, knobs: [String] = [], body: (Notebook) throws -> Void) -> Never {
+public func runLab(_ info: LabInfo, options: LabOptions, knobs: [String] = [], body: (Notebook) throws -> Void) -> Never
+{
     let start = Date()
     var notebook: Notebook?
     // Whatever stops the run, its unfinished output goes; the previous output stays.
@@ -110,8 +119,10 @@ public func runLab(_ info: LabInfo, options: LabOptions, knobs: [String] = [], b
         LabNotebook.fail(message, status: status)
     }
     do {
-        notebook = try Notebook(info: info, outputDirectory: options.outputDirectory ?? (options.quick ? "out/\(info.name)-quick" : "out/\(info.name)"),
-                                flags: RunMetadata.flags(options, knobs: knobs), fromSection: options.fromSection ?? 1)
+        notebook = try Notebook(
+            info: info,
+            outputDirectory: options.outputDirectory ?? (options.quick ? "out/\(info.name)-quick" : "out/\(info.name)"),
+            flags: RunMetadata.flags(options, knobs: knobs), fromSection: options.fromSection ?? 1)
         let notebook = notebook!
         try body(notebook)
         try notebook.finish()
@@ -126,7 +137,9 @@ public func runLab(_ info: LabInfo, options: LabOptions, knobs: [String] = [], b
             // instructor-only: end
             return ""
         }()
-        fail("\n\(error)\nOpen \(error.file), write `\(error.function)` (its doc comment explains the maths), then run `swift run \(info.name)` again." + preview, status: 2)
+        fail(
+            "\n\(error)\nOpen \(error.file), write `\(error.function)` (its doc comment explains the maths), then run `swift run \(info.name)` again."
+                + preview, status: 2)
     } catch let error as TrainingError {
         fail("\n\(error)", status: 1)
     } catch let error as DataError {

@@ -17,9 +17,13 @@ public struct LabInfo: Sendable {
     /// run checks it (`Notebook.finish`).
     public let sections: Int?
 
-    public init(number: Int, title: String, sections: Int? = nil, reference: String, summary: String,
-                requirements: (train: Int, test: Int, pixels: Int) = (10, 10, 64 * 64)) {
-        (self.number, self.title, self.reference, self.summary, self.sections) = (number, title, reference, summary, sections)
+    public init(
+        number: Int, title: String, sections: Int? = nil, reference: String, summary: String,
+        requirements: (train: Int, test: Int, pixels: Int) = (10, 10, 64 * 64)
+    ) {
+        (self.number, self.title, self.reference, self.summary, self.sections) = (
+            number, title, reference, summary, sections
+        )
         self.requirements = requirements
     }
 
@@ -73,7 +77,10 @@ public final class Notebook {
         emit(wrap(info.summary))
         emit("Reference: \(info.reference)\n")
         if fromSection > 1 {
-            emit(wrap("Re-running from section \(fromSection): sections 1–\(fromSection - 1) run quietly and load the models the last run with the same flags saved in \(outputDirectory)/models/ instead of training them. The report and figures are written whole, as by a full run."))
+            emit(
+                wrap(
+                    "Re-running from section \(fromSection): sections 1–\(fromSection - 1) run quietly and load the models the last run with the same flags saved in \(outputDirectory)/models/ instead of training them. The report and figures are written whole, as by a full run."
+                ))
         }
         report += ["# \(info.name): \(info.title)", "", info.summary, "", "*Reference:* \(info.reference)", ""]
     }
@@ -92,7 +99,8 @@ public final class Notebook {
         do {
             try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
         } catch {
-            throw LabError.unwritableOutput(path: path, reason: "it cannot be created (\((error as NSError).localizedDescription))")
+            throw LabError.unwritableOutput(
+                path: path, reason: "it cannot be created (\((error as NSError).localizedDescription))")
         }
         let probe = "\(path)/.write-test-\(getpid())"
         guard FileManager.default.createFile(atPath: probe, contents: Data()) else {
@@ -125,10 +133,13 @@ public final class Notebook {
             nonFinite = "the table \"\(headers.joined(separator: " | "))\" (a cell reads \(cell))"
             nonFiniteSection = sectionTitle
         }
-        let widths = headers.indices.map { c in ([headers[c]] + rows.map { c < $0.count ? $0[c] : "" }).map(\.count).max() ?? 0 }
+        let widths = headers.indices.map { c in
+            ([headers[c]] + rows.map { c < $0.count ? $0[c] : "" }).map(\.count).max() ?? 0
+        }
         func line(_ cells: [String]) -> String {
             cells.enumerated().map { c, cell in
-                c == 0 ? cell.padding(toLength: widths[c], withPad: " ", startingAt: 0)
+                c == 0
+                    ? cell.padding(toLength: widths[c], withPad: " ", startingAt: 0)
                     : String(repeating: " ", count: widths[c] - cell.count) + cell
             }.joined(separator: "   ")
         }
@@ -138,7 +149,9 @@ public final class Notebook {
         guard inReport else { return }
         // A "|" inside a cell (a norm, |x|) would end the cell, a newline the row: Markdown.cell escapes them.
         func cells(_ row: [String]) -> String { "| " + row.map(Markdown.cell).joined(separator: " | ") + " |" }
-        report += [cells(headers), "|" + headers.indices.map { $0 == 0 ? ":---" : "---:" }.joined(separator: "|") + "|"]
+        report += [
+            cells(headers), "|" + headers.indices.map { $0 == 0 ? ":---" : "---:" }.joined(separator: "|") + "|",
+        ]
         report += rows.map(cells)
         report.append("")
     }
@@ -148,7 +161,10 @@ public final class Notebook {
         try stopIfNonFinite()
         let bad = figure.nonFiniteValues
         if !bad.isEmpty {
-            throw LabError.nonFinite(where: "the figure \"\(name)\" (\(bad.map { "\($0.panel): \($0.count) values" }.joined(separator: ", ")))", section: sectionTitle)
+            throw LabError.nonFinite(
+                where:
+                    "the figure \"\(name)\" (\(bad.map { "\($0.panel): \($0.count) values" }.joined(separator: ", ")))",
+                section: sectionTitle)
         }
         let file = "\(name).png"
         try folder.claim(file)
@@ -164,28 +180,45 @@ public final class Notebook {
         let needs = info.requirements
         let data = try options.loadDataset(maximumPixels: needs.pixels)
         guard data.train.count >= needs.train, data.test.count >= needs.test else {
-            throw DataError.invalidArgument("\(info.name) needs at least \(needs.train) training and \(needs.test) test images; \(data.name) gives \(data.train.count) and \(data.test.count)"
-                + ((options.trainSize ?? Int.max) < needs.train || (options.testSize ?? Int.max) < needs.test ? " with --train-size/--test-size as given." : ". Use a larger dataset."))
+            throw DataError.invalidArgument(
+                "\(info.name) needs at least \(needs.train) training and \(needs.test) test images; \(data.name) gives \(data.train.count) and \(data.test.count)"
+                    + ((options.trainSize ?? Int.max) < needs.train || (options.testSize ?? Int.max) < needs.test
+                        ? " with --train-size/--test-size as given." : ". Use a larger dataset."))
         }
         guard data.height >= 4, data.width >= 4 else {
-            throw DataError.invalidArgument("\(info.name) needs at least 4 × 4 pixels per image; \(data.name) has \(data.height) × \(data.width).")
+            throw DataError.invalidArgument(
+                "\(info.name) needs at least 4 × 4 pixels per image; \(data.name) has \(data.height) × \(data.width).")
         }
         guard data.pixels <= needs.pixels else {
-            throw DataError.invalidArgument("\(info.name) handles images of at most \(needs.pixels) pixels; \(data.name) has \(data.height) × \(data.width) = \(data.pixels). Downscale the images first.")
+            throw DataError.invalidArgument(
+                "\(info.name) handles images of at most \(needs.pixels) pixels; \(data.name) has \(data.height) × \(data.width) = \(data.pixels). Downscale the images first."
+            )
         }
         // Images that are all the same (no pixel varies) leave nothing to learn, and every variance
         // the labs divide by is 0: say so here rather than stop later on a NaN.
         let pixels = data.train.images.scalars, d = data.pixels
         guard pixels.indices.contains(where: { pixels[$0] != pixels[$0 % d] }) else {
-            throw DataError.invalidArgument("\(info.name) needs training images that differ; in \(data.name) all \(data.train.count) are the same "
-                + "image (no pixel varies), so there is nothing to learn and no variance to divide by.")
+            throw DataError.invalidArgument(
+                "\(info.name) needs training images that differ; in \(data.name) all \(data.train.count) are the same "
+                    + "image (no pixel varies), so there is nothing to learn and no variance to divide by.")
         }
         ImageGrid.imageShape = (data.height, data.width)
-        table(["split", "images", "shape", "mean pixel"], [
-            ["train", "\(data.train.count)", Format.shape(data.train.images.shape), Format.number(data.train.images.mean())],
-            ["test", "\(data.test.count)", Format.shape(data.test.images.shape), Format.number(data.test.images.mean())],
-        ])
-        say("Source: \(data.name)" + (options.dataset == "sample" && options.dataDirectory == nil ? " (embedded; --dataset fashion-mnist for the full set)." : "."))
+        table(
+            ["split", "images", "shape", "mean pixel"],
+            [
+                [
+                    "train", "\(data.train.count)", Format.shape(data.train.images.shape),
+                    Format.number(data.train.images.mean()),
+                ],
+                [
+                    "test", "\(data.test.count)", Format.shape(data.test.images.shape),
+                    Format.number(data.test.images.mean()),
+                ],
+            ])
+        say(
+            "Source: \(data.name)"
+                + (options.dataset == "sample" && options.dataDirectory == nil
+                    ? " (embedded; --dataset fashion-mnist for the full set)." : "."))
         metric("dataset", data.name)
         let epochs = options.epochs.map { "\($0)" } ?? "the lab's default"
         say("Run: `swift run \(info.name) \(flags)` (epochs: \(epochs)), exercises from \(RunMetadata.exercises).")
@@ -199,13 +232,18 @@ public final class Notebook {
 
     /// Records a headline number for metrics.json.
     public func metric(_ key: String, _ value: Double) {
-        if !value.isFinite && nonFinite == nil { nonFinite = "the result \(key) (\(value))"; nonFiniteSection = sectionTitle }
+        if !value.isFinite && nonFinite == nil {
+            nonFinite = "the result \(key) (\(value))"; nonFiniteSection = sectionTitle
+        }
         metrics[key] = value
     }
 
     /// Whether a table cell shows a NaN or an infinity ("NaN", "nan %", "∞", "-inf").
     static func readsNonFinite(_ cell: String) -> Bool {
-        cell.contains("∞") || cell.lowercased().split(whereSeparator: { !$0.isLetter }).contains { ["nan", "inf", "infinity"].contains($0) }
+        cell.contains("∞")
+            || cell.lowercased().split(whereSeparator: { !$0.isLetter }).contains {
+                ["nan", "inf", "infinity"].contains($0)
+            }
     }
 
     /// Throws for the first NaN or infinity a table or a metric recorded.
@@ -219,13 +257,18 @@ public final class Notebook {
     /// Writes report.md and metrics.json.
     public func finish() throws {
         try stopIfNonFinite()
-        report += ["---", "", "Generated by `swift run \(info.name)`. Figures and numbers are deterministic for a given seed."]
+        report += [
+            "---", "", "Generated by `swift run \(info.name)`. Figures and numbers are deterministic for a given seed.",
+        ]
         try write(report.joined(separator: "\n") + "\n", to: "report.md")
         var entries = metrics.map { key, value in "  \"\(key)\": \(Self.json(value))" }
-        entries += metricTexts.map { key, text in "  \"\(key)\": \"\(text.replacingOccurrences(of: "\"", with: "\\\""))\"" }
+        entries += metricTexts.map { key, text in
+            "  \"\(key)\": \"\(text.replacingOccurrences(of: "\"", with: "\\\""))\""
+        }
         try write("{\n" + entries.sorted().joined(separator: ",\n") + "\n}\n", to: "metrics.json")
         if let sections = info.sections, sections != sectionNumber {
-            throw LabError.inconsistentKit("\(info.name) declares \(sections) sections in its LabInfo but ran \(sectionNumber); correct the count")
+            throw LabError.inconsistentKit(
+                "\(info.name) declares \(sections) sections in its LabInfo but ran \(sectionNumber); correct the count")
         }
         try folder.commit()
         emit("\nWrote \(outputDirectory)/report.md, metrics.json and \(figures.count) figures.")

@@ -1,9 +1,10 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import Foundation
 import LabData
 import LabKit
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// A lab's output folder: the lab replaces only what it wrote there, and nothing else.
 ///
@@ -44,28 +45,38 @@ final class OutputFolder: @unchecked Sendable {
         let url = URL(fileURLWithPath: path).standardizedFileURL
         let parent = url.deletingLastPathComponent().path, name = url.lastPathComponent
         final = url.path
-        guard !name.isEmpty, name != "/", name != "." else { throw LabError.unwritableOutput(path: path, reason: "it is not a folder name") }
+        guard !name.isEmpty, name != "/", name != "." else {
+            throw LabError.unwritableOutput(path: path, reason: "it is not a folder name")
+        }
         let fm = FileManager.default
         var info = stat()
         if lstat(final, &info) == 0 {
-            guard info.st_mode & S_IFMT == S_IFDIR else { throw LabError.unwritableOutput(path: path, reason: "it exists and is not a folder") }
+            guard info.st_mode & S_IFMT == S_IFDIR else {
+                throw LabError.unwritableOutput(path: path, reason: "it exists and is not a folder")
+            }
             madeTheFolder = false
         } else {
             do {
                 try fm.createDirectory(atPath: parent, withIntermediateDirectories: true)
             } catch {
-                throw LabError.unwritableOutput(path: path, reason: "its parent cannot be created (\((error as NSError).localizedDescription))")
+                throw LabError.unwritableOutput(
+                    path: path, reason: "its parent cannot be created (\((error as NSError).localizedDescription))")
             }
             guard mkdir(final, 0o755) == 0 else {
-                throw LabError.unwritableOutput(path: path, reason: "it cannot be created (\(String(cString: strerror(errno))))")
+                throw LabError.unwritableOutput(
+                    path: path, reason: "it cannot be created (\(String(cString: strerror(errno))))")
             }
             madeTheFolder = true
         }
         lockDescriptor = open(final, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-        guard lockDescriptor >= 0 else { throw LabError.unwritableOutput(path: path, reason: "it cannot be opened (\(String(cString: strerror(errno))))") }
+        guard lockDescriptor >= 0 else {
+            throw LabError.unwritableOutput(
+                path: path, reason: "it cannot be opened (\(String(cString: strerror(errno))))")
+        }
         guard flock(lockDescriptor, LOCK_EX | LOCK_NB) == 0 else {
             close(lockDescriptor)
-            throw LabError.unwritableOutput(path: path, reason: "another run is writing into it right now; wait for it to finish")
+            throw LabError.unwritableOutput(
+                path: path, reason: "another run is writing into it right now; wait for it to finish")
         }
         let entries = ((try? fm.contentsOfDirectory(atPath: final)) ?? []).filter { !$0.hasPrefix(Self.stagingPrefix) }
         if let manifest = Self.readManifest(in: final) {
@@ -75,8 +86,10 @@ final class OutputFolder: @unchecked Sendable {
         } else {
             close(lockDescriptor)
             throw LabError.unwritableOutput(
-                path: path, reason: "it holds files no lab run wrote (\(entries.sorted().prefix(3).joined(separator: ", "))"
-                    + (entries.count > 3 ? ", …" : "") + "); give --out a new or empty folder, or one a lab wrote before")
+                path: path,
+                reason: "it holds files no lab run wrote (\(entries.sorted().prefix(3).joined(separator: ", "))"
+                    + (entries.count > 3 ? ", …" : "")
+                    + "); give --out a new or empty folder, or one a lab wrote before")
         }
         // Holding the lock, every staging folder in it belongs to a run that died.
         for entry in (try? fm.contentsOfDirectory(atPath: final)) ?? [] where entry.hasPrefix(Self.stagingPrefix) {
@@ -85,10 +98,12 @@ final class OutputFolder: @unchecked Sendable {
         staging = "\(final)/\(Self.stagingPrefix)\(getpid())"
         guard mkdir(staging, 0o755) == 0 else {
             close(lockDescriptor)
-            throw LabError.unwritableOutput(path: path, reason: "files cannot be written in it (\(String(cString: strerror(errno))))")
+            throw LabError.unwritableOutput(
+                path: path, reason: "files cannot be written in it (\(String(cString: strerror(errno))))")
         }
         interruptCleanup = Interrupts.onInterrupt(
-            "the unfinished output was removed; the previous output is unchanged.") { [weak self] in self?.discardStaging() }
+            "the unfinished output was removed; the previous output is unchanged."
+        ) { [weak self] in self?.discardStaging() }
     }
 
     /// Whether the run may write `relative`: nothing is there, or the file the last run wrote,
@@ -99,7 +114,8 @@ final class OutputFolder: @unchecked Sendable {
         guard lstat(target, &info) == 0 else { return }
         if previous[relative]?.contains(Self.hash(of: target)) == true { return }
         throw LabError.unwritableOutput(
-            path: final, reason: "it holds \(relative), which this run would replace but "
+            path: final,
+            reason: "it holds \(relative), which this run would replace but "
                 + (previous[relative] == nil ? "no run wrote" : "was changed since the lab wrote it")
                 + "; move it away or choose another --out. Nothing was changed")
     }
@@ -124,7 +140,8 @@ final class OutputFolder: @unchecked Sendable {
         guard blocked.isEmpty else {
             removeStaging()
             throw LabError.unwritableOutput(
-                path: final, reason: "it holds \(blocked.prefix(3).joined(separator: ", "))\(blocked.count > 3 ? ", …" : ""), "
+                path: final,
+                reason: "it holds \(blocked.prefix(3).joined(separator: ", "))\(blocked.count > 3 ? ", …" : ""), "
                     + "which this run would replace but no run wrote (or it was changed since); move \(blocked.count == 1 ? "it" : "them") "
                     + "away or choose another --out. Nothing was changed")
         }
@@ -135,16 +152,21 @@ final class OutputFolder: @unchecked Sendable {
         try Self.writeManifest(previous.merging(manifest) { $0.union($1) }, in: final)
         for relative in written {
             let target = "\(final)/\(relative)"
-            try? fm.createDirectory(atPath: (target as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+            try? fm.createDirectory(
+                atPath: (target as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
             guard rename("\(staging)/\(relative)", target) == 0 else {
-                throw LabError.unwritableOutput(path: target, reason: "it could not be moved into place (\(String(cString: strerror(errno))))")
+                throw LabError.unwritableOutput(
+                    path: target, reason: "it could not be moved into place (\(String(cString: strerror(errno))))")
             }
         }
         // The last run's files that this run did not write go, unless the user changed them.
-        for (relative, hashes) in previous where manifest[relative] == nil && hashes.contains(Self.hash(of: "\(final)/\(relative)")) {
+        for (relative, hashes) in previous
+        where manifest[relative] == nil && hashes.contains(Self.hash(of: "\(final)/\(relative)")) {
             unlink("\(final)/\(relative)")
             var folder = (relative as NSString).deletingLastPathComponent
-            while !folder.isEmpty, rmdir("\(final)/\(folder)") == 0 { folder = (folder as NSString).deletingLastPathComponent }
+            while !folder.isEmpty, rmdir("\(final)/\(folder)") == 0 {
+                folder = (folder as NSString).deletingLastPathComponent
+            }
         }
         try Self.writeManifest(manifest, in: final)
         removeStaging()
@@ -195,7 +217,8 @@ final class OutputFolder: @unchecked Sendable {
 
     static func writeManifest(_ entries: [String: Set<String>], in folder: String) throws {
         do { try OutputManifest.write(entries, in: folder) } catch {
-            throw LabError.unwritableOutput(path: "\(folder)/\(manifestName)", reason: (error as NSError).localizedDescription)
+            throw LabError.unwritableOutput(
+                path: "\(folder)/\(manifestName)", reason: (error as NSError).localizedDescription)
         }
     }
 

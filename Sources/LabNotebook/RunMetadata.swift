@@ -8,13 +8,13 @@ public enum RunMetadata {
     /// The folder the exercise modules were compiled from.
     public static var exercises: String {
         #if LABKIT_EXERCISES_LABS
-        return "Labs/ (your code)"
+            return "Labs/ (your code)"
         // instructor-only: begin
         #elseif LABKIT_EXERCISES_SOLUTIONS
-        return "the reference solutions"
+            return "the reference solutions"
         // instructor-only: end
         #else
-        return "the folder LABKIT_LABS_DIR named"
+            return "the folder LABKIT_LABS_DIR named"
         #endif
     }
 
@@ -35,16 +35,19 @@ public enum RunMetadata {
     /// model was trained with the code there now; nil when the folder cannot be read.
     public static func exerciseFingerprint(lab: Int) -> String? {
         #if LABKIT_EXERCISES_LABS
-        let root = "Labs"
+            let root = "Labs"
         // instructor-only: begin
         #elseif LABKIT_EXERCISES_SOLUTIONS
-        let root = "Solutions"
+            let root = "Solutions"
         // instructor-only: end
         #else
-        let root = ProcessInfo.processInfo.environment["LABKIT_LABS_DIR"] ?? "Labs"
+            let root = ProcessInfo.processInfo.environment["LABKIT_LABS_DIR"] ?? "Labs"
         #endif
         let folder = "\(root)/" + String(format: "Lab%02d", lab)
-        guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder).filter({ $0.hasSuffix(".swift") }).sorted(), !names.isEmpty else { return nil }
+        guard
+            let names = try? FileManager.default.contentsOfDirectory(atPath: folder).filter({ $0.hasSuffix(".swift") })
+                .sorted(), !names.isEmpty
+        else { return nil }
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325
         for name in names {
             hash = fnv1a(Array(name.utf8), seed: hash)

@@ -41,24 +41,28 @@ public func expectClose(
     file: StaticString = #filePath, line: UInt = #line
 ) {
     guard actual.shape == expected.shape else {
-        return XCTFail("\(what): expected shape \(expected.shape), got \(actual.shape).\nHint: \(hint)", file: file, line: line)
+        return XCTFail(
+            "\(what): expected shape \(expected.shape), got \(actual.shape).\nHint: \(hint)", file: file, line: line)
     }
     var worst = 0, worstError: Float = 0
     for i in 0..<actual.count {
         let error = Swift.abs(actual[i] - expected[i])
         if !error.isFinite {
             let kind = actual[i].isNaN ? "NaN" : actual[i].isInfinite ? "infinite" : "not finite"
-            return XCTFail("\(what): entry \(i) should be \(expected[i]), got \(actual[i]) (\(kind)).\nHint: \(hint)",
-                           file: file, line: line)
+            return XCTFail(
+                "\(what): entry \(i) should be \(expected[i]), got \(actual[i]) (\(kind)).\nHint: \(hint)",
+                file: file, line: line)
         }
         if error > worstError { worst = i; worstError = error }
     }
     guard !(worstError <= tolerance) else { return }
-    XCTFail("\(what): entry \(worst) should be \(expected[worst]), got \(actual[worst]) (tolerance \(tolerance)).\nHint: \(hint)",
-            file: file, line: line)
+    XCTFail(
+        "\(what): entry \(worst) should be \(expected[worst]), got \(actual[worst]) (tolerance \(tolerance)).\nHint: \(hint)",
+        file: file, line: line)
 }
 
 /// Asserts that a condition holds, with a teaching message.
-public func expect(_ condition: Bool, _ what: String, hint: String, file: StaticString = #filePath, line: UInt = #line) {
+public func expect(_ condition: Bool, _ what: String, hint: String, file: StaticString = #filePath, line: UInt = #line)
+{
     if !condition { XCTFail("\(what)\nHint: \(hint)", file: file, line: line) }
 }

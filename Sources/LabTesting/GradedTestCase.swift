@@ -21,7 +21,9 @@ open class GradedTestCase: XCTestCase {
         }
     }
 
-    override open func recordFailure(withDescription description: String, inFile filePath: String, atLine lineNumber: Int, expected: Bool) {
+    override open func recordFailure(
+        withDescription description: String, inFile filePath: String, atLine lineNumber: Int, expected: Bool
+    ) {
         let file = filePath.split(separator: "/").suffix(2).joined(separator: "/")
         VerdictChannel.send("FAIL", "\(file):\(lineNumber)\n\(description)")
         super.recordFailure(withDescription: description, inFile: filePath, atLine: lineNumber, expected: expected)

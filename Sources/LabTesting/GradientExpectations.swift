@@ -19,17 +19,20 @@ public func expectGradientsMatchFiniteDifferences(
         return XCTFail("\(what): expected a scalar, got shape \(output.shape).\nHint: \(hint)", file: file, line: line)
     }
     guard output.requiresGradient else {
-        return XCTFail("""
+        return XCTFail(
+            """
             \(what): the result is not connected to \(names.joined(separator: " or ")) in the autodiff graph, so training gets no gradient.
             Hint: build it from Variable operations on the inputs; `.value`, `evaluate`, `detached()` or `Variable(someTensor)` cut the graph. \(hint)
             """, file: file, line: line)
     }
-    guard let report = graded({ try checkGradients(at: inputs, step: step, of: function) }, file: file, line: line) else { return }
+    guard let report = graded({ try checkGradients(at: inputs, step: step, of: function) }, file: file, line: line)
+    else { return }
     guard !(report.maxRelativeError <= tolerance) else { return }
     let worst = report.worst!
     let name = names.indices.contains(worst.input) ? names[worst.input] : "input \(worst.input)"
     let missing = worst.analytic == 0 && worst.numeric != 0
-    XCTFail("""
+    XCTFail(
+        """
         \(what): the gradient with respect to \(name) (entry \(worst.index)) is \(worst.analytic) by backward() but \
         \(String(format: "%.6g", worst.numeric)) by finite differences (relative error \(String(format: "%.2g", worst.relativeError)), tolerance \(tolerance)).\(missing ? " No gradient reaches it: part of the computation is cut from the graph." : "")
         Hint: \(hint)
@@ -49,7 +52,9 @@ public func expectParameterGradientsMatchFiniteDifferences(
         return XCTFail("\(what): expected a scalar, got shape \(value.shape).\nHint: \(hint)", file: file, line: line)
     }
     guard value.requiresGradient, graded({ try value.backward() }, file: file, line: line) != nil else {
-        return XCTFail("\(what): the result is not connected to the layers' parameters in the autodiff graph.\nHint: \(hint)", file: file, line: line)
+        return XCTFail(
+            "\(what): the result is not connected to the layers' parameters in the autodiff graph.\nHint: \(hint)",
+            file: file, line: line)
     }
     for (name, p) in parameters {
         guard let g = p.grad else {
@@ -71,7 +76,8 @@ public func expectParameterGradientsMatchFiniteDifferences(
             let scale = Swift.max(Swift.abs(analytic), Swift.abs(numeric), 1e-2 * Double(g.abs().max()), 1e-6)
             // Written so that NaN (in either gradient) fails: every comparison with NaN is false.
             if !(Swift.abs(analytic - numeric) / scale <= tolerance) {
-                return XCTFail("""
+                return XCTFail(
+                    """
                     \(what): ∂L/∂\(name)[\(index)] is \(analytic) by backward() but \(String(format: "%.6g", numeric)) by finite differences.
                     Hint: \(hint)
                     """, file: file, line: line)

@@ -24,7 +24,8 @@ import XCTest
 /// exercise threw (the failure is already recorded).
 @discardableResult
 public func expectRandomnessContract(
-    _ what: String, hint: String = "draw every random number from the generator passed in (inout): no private seed, no copy of it.",
+    _ what: String,
+    hint: String = "draw every random number from the generator passed in (inout): no private seed, no copy of it.",
     minimumDraws: Int = 1, variety: Int = 1,
     file: StaticString = #filePath, line: UInt = #line,
     draw: (inout SeededGenerator) throws -> Tensor
@@ -54,23 +55,33 @@ public func expectRandomnessContract(
     var fresh = SeededGenerator(seed: seed)
     guard let inNewProcess = graded({ try draw(&fresh) }, file: file, line: line) else { return false }
 
-    expect(a == again, "\(what): two generators with the same seed gave different results",
-           hint: "use only the generator passed in — no global or time-based randomness.", file: file, line: line)
-    expect(a == inNewProcess, "\(what): the same seed gave another result when the program ran again (in a new process)",
-           hint: "iterating a Dictionary or a Set visits its entries in an order that changes from run to run: "
-               + "iterate sorted keys or arrays instead; and use only the generator passed in.", file: file, line: line)
-    expect(elsewhere.contains { $0 != a }, "\(what): \(elsewhere.count == 1 ? "two different seeds" : "\(elsewhere.count + 1) different seeds") gave the same result",
-           hint: "don't create a generator with a fixed seed inside the function; " + hint, file: file, line: line)
-    expect(later.contains { $0 != a }, "\(what): \(later.count + 1) calls with the same generator gave the same result",
-           hint: "each call must draw new numbers (a new minibatch needs new noise); " + hint, file: file, line: line)
+    expect(
+        a == again, "\(what): two generators with the same seed gave different results",
+        hint: "use only the generator passed in — no global or time-based randomness.", file: file, line: line)
+    expect(
+        a == inNewProcess, "\(what): the same seed gave another result when the program ran again (in a new process)",
+        hint: "iterating a Dictionary or a Set visits its entries in an order that changes from run to run: "
+            + "iterate sorted keys or arrays instead; and use only the generator passed in.", file: file, line: line)
+    expect(
+        elsewhere.contains { $0 != a },
+        "\(what): \(elsewhere.count == 1 ? "two different seeds" : "\(elsewhere.count + 1) different seeds") gave the same result",
+        hint: "don't create a generator with a fixed seed inside the function; " + hint, file: file, line: line)
+    expect(
+        later.contains { $0 != a }, "\(what): \(later.count + 1) calls with the same generator gave the same result",
+        hint: "each call must draw new numbers (a new minibatch needs new noise); " + hint, file: file, line: line)
     let advanced = drawsBetween(SeededGenerator(seed: seed), afterFirstCall, atMost: Swift.max(1, minimumDraws))
     if advanced == 0 {
-        expect(false, "\(what): the caller's generator did not advance",
-               hint: "draw from `generator` itself (declared inout), not from a copy such as `var g = generator`.", file: file, line: line)
+        expect(
+            false, "\(what): the caller's generator did not advance",
+            hint: "draw from `generator` itself (declared inout), not from a copy such as `var g = generator`.",
+            file: file, line: line)
     } else if let advanced, advanced < minimumDraws {
-        expect(false, "\(what): the caller's generator advanced by \(advanced) number\(advanced == 1 ? "" : "s"), "
-                   + "but a result like this needs at least \(minimumDraws): the next call would reuse the same draws",
-               hint: "draw from `generator` itself (declared inout), not from a copy such as `var g = generator`.", file: file, line: line)
+        expect(
+            false,
+            "\(what): the caller's generator advanced by \(advanced) number\(advanced == 1 ? "" : "s"), "
+                + "but a result like this needs at least \(minimumDraws): the next call would reuse the same draws",
+            hint: "draw from `generator` itself (declared inout), not from a copy such as `var g = generator`.",
+            file: file, line: line)
     }
     return true
 }

@@ -20,7 +20,9 @@ public enum StatisticalTest {
 
     /// The exact two-sided acceptance region of a count X ~ Bin(n, p): the narrowest [lo, hi]
     /// with P(X < lo) ≤ α/2 and P(X > hi) ≤ α/2, summed from the exact probabilities.
-    public static func binomialAcceptance(trials n: Int, probability p: Double, falseFailureRate alpha: Double) -> ClosedRange<Int> {
+    public static func binomialAcceptance(trials n: Int, probability p: Double, falseFailureRate alpha: Double)
+        -> ClosedRange<Int>
+    {
         if p <= 0 { return 0...0 }
         if p >= 1 { return n...n }
         var lo = 0, below = 0.0
@@ -119,9 +121,11 @@ public func expectBinomial(
     falseFailureRate: Double = StatisticalTest.defaultFalseFailureRate,
     file: StaticString = #filePath, line: UInt = #line
 ) {
-    let region = StatisticalTest.binomialAcceptance(trials: trials, probability: probability, falseFailureRate: falseFailureRate)
+    let region = StatisticalTest.binomialAcceptance(
+        trials: trials, probability: probability, falseFailureRate: falseFailureRate)
     guard !region.contains(count) else { return }
-    XCTFail("""
+    XCTFail(
+        """
         \(what): \(count) of \(trials) (\(String(format: "%.4f", Double(count) / Double(trials)))); for probability \(probability) \
         a correct answer gives between \(region.lowerBound) and \(region.upperBound) except with probability \
         \(String(format: "%.0e", falseFailureRate)) (exact binomial test).
@@ -143,10 +147,12 @@ public func expectStandardNormal(
     let observed = StatisticalTest.histogram(values, edges: StatisticalTest.normalEdges)
     let probabilities = StatisticalTest.normalBinProbabilities
     let statistic = StatisticalTest.chiSquaredStatistic(observed: observed, probabilities: probabilities)
-    let critical = StatisticalTest.chiSquaredCritical(degreesOfFreedom: observed.count - 1, falseFailureRate: falseFailureRate)
+    let critical = StatisticalTest.chiSquaredCritical(
+        degreesOfFreedom: observed.count - 1, falseFailureRate: falseFailureRate)
     guard !(statistic <= critical) else { return }
     let expected = probabilities.map { Int(($0 * Double(values.count)).rounded()) }
-    XCTFail("""
+    XCTFail(
+        """
         \(what) do not look standard normal: χ² = \(String(format: "%.1f", statistic)) over \(observed.count) bins, above \
         \(String(format: "%.1f", critical)) (a correct answer exceeds it with probability \(String(format: "%.0e", falseFailureRate))).
         Counts per bin (edges \(StatisticalTest.normalEdges.map { String(format: "%g", $0) }.joined(separator: ", "))): \
@@ -164,11 +170,15 @@ public func expectDistribution(
     file: StaticString = #filePath, line: UInt = #line
 ) {
     let statistic = StatisticalTest.chiSquaredStatistic(observed: observed, probabilities: probabilities)
-    let critical = StatisticalTest.chiSquaredCritical(degreesOfFreedom: observed.count - 1, falseFailureRate: falseFailureRate)
+    let critical = StatisticalTest.chiSquaredCritical(
+        degreesOfFreedom: observed.count - 1, falseFailureRate: falseFailureRate)
     guard !(statistic <= critical) else { return }
     let total = Double(observed.reduce(0, +))
-    let rows = zip(labels, zip(observed, probabilities)).map { "\($0): \($1.0) (expected \(Int(($1.1 * total).rounded())))" }
-    XCTFail("""
+    let rows = zip(labels, zip(observed, probabilities)).map {
+        "\($0): \($1.0) (expected \(Int(($1.1 * total).rounded())))"
+    }
+    XCTFail(
+        """
         \(what): χ² = \(String(format: "%.1f", statistic)) over \(observed.count) outcomes, above \(String(format: "%.1f", critical)) \
         (a correct answer exceeds it with probability \(String(format: "%.0e", falseFailureRate))).
         Counts: \(rows.joined(separator: ", ")).

@@ -1,6 +1,6 @@
 import ExerciseChannel
-import LabKit
 import Lab01Exercises
+import LabKit
 
 func lab01() -> [ServedExercise] {
     [

@@ -1,6 +1,6 @@
 import ExerciseChannel
-import LabKit
 import Lab02Exercises
+import LabKit
 
 func lab02() -> [ServedExercise] {
     [

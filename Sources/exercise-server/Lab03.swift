@@ -1,6 +1,6 @@
 import ExerciseChannel
-import LabKit
 import Lab03Exercises
+import LabKit
 
 func lab03() -> [ServedExercise] {
     [

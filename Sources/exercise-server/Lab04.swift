@@ -1,6 +1,6 @@
 import ExerciseChannel
-import LabKit
 import Lab04Exercises
+import LabKit
 
 func lab04() -> [ServedExercise] {
     [

@@ -1,6 +1,6 @@
 import ExerciseChannel
-import LabKit
 import Lab05Exercises
+import LabKit
 
 func lab05() -> [ServedExercise] {
     [

@@ -1,6 +1,6 @@
 import ExerciseChannel
-import LabKit
 import Lab06Exercises
+import LabKit
 
 func lab06() -> [ServedExercise] {
     [

@@ -1,6 +1,6 @@
 import ExerciseChannel
-import LabKit
 import Lab07Exercises
+import LabKit
 
 func lab07() -> [ServedExercise] {
     [

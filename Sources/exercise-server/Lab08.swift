@@ -1,6 +1,6 @@
 import ExerciseChannel
-import LabKit
 import Lab08Exercises
+import LabKit
 
 func lab08() -> [ServedExercise] {
     [

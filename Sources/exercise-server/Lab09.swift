@@ -1,6 +1,6 @@
 import ExerciseChannel
-import LabKit
 import Lab09Exercises
+import LabKit
 
 func lab09() -> [ServedExercise] {
     [
@@ -9,8 +9,9 @@ func lab09() -> [ServedExercise] {
         },
         exercise("Lab09.patchMaxErrors") {
             (images: Tensor, reconstructions: Tensor, height: Int, width: Int, patch: Int) in
-            try patchMaxErrors(images: images, reconstructions: reconstructions, height: height, width: width,
-                               patch: patch)
+            try patchMaxErrors(
+                images: images, reconstructions: reconstructions, height: height, width: width,
+                patch: patch)
         },
         exercise("Lab09.rocCurve") { (scores: [Float], isAnomaly: [Bool]) in
             try rocCurve(scores: scores, isAnomaly: isAnomaly).map { Pair($0.falsePositiveRate, $0.truePositiveRate) }

@@ -35,25 +35,36 @@ struct FigureSet {
         guard let written = OutputManifest.read(in: out) else {
             let others = entries.filter { $0 != Self.manifestName }
             if !others.isEmpty {
-                throw Refusal(description: "\(out) holds files figures did not write (\(others.sorted().prefix(5).joined(separator: ", "))"
-                              + "\(others.count > 5 ? ", …" : "")) and no \(Self.manifestName): choose an empty or new folder with --out")
+                throw Refusal(
+                    description:
+                        "\(out) holds files figures did not write (\(others.sorted().prefix(5).joined(separator: ", "))"
+                        + "\(others.count > 5 ? ", …" : "")) and no \(Self.manifestName): choose an empty or new folder with --out"
+                )
             }
             return
         }
         for (name, hashes) in written where FileManager.default.fileExists(atPath: "\(out)/\(name)") {
             guard hashes.contains(OutputManifest.hash(of: "\(out)/\(name)")) else {
-                throw Refusal(description: "\(out)/\(name) was changed since figures wrote it; move it away first (nothing was changed)")
+                throw Refusal(
+                    description:
+                        "\(out)/\(name) was changed since figures wrote it; move it away first (nothing was changed)")
             }
         }
         // A lab folder is replaced whole, so it must be a lab's, with its files as the lab wrote them.
         for entry in entries where entry.range(of: #"^lab[0-9]+$"#, options: .regularExpression) != nil {
             let folder = "\(out)/\(entry)"
             guard let manifest = OutputManifest.read(in: folder) else {
-                throw Refusal(description: "\(folder) has no \(Self.manifestName), so no lab wrote it; move it away first (nothing was changed)")
+                throw Refusal(
+                    description:
+                        "\(folder) has no \(Self.manifestName), so no lab wrote it; move it away first (nothing was changed)"
+                )
             }
             for (relative, hashes) in manifest where FileManager.default.fileExists(atPath: "\(folder)/\(relative)") {
                 guard hashes.contains(OutputManifest.hash(of: "\(folder)/\(relative)")) else {
-                    throw Refusal(description: "\(folder)/\(relative) was changed since the lab wrote it; move it away first (nothing was changed)")
+                    throw Refusal(
+                        description:
+                            "\(folder)/\(relative) was changed since the lab wrote it; move it away first (nothing was changed)"
+                    )
                 }
             }
         }
@@ -72,7 +83,9 @@ struct FigureSet {
         let files = FileManager.default
         try files.createDirectory(atPath: retired, withIntermediateDirectories: true)
         for name in names where files.fileExists(atPath: "\(staging)/\(name)") {
-            if files.fileExists(atPath: "\(out)/\(name)") { try files.moveItem(atPath: "\(out)/\(name)", toPath: "\(retired)/\(name)") }
+            if files.fileExists(atPath: "\(out)/\(name)") {
+                try files.moveItem(atPath: "\(out)/\(name)", toPath: "\(retired)/\(name)")
+            }
             try files.moveItem(atPath: "\(staging)/\(name)", toPath: "\(out)/\(name)")
         }
         // Files the user added to an old lab folder (not in its manifest) move into the new one.
@@ -80,7 +93,9 @@ struct FigureSet {
             try carryOverUserFiles(from: "\(retired)/\(name)", to: "\(out)/\(name)")
         }
         var written: [String: Set<String>] = [:]
-        for name in ["README.md", "MANIFEST"] where names.contains(name) { written[name] = [OutputManifest.hash(of: "\(out)/\(name)")] }
+        for name in ["README.md", "MANIFEST"] where names.contains(name) {
+            written[name] = [OutputManifest.hash(of: "\(out)/\(name)")]
+        }
         try OutputManifest.write(written, in: out)
         try files.removeItem(atPath: retired)
         try? files.removeItem(atPath: staging)
@@ -95,10 +110,12 @@ struct FigureSet {
             let path = "\(old)/\(relative)"
             var isDirectory: ObjCBool = false
             guard files.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue,
-                  relative != Self.manifestName, !kitFiles.contains(relative) else { continue }
+                relative != Self.manifestName, !kitFiles.contains(relative)
+            else { continue }
             var target = "\(new)/\(relative)"
             if files.fileExists(atPath: target) { target += " (yours)" }
-            try files.createDirectory(atPath: (target as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+            try files.createDirectory(
+                atPath: (target as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
             try files.moveItem(atPath: path, toPath: target)
         }
     }

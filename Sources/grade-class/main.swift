@@ -1,3 +1,11 @@
+import ArgumentParser
+import Foundation
+import GradeCommandLine
+import LabData
+import LabGrading
+import LabKit
+import LabNotebook
+
 // The instructor's grading: a whole class, and the checks' own tests — mutants of the reference
 // solutions that the checks must catch, and correct alternatives that must get full marks.
 //
@@ -8,15 +16,8 @@
 // A class run writes results.json, feedback.md and grade.json per student and gradebook.csv
 // under --out, and resumes where a killed one stopped. Not in the student release.
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
-import ArgumentParser
-import Foundation
-import GradeCommandLine
-import LabData
-import LabGrading
-import LabKit
-import LabNotebook
 
 struct GradeClass: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -27,10 +28,16 @@ struct GradeClass: ParsableCommand {
     @Option(help: "A folder of submissions: each subfolder is a student holding Labs/ (or a kit checkout).")
     var submissions: String?
 
-    @Option(help: ArgumentHelp("Check that the graded checks catch typical mistakes: grade each mutant of Solutions/ listed in the JSON files of this folder.", valueName: "dir"))
+    @Option(
+        help: ArgumentHelp(
+            "Check that the graded checks catch typical mistakes: grade each mutant of Solutions/ listed in the JSON files of this folder.",
+            valueName: "dir"))
     var mutants: String?
 
-    @Option(help: ArgumentHelp("Check that the graded checks accept correct answers written differently: grade each alternative of Solutions/ listed in the JSON files of this folder; each must score full marks.", valueName: "dir"))
+    @Option(
+        help: ArgumentHelp(
+            "Check that the graded checks accept correct answers written differently: grade each alternative of Solutions/ listed in the JSON files of this folder; each must score full marks.",
+            valueName: "dir"))
     var alternatives: String?
 
     @Flag(help: "With --submissions: grade every student again, even those already graded.")
@@ -86,12 +93,18 @@ struct GradeClass: ParsableCommand {
             // The fingerprint of what would be graded: skip a student whose grade is current.
             let probe = "\(grader.scratchPath)/fingerprint"
             try? FileManager.default.removeItem(atPath: probe)
-            let submission = String(SubmissionCopy.make(from: classFolder.appending(raw), into: probe, labs: PointTable.labs).fingerprint, radix: 16)
+            let submission = String(
+                SubmissionCopy.make(from: classFolder.appending(raw), into: probe, labs: PointTable.labs).fingerprint,
+                radix: 16)
             if !regrade, let record = GradeRecord.load("\(studentOut)/\(GradeRecord.fileName)"),
-               record.submission == submission, record.kit == kit {
+                record.submission == submission, record.kit == kit
+            {
                 resumed += 1
                 ProgressDisplay.shared.skip(safe)
-                say(String(format: "%-28@ %6.1f / %5.1f   (already graded; --regrade to grade again)", safe, record.total, record.maxScore))
+                say(
+                    String(
+                        format: "%-28@ %6.1f / %5.1f   (already graded; --regrade to grade again)", safe, record.total,
+                        record.maxScore))
                 continue
             }
             note("[\(i + 1)/\(students.count)] \(safe)")
@@ -102,31 +115,45 @@ struct GradeClass: ParsableCommand {
             try Notebook.prepareWritableFolder(studentOut)
             try writeAtomically(try report.gradescopeJSON(executionSeconds: seconds), to: "\(studentOut)/results.json")
             try writeAtomically(Data(report.feedbackMarkdown(student: student).utf8), to: "\(studentOut)/feedback.md")
-            let summary = report.notes.map { $0.split(separator: "\n").first.map(String.init) ?? "" }.joined(separator: "; ")
-            var record = GradeRecord(student: student, folder: safe, submission: submission, kit: kit,
-                                     scores: Dictionary(uniqueKeysWithValues: exercises.map { ($0.id, report.score(of: $0)) }),
-                                     total: report.score, maxScore: report.maxScore, summary: summary,
-                                     labStatus: GradeRecord.labStatus(report))
+            let summary = report.notes.map { $0.split(separator: "\n").first.map(String.init) ?? "" }.joined(
+                separator: "; ")
+            var record = GradeRecord(
+                student: student, folder: safe, submission: submission, kit: kit,
+                scores: Dictionary(uniqueKeysWithValues: exercises.map { ($0.id, report.score(of: $0)) }),
+                total: report.score, maxScore: report.maxScore, summary: summary,
+                labStatus: GradeRecord.labStatus(report))
             // Grading some labs again keeps the other labs' scores from the earlier record.
-            if let earlier = GradeRecord.load("\(studentOut)/\(GradeRecord.fileName)") { record.merge(keepingFrom: earlier, labs: grader.labs) }
+            if let earlier = GradeRecord.load("\(studentOut)/\(GradeRecord.fileName)") {
+                record.merge(keepingFrom: earlier, labs: grader.labs)
+            }
             try record.save(in: studentOut)
-            try writeAtomically(Data(GradeRecord.gradebook(out: out, exercises: PointTable.exercises).utf8), to: "\(out)/gradebook.csv")
+            try writeAtomically(
+                Data(GradeRecord.gradebook(out: out, exercises: PointTable.exercises).utf8), to: "\(out)/gradebook.csv")
             graded += 1
             ProgressDisplay.shared.finish(safe)
-            say(String(format: "%-28@ %6.1f / %5.1f   (%.0f s)%@", safe, report.score, report.maxScore, seconds, summary.isEmpty ? "" : "  — " + summary))
+            say(
+                String(
+                    format: "%-28@ %6.1f / %5.1f   (%.0f s)%@", safe, report.score, report.maxScore, seconds,
+                    summary.isEmpty ? "" : "  — " + summary))
         }
         ProgressDisplay.shared.end()
-        try writeAtomically(Data(GradeRecord.gradebook(out: out, exercises: PointTable.exercises).utf8), to: "\(out)/gradebook.csv")
-        print(String(format: "\nGraded %d submissions (%d already graded) in %.0f s. Wrote %@/gradebook.csv and a folder per student.",
-                     graded, resumed, Date().timeIntervalSince(classStart), out))
+        try writeAtomically(
+            Data(GradeRecord.gradebook(out: out, exercises: PointTable.exercises).utf8), to: "\(out)/gradebook.csv")
+        print(
+            String(
+                format:
+                    "\nGraded %d submissions (%d already graded) in %.0f s. Wrote %@/gradebook.csv and a folder per student.",
+                graded, resumed, Date().timeIntervalSince(classStart), out))
     }
 
     /// Grades a round of edited copies of the solutions (mutants or alternatives, at most one
     /// per lab) in one build, and gives each edit its own lab's results — or why it could not
     /// be graded: the edit no longer applies, or its lab or the kit does not compile (a mistake
     /// "caught" by a compile error would prove nothing about the checks).
-    func gradeRound(_ edits: [SourceEdit], root: String, grader: Grader,
-                    judgedOnItsExercise: Bool) -> [Result<GradeReport, ValidationError>] {
+    func gradeRound(
+        _ edits: [SourceEdit], root: String, grader: Grader,
+        judgedOnItsExercise: Bool
+    ) -> [Result<GradeReport, ValidationError>] {
         let copy = "\(grader.scratchPath)/edited"
         try? FileManager.default.removeItem(atPath: copy)
         do {
@@ -140,10 +167,11 @@ struct GradeClass: ParsableCommand {
         }
         // A mutant is judged on its own exercise (only those checks run); an alternative on its
         // whole lab (another exercise's checks may call the edited function).
-        var roundGrader = Grader(kitRoot: grader.kitRoot, scratchPath: grader.scratchPath, timeout: grader.timeout,
-                                 labs: applied.map(\.lab).sorted(),
-                                 only: judgedOnItsExercise ? Set(applied.map(\.exercise)) : nil,
-                                 sandbox: grader.sandbox, log: { _ in })
+        var roundGrader = Grader(
+            kitRoot: grader.kitRoot, scratchPath: grader.scratchPath, timeout: grader.timeout,
+            labs: applied.map(\.lab).sorted(),
+            only: judgedOnItsExercise ? Set(applied.map(\.exercise)) : nil,
+            sandbox: grader.sandbox, log: { _ in })
         roundGrader.ownsProgress = false
         let report = applied.isEmpty ? nil : roundGrader.grade(labsDirectory: copy)
         let wholeBuild = report?.notes.first {
@@ -161,14 +189,20 @@ struct GradeClass: ParsableCommand {
     }
 
     /// Grades `edits` round by round, printing each as it is judged; returns the problems.
-    func gradeEdits(_ edits: [SourceEdit], root: String, grader: Grader, judgedOnItsExercise: Bool,
-                    judge: (SourceEdit, GradeReport) -> (line: String, problem: String?)) -> [String] {
-        let position = Dictionary(edits.enumerated().map { ("\($0.element.lab)/\($0.element.exercise)/\($0.element.what)", $0.offset) }) { a, _ in a }
+    func gradeEdits(
+        _ edits: [SourceEdit], root: String, grader: Grader, judgedOnItsExercise: Bool,
+        judge: (SourceEdit, GradeReport) -> (line: String, problem: String?)
+    ) -> [String] {
+        let position = Dictionary(
+            edits.enumerated().map { ("\($0.element.lab)/\($0.element.exercise)/\($0.element.what)", $0.offset) }
+        ) { a, _ in a }
         var problems: [String] = [], done = 0
         let rounds = SourceEdit.rounds(edits)
-        ProgressDisplay.shared.start("grade-class", plan: rounds.indices.map {
-            PlannedWork("round \($0 + 1)/\(rounds.count)", weight: Double(rounds[$0].count))
-        })
+        ProgressDisplay.shared.start(
+            "grade-class",
+            plan: rounds.indices.map {
+                PlannedWork("round \($0 + 1)/\(rounds.count)", weight: Double(rounds[$0].count))
+            })
         defer { ProgressDisplay.shared.end() }
         for (r, round) in rounds.enumerated() {
             ProgressDisplay.shared.update("round \(r + 1)/\(rounds.count)", fraction: 0)
@@ -180,7 +214,9 @@ struct GradeClass: ParsableCommand {
                 switch outcome {
                 case .failure(let error):
                     problems.append("\(edit.exercise) \(edit.what): \(error.message)")
-                    say("[\(index)/\(edits.count)] \(edit.exercise) \(edit.what): NOT GRADABLE — \(error.message.split(separator: "\n").first ?? "")")
+                    say(
+                        "[\(index)/\(edits.count)] \(edit.exercise) \(edit.what): NOT GRADABLE — \(error.message.split(separator: "\n").first ?? "")"
+                    )
                 case .success(let report):
                     let (line, problem) = judge(edit, report)
                     if let problem { problems.append(problem) }
@@ -202,11 +238,16 @@ struct GradeClass: ParsableCommand {
             let exercise = PointTable.exercises.first { $0.id == mutant.exercise }!
             let score = report.score(of: exercise)
             let caught = score < exercise.points - 1e-9
-            let caughtBy = report.results.filter { $0.exercise == exercise && $0.status != .passed }.map(\.shortName).joined(separator: ", ")
-            let line = "\(caught ? "caught" : "NOT CAUGHT") — \(String(format: "%.2f", score))/\(String(format: "%g", exercise.points))\(caught ? " (by \(caughtBy))" : "")"
+            let caughtBy = report.results.filter { $0.exercise == exercise && $0.status != .passed }.map(\.shortName)
+                .joined(separator: ", ")
+            let line =
+                "\(caught ? "caught" : "NOT CAUGHT") — \(String(format: "%.2f", score))/\(String(format: "%g", exercise.points))\(caught ? " (by \(caughtBy))" : "")"
             return (line, caught ? nil : "\(mutant.exercise) \(mutant.what): passes the graded checks")
         }
-        print(String(format: "\n%d of %d mutants caught in %.0f s.", all.count - problems.count, all.count, Date().timeIntervalSince(start)))
+        print(
+            String(
+                format: "\n%d of %d mutants caught in %.0f s.", all.count - problems.count, all.count,
+                Date().timeIntervalSince(start)))
         if !problems.isEmpty {
             note("Error: these mistakes are not caught:\n  " + problems.joined(separator: "\n  "))
             throw ExitCode.failure
@@ -220,13 +261,25 @@ struct GradeClass: ParsableCommand {
         let problems = gradeEdits(all, root: root, grader: grader, judgedOnItsExercise: false) { alternative, report in
             let failures = report.results.filter { $0.status != .passed }
             let full = failures.isEmpty && Swift.abs(report.score - report.maxScore) < 1e-9
-            let line = "\(full ? "full marks" : "REJECTED") — \(String(format: "%.2f", report.score))/\(String(format: "%g", report.maxScore))"
-            return (line, full ? nil : "\(alternative.exercise) \(alternative.what): failed \(failures.map(\.shortName).joined(separator: ", "))\n"
-                    + failures.map { "    " + $0.feedback.replacingOccurrences(of: "\n", with: "\n    ") }.joined(separator: "\n"))
+            let line =
+                "\(full ? "full marks" : "REJECTED") — \(String(format: "%.2f", report.score))/\(String(format: "%g", report.maxScore))"
+            return (
+                line,
+                full
+                    ? nil
+                    : "\(alternative.exercise) \(alternative.what): failed \(failures.map(\.shortName).joined(separator: ", "))\n"
+                        + failures.map { "    " + $0.feedback.replacingOccurrences(of: "\n", with: "\n    ") }.joined(
+                            separator: "\n")
+            )
         }
-        print(String(format: "\n%d of %d correct alternatives get full marks in %.0f s.", all.count - problems.count, all.count, Date().timeIntervalSince(start)))
+        print(
+            String(
+                format: "\n%d of %d correct alternatives get full marks in %.0f s.", all.count - problems.count,
+                all.count, Date().timeIntervalSince(start)))
         if !problems.isEmpty {
-            note("Error: these correct answers lose points or cannot be graded:\n  " + problems.joined(separator: "\n  "))
+            note(
+                "Error: these correct answers lose points or cannot be graded:\n  " + problems.joined(separator: "\n  ")
+            )
             throw ExitCode.failure
         }
     }

@@ -20,7 +20,10 @@ struct Grade: ParsableCommand {
 
     @OptionGroup var options: GraderOptions
 
-    @Option(help: ArgumentHelp("Grade only these exercises or checks, e.g. 3.2 or 3.2,probabilitiesZeroAndOne (their labs are graded alone).", valueName: "list"))
+    @Option(
+        help: ArgumentHelp(
+            "Grade only these exercises or checks, e.g. 3.2 or 3.2,probabilitiesZeroAndOne (their labs are graded alone).",
+            valueName: "list"))
     var only: String?
 
     @Option(name: .customLong("labs-dir"), help: "The folder of exercises to grade (default Labs).")
@@ -30,7 +33,8 @@ struct Grade: ParsableCommand {
     /// exist: exercises by id, checks by the names in Tests/Graded.
     func selectedChecks(root: String) throws -> (labs: [Int], only: Set<String>)? {
         guard let only else { return nil }
-        let chosen = Set(only.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty })
+        let chosen = Set(
+            only.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty })
         guard !chosen.isEmpty else { throw ValidationError("--only takes exercises or checks, e.g. 3.2") }
         var labsOfChecks: [String: Int] = [:]
         let graded = "\(root)/Tests/Graded"
@@ -53,7 +57,8 @@ struct Grade: ParsableCommand {
             } else if let lab = labsOfChecks[item] {
                 labs.insert(lab)
             } else {
-                throw ValidationError("--only: \(item) is neither an exercise (like 3.2) nor the name of a graded check")
+                throw ValidationError(
+                    "--only: \(item) is neither an exercise (like 3.2) nor the name of a graded check")
             }
         }
         return (labs.sorted(), chosen)
@@ -63,13 +68,16 @@ struct Grade: ParsableCommand {
         let root = options.root
         let sandbox = try options.sandbox(refusingWeakSandbox: false)
         let selection = try selectedChecks(root: root)
-        let grader = options.grader(sandbox: sandbox, labs: try selection?.labs ?? options.selectedLabs(), only: selection?.only)
+        let grader = options.grader(
+            sandbox: sandbox, labs: try selection?.labs ?? options.selectedLabs(), only: selection?.only)
         try options.claimOutputs(["results.json", "feedback.md"])
         options.hide(from: sandbox)
         let folder: String = {
             if let labsDirectory { return labsDirectory }
             // instructor-only: begin
-            if ["1", "true", "yes"].contains(ProcessInfo.processInfo.environment["LABKIT_SOLUTIONS"]?.lowercased() ?? "") {
+            if ["1", "true", "yes"].contains(
+                ProcessInfo.processInfo.environment["LABKIT_SOLUTIONS"]?.lowercased() ?? "")
+            {
                 return "Solutions"
             }
             // instructor-only: end
@@ -84,8 +92,10 @@ struct Grade: ParsableCommand {
         if !failures.isEmpty { print("\n" + failures) }
         print("\n" + report.sandbox)
         let out = options.out
-        try writeAtomically(try report.gradescopeJSON(executionSeconds: Date().timeIntervalSince(start)), to: "\(out)/results.json")
-        try writeAtomically(Data(report.feedbackMarkdown(student: "the exercises in \(folder)/").utf8), to: "\(out)/feedback.md")
+        try writeAtomically(
+            try report.gradescopeJSON(executionSeconds: Date().timeIntervalSince(start)), to: "\(out)/results.json")
+        try writeAtomically(
+            Data(report.feedbackMarkdown(student: "the exercises in \(folder)/").utf8), to: "\(out)/feedback.md")
         print("\nWrote \(out)/results.json and \(out)/feedback.md")
     }
 }

@@ -12,8 +12,8 @@ import ArgumentParser
 import Lab04Exercises
 import LabData
 import LabKit
-import LabPlot
 import LabNotebook
+import LabPlot
 
 enum Lab04: LabProgram {
     static let info = LabInfo(
@@ -30,16 +30,19 @@ enum Lab04: LabProgram {
     static let defaultLearningRate: Float = 2e-3
 
     struct Knobs: LabKnobs {
-        @Option(parsing: .upToNextOption, help: ArgumentHelp(
-            "Penalty weights λ to compare (default 0 1e-4 1e-3 1e-2; 0 1e-3 with --quick). Try 0 0.1 1.",
-            valueName: "λ"))
+        @Option(
+            parsing: .upToNextOption,
+            help: ArgumentHelp(
+                "Penalty weights λ to compare (default 0 1e-4 1e-3 1e-2; 0 1e-3 with --quick). Try 0 0.1 1.",
+                valueName: "λ"))
         var lambda: [Float] = []
         @Option(help: "Hidden units of the sigmoid encoder. Try 32 or 1024.")
         var hidden = 256
 
         func validate() throws {
-            try requireKnob(lambda.allSatisfy { $0.isFinite && $0 >= 0 && $0 <= 100 },
-                            "--lambda takes weights in [0, 100], got \(lambda)")
+            try requireKnob(
+                lambda.allSatisfy { $0.isFinite && $0 >= 0 && $0 <= 100 },
+                "--lambda takes weights in [0, 100], got \(lambda)")
             try requireKnob((2...4096).contains(hidden), "--hidden must be between 2 and 4096, got \(hidden)")
         }
     }
@@ -75,8 +78,9 @@ extension Lab04 {
     /// The contractive penalty's Jacobian costs about as much as the reconstruction again.
     static func plannedWork(_ run: LabRun<Lab04>, _ data: Dataset) -> [PlannedWork] {
         run.lambdas.map {
-            .dense(LabRun<Lab04>.label($0), [data.pixels, run.hidden, data.pixels], epochs: run.epochs,
-                   examples: data.train.count, factor: 2)
+            .dense(
+                LabRun<Lab04>.label($0), [data.pixels, run.hidden, data.pixels], epochs: run.epochs,
+                examples: data.train.count, factor: 2)
         }
     }
 }
@@ -88,7 +92,9 @@ extension LabRun where Lab == Lab04 {
     var hidden: Int { knobs.hidden }
 
     func checkTheClosedForm(_ data: Dataset, _ rng: inout SeededGenerator) throws {
-        nb.section("The penalty in closed form (exercises 4.1, 4.3)", """
+        nb.section(
+            "The penalty in closed form (exercises 4.1, 4.3)",
+            """
             For h = σ(xW + b), J_f(x) = diag(h(1 − h)) Wᵀ and ‖J_f(x)‖²_F = Σⱼ (hⱼ(1 − hⱼ))² Σᵢ Wᵢⱼ². Your closed \
             form (4.1) on single test images, against the squared Frobenius norm of your finite-difference \
             Jacobian (4.3) of a freshly initialised encoder:
@@ -105,17 +111,21 @@ extension LabRun where Lab == Lab04 {
             let numeric = jacobian.scalars.reduce(0.0) { $0 + Double($1) * Double($1) }
             let error = Swift.abs(closed - numeric) / Swift.max(numeric, 1e-12)
             worst = Swift.max(worst, error)
-            rows.append(["test image \(index)", Format.shape(jacobian.shape), Format.number(closed),
-                         Format.number(numeric), Format.number(error, digits: 2)])
+            rows.append([
+                "test image \(index)", Format.shape(jacobian.shape), Format.number(closed),
+                Format.number(numeric), Format.number(error, digits: 2),
+            ])
         }
         nb.table(["input", "Jacobian shape", "closed form ‖J‖²_F", "finite differences", "relative error"], rows)
         let largest = "The largest relative error is \(Format.number(worst, digits: 2))"
         if worst < 1e-2 {
-            nb.say("""
+            nb.say(
+                """
                 \(largest), at the level of Float32 finite differences: the closed form and the definition agree.
                 """)
         } else {
-            nb.say("""
+            nb.say(
+                """
                 \(largest), far above Float32 finite-difference error (≈1e-4): your closed form (4.1) and your \
                 numerical Jacobian (4.3) disagree. Check the square on h(1 − h), the axis W is summed over, and \
                 the division by N.
@@ -129,7 +139,9 @@ extension LabRun where Lab == Lab04 {
 
     func train(_ data: Dataset, _ rng: inout SeededGenerator) throws -> [ContractiveModel] {
         let values = lambdas.map { Format.number($0) }.joined(separator: ", ")
-        nb.section("Train with λ ∈ {\(values)} (exercise 4.2)", """
+        nb.section(
+            "Train with λ ∈ {\(values)} (exercise 4.2)",
+            """
             \(data.pixels)→\(hidden) sigmoid→\(data.pixels) sigmoid, Adam (learning rate \
             \(Format.number(training.learningRate))), batch \(training.batchSize), \(epochs) epochs, your loss: \
             MSE + λ · mean ‖J_f‖²_F. λ = 0 is a plain autoencoder.
@@ -139,12 +151,18 @@ extension LabRun where Lab == Lab04 {
             let encoder = Dense(data.pixels, hidden, activation: .sigmoid, name: "encoder", using: &rng)
             let decoder = Dense(hidden, data.pixels, activation: .sigmoid, name: "decoder", using: &rng)
             let λ = Format.number(lambda)
-            let history = try trainWithAdam("cae-lambda-\(λ)", encoder.parameters + decoder.parameters,
-                                            on: data.train.images, epochs: epochs, label: Self.label(lambda),
-                                            seed: options.seed &+ UInt64(i)) { batch, _ in
+            let history = try trainWithAdam(
+                "cae-lambda-\(λ)", encoder.parameters + decoder.parameters,
+                on: data.train.images, epochs: epochs, label: Self.label(lambda),
+                seed: options.seed &+ UInt64(i)
+            ) { batch, _ in
                 let loss = try contractiveLoss(batch: batch, encoder: encoder, decoder: decoder, lambda: lambda)
-                return LossTerms(loss.total, parts: [("reconstruction", loss.reconstruction.value.scalar),
-                                                     ("penalty", loss.penalty.value.scalar)])
+                return LossTerms(
+                    loss.total,
+                    parts: [
+                        ("reconstruction", loss.reconstruction.value.scalar),
+                        ("penalty", loss.penalty.value.scalar),
+                    ])
             }
             models.append(ContractiveModel(lambda: lambda, encoder: encoder, decoder: decoder, history: history))
         }
@@ -152,7 +170,9 @@ extension LabRun where Lab == Lab04 {
     }
 
     func measureContraction(_ models: [ContractiveModel], _ data: Dataset) throws -> [Contraction] {
-        nb.section("What λ buys", """
+        nb.section(
+            "What λ buys",
+            """
             Test reconstruction error and the mean Frobenius norm ‖J_f(x)‖_F over the first 1,000 test images \
             (from your penalty, 4.1, one image at a time). The contraction ratio ‖f(x + εu) − f(x)‖ / ε (ε = 1) \
             is measured for random unit directions u and for unit directions towards each test image's nearest \
@@ -169,24 +189,30 @@ extension LabRun where Lab == Lab04 {
         let measured = try models.map { model -> Contraction in
             let hidden = Evaluation.inChunks(test) { model.encoder.evaluate($0) }
             let mse = Evaluation.meanSquaredError(of: model.decoder.evaluate, from: hidden, to: test)
-            let norms = try Lab04.jacobianNorms(hidden: hidden.rows(0..<Swift.min(1000, hidden.rowCount)),
-                                                weight: model.encoder.weight.value)
+            let norms = try Lab04.jacobianNorms(
+                hidden: hidden.rows(0..<Swift.min(1000, hidden.rowCount)),
+                weight: model.encoder.weight.value)
             let meanNorm = norms.reduce(0, +) / Double(norms.count)
             let random = steps.map { Lab04.ratio(model.encoder, probes, randomDirections, step: $0) }
             let along = steps.map { Lab04.ratio(model.encoder, probes, dataDirections, step: $0) }
             meanNorms.append(meanNorm)
-            rows.append([Format.number(model.lambda), Format.number(mse), Format.number(meanNorm),
-                         Format.number(random[2]), Format.number(along[2]),
-                         Format.fixed(along[2] / random[2], 1) + "×"])
+            rows.append([
+                Format.number(model.lambda), Format.number(mse), Format.number(meanNorm),
+                Format.number(random[2]), Format.number(along[2]),
+                Format.fixed(along[2] / random[2], 1) + "×",
+            ])
             let key = "lambda_\(Format.number(model.lambda))"
-            for (name, value) in [("test_mse", mse), ("mean_jacobian_norm", meanNorm),
-                                  ("contraction_random", random[2]), ("contraction_along_data", along[2])] {
+            for (name, value) in [
+                ("test_mse", mse), ("mean_jacobian_norm", meanNorm),
+                ("contraction_random", random[2]), ("contraction_along_data", along[2]),
+            ] {
                 nb.metric("\(key)_\(name)", value)
             }
             return Contraction(steps: steps, random: random, alongData: along, probes: probes)
         }
-        nb.table(["λ", "test MSE", "mean ‖J_f‖_F", "ratio, random u", "ratio, towards neighbour", "along / random"],
-                 rows)
+        nb.table(
+            ["λ", "test MSE", "mean ‖J_f‖_F", "ratio, random u", "ratio, towards neighbour", "along / random"],
+            rows)
         conclusions(models, measured, meanNorms)
         return measured
     }
@@ -196,12 +222,14 @@ extension LabRun where Lab == Lab04 {
         let contracts = meanNorms.count > 1 && zip(meanNorms, meanNorms.dropFirst()).allSatisfy { $1 <= $0 }
         let largest = measured.last!, alongOverRandom = largest.alongData[2] / Swift.max(largest.random[2], 1e-12)
         if contracts {
-            nb.say("""
+            nb.say(
+                """
                 Larger λ gives a smaller ‖J_f‖_F at every step of the table (\(Format.number(meanNorms.first!)) → \
                 \(Format.number(meanNorms.last!))): the code contracts.
                 """)
         } else if meanNorms.count > 1 {
-            nb.say("""
+            nb.say(
+                """
                 ‖J_f‖_F does not fall steadily as λ grows \
                 (\(meanNorms.map { Format.number($0) }.joined(separator: " → "))). \
                 Train longer, or check that your loss (4.2) adds λ times the penalty and that the penalty \
@@ -210,18 +238,21 @@ extension LabRun where Lab == Lab04 {
         }
         let lambda = Format.number(models.last!.lambda)
         if alongOverRandom > 1.5 {
-            nb.say("""
+            nb.say(
+                """
                 At λ = \(lambda) the code moves \(Format.fixed(alongOverRandom, 1))× more towards a neighbouring \
                 training image than in a random direction of the same size: the encoder stays sensitive where \
                 images actually vary.
                 """)
         } else {
-            nb.say("""
+            nb.say(
+                """
                 At λ = \(lambda) the code moves about as much along the data as in random directions (ratio \
                 \(Format.fixed(alongOverRandom, 1))): with this training the contraction is not yet selective.
                 """)
         }
-        nb.say("""
+        nb.say(
+            """
             (JAX reference on the full set, 20 epochs — test MSE and mean ‖J_f‖_F: λ = 0: 0.0042, 12.8; 1e-4: \
             0.0066, 3.9; 1e-3: 0.0113, 1.4; 1e-2: 0.0181, 0.50.)
             """)
@@ -237,34 +268,45 @@ extension LabRun where Lab == Lab04 {
                 let values = Lab04.singularValues(hidden: h.row(n), weight: model.encoder.weight.value)
                 for (k, s) in values.enumerated() { sum[k] += s / 10 }
             }
-            return .init(model.name, x: (1...shown).map(Double.init), y: Array(sum.prefix(shown)),
-                         color: .category(i))
+            return .init(
+                model.name, x: (1...shown).map(Double.init), y: Array(sum.prefix(shown)),
+                color: .category(i))
         }
-        let figureSpectra = Figure(title: "Singular values of the encoder's Jacobian J_f(x)", subtitle: """
-            averaged over 10 test images; the CAE keeps a few large ones (directions along the data) and \
-            shrinks the rest
-            """)
-        figureSpectra.add(LinePlot(title: "", xLabel: "index k", yLabel: "k-th singular value", series: spectra,
-                                   logY: true))
-        try nb.figure(figureSpectra, name: "jacobian-spectra",
-                      caption: "Singular-value spectra of J_f at test points for each λ")
+        let figureSpectra = Figure(
+            title: "Singular values of the encoder's Jacobian J_f(x)",
+            subtitle: """
+                averaged over 10 test images; the CAE keeps a few large ones (directions along the data) and \
+                shrinks the rest
+                """)
+        figureSpectra.add(
+            LinePlot(
+                title: "", xLabel: "index k", yLabel: "k-th singular value", series: spectra,
+                logY: true))
+        try nb.figure(
+            figureSpectra, name: "jacobian-spectra",
+            caption: "Singular-value spectra of J_f at test points for each λ")
 
-        let displacement = Figure(title: "Code displacement against perturbation size", width: 1300, height: 560,
-                                  columns: 2)
+        let displacement = Figure(
+            title: "Code displacement against perturbation size", width: 1300, height: 560,
+            columns: 2)
         for (panel, title) in ["random directions", "towards the nearest training image"].enumerated() {
             let series = zip(models, measured).enumerated().map { i, pair in
                 let (model, m) = pair
                 let moved = zip(m.steps, panel == 0 ? m.random : m.alongData).map { $0 * $1 }
                 return LinePlot.Series(model.name, x: m.steps, y: moved, color: .category(i), markers: true)
             }
-            displacement.add(LinePlot(title: title, xLabel: "perturbation size ε (pixel-space norm)",
-                                      yLabel: "‖f(x + εu) − f(x)‖", series: series, logY: true,
-                                      legend: .bottomRight),
-                             column: panel)
+            displacement.add(
+                LinePlot(
+                    title: title, xLabel: "perturbation size ε (pixel-space norm)",
+                    yLabel: "‖f(x + εu) − f(x)‖", series: series, logY: true,
+                    legend: .bottomRight),
+                column: panel)
         }
-        try nb.figure(displacement, name: "displacement", caption: """
-            How far the code moves for a perturbation of size ε, in random directions and along the data
-            """)
+        try nb.figure(
+            displacement, name: "displacement",
+            caption: """
+                How far the code moves for a perturbation of size ε, in random directions and along the data
+                """)
         try weightFigures(models, data)
     }
 
@@ -274,26 +316,31 @@ extension LabRun where Lab == Lab04 {
         let filters = Figure(title: "First-layer filters (\(count) units, signed weights)", columns: 2)
         for (column, model) in [models.first!, models[Swift.min(2, models.count - 1)]].enumerated() {
             let incoming = model.encoder.weight.value.columns(0..<count).transposed
-            filters.add(ImageGrid(title: model.name, images: incoming, columns: 8, scaling: .signed),
-                        column: column)
+            filters.add(
+                ImageGrid(title: model.name, images: incoming, columns: 8, scaling: .signed),
+                column: column)
         }
         try nb.figure(filters, name: "filters", caption: "Encoder filters without and with the contractive penalty")
 
         let examples = Evaluation.examplesOfEachClass(data.test.labels, classes: data.classCount)
         let originals = data.test.images.gatherRows(examples)
         let reconstructions = Figure(title: "Reconstructions of one test image per class")
-        let rows = [("original", originals)]
+        let rows =
+            [("original", originals)]
             + models.map { ($0.name, $0.decoder.evaluate($0.encoder.evaluate(originals))) }
         reconstructions.add(FigureHelpers.labelledRows(rows, of: data, testIndices: examples))
         try nb.figure(reconstructions, name: "reconstructions", caption: "Reconstructions for each λ")
 
         let loss = Figure(title: "Training loss, by part", columns: 2)
-        let panels = [("reconstruction", "reconstruction (MSE)", "MSE"),
-                      ("penalty", "penalty mean ‖J_f‖²_F (before λ)", "‖J_f‖²_F")]
+        let panels = [
+            ("reconstruction", "reconstruction (MSE)", "MSE"),
+            ("penalty", "penalty mean ‖J_f‖²_F (before λ)", "‖J_f‖²_F"),
+        ]
         for (column, (part, title, axis)) in panels.enumerated() {
             let series = models.map { LinePlot.Series($0.name, y: $0.history.parts[part] ?? []) }
-            loss.add(LinePlot(title: title, xLabel: "epoch", yLabel: axis, series: series, logY: true),
-                     column: column)
+            loss.add(
+                LinePlot(title: title, xLabel: "epoch", yLabel: axis, series: series, logY: true),
+                column: column)
         }
         try nb.figure(loss, name: "loss", caption: "Reconstruction error and Jacobian penalty per epoch")
     }
@@ -313,8 +360,8 @@ extension Lab04 {
 
     /// Singular values of J = diag(s) Wᵀ, s = h(1 − h): square roots of the eigenvalues of J Jᵀ.
     static func singularValues(hidden h: Tensor, weight: Tensor) -> [Double] {
-        let s = h * (1 - h)                                                   // [H]
-        let gram = Tensor.matmul(weight, weight, transposeA: true)             // WᵀW [H, H]
+        let s = h * (1 - h)  // [H]
+        let gram = Tensor.matmul(weight, weight, transposeA: true)  // WᵀW [H, H]
         let jjt = gram * s.reshaped([s.count, 1]) * s
         return SymmetricEigen(jjt).values.map { Swift.max(0, $0).squareRoot() }
     }
@@ -330,8 +377,8 @@ extension Lab04 {
 
     /// The index of each row's nearest row of `pool` (Euclidean).
     static func nearestNeighbours(of x: Tensor, in pool: Tensor) -> [Int] {
-        let dots = Tensor.matmul(x, pool, transposeB: true)                   // [n, M]
-        let poolNorms = pool.squared().sum(alongAxis: 1)                        // [M]
+        let dots = Tensor.matmul(x, pool, transposeB: true)  // [n, M]
+        let poolNorms = pool.squared().sum(alongAxis: 1)  // [M]
         return (poolNorms - 2 * dots).argmin(alongAxis: 1)
     }
 }

@@ -14,8 +14,8 @@ import Foundation
 import Lab05Exercises
 import LabData
 import LabKit
-import LabPlot
 import LabNotebook
+import LabPlot
 
 /// Encoder x → (μ, log σ²) and decoder z → logits: D-512-(μ, log σ²)-512-D.
 final class VAE {
@@ -38,7 +38,8 @@ final class VAE {
 
     /// The negative ELBO of a batch and its parts, with your reparameterization and loss.
     func loss(_ x: Tensor, _ rng: inout SeededGenerator)
-        throws -> (total: Variable, reconstruction: Variable, kl: Variable) {
+        throws -> (total: Variable, reconstruction: Variable, kl: Variable)
+    {
         let (mu, logVariance) = encode(Variable(x))
         let z = try reparameterize(mu: mu, logVariance: logVariance, using: &rng)
         return try negativeELBO(batch: x, logits: decoder(z), mu: mu, logVariance: logVariance)
@@ -70,16 +71,18 @@ enum Lab05: LabProgram {
         var latent = 20
 
         func validate() throws {
-            try requireKnob((3...256).contains(latent),
-                            "--latent must be between 3 and 256 (the 2-D VAE is trained anyway), got \(latent)")
+            try requireKnob(
+                (3...256).contains(latent),
+                "--latent must be between 3 and 256 (the 2-D VAE is trained anyway), got \(latent)")
         }
     }
 
     static func notebook(_ run: LabRun<Lab05>) throws {
-        let data = try run.dataSection(explanation: """
-            Pixels in [0, 1] are read as Bernoulli means; the decoder outputs logits, and the reconstruction term is \
-            the Bernoulli cross-entropy summed over the 784 pixels.
-            """)
+        let data = try run.dataSection(
+            explanation: """
+                Pixels in [0, 1] are read as Bernoulli means; the decoder outputs logits, and the reconstruction term \
+                is the Bernoulli cross-entropy summed over the 784 pixels.
+                """)
         try run.theReparameterizationTrick()
         let (small, large) = try run.train(data)
         let codes = try run.klPerDimension(large, data)
@@ -103,35 +106,43 @@ extension LabRun where Lab == Lab05 {
     var large: Int { knobs.latent }
 
     func theReparameterizationTrick() throws {
-        nb.section("The reparameterization trick (exercise 5.1)", """
+        nb.section(
+            "The reparameterization trick (exercise 5.1)",
+            """
             z = μ + exp(½ log σ²) ⊙ ε, ε ~ N(0, I). With μ = 1 and log σ² = log 4 (σ = 2), 20,000 samples should \
             have mean 1 and standard deviation 2, and the gradient of Σz reaches both μ (∂z/∂μ = 1) and log σ² \
             (∂z/∂log σ² = ½σε).
             """)
         var probe = SeededGenerator(seed: options.seed &+ 1)
         let mu = Variable(Tensor(repeating: 1, shape: [20000, 1]), requiresGradient: true)
-        let logVariance = Variable(Tensor(repeating: Float(Foundation.log(4.0)), shape: [20000, 1]),
-                                   requiresGradient: true)
+        let logVariance = Variable(
+            Tensor(repeating: Float(Foundation.log(4.0)), shape: [20000, 1]),
+            requiresGradient: true)
         let z = try reparameterize(mu: mu, logVariance: logVariance, using: &probe)
         try z.sum().backward()
         let zMean = z.value.mean(), zStd = (z.value - zMean).squared().mean().squareRoot()
         let muGradient = mu.grad?.mean() ?? .nan
         let varianceGradient = ((logVariance.grad ?? .zeros([20000, 1])) * (z.value - 1)).mean()
-        nb.table(["quantity", "expected", "measured"], [
-            ["mean of z", "1", Format.number(zMean)], ["std of z", "2", Format.number(zStd)],
-            ["mean ∂Σz/∂μ", "1", Format.number(muGradient)],
-            ["mean ∂Σz/∂log σ² · (z − μ)", "½ E[σ²ε²] = 2", Format.number(varianceGradient)],
-        ])
+        nb.table(
+            ["quantity", "expected", "measured"],
+            [
+                ["mean of z", "1", Format.number(zMean)], ["std of z", "2", Format.number(zStd)],
+                ["mean ∂Σz/∂μ", "1", Format.number(muGradient)],
+                ["mean ∂Σz/∂log σ² · (z − μ)", "½ E[σ²ε²] = 2", Format.number(varianceGradient)],
+            ])
         // 20,000 draws: the standard error of the mean is 2/√20000 ≈ 0.014, of the std ≈ 0.01.
-        let agree = Swift.abs(zMean - 1) < 0.06 && Swift.abs(zStd - 2) < 0.05 && Swift.abs(muGradient - 1) < 1e-3
+        let agree =
+            Swift.abs(zMean - 1) < 0.06 && Swift.abs(zStd - 2) < 0.05 && Swift.abs(muGradient - 1) < 1e-3
             && Swift.abs(varianceGradient - 2) < 0.15
         if agree {
-            nb.say("""
+            nb.say(
+                """
                 All four agree with the expected values within sampling error (the mean of 20,000 draws varies by \
                 about ±0.014): your sampler draws from N(μ, σ²) and the gradient reaches both μ and log σ².
                 """)
         } else {
-            nb.say("""
+            nb.say(
+                """
                 Some of the four are off by more than sampling error allows (the mean of 20,000 draws varies by \
                 about ±0.014). Check (5.1): σ = exp(½ log σ²), not exp(log σ²); a fresh ε for every entry; and z \
                 built from μ and log σ² as Variables so the gradient reaches both.
@@ -143,7 +154,9 @@ extension LabRun where Lab == Lab05 {
     static func label(latent: Int) -> String { "VAE z=\(latent)" }
 
     func train(_ data: Dataset) throws -> (small: TrainedVAE, large: TrainedVAE) {
-        nb.section("Train a 2-D and a \(large)-D VAE (exercises 5.2, 5.3)", """
+        nb.section(
+            "Train a 2-D and a \(large)-D VAE (exercises 5.2, 5.3)",
+            """
             \(data.pixels)-512-(μ, log σ²)-512-\(data.pixels) with ReLU, Adam (learning rate \
             \(Format.number(training.learningRate))), batch \(training.batchSize), \(epochs) epochs, on your \
             negative ELBO = Σ BCE + KL(N(μ, σ²) ‖ N(0, I)) per image. The test negative ELBO (nats per image, \
@@ -153,13 +166,18 @@ extension LabRun where Lab == Lab05 {
         let vaes = try [2, large].map { try trainVAE(latent: $0, epochs: epochs, data, &rng) }
         let reported = Array(Set([1, epochs / 4, epochs / 2, 3 * epochs / 4, epochs].filter { $0 >= 1 })).sorted()
         let headers = ["epoch", "2-D: −ELBO", "reconstruction", "KL", "\(large)-D: −ELBO", "reconstruction", "KL"]
-        nb.table(headers, reported.map { e in
-            ["\(e)"] + vaes.flatMap { v in
-                let c = v.testCurve[e - 1]
-                return [Format.fixed(Double(c.elbo), 1), Format.fixed(Double(c.reconstruction), 1),
-                        Format.fixed(Double(c.kl), 2)]
-            }
-        })
+        nb.table(
+            headers,
+            reported.map { e in
+                ["\(e)"]
+                    + vaes.flatMap { v in
+                        let c = v.testCurve[e - 1]
+                        return [
+                            Format.fixed(Double(c.elbo), 1), Format.fixed(Double(c.reconstruction), 1),
+                            Format.fixed(Double(c.kl), 2),
+                        ]
+                    }
+            })
         for v in vaes {
             let last = v.testCurve.last!
             nb.metric("z\(v.latentSize)_test_negative_elbo", Double(last.elbo))
@@ -178,13 +196,15 @@ extension LabRun where Lab == Lab05 {
             if v.testCurve.last!.elbo < v.testCurve.first!.elbo {
                 nb.say("\(v.latentSize)-D: the test −ELBO fell from \(first) to \(last) nats over the epochs.")
             } else {
-                nb.say("""
+                nb.say(
+                    """
                     \(v.latentSize)-D: the test −ELBO did not fall (\(first) → \(last) nats). Check the signs in \
                     your KL (5.2) and ELBO (5.3): both terms are added, and the KL is ≥ 0.
                     """)
             }
         }
-        nb.say("""
+        nb.say(
+            """
             JAX reference on the full set (60,000 images): 266 / 264 / 262.5 nats after 10 / 20 / 30 epochs with a \
             2-D code and 244 / 242 / 241 with a 20-D code (KL ≈ 6 and ≈ 16 nats). The sample has a tenth of the \
             images, so expect a few nats more.
@@ -195,20 +215,29 @@ extension LabRun where Lab == Lab05 {
     func trainVAE(latent: Int, epochs: Int, _ data: Dataset, _ rng: inout SeededGenerator) throws -> TrainedVAE {
         let vae = VAE(pixels: data.pixels, latentSize: latent, using: &rng)
         let adam = Adam(parameters: vae.parameters, learningRate: training.learningRate)
-        var loop = TrainingLoop(epochs: epochs, batchSize: training.batchSize, label: Self.label(latent: latent),
-                                seed: options.seed &+ UInt64(latent))
+        var loop = TrainingLoop(
+            epochs: epochs, batchSize: training.batchSize, label: Self.label(latent: latent),
+            seed: options.seed &+ UInt64(latent))
         // One (−ELBO, reconstruction, KL) per epoch: a saved record of another length is not reused.
         let isUsable = { (curve: [[Float]]) in curve.count == epochs && curve.allSatisfy { $0.count == 3 } }
         let name = "vae-z\(latent)"
-        let curve = try nb.trained(name, parameters: vae.parameters, progressLabel: loop.label, isUsable: isUsable) { () throws -> [[Float]] in
+        let curve = try nb.trained(name, parameters: vae.parameters, progressLabel: loop.label, isUsable: isUsable) {
+            () throws -> [[Float]] in
             var measured: [[Float]] = []
-            _ = try loop.run(on: data.train.images, optimizer: adam, afterEpoch: { _, _ in
-                let (elbo, reconstruction, kl) = try Lab05.testELBO(vae, data.test.images, seed: options.seed &+ 77)
-                measured.append([elbo, reconstruction, kl])
-            }) { batch, generator in
+            _ = try loop.run(
+                on: data.train.images, optimizer: adam,
+                afterEpoch: { _, _ in
+                    let (elbo, reconstruction, kl) = try Lab05.testELBO(vae, data.test.images, seed: options.seed &+ 77)
+                    measured.append([elbo, reconstruction, kl])
+                }
+            ) { batch, generator in
                 let loss = try vae.loss(batch, &generator)
-                return LossTerms(loss.total, parts: [("reconstruction", loss.reconstruction.value.scalar),
-                                                     ("KL", loss.kl.value.scalar)])
+                return LossTerms(
+                    loss.total,
+                    parts: [
+                        ("reconstruction", loss.reconstruction.value.scalar),
+                        ("KL", loss.kl.value.scalar),
+                    ])
             }
             return measured
         }
@@ -217,7 +246,9 @@ extension LabRun where Lab == Lab05 {
 
     /// Returns the large VAE's test codes μ and log σ².
     func klPerDimension(_ trained: TrainedVAE, _ data: Dataset) throws -> (mu: Variable, logVariance: Variable) {
-        nb.section("KL per latent dimension", """
+        nb.section(
+            "KL per latent dimension",
+            """
             KL(q ‖ p) splits over dimensions: KLⱼ = −½ E[1 + log σⱼ² − μⱼ² − σⱼ²]. A dimension with KLⱼ ≈ 0 \
             carries no information about x (q equals the prior there): an inactive dimension. We count dimensions \
             with KLⱼ > 0.05 nats as active.
@@ -230,33 +261,44 @@ extension LabRun where Lab == Lab05 {
         }
         let active = perDimension.filter { $0 > 0.05 }.count
         let order = perDimension.indices.sorted { perDimension[$0] > perDimension[$1] }
-        nb.table(["", "KL per dimension, largest first (nats)"], stride(from: 0, to: large, by: 5).map { start in
-            let end = Swift.min(start + 5, large)
-            let entries = order[start..<end].map { "z\($0 + 1): \(Format.number(perDimension[$0], digits: 3))" }
-            return ["\(start + 1)–\(end)", entries.joined(separator: "  ")]
-        })
-        nb.say("\(active) of \(large) dimensions are active (KLⱼ > 0.05 nats)"
-               + (active < large ? "; the KL term has switched the other \(large - active) off." : "."))
+        nb.table(
+            ["", "KL per dimension, largest first (nats)"],
+            stride(from: 0, to: large, by: 5).map { start in
+                let end = Swift.min(start + 5, large)
+                let entries = order[start..<end].map { "z\($0 + 1): \(Format.number(perDimension[$0], digits: 3))" }
+                return ["\(start + 1)–\(end)", entries.joined(separator: "  ")]
+            })
+        nb.say(
+            "\(active) of \(large) dimensions are active (KLⱼ > 0.05 nats)"
+                + (active < large ? "; the KL term has switched the other \(large - active) off." : "."))
         let figure = Figure(title: "KL per latent dimension of the \(large)-D VAE (test set)", height: 480)
-        figure.add(BarChart(title: "", xLabel: "latent dimension", yLabel: "KLⱼ (nats per image)",
-                            categories: (1...large).map { "\($0)" }, series: [("KL", perDimension)]))
-        try nb.figure(figure, name: "kl-per-dimension",
-                      caption: "KL per latent dimension; dimensions near 0 are inactive")
+        figure.add(
+            BarChart(
+                title: "", xLabel: "latent dimension", yLabel: "KLⱼ (nats per image)",
+                categories: (1...large).map { "\($0)" }, series: [("KL", perDimension)]))
+        try nb.figure(
+            figure, name: "kl-per-dimension",
+            caption: "KL per latent dimension; dimensions near 0 are inactive")
         nb.metric("z\(large)_active_dimensions", Double(active))
         return codes
     }
 
-    func samplingAndInterpolation(_ trained: TrainedVAE, _ codes: (mu: Variable, logVariance: Variable),
-                                  _ data: Dataset) throws {
-        nb.section("Sampling and interpolation (exercises 5.4, 5.5)", """
+    func samplingAndInterpolation(
+        _ trained: TrainedVAE, _ codes: (mu: Variable, logVariance: Variable),
+        _ data: Dataset
+    ) throws {
+        nb.section(
+            "Sampling and interpolation (exercises 5.4, 5.5)",
+            """
             New images: z ~ N(0, I) through the decoder. Interpolation: decode (1 − t)μ(x₀) + tμ(x₁) for t from 0 \
             to 1 — a VAE's latent space is smooth enough that every step is a plausible image.
             """)
         var sampler = SeededGenerator(seed: options.seed &+ 9)
         let decoder = trained.vae.decoder
         let samples = try samplePrior(count: 40, latentSize: large, decoder: decoder, using: &sampler)
-        let figureSamples = Figure(title: "Random samples from the \(large)-D VAE",
-                                   subtitle: "z ~ N(0, I), decoded to Bernoulli means")
+        let figureSamples = Figure(
+            title: "Random samples from the \(large)-D VAE",
+            subtitle: "z ~ N(0, I), decoded to Bernoulli means")
         figureSamples.add(ImageGrid(title: "", images: samples, columns: 10))
         try nb.figure(figureSamples, name: "samples", caption: "Images decoded from random codes z ~ N(0, I)")
 
@@ -269,22 +311,29 @@ extension LabRun where Lab == Lab05 {
             labels.append(FigureHelpers.classLabels(data, testIndices: [a, b]).joined(separator: " → "))
         }
         let figure = Figure(title: "Interpolation between the codes of two test images (\(large)-D VAE)")
-        figure.add(ImageGrid(title: "", tiles: tiles, columns: 10, rowLabels: labels,
-                             columnLabels: (0..<10).map { "t = \(Format.fixed(Double($0) / 9, 2))" }))
-        try nb.figure(figure, name: "interpolation",
-                      caption: "Decoded linear interpolations between μ of two test images")
+        figure.add(
+            ImageGrid(
+                title: "", tiles: tiles, columns: 10, rowLabels: labels,
+                columnLabels: (0..<10).map { "t = \(Format.fixed(Double($0) / 9, 2))" }))
+        try nb.figure(
+            figure, name: "interpolation",
+            caption: "Decoded linear interpolations between μ of two test images")
     }
 
     func theLatentSpace(_ small: TrainedVAE, _ large: TrainedVAE, _ data: Dataset) throws {
-        nb.section("The 2-D latent space", """
+        nb.section(
+            "The 2-D latent space",
+            """
             With two latent dimensions we can look at the whole space: where the test images land, and what the \
             decoder draws at every point.
             """)
         let mu = withoutGradients { small.vae.encode(Variable(data.test.images)).mu.value }
         let codes = Figure(title: "Test images in the 2-D latent space (μ of q(z | x))", height: 760)
-        codes.add(ScatterPlot(title: "", xLabel: "z₁", yLabel: "z₂", x: (0..<mu.rowCount).map { Double(mu[$0, 0]) },
-                              y: (0..<mu.rowCount).map { Double(mu[$0, 1]) }, classes: data.test.labels,
-                              classNames: data.classNames))
+        codes.add(
+            ScatterPlot(
+                title: "", xLabel: "z₁", yLabel: "z₂", x: (0..<mu.rowCount).map { Double(mu[$0, 0]) },
+                y: (0..<mu.rowCount).map { Double(mu[$0, 1]) }, classes: data.test.labels,
+                classNames: data.classNames))
         try nb.figure(codes, name: "latent-2d", caption: "Test codes μ in 2-D, coloured by class")
 
         let quantiles = (0..<15).map { Lab05.normalQuantile((Double($0) + 0.5) / 15) }
@@ -292,15 +341,20 @@ extension LabRun where Lab == Lab05 {
         for q2 in quantiles.reversed() { for q1 in quantiles { grid += [Float(q1), Float(q2)] } }
         let manifold = small.vae.decoder.evaluate(Tensor(shape: [225, 2], scalars: grid)).sigmoid()
         func label(_ q: Double) -> String { Format.fixed(Swift.abs(q) < 0.05 ? 0 : q, 1) }
-        let figure = Figure(title: "The decoded 2-D manifold", subtitle: """
-            z on a 15×15 grid of Gaussian quantiles (columns: z₁, rows: z₂, as on the latent scatter), so each \
-            cell covers equal prior probability
-            """)
-        figure.add(ImageGrid(title: "", images: manifold, columns: 15,
-                             rowLabels: quantiles.reversed().map { "z₂ = " + label($0) },
-                             columnLabels: quantiles.map(label), spacing: 0))
-        try nb.figure(figure, name: "manifold-2d",
-                      caption: "Decoder outputs over a grid of Gaussian quantiles in the 2-D latent space")
+        let figure = Figure(
+            title: "The decoded 2-D manifold",
+            subtitle: """
+                z on a 15×15 grid of Gaussian quantiles (columns: z₁, rows: z₂, as on the latent scatter), so each \
+                cell covers equal prior probability
+                """)
+        figure.add(
+            ImageGrid(
+                title: "", images: manifold, columns: 15,
+                rowLabels: quantiles.reversed().map { "z₂ = " + label($0) },
+                columnLabels: quantiles.map(label), spacing: 0))
+        try nb.figure(
+            figure, name: "manifold-2d",
+            caption: "Decoder outputs over a grid of Gaussian quantiles in the 2-D latent space")
         try reconstructionAndLossFigures([small, large], data)
     }
 
@@ -309,32 +363,43 @@ extension LabRun where Lab == Lab05 {
         let examples = Evaluation.examplesOfEachClass(data.test.labels, classes: data.classCount)
         let originals = data.test.images.gatherRows(examples)
         var noise = SeededGenerator(seed: options.seed &+ 11)
-        let rows = try [("original", originals)] + vaes.map { trained in
-            let vae = trained.vae
-            return ("\(trained.latentSize)-D VAE", try withoutGradients {
-                let (m, v) = vae.encode(Variable(originals))
-                return vae.decoder(try reparameterize(mu: m, logVariance: v, using: &noise)).value.sigmoid()
-            })
-        }
+        let rows =
+            try [("original", originals)]
+            + vaes.map { trained in
+                let vae = trained.vae
+                return (
+                    "\(trained.latentSize)-D VAE",
+                    try withoutGradients {
+                        let (m, v) = vae.encode(Variable(originals))
+                        return vae.decoder(try reparameterize(mu: m, logVariance: v, using: &noise)).value.sigmoid()
+                    }
+                )
+            }
         let reconstructions = Figure(title: "Reconstructions (one sample z ~ q(z | x) each)")
         reconstructions.add(FigureHelpers.labelledRows(rows, of: data, testIndices: examples))
-        try nb.figure(reconstructions, name: "reconstructions",
-                      caption: "Test images and their reconstructions by both VAEs")
+        try nb.figure(
+            reconstructions, name: "reconstructions",
+            caption: "Test images and their reconstructions by both VAEs")
 
-        let loss = Figure(title: "Test negative ELBO and its parts (nats per image)", width: 1500, height: 520,
-                          columns: 3)
+        let loss = Figure(
+            title: "Test negative ELBO and its parts (nats per image)", width: 1500, height: 520,
+            columns: 3)
         let parts: [(String, (TrainedVAE) -> [Float])] = [
             ("−ELBO", { $0.testCurve.map(\.elbo) }),
             ("reconstruction Σ BCE", { $0.testCurve.map(\.reconstruction) }),
             ("KL", { $0.testCurve.map(\.kl) }),
         ]
         for (panel, (title, values)) in parts.enumerated() {
-            loss.add(LinePlot(title: title, xLabel: "epoch", yLabel: "nats",
-                              series: vaes.map { .init("\($0.latentSize)-D", y: values($0)) }), column: panel)
+            loss.add(
+                LinePlot(
+                    title: title, xLabel: "epoch", yLabel: "nats",
+                    series: vaes.map { .init("\($0.latentSize)-D", y: values($0)) }), column: panel)
         }
-        try nb.figure(loss, name: "loss", caption: """
-            Test negative ELBO, reconstruction and KL per epoch, for the 2-D and \(large)-D VAEs
-            """)
+        try nb.figure(
+            loss, name: "loss",
+            caption: """
+                Test negative ELBO, reconstruction and KL per epoch, for the 2-D and \(large)-D VAEs
+                """)
     }
 }
 

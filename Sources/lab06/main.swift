@@ -14,8 +14,8 @@ import Foundation
 import Lab06Exercises
 import LabData
 import LabKit
-import LabPlot
 import LabNotebook
+import LabPlot
 
 /// One representation of the images: features of the training and test images, and the way
 /// back from a point in feature space to an image (for the centroids).
@@ -62,10 +62,11 @@ enum Lab06: LabProgram {
     }
 
     static func notebook(_ run: LabRun<Lab06>) throws {
-        let data = try run.dataSection(explanation: """
-            k-means is fitted on the training split; the test images are then assigned to the fitted centroids and \
-            scored against their classes.
-            """)
+        let data = try run.dataSection(
+            explanation: """
+                k-means is fitted on the training split; the test images are then assigned to the fitted centroids and \
+                scored against their classes.
+                """)
         let representations = try run.threeRepresentations(data)
         let clusterings = try run.cluster(representations)
         try run.score(clusterings, data)
@@ -93,7 +94,9 @@ extension LabRun where Lab == Lab06 {
     static func clusteringLabel(_ representation: String) -> String { "k-means on \(representation)" }
 
     func threeRepresentations(_ data: Dataset) throws -> [Representation] {
-        nb.section("Three representations of the same images", """
+        nb.section(
+            "Three representations of the same images",
+            """
             Raw pixels (\(data.pixels)-D); the first \(codeSize) principal components (PCA-\(codeSize)); and the \
             \(codeSize)-D code of an autoencoder \(data.pixels)-256-64-\(codeSize)-64-256-\(data.pixels) (ReLU, \
             linear code, sigmoid output) trained with MSE for \(epochs) epochs (Adam, learning rate \
@@ -104,8 +107,9 @@ extension LabRun where Lab == Lab06 {
         let covariance = Tensor.matmul(centred, centred, transposeA: true) / Float(train.rowCount - 1)
         let pca = SymmetricEigen(covariance).vectors.columns(0..<Swift.min(codeSize, data.pixels))
         var rng = SeededGenerator(seed: options.seed)
-        let autoencoder = Autoencoder(sizes: [data.pixels, 256, 64, codeSize], hidden: .relu, code: .identity,
-                                      output: .sigmoid, using: &rng)
+        let autoencoder = Autoencoder(
+            sizes: [data.pixels, 256, 64, codeSize], hidden: .relu, code: .identity,
+            output: .sigmoid, using: &rng)
         try trainAutoencoder(autoencoder, on: train, epochs: epochs)
         // Codes are standardised per dimension so no single dimension dominates the distances.
         let rawCodes = Evaluation.inChunks(train) { autoencoder.encode($0) }
@@ -116,28 +120,35 @@ extension LabRun where Lab == Lab06 {
         let pcaTransposed = pca.transposed
         let representations = [
             Representation(name: "raw pixels", train: train, test: test, decode: { $0 }),
-            Representation(name: "PCA-\(codeSize)", train: Tensor.matmul(centred, pca),
-                           test: Tensor.matmul(test - mean, pca),
-                           decode: { codes in mean + Tensor.matmul(codes, pcaTransposed) }),
-            Representation(name: "autoencoder-\(codeSize)", train: (rawCodes - codeMean) / codeScale,
-                           test: (testCodes - codeMean) / codeScale,
-                           decode: { autoencoder.decoder.evaluate($0 * codeScale + codeMean) }),
+            Representation(
+                name: "PCA-\(codeSize)", train: Tensor.matmul(centred, pca),
+                test: Tensor.matmul(test - mean, pca),
+                decode: { codes in mean + Tensor.matmul(codes, pcaTransposed) }),
+            Representation(
+                name: "autoencoder-\(codeSize)", train: (rawCodes - codeMean) / codeScale,
+                test: (testCodes - codeMean) / codeScale,
+                decode: { autoencoder.decoder.evaluate($0 * codeScale + codeMean) }),
         ]
-        nb.table(["representation", "train features", "test features"],
-                 representations.map { [$0.name, Format.shape($0.train.shape), Format.shape($0.test.shape)] })
+        nb.table(
+            ["representation", "train features", "test features"],
+            representations.map { [$0.name, Format.shape($0.train.shape), Format.shape($0.test.shape)] })
         return representations
     }
 
     /// Trains the autoencoder with MSE (or reuses it with --from-section).
     func trainAutoencoder(_ autoencoder: Autoencoder, on train: Tensor, epochs: Int) throws {
-        _ = try trainWithAdam("autoencoder-code\(codeSize)", autoencoder.parameters, on: train, epochs: epochs,
-                              label: "autoencoder", seed: options.seed &+ 1) { batch, _ in
+        _ = try trainWithAdam(
+            "autoencoder-code\(codeSize)", autoencoder.parameters, on: train, epochs: epochs,
+            label: "autoencoder", seed: options.seed &+ 1
+        ) { batch, _ in
             LossTerms(meanSquaredError(predictions: autoencoder(Variable(batch)), targets: batch))
         }
     }
 
     func cluster(_ representations: [Representation]) throws -> [Clustering] {
-        nb.section("k-means with k-means++ seeding (exercises 6.1–6.4)", """
+        nb.section(
+            "k-means with k-means++ seeding (exercises 6.1–6.4)",
+            """
             Your k-means, run from 3 seeds on each representation; the run with the lowest training inertia is \
             kept. The inertia Σ‖x − c‖² must never increase from one iteration to the next.
             """)
@@ -155,22 +166,27 @@ extension LabRun where Lab == Lab06 {
             ProgressDisplay.shared.finish(label)
             let increases = zip(inertia, inertia.dropFirst()).filter { $1 > $0 * (1 + 1e-9) }.count
             let note = increases > 0 ? " — WARNING: the inertia increased \(increases) times" : " (never increased)"
-            nb.say("""
+            nb.say(
+                """
                 \(representation.name): \(inertia.count - 1) iterations, inertia \(Format.number(inertia.first!)) \
                 → \(Format.number(inertia.last!))\(note).
                 """)
-            return Clustering(name: representation.name, centroids: best!.centroids, inertia: inertia,
-                              testClusters: try assignClusters(representation.test, centroids: best!.centroids),
-                              seconds: seconds)
+            return Clustering(
+                name: representation.name, centroids: best!.centroids, inertia: inertia,
+                testClusters: try assignClusters(representation.test, centroids: best!.centroids),
+                seconds: seconds)
         }
         // Timings vary from run to run, so they stay out of report.md (which must be reproducible).
-        nb.table(["representation", "k-means time (3 seeds)"],
-                 clusterings.map { [$0.name, Format.fixed($0.seconds, 2) + " s"] }, inReport: false)
+        nb.table(
+            ["representation", "k-means time (3 seeds)"],
+            clusterings.map { [$0.name, Format.fixed($0.seconds, 2) + " s"] }, inReport: false)
         return clusterings
     }
 
     func score(_ clusterings: [Clustering], _ data: Dataset) throws {
-        nb.section("Scores on the test set (exercises 6.5–6.7)", """
+        nb.section(
+            "Scores on the test set (exercises 6.5–6.7)",
+            """
             Accuracy under the best one-to-one matching of clusters to classes (Hungarian algorithm), normalised \
             mutual information (arithmetic normalisation), purity, and the adjusted Rand index.
             """)
@@ -197,12 +213,15 @@ extension LabRun where Lab == Lab06 {
     func conclusions(_ scores: [(accuracy: Double, nmi: Double)], _ codes: Clustering, _ data: Dataset) {
         func change(_ a: Double, _ b: Double) -> String { (b >= a ? "+" : "−") + Format.fixed(Swift.abs(b - a), 3) }
         let (gainAccuracy, gainNMI) = (scores[2].accuracy - scores[0].accuracy, scores[2].nmi - scores[0].nmi)
-        let verdict = gainAccuracy > 0.02 && gainNMI > 0.02 ? "the codes cluster better than the pixels"
+        let verdict =
+            gainAccuracy > 0.02 && gainNMI > 0.02
+            ? "the codes cluster better than the pixels"
             : gainAccuracy < -0.02 && gainNMI < -0.02
                 ? "the codes cluster worse than the pixels "
                     + "(a short training or a code too small for the data can do that)"
                 : "the codes and the pixels cluster about equally well"
-        nb.say("""
+        nb.say(
+            """
             Autoencoder codes against raw pixels in this run: accuracy \
             \(change(scores[0].accuracy, scores[2].accuracy)), NMI \(change(scores[0].nmi, scores[2].nmi)) — \
             \(verdict). (Reference on the full Fashion-MNIST, k = 10, k-means fitted on training codes, scored on \
@@ -214,13 +233,15 @@ extension LabRun where Lab == Lab06 {
         let clean = share.indices.filter { share[$0] >= 0.8 }.map { data.classNames[$0] }
         let split = share.indices.filter { share[$0] < 0.5 }.map { data.classNames[$0] }
         if !clean.isEmpty {
-            nb.say("""
+            nb.say(
+                """
                 On \(codes.name), \(clean.joined(separator: ", ")): at least 80 % of each class's test images \
                 share one cluster.
                 """)
         }
         if !split.isEmpty {
-            nb.say("""
+            nb.say(
+                """
                 Spread over several clusters (no cluster holds half of the class): \
                 \(split.joined(separator: ", ")). The confusion matrices below show where they go.
                 """)
@@ -229,28 +250,36 @@ extension LabRun where Lab == Lab06 {
 
     func figures(_ clusterings: [Clustering], _ representations: [Representation], _ data: Dataset) throws {
         nb.section("Figures", "Confusions, prototypes and the shape of the clusters.")
-        let confusions = Figure(title: "Confusion matrices on the test set: true class × cluster",
-                                width: 1500, height: 700, columns: 2)
+        let confusions = Figure(
+            title: "Confusion matrices on the test set: true class × cluster",
+            width: 1500, height: 700, columns: 2)
         for (panel, fit) in [clusterings[0], clusterings[2]].enumerated() {
             let (counts, order) = Lab06.confusion(fit.testClusters, data.test.labels, classes: data.classCount)
-            confusions.add(Heatmap(title: fit.name, xLabel: "cluster (ordered by the mean class of its members)",
-                                   yLabel: panel == 0 ? "true class" : "", values: counts,
-                                   rowLabels: panel == 0 ? data.classNames : (0..<data.classCount).map { _ in "" },
-                                   columnLabels: order.map { "c\($0 + 1)" }, colormap: .blues,
-                                   annotationFormat: "%.0f", colorbarLabel: "test images"), column: panel)
+            confusions.add(
+                Heatmap(
+                    title: fit.name, xLabel: "cluster (ordered by the mean class of its members)",
+                    yLabel: panel == 0 ? "true class" : "", values: counts,
+                    rowLabels: panel == 0 ? data.classNames : (0..<data.classCount).map { _ in "" },
+                    columnLabels: order.map { "c\($0 + 1)" }, colormap: .blues,
+                    annotationFormat: "%.0f", colorbarLabel: "test images"), column: panel)
         }
-        try nb.figure(confusions, name: "confusion",
-                      caption: "Confusion matrices of k-means on raw pixels and on autoencoder codes")
+        try nb.figure(
+            confusions, name: "confusion",
+            caption: "Confusion matrices of k-means on raw pixels and on autoencoder codes")
         try codeFigures(clusterings[2], representations[2], data)
 
-        let prototypes = Figure(title: "Cluster centroids as images (prototypes)",
-                                subtitle: "raw-pixel centroids are images already; "
-                                    + "PCA and autoencoder centroids are decoded")
+        let prototypes = Figure(
+            title: "Cluster centroids as images (prototypes)",
+            subtitle: "raw-pixel centroids are images already; "
+                + "PCA and autoencoder centroids are decoded")
         let decoded = zip(clusterings, representations).flatMap { $1.decode($0.centroids).arrayRows }
-        prototypes.add(ImageGrid(title: "", tiles: decoded, columns: k, rowLabels: clusterings.map(\.name),
-                                 columnLabels: (1...k).map { "cluster \($0)" }))
-        try nb.figure(prototypes, name: "prototypes",
-                      caption: "Centroids of the three clusterings, decoded back to images")
+        prototypes.add(
+            ImageGrid(
+                title: "", tiles: decoded, columns: k, rowLabels: clusterings.map(\.name),
+                columnLabels: (1...k).map { "cluster \($0)" }))
+        try nb.figure(
+            prototypes, name: "prototypes",
+            caption: "Centroids of the three clusterings, decoded back to images")
         try membersFigure(clusterings[2], data)
         try inertiaFigure(clusterings, representations[2])
     }
@@ -262,19 +291,25 @@ extension LabRun where Lab == Lab06 {
         let plane = Tensor.matmul(centred, projection)
         let xs = (0..<plane.rowCount).map { Double(plane[$0, 0]) }
         let ys = (0..<plane.rowCount).map { Double(plane[$0, 1]) }
-        let figure = Figure(title: "Autoencoder codes of the test images, projected to 2-D "
-                                + "(first two principal axes)",
-                            width: 1500, height: 640, columns: 2)
-        figure.add(ScatterPlot(title: "coloured by k-means cluster", xLabel: "axis 1", yLabel: "axis 2",
-                               x: xs, y: ys, classes: codes.testClusters,
-                               classNames: (0..<k).map { "cluster \($0 + 1)" },
-                               markerRadius: 2.2, alpha: 0.6), column: 0)
-        figure.add(ScatterPlot(title: "coloured by true class", xLabel: "axis 1", yLabel: "axis 2", x: xs, y: ys,
-                               classes: data.test.labels, classNames: data.classNames, markerRadius: 2.2,
-                               alpha: 0.6),
-                   column: 1)
-        try nb.figure(figure, name: "codes-2d",
-                      caption: "The same 2-D view of the codes, coloured by cluster and by class")
+        let figure = Figure(
+            title: "Autoencoder codes of the test images, projected to 2-D "
+                + "(first two principal axes)",
+            width: 1500, height: 640, columns: 2)
+        figure.add(
+            ScatterPlot(
+                title: "coloured by k-means cluster", xLabel: "axis 1", yLabel: "axis 2",
+                x: xs, y: ys, classes: codes.testClusters,
+                classNames: (0..<k).map { "cluster \($0 + 1)" },
+                markerRadius: 2.2, alpha: 0.6), column: 0)
+        figure.add(
+            ScatterPlot(
+                title: "coloured by true class", xLabel: "axis 1", yLabel: "axis 2", x: xs, y: ys,
+                classes: data.test.labels, classNames: data.classNames, markerRadius: 2.2,
+                alpha: 0.6),
+            column: 1)
+        try nb.figure(
+            figure, name: "codes-2d",
+            caption: "The same 2-D view of the codes, coloured by cluster and by class")
     }
 
     /// Ten test images of each cluster found on autoencoder codes (blank tiles where a cluster has fewer).
@@ -282,35 +317,43 @@ extension LabRun where Lab == Lab06 {
         var tiles: [[Float]] = []
         for c in 0..<k {
             let members = codes.testClusters.indices.filter { codes.testClusters[$0] == c }.prefix(10)
-            tiles += members.map { data.test.images.row($0).scalars }
+            tiles +=
+                members.map { data.test.images.row($0).scalars }
                 + Array(repeating: [Float](repeating: 1, count: data.pixels), count: 10 - members.count)
         }
         let figure = Figure(title: "Ten test images from each autoencoder-code cluster")
         figure.add(ImageGrid(title: "", tiles: tiles, columns: 10, rowLabels: (1...k).map { "cluster \($0)" }))
-        try nb.figure(figure, name: "cluster-samples",
-                      caption: "Samples of every cluster found on autoencoder codes")
+        try nb.figure(
+            figure, name: "cluster-samples",
+            caption: "Samples of every cluster found on autoencoder codes")
     }
 
     func inertiaFigure(_ clusterings: [Clustering], _ codes: Representation) throws {
         let figure = Figure(title: "k-means inertia", width: 1400, height: 560, columns: 2)
         let series = clusterings.map { fit in
-            LinePlot.Series(fit.name, x: fit.inertia.indices.map(Double.init),
-                            y: fit.inertia.map { $0 / (fit.inertia.last! > 0 ? fit.inertia.last! : 1) },
-                            markers: fit.inertia.count < 30)
+            LinePlot.Series(
+                fit.name, x: fit.inertia.indices.map(Double.init),
+                y: fit.inertia.map { $0 / (fit.inertia.last! > 0 ? fit.inertia.last! : 1) },
+                markers: fit.inertia.count < 30)
         }
-        figure.add(LinePlot(title: "over iterations (relative to the final value)", xLabel: "iteration",
-                            yLabel: "inertia / final inertia", series: series, logY: true), column: 0)
+        figure.add(
+            LinePlot(
+                title: "over iterations (relative to the final value)", xLabel: "iteration",
+                yLabel: "inertia / final inertia", series: series, logY: true), column: 0)
         let ks = Array(2...Swift.max(2, Swift.min(15, codes.train.rowCount)))
         let elbow = try ks.map { kk in
             var seeding = SeededGenerator(seed: options.seed &+ 500 &+ UInt64(kk))
             return try kMeans(codes.train, k: kk, maxIterations: 100, using: &seeding).inertia.last!
         }
-        figure.add(LinePlot(title: "against k (autoencoder codes)", xLabel: "number of clusters k",
-                            yLabel: "final training inertia",
-                            series: [.init(codes.name, x: ks.map(Double.init), y: elbow, markers: true)]),
-                   column: 1)
-        try nb.figure(figure, name: "inertia",
-                      caption: "Inertia per iteration for each representation, and final inertia against k")
+        figure.add(
+            LinePlot(
+                title: "against k (autoencoder codes)", xLabel: "number of clusters k",
+                yLabel: "final training inertia",
+                series: [.init(codes.name, x: ks.map(Double.init), y: elbow, markers: true)]),
+            column: 1)
+        try nb.figure(
+            figure, name: "inertia",
+            caption: "Inertia per iteration for each representation, and final inertia against k")
     }
 }
 

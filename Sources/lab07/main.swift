@@ -42,25 +42,29 @@ enum Lab07: LabProgram {
     static let defaultLearningRate: Float = 2e-3
 
     struct Knobs: LabKnobs {
-        @Option(parsing: .upToNextOption,
-                help: ArgumentHelp("Filters of each stride-2 convolution (default 16 8 8). Try 32 16 8, or 16 8.",
-                                   valueName: "F"))
+        @Option(
+            parsing: .upToNextOption,
+            help: ArgumentHelp(
+                "Filters of each stride-2 convolution (default 16 8 8). Try 32 16 8, or 16 8.",
+                valueName: "F"))
         var filters: [Int] = []
         @Option(help: "σ of the Gaussian noise the denoiser trains on. Try 0.5.")
         var noiseLevel: Float = 0.3
 
         func validate() throws {
-            try requireKnob(filters.count <= 5 && filters.allSatisfy { (1...128).contains($0) },
-                            "--filters takes up to 5 counts between 1 and 128, got \(filters)")
+            try requireKnob(
+                filters.count <= 5 && filters.allSatisfy { (1...128).contains($0) },
+                "--filters takes up to 5 counts between 1 and 128, got \(filters)")
             try requireKnob((0...2).contains(noiseLevel), "--noise-level must be in [0, 2], got \(noiseLevel)")
         }
     }
 
     static func notebook(_ run: LabRun<Lab07>) throws {
-        let data = try run.dataSection(explanation: """
-            Images x ∈ [0, 1]^(H·W), one channel, stored channels-last (HWC): with one channel that is the usual \
-            row of H·W pixels.
-            """)
+        let data = try run.dataSection(
+            explanation: """
+                Images x ∈ [0, 1]^(H·W), one channel, stored channels-last (HWC): with one channel that is the usual \
+                row of H·W pixels.
+                """)
         try run.outputSizes(data)
         try run.convolutionByMatrixProduct(data)
         try run.transposedConvolution(data)
@@ -74,9 +78,11 @@ extension Lab07 {
     /// A convolutional epoch costs about `convolutionCost` dense ones (measured on the sample).
     static func plannedWork(_ run: LabRun<Lab07>, _ data: Dataset) -> [PlannedWork] {
         let widths = [data.pixels, 256, 32, 256, data.pixels], n = data.train.count
-        return [.dense("conv AE", widths, epochs: run.epochs, examples: n, factor: convolutionCost),
-                .dense("dense AE", widths, epochs: run.epochs, examples: n),
-                .dense("conv denoiser", widths, epochs: run.epochs, examples: n, factor: convolutionCost)]
+        return [
+            .dense("conv AE", widths, epochs: run.epochs, examples: n, factor: convolutionCost),
+            .dense("dense AE", widths, epochs: run.epochs, examples: n),
+            .dense("conv denoiser", widths, epochs: run.epochs, examples: n, factor: convolutionCost),
+        ]
     }
     static let convolutionCost = 6.0
 }
@@ -96,7 +102,9 @@ extension LabRun where Lab == Lab07 {
     }
 
     func outputSizes(_ data: Dataset) throws {
-        nb.section("Output sizes (exercises 7.1, 7.5)", """
+        nb.section(
+            "Output sizes (exercises 7.1, 7.5)",
+            """
             A k × k kernel with stride s gives ⌊(n − k)/s⌋ + 1 positions without padding ("valid") and ⌈n/s⌉ with \
             zero padding ("same"). The encoder's 3 × 3 stride-2 "same" convolutions, by your formula (7.1) and the \
             kit's, and the input sizes each output size could have come from (7.5):
@@ -106,12 +114,15 @@ extension LabRun where Lab == Lab07 {
             let mine = try convolutionOutputSize(inputSize: shape.height, kernel: 3, stride: 2, padding: .same)
             let back = try transposedOutputSizes(outputSize: mine, kernel: 3, stride: 2, padding: .same)
             if mine != shape.outputHeight { mismatches += 1 }
-            rows.append(["\(shape.height) × \(shape.width) × \(shape.channels)", "\(mine)", "\(shape.outputHeight)",
-                         "\(back.lowerBound)…\(back.upperBound)"])
+            rows.append([
+                "\(shape.height) × \(shape.width) × \(shape.channels)", "\(mine)", "\(shape.outputHeight)",
+                "\(back.lowerBound)…\(back.upperBound)",
+            ])
         }
         nb.table(["input", "your output size", "the kit's", "inputs that give it"], rows)
         if mismatches == 0 {
-            nb.say("""
+            nb.say(
+                """
                 Your sizes agree with the kit's. Each output size comes from a range of input sizes: a transposed \
                 convolution cannot know which one to return to unless it is told, so the decoder takes the shape of \
                 the convolution it undoes.
@@ -122,15 +133,18 @@ extension LabRun where Lab == Lab07 {
     }
 
     func convolutionByMatrixProduct(_ data: Dataset) throws {
-        nb.section("A convolution is one matrix product (exercises 7.2–7.4)", """
+        nb.section(
+            "A convolution is one matrix product (exercises 7.2–7.4)",
+            """
             im2col (7.2) copies every k × k × C patch into a row; the convolution is then P·W + b (7.4), one \
             column of W per filter. Its adjoint col2im (7.3) adds patch values back onto their pixels: \
             ⟨im2col(x), P⟩ = ⟨x, col2im(P)⟩ for all x and P. On test images with random 3 × 3 filters, against the \
             kit's convolution:
             """)
         var rng = SeededGenerator(seed: options.seed &+ 7)
-        let shape = ConvolutionShape(height: data.height, width: data.width, channels: 1, kernel: 3, stride: 2,
-                                     padding: .same)
+        let shape = ConvolutionShape(
+            height: data.height, width: data.width, channels: 1, kernel: 3, stride: 2,
+            padding: .same)
         let x = data.test.images.rows(0..<Swift.min(64, data.test.count))
         let w = Tensor.randomNormal([9, 4], using: &rng), b = Tensor.randomNormal([4], using: &rng)
         let start = Date()
@@ -141,19 +155,24 @@ extension LabRun where Lab == Lab07 {
         let difference = mine.shape == kit.shape ? Double((mine - kit).abs().max()) : .infinity
         let p = Tensor.randomNormal(patches.shape, using: &rng)
         let folded = try col2im(p, shape)
-        let gap = folded.shape == x.shape ? Swift.abs(Double((patches * p).sum()) - Double((x * folded).sum()))
+        let gap =
+            folded.shape == x.shape
+            ? Swift.abs(Double((patches * p).sum()) - Double((x * folded).sum()))
             : .infinity
-        nb.table(["check", "value"], [
-            ["patches of \(x.rowCount) images", Format.shape(patches.shape)],
-            ["max |your convolution − the kit's|", Format.number(difference, digits: 2)],
-            ["|⟨im2col(x), P⟩ − ⟨x, col2im(P)⟩|", Format.number(gap, digits: 2)],
-        ])
+        nb.table(
+            ["check", "value"],
+            [
+                ["patches of \(x.rowCount) images", Format.shape(patches.shape)],
+                ["max |your convolution − the kit's|", Format.number(difference, digits: 2)],
+                ["|⟨im2col(x), P⟩ − ⟨x, col2im(P)⟩|", Format.number(gap, digits: 2)],
+            ])
         let timing = ["your im2col + matrix product (\(x.rowCount) images)", Format.fixed(seconds * 1000, 1) + " ms"]
         nb.table(["", "time"], [timing], inReport: false)
         if difference < 1e-4 && gap < 1e-2 * Swift.max(1, Double((x * folded).abs().sum()) * 1e-4) {
             nb.say("Your im2col, col2im and matrix-product convolution agree with the kit's, to Float32 rounding.")
         } else {
-            nb.say("""
+            nb.say(
+                """
                 They disagree: check the patch order (ky, kx, c), the padding split (the smaller half on top and \
                 left), and that col2im adds (+=) rather than overwrites where patches overlap.
                 """)
@@ -161,7 +180,9 @@ extension LabRun where Lab == Lab07 {
     }
 
     func transposedConvolution(_ data: Dataset) throws {
-        nb.section("The transposed convolution is the convolution's gradient", """
+        nb.section(
+            "The transposed convolution is the convolution's gradient",
+            """
             The decoder draws with transposed convolutions: y = col2im(z · Wᵀ). It is the adjoint of the \
             convolution, ⟨conv(u; W), v⟩ = ⟨u, convᵀ(v; W)⟩, and so also the convolution's gradient with respect to \
             its input. Your col2im (7.3) against the kit's transposed convolution, going back from 4 × 4 to 7 × 7:
@@ -173,11 +194,16 @@ extension LabRun where Lab == Lab07 {
         let mine = try col2im(Tensor.matmul(z.reshaped([3 * 16, 8]), w, transposeB: true), shape)
         let kit = convTranspose2d(Variable(z), filters: Variable(w), bias: Variable(.zeros([8])), shape).value
         let difference = mine.shape == kit.shape ? Double((mine - kit).abs().max()) : .infinity
-        nb.table(["check", "value"], [["output shape (3 codes)", Format.shape(mine.shape)],
-                                       ["max |col2im(z·Wᵀ) − convᵀ(z)|", Format.number(difference, digits: 2)]])
-        nb.say(difference < 1e-4
-               ? "They agree: a transposed convolution is col2im after one matrix product."
-               : "They disagree: check col2im (7.3) — it must be the exact adjoint of your im2col.")
+        nb.table(
+            ["check", "value"],
+            [
+                ["output shape (3 codes)", Format.shape(mine.shape)],
+                ["max |col2im(z·Wᵀ) − convᵀ(z)|", Format.number(difference, digits: 2)],
+            ])
+        nb.say(
+            difference < 1e-4
+                ? "They agree: a transposed convolution is col2im after one matrix product."
+                : "They disagree: check col2im (7.3) — it must be the exact adjoint of your im2col.")
     }
 }
 
@@ -191,15 +217,18 @@ struct Models {
 extension LabRun where Lab == Lab07 {
     /// A convolutional autoencoder for the data's images, its output starting at the mean pixel.
     func convAutoencoder(_ data: Dataset, using rng: inout SeededGenerator) -> ConvAutoencoder {
-        ConvAutoencoder(height: data.height, width: data.width, filters: filters, outputMean: data.train.images.mean(),
-                        using: &rng)
+        ConvAutoencoder(
+            height: data.height, width: data.width, filters: filters, outputMean: data.train.images.mean(),
+            using: &rng)
     }
 
     func train(_ data: Dataset) throws -> Models {
         var rng = SeededGenerator(seed: options.seed)
         let conv = convAutoencoder(data, using: &rng), code = conv.codeShape
         let sizes = encoderShapes(data).map { "\($0.outputHeight)×\($0.outputWidth)" }.joined(separator: " → ")
-        nb.section("Train a convolutional and a dense autoencoder (exercise 7.6)", """
+        nb.section(
+            "Train a convolutional and a dense autoencoder (exercise 7.6)",
+            """
             Convolutional: \(data.height)×\(data.width)×1 → \(sizes) with \
             \(filters.map(String.init).joined(separator: ", ")) filters (3 × 3, \
             stride 2, ReLU), a linear \(code.height)×\(code.width)×\(code.channels) = \(conv.codeSize)-value code, and \
@@ -210,32 +239,42 @@ extension LabRun where Lab == Lab07 {
             size. Both: your loss (7.6), Adam (learning rate \(Format.number(training.learningRate))), batch \
             \(training.batchSize), \(epochs) epochs.
             """)
-        let dense = Autoencoder(sizes: [data.pixels, 256, conv.codeSize], hidden: .relu, code: .identity,
-                                output: .sigmoid, using: &rng)
+        let dense = Autoencoder(
+            sizes: [data.pixels, 256, conv.codeSize], hidden: .relu, code: .identity,
+            output: .sigmoid, using: &rng)
         let denoiser = convAutoencoder(data, using: &rng)
         let train = data.train.images, sigma = knobs.noiseLevel
-        let convHistory = try trainWithAdam("conv-ae", conv.parameters, on: train, epochs: epochs, label: "conv AE",
-                                            seed: options.seed &+ 1) { batch, _ in
+        let convHistory = try trainWithAdam(
+            "conv-ae", conv.parameters, on: train, epochs: epochs, label: "conv AE",
+            seed: options.seed &+ 1
+        ) { batch, _ in
             LossTerms(try convAutoencoderLoss(model: conv, clean: batch, input: batch))
         }
-        let denseHistory = try trainWithAdam("dense-ae", dense.parameters, on: train, epochs: epochs, label: "dense AE",
-                                             seed: options.seed &+ 2) { batch, _ in
+        let denseHistory = try trainWithAdam(
+            "dense-ae", dense.parameters, on: train, epochs: epochs, label: "dense AE",
+            seed: options.seed &+ 2
+        ) { batch, _ in
             LossTerms(meanSquaredError(predictions: dense(Variable(batch)), targets: batch))
         }
-        let noisyHistory = try trainWithAdam("conv-denoiser", denoiser.parameters, on: train, epochs: epochs,
-                                             label: "conv denoiser", seed: options.seed &+ 3) { batch, generator in
+        let noisyHistory = try trainWithAdam(
+            "conv-denoiser", denoiser.parameters, on: train, epochs: epochs,
+            label: "conv denoiser", seed: options.seed &+ 3
+        ) { batch, generator in
             let noise = Tensor.randomNormal(batch.shape, standardDeviation: sigma, using: &generator)
             let noisy = (batch + noise).clamped(0, 1)
             return LossTerms(try convAutoencoderLoss(model: denoiser, clean: batch, input: noisy))
         }
         let models = Models(
-            conv: TrainedModel(name: "convolutional", reconstruct: conv.reconstruct,
-                               parameterCount: conv.parameterCount, history: convHistory),
-            dense: TrainedModel(name: "dense", reconstruct: dense.reconstruct, parameterCount: dense.parameterCount,
-                                history: denseHistory),
-            noisy: TrainedModel(name: "convolutional denoiser (σ = \(Format.number(sigma)))",
-                                reconstruct: denoiser.reconstruct, parameterCount: denoiser.parameterCount,
-                                history: noisyHistory),
+            conv: TrainedModel(
+                name: "convolutional", reconstruct: conv.reconstruct,
+                parameterCount: conv.parameterCount, history: convHistory),
+            dense: TrainedModel(
+                name: "dense", reconstruct: dense.reconstruct, parameterCount: dense.parameterCount,
+                history: denseHistory),
+            noisy: TrainedModel(
+                name: "convolutional denoiser (σ = \(Format.number(sigma)))",
+                reconstruct: denoiser.reconstruct, parameterCount: denoiser.parameterCount,
+                history: noisyHistory),
             convNetwork: conv, denoiser: denoiser)
         try compare(models, data)
         return models
@@ -246,12 +285,16 @@ extension LabRun where Lab == Lab07 {
         let test = data.test.images
         let both = [models.conv, models.dense]
         let errors = both.map { Evaluation.meanSquaredError(of: $0.reconstruct, from: test, to: test) }
-        nb.table(["autoencoder", "parameters", "code size", "test MSE"], zip(both, errors).map { model, error in
-            [model.name, "\(model.parameterCount)", "\(models.convNetwork.codeSize)", Format.number(error)]
-        })
-        nb.table(["autoencoder", "seconds per epoch"], [models.conv, models.dense].map {
-            [$0.name, $0.history.seconds > 0 ? Format.fixed($0.secondsPerEpoch, 2) : "(reused)"]
-        }, inReport: false)
+        nb.table(
+            ["autoencoder", "parameters", "code size", "test MSE"],
+            zip(both, errors).map { model, error in
+                [model.name, "\(model.parameterCount)", "\(models.convNetwork.codeSize)", Format.number(error)]
+            })
+        nb.table(
+            ["autoencoder", "seconds per epoch"],
+            [models.conv, models.dense].map {
+                [$0.name, $0.history.seconds > 0 ? Format.fixed($0.secondsPerEpoch, 2) : "(reused)"]
+            }, inReport: false)
         nb.metric("conv_ae_test_mse", errors[0])
         nb.metric("dense_ae_test_mse", errors[1])
         nb.metric("conv_ae_parameters", Double(models.conv.parameterCount))
@@ -262,20 +305,23 @@ extension LabRun where Lab == Lab07 {
         let constant = Evaluation.meanSquaredError(Tensor(repeating: meanPixel, shape: test.shape), test)
         nb.metric("constant_image_mse", constant)
         if errors[0] > 0.8 * constant {
-            nb.say("""
+            nb.say(
+                """
                 The convolutional autoencoder has learned little: its test MSE \(Format.number(errors[0])) is close to \
                 that of one constant image, every pixel \(Format.fixed(Double(meanPixel), 3)) \
                 (\(Format.number(constant))). Its output is nearly the same for every input — look at the \
                 reconstructions below. More epochs (--epochs) or a lower learning rate may get it going.
                 """)
         } else if errors[0] <= errors[1] {
-            nb.say("""
+            nb.say(
+                """
                 With the same \(models.convNetwork.codeSize)-value code the convolutional autoencoder reconstructs at \
                 least as well (\(Format.number(errors[0])) against \(Format.number(errors[1]))) with \
                 \(Format.fixed(ratio, 0))× fewer parameters: its filters are shared across the image.
                 """)
         } else {
-            nb.say("""
+            nb.say(
+                """
                 Here the dense autoencoder reconstructs better (\(Format.number(errors[1])) against \
                 \(Format.number(errors[0]))), with \(Format.fixed(ratio, 0))× more parameters. To see what the \
                 convolutional one gains from width or time, try --filters 32 16 8 or --epochs 30 and compare.
@@ -285,7 +331,9 @@ extension LabRun where Lab == Lab07 {
 
     func denoise(_ denoiser: TrainedModel, _ data: Dataset) throws {
         let sigma = knobs.noiseLevel
-        nb.section("Denoising with convolutions", """
+        nb.section(
+            "Denoising with convolutions",
+            """
             The same convolutional autoencoder trained on images with Gaussian noise of σ = \(Format.number(sigma)) \
             (clipped to [0, 1], drawn afresh for every minibatch) and scored against the clean ones — as in the \
             Keras and TensorFlow tutorials. On the test images, noised once with a fixed seed:
@@ -295,10 +343,12 @@ extension LabRun where Lab == Lab07 {
         let noisy = (test + Tensor.randomNormal(test.shape, standardDeviation: sigma, using: &noise)).clamped(0, 1)
         let before = Evaluation.meanSquaredError(noisy, test)
         let after = Evaluation.meanSquaredError(of: denoiser.reconstruct, from: noisy, to: test)
-        nb.table(["", "MSE against the clean images", "PSNR (dB)"], [
-            ["noisy input", Format.number(before), Format.fixed(Evaluation.psnr(mse: before), 1)],
-            [denoiser.name, Format.number(after), Format.fixed(Evaluation.psnr(mse: after), 1)],
-        ])
+        nb.table(
+            ["", "MSE against the clean images", "PSNR (dB)"],
+            [
+                ["noisy input", Format.number(before), Format.fixed(Evaluation.psnr(mse: before), 1)],
+                [denoiser.name, Format.number(after), Format.fixed(Evaluation.psnr(mse: after), 1)],
+            ])
         nb.metric("noisy_input_mse", before)
         nb.metric("conv_denoiser_mse", after)
         if after < 0.5 * before {
@@ -306,7 +356,8 @@ extension LabRun where Lab == Lab07 {
         } else if after < before {
             nb.say("It removes less than half the noise (\(Format.percent(1 - after / before))). Train longer.")
         } else {
-            nb.say("""
+            nb.say(
+                """
                 The output is further from the clean images than the noisy input: the denoiser has not learned to \
                 keep the image yet (more epochs, --epochs, may help).
                 """)
@@ -319,8 +370,10 @@ extension LabRun where Lab == Lab07 {
         nb.section("Figures", "What the convolutions learned, and what they give back.")
         let first = models.convNetwork.encoderLayers[0]
         let filterFigure = Figure(title: "The first layer's \(first.filterCount) filters (3 × 3 weights)")
-        filterFigure.add(ImageGrid(title: "", images: first.filters.value.transposed, columns: 8,
-                                   scaling: .signedShared, tileWidth: 3, tileHeight: 3, colorbarLabel: "weight"))
+        filterFigure.add(
+            ImageGrid(
+                title: "", images: first.filters.value.transposed, columns: 8,
+                scaling: .signedShared, tileWidth: 3, tileHeight: 3, colorbarLabel: "weight"))
         try nb.figure(filterFigure, name: "filters", caption: "The 3 × 3 filters of the first convolution")
 
         // One test image through the first layer: one feature map per filter (channels last).
@@ -328,14 +381,19 @@ extension LabRun where Lab == Lab07 {
         let maps = first.evaluate(example)
         let (h, w, f) = first.outputSize
         let tiles = (0..<f).map { c in (0..<(h * w)).map { maps.scalars[$0 * f + c] } }
-        let mapFigure = Figure(title: "What the first layer sees: its \(f) feature maps of one test image",
-                               subtitle: "ReLU outputs, \(h) × \(w) each, shown at the image's size; "
-                                   + "each filter responds to its own pattern")
-        mapFigure.add(ImageGrid(title: "", tiles: [example.scalars] + tiles.map { tile in
-            let top = Swift.max(tile.max() ?? 1, 1e-6)
-            return resample(tile.map { $0 / top }, from: (h, w), to: (data.height, data.width))
-        }, tileWidth: data.width, tileHeight: data.height, columns: 9,
-                                tileLabels: ["input"] + (1...f).map { "filter \($0)" }, scaling: .unit))
+        let mapFigure = Figure(
+            title: "What the first layer sees: its \(f) feature maps of one test image",
+            subtitle: "ReLU outputs, \(h) × \(w) each, shown at the image's size; "
+                + "each filter responds to its own pattern")
+        mapFigure.add(
+            ImageGrid(
+                title: "",
+                tiles: [example.scalars]
+                    + tiles.map { tile in
+                        let top = Swift.max(tile.max() ?? 1, 1e-6)
+                        return resample(tile.map { $0 / top }, from: (h, w), to: (data.height, data.width))
+                    }, tileWidth: data.width, tileHeight: data.height, columns: 9,
+                tileLabels: ["input"] + (1...f).map { "filter \($0)" }, scaling: .unit))
         try nb.figure(mapFigure, name: "feature-maps", caption: "A test image and the first layer's feature maps of it")
         try imageFigures(models, data)
     }
@@ -345,15 +403,21 @@ extension LabRun where Lab == Lab07 {
         let examples = Evaluation.examplesOfEachClass(data.test.labels, classes: data.classCount)
         let originals = data.test.images.gatherRows(examples)
         let reconstructions = Figure(title: "Reconstructions of one test image per class, from the same code size")
-        let rows = [("original", originals), ("dense AE", models.dense.reconstruct(originals)),
-                    ("conv AE", models.conv.reconstruct(originals))]
+        let rows = [
+            ("original", originals), ("dense AE", models.dense.reconstruct(originals)),
+            ("conv AE", models.conv.reconstruct(originals)),
+        ]
         reconstructions.add(FigureHelpers.labelledRows(rows, of: data, testIndices: examples))
-        try nb.figure(reconstructions, name: "reconstructions",
-                      caption: "Originals, dense and convolutional reconstructions")
+        try nb.figure(
+            reconstructions, name: "reconstructions",
+            caption: "Originals, dense and convolutional reconstructions")
 
         var noise = SeededGenerator(seed: options.seed &+ 2000)
-        let noisy = (originals + Tensor.randomNormal(originals.shape, standardDeviation: knobs.noiseLevel,
-                                                     using: &noise)).clamped(0, 1)
+        let noisy =
+            (originals
+            + Tensor.randomNormal(
+                originals.shape, standardDeviation: knobs.noiseLevel,
+                using: &noise)).clamped(0, 1)
         let denoising = Figure(title: "Denoising with the convolutional autoencoder")
         let noisyRows = [("clean", originals), ("noisy", noisy), ("denoised", models.noisy.reconstruct(noisy))]
         denoising.add(FigureHelpers.labelledRows(noisyRows, of: data, testIndices: examples))

@@ -32,27 +32,35 @@ enum Lab08: LabProgram {
     static let defaultLearningRate: Float = 1e-3
 
     struct Knobs: LabKnobs {
-        @Option(parsing: .upToNextOption,
-                help: ArgumentHelp("Widths of the encoder's layers, bottom first (default 256 64). Try 512 128 32.",
-                                   valueName: "H"))
+        @Option(
+            parsing: .upToNextOption,
+            help: ArgumentHelp(
+                "Widths of the encoder's layers, bottom first (default 256 64). Try 512 128 32.",
+                valueName: "H"))
         var sizes: [Int] = []
-        @Option(parsing: .upToNextOption,
-                help: ArgumentHelp("Numbers of labelled examples to compare, or all (default 100 1000 all; "
-                                   + "100 all with --quick). Try 20 50 100 200.", valueName: "L"))
+        @Option(
+            parsing: .upToNextOption,
+            help: ArgumentHelp(
+                "Numbers of labelled examples to compare, or all (default 100 1000 all; "
+                    + "100 all with --quick). Try 20 50 100 200.", valueName: "L"))
         var labels: [String] = []
         @Option(help: "Seeds per number of labels: each draws its own labels, head and minibatch order. Try 5.")
         var seeds = 3
         @Option(help: "Masking noise of each layer's denoising autoencoder (0: plain autoencoders). Try 0 or 0.5.")
         var maskingP: Float = 0.25
-        @Option(help: ArgumentHelp("Least fine-tuning steps per classifier (default 300; 40 with --quick). Try 1000.",
-                                   valueName: "S"))
+        @Option(
+            help: ArgumentHelp(
+                "Least fine-tuning steps per classifier (default 300; 40 with --quick). Try 1000.",
+                valueName: "S"))
         var steps: Int?
 
         func validate() throws {
-            try requireKnob(sizes.count <= 4 && sizes.allSatisfy { (2...4096).contains($0) },
-                            "--sizes takes up to 4 widths between 2 and 4096, got \(sizes)")
-            try requireKnob(labels.allSatisfy { $0 == "all" || (Int($0) ?? 0) >= 1 },
-                            "--labels takes positive counts or all, got \(labels.joined(separator: " "))")
+            try requireKnob(
+                sizes.count <= 4 && sizes.allSatisfy { (2...4096).contains($0) },
+                "--sizes takes up to 4 widths between 2 and 4096, got \(sizes)")
+            try requireKnob(
+                labels.allSatisfy { $0 == "all" || (Int($0) ?? 0) >= 1 },
+                "--labels takes positive counts or all, got \(labels.joined(separator: " "))")
             try requireKnob((1...20).contains(seeds), "--seeds must be between 1 and 20, got \(seeds)")
             try requireKnob((0..<1).contains(maskingP), "--masking-p must be in [0, 1), got \(maskingP)")
             try requireKnob(steps.map { (1...100_000).contains($0) } ?? true, "--steps must be between 1 and 100000")
@@ -60,10 +68,11 @@ enum Lab08: LabProgram {
     }
 
     static func notebook(_ run: LabRun<Lab08>) throws {
-        let data = try run.dataSection(explanation: """
-            Images x ∈ [0, 1]^D with their class labels. Pretraining sees the training images without labels; the \
-            classifiers see only the few labels each experiment allows, and are scored on the test set.
-            """)
+        let data = try run.dataSection(
+            explanation: """
+                Images x ∈ [0, 1]^D with their class labels. Pretraining sees the training images without labels; the \
+                classifiers see only the few labels each experiment allows, and are scored on the test set.
+                """)
         try run.checkTheLoss()
         let stack = try run.pretrainGreedily(data)
         let deep = try run.trainDeepAutoencoder(data, stack)
@@ -106,7 +115,9 @@ extension LabRun where Lab == Lab08 {
     var steps: Int { knobs.steps ?? (options.quick ? 40 : 300) }
 
     func checkTheLoss() throws {
-        nb.section("The classifier's loss (exercises 8.1, 8.2)", """
+        nb.section(
+            "The classifier's loss (exercises 8.1, 8.2)",
+            """
             A classifier outputs logits z ∈ ℝ^K; softmax turns them into probabilities and the cross-entropy \
             L = −(1/N) Σₙ log softmax(zₙ)_{yₙ} scores the true classes. Its gradient is predicted minus true \
             probabilities, (softmax(z) − onehot(y))/N. Your loss and gradient against the kit's `crossEntropy` on \
@@ -118,8 +129,10 @@ extension LabRun where Lab == Lab08 {
         let extreme = Tensor([[1000, -1000, 0, 0, 0, 0, 0, 0, 0, 0]]), extremeLabels = [1]
         // 8.1 first: the log-probabilities of the saturated row, which a naive e^z turns into NaN.
         let logProbabilities = try logSoftmax(extreme)
-        nb.say("Your log-softmax of [1000, −1000, 0, …, 0]: " + (0..<3).map { Format.number(logProbabilities[0, $0]) }
-               .joined(separator: ", ") + ", … (exactly: 0, −2000, −1000, …).")
+        nb.say(
+            "Your log-softmax of [1000, −1000, 0, …, 0]: "
+                + (0..<3).map { Format.number(logProbabilities[0, $0]) }
+                .joined(separator: ", ") + ", … (exactly: 0, −2000, −1000, …).")
         var rows: [[String]] = [], agree = true
         let cases = [("random logits (256 × 10)", logits, labels), ("logits of ±1000", extreme, extremeLabels)]
         for (name, z, y) in cases {
@@ -130,12 +143,16 @@ extension LabRun where Lab == Lab08 {
             let gap = mine.gradient.shape == z.shape ? Double((mine.gradient - variable.grad!).abs().max()) : .infinity
             let lossGap = Swift.abs(Double(mine.loss) - Double(kit.value.scalar))
             agree = agree && lossGap <= 1e-4 * Swift.max(1, Double(kit.value.scalar)) && gap <= 1e-5
-            rows.append([name, Format.number(mine.loss), Format.number(kit.value.scalar),
-                         Format.number(gap, digits: 2)])
+            rows.append([
+                name, Format.number(mine.loss), Format.number(kit.value.scalar),
+                Format.number(gap, digits: 2),
+            ])
         }
         nb.table(["logits", "your loss", "the kit's", "max |gradient difference|"], rows)
-        nb.say(agree ? "They agree, the saturated logits included: your log-softmax subtracts the maximum."
-               : "They disagree: check the maximum shift in 8.1, the mean over N, and the gradient's 1/N in 8.2.")
+        nb.say(
+            agree
+                ? "They agree, the saturated logits included: your log-softmax subtracts the maximum."
+                : "They disagree: check the maximum shift in 8.1, the mean over N, and the gradient's 1/N in 8.2.")
     }
 }
 
@@ -159,7 +176,9 @@ struct PretrainedStack {
 extension LabRun where Lab == Lab08 {
     func pretrainGreedily(_ data: Dataset) throws -> PretrainedStack {
         let widths = [data.pixels] + sizes
-        nb.section("Greedy layer-wise pretraining (exercise 8.3)", """
+        nb.section(
+            "Greedy layer-wise pretraining (exercise 8.3)",
+            """
             The encoder \(widths.map(String.init).joined(separator: "-")) (ReLU) is trained one layer at a time, \
             without labels: layer k is the encoder of a shallow denoising autoencoder on the codes of layers \
             0…k−1, which stay frozen. Each uses masking noise p = \(Format.number(knobs.maskingP)), a fresh decoder \
@@ -174,14 +193,19 @@ extension LabRun where Lab == Lab08 {
         let p = knobs.maskingP, initial = layers.enumerated().map { $1.copy(name: "encoder.\($0)") }
         try greedyLayerwisePretraining(layers: layers, data: data.train.images) { layer, inputs in
             let k = decoders.count
-            let decoder = Dense(layer.outputSize, layer.inputSize, activation: k == 0 ? .sigmoid : .identity,
-                                name: "decoder.\(k)", using: &rng)
+            let decoder = Dense(
+                layer.outputSize, layer.inputSize, activation: k == 0 ? .sigmoid : .identity,
+                name: "decoder.\(k)", using: &rng)
             let seed = options.seed &+ UInt64(10 + k)
-            histories.append(try trainWithAdam("stack-layer-\(k)", layer.parameters + decoder.parameters, on: inputs,
-                                               epochs: epochs, label: "layer \(k)", seed: seed) { batch, generator in
-                let kept = Tensor.randomUniform(batch.shape, using: &generator).map { $0 >= p ? 1 : 0 }
-                return LossTerms(meanSquaredError(predictions: decoder(layer(Variable(batch * kept))), targets: batch))
-            })
+            histories.append(
+                try trainWithAdam(
+                    "stack-layer-\(k)", layer.parameters + decoder.parameters, on: inputs,
+                    epochs: epochs, label: "layer \(k)", seed: seed
+                ) { batch, generator in
+                    let kept = Tensor.randomUniform(batch.shape, using: &generator).map { $0 >= p ? 1 : 0 }
+                    return LossTerms(
+                        meanSquaredError(predictions: decoder(layer(Variable(batch * kept))), targets: batch))
+                })
             decoders.append(decoder)
         }
         let stack = PretrainedStack(layers: layers, initialLayers: initial, decoders: decoders, histories: histories)
@@ -191,21 +215,26 @@ extension LabRun where Lab == Lab08 {
 
     func reportStack(_ stack: PretrainedStack, _ data: Dataset) throws {
         guard stack.decoders.count == stack.layers.count else {
-            throw LabError.unusableResult(exercise: "8.3", problem: "trained \(stack.decoders.count) of "
-                                          + "\(stack.layers.count) layers: call trainLayer once per layer")
+            throw LabError.unusableResult(
+                exercise: "8.3",
+                problem: "trained \(stack.decoders.count) of "
+                    + "\(stack.layers.count) layers: call trainLayer once per layer")
         }
         var inputs = data.test.images, rows: [[String]] = []
         for (k, (layer, decoder)) in zip(stack.layers, stack.decoders).enumerated() {
             let error = Evaluation.meanSquaredError(decoder.evaluate(layer.evaluate(inputs)), inputs)
             let variance = Double(inputs.squared().mean()) - Double(inputs.mean()) * Double(inputs.mean())
-            rows.append(["\(k)", "\(layer.inputSize) → \(layer.outputSize)",
-                         k == 0 ? "pixels" : "codes of layer \(k - 1)", Format.number(error),
-                         Format.percent(error / Swift.max(variance, 1e-12))])
+            rows.append([
+                "\(k)", "\(layer.inputSize) → \(layer.outputSize)",
+                k == 0 ? "pixels" : "codes of layer \(k - 1)", Format.number(error),
+                Format.percent(error / Swift.max(variance, 1e-12)),
+            ])
             nb.metric("stack_layer\(k)_test_mse", error)
             inputs = layer.evaluate(inputs)
         }
         nb.table(["layer", "shape", "reconstructs", "test MSE", "of the inputs' variance"], rows)
-        nb.say("""
+        nb.say(
+            """
             Each layer is judged on its own inputs, so the numbers are not comparable across layers: the last column \
             puts each error against the variance of what it reconstructs.
             """)
@@ -213,7 +242,9 @@ extension LabRun where Lab == Lab08 {
 
     func trainDeepAutoencoder(_ data: Dataset, _ stack: PretrainedStack) throws -> Autoencoder {
         let widths = [data.pixels] + sizes
-        nb.section("An end-to-end deep autoencoder", """
+        nb.section(
+            "An end-to-end deep autoencoder",
+            """
             The alternative to greedy training: the whole \(widths.map(String.init).joined(separator: "-"))-… \
             autoencoder at once (the same ReLU encoder from the same initial weights, a mirrored decoder with a \
             sigmoid output), with the same loss, \
@@ -221,25 +252,35 @@ extension LabRun where Lab == Lab08 {
             the test images, against the greedy stack decoded through its shallow decoders:
             """)
         var rng = SeededGenerator(seed: options.seed &+ 20)
-        let deep = Autoencoder(encoder: Sequential(stack.initialLayers.map { $0.copy() }),
-                               decoder: .mlp(widths.reversed(), hidden: .relu, output: .sigmoid, name: "decoder",
-                                             using: &rng))
-        let history = try trainWithAdam("deep-ae", deep.parameters, on: data.train.images, epochs: epochs,
-                                        label: "deep AE", seed: options.seed &+ 21) { batch, _ in
+        let deep = Autoencoder(
+            encoder: Sequential(stack.initialLayers.map { $0.copy() }),
+            decoder: .mlp(
+                widths.reversed(), hidden: .relu, output: .sigmoid, name: "decoder",
+                using: &rng))
+        let history = try trainWithAdam(
+            "deep-ae", deep.parameters, on: data.train.images, epochs: epochs,
+            label: "deep AE", seed: options.seed &+ 21
+        ) { batch, _ in
             LossTerms(meanSquaredError(predictions: deep(Variable(batch)), targets: batch))
         }
         let test = data.test.images
         let stacked = Evaluation.meanSquaredError(of: stack.reconstruct, from: test, to: test)
         let endToEnd = Evaluation.meanSquaredError(of: deep.reconstruct, from: test, to: test)
-        nb.table(["autoencoder", "final training loss", "test MSE"], [
-            ["greedy stack, decoded layer by layer", "—", Format.number(stacked)],
-            ["deep autoencoder, trained end to end", Format.number(history.loss.last ?? .nan), Format.number(endToEnd)],
-        ])
+        nb.table(
+            ["autoencoder", "final training loss", "test MSE"],
+            [
+                ["greedy stack, decoded layer by layer", "—", Format.number(stacked)],
+                [
+                    "deep autoencoder, trained end to end", Format.number(history.loss.last ?? .nan),
+                    Format.number(endToEnd),
+                ],
+            ])
         nb.metric("stacked_test_mse", stacked)
         nb.metric("deep_ae_test_mse", endToEnd)
-        nb.say(endToEnd < stacked
-               ? "Training end to end reconstructs better: the greedy layers never saw each other's errors."
-               : "The greedy stack reconstructs at least as well as the deep autoencoder here.")
+        nb.say(
+            endToEnd < stacked
+                ? "Training end to end reconstructs better: the greedy layers never saw each other's errors."
+                : "The greedy stack reconstructs at least as well as the deep autoencoder here.")
         return deep
     }
 }
@@ -264,7 +305,7 @@ enum Start: Int, CaseIterable {
 struct FewLabelResult {
     let labels: Int
     let isAll: Bool
-    var accuracies: [[Double]]   // [start][seed]
+    var accuracies: [[Double]]  // [start][seed]
 
     var name: String { isAll ? "all \(labels)" : "\(labels)" }
     func mean(_ start: Start) -> Double {
@@ -291,8 +332,9 @@ extension LabRun where Lab == Lab08 {
             guard let count = Int(word) else { counts.append(nil); continue }
             let needed = (count + data.classCount - 1) / data.classCount
             if count >= data.train.count {
-                skipped.append("L = \(count) is not fewer than the \(data.train.count) training images; "
-                               + "\"all\" uses every one")
+                skipped.append(
+                    "L = \(count) is not fewer than the \(data.train.count) training images; "
+                        + "\"all\" uses every one")
             } else if let smallest = perClass.min(), smallest < needed {
                 skipped.append("L = \(count) needs \(needed) images of every class; the smallest class has \(smallest)")
             } else {
@@ -304,7 +346,9 @@ extension LabRun where Lab == Lab08 {
 
     func learnFromFewLabels(_ data: Dataset, _ stack: PretrainedStack, _ deep: Autoencoder) throws -> [FewLabelResult] {
         let (counts, skipped) = labelCounts(data)
-        nb.section("Learning from few labels (exercises 8.4, 8.5)", """
+        nb.section(
+            "Learning from few labels (exercises 8.4, 8.5)",
+            """
             Four classifiers with the same \([data.pixels] + sizes + [data.classCount]) network: from random \
             initialisation; from the greedy stack with the encoder frozen (a linear probe of its codes) and \
             fine-tuned; and from the deep autoencoder's encoder, fine-tuned. Each sees L labelled training images, \
@@ -317,27 +361,34 @@ extension LabRun where Lab == Lab08 {
         if !skipped.isEmpty { nb.say("Left out: " + skipped.joined(separator: "; ") + ".") }
         var results: [FewLabelResult] = []
         for (i, count) in counts.enumerated() {
-            var result = FewLabelResult(labels: count ?? data.train.count, isAll: count == nil,
-                                        accuracies: Array(repeating: [], count: Start.allCases.count))
+            var result = FewLabelResult(
+                labels: count ?? data.train.count, isAll: count == nil,
+                accuracies: Array(repeating: [], count: Start.allCases.count))
             for seed in 0..<knobs.seeds {
                 let label = Self.fewLabelsLabel(count, seed: seed, of: data)
                 ProgressDisplay.shared.update(label, fraction: 0)
                 let base = options.seed &+ 1000 &* UInt64(i + 1) &+ 10 &* UInt64(seed)
                 var generator = SeededGenerator(seed: base)
-                let subset = try count.map { try labelledSubset(labels: data.train.labels, count: $0,
-                                                                classes: data.classCount, using: &generator) }
+                let subset =
+                    try count.map {
+                        try labelledSubset(
+                            labels: data.train.labels, count: $0,
+                            classes: data.classCount, using: &generator)
+                    }
                     ?? Array(0..<data.train.count)
                 try checkSubset(subset, count: result.labels, data)
                 let images = data.train.images.gatherRows(subset), labels = subset.map { data.train.labels[$0] }
                 for way in Start.allCases {
-                    ProgressDisplay.shared.update(label, fraction: Double(way.rawValue) / Double(Start.allCases.count),
-                                                  detail: way.shortName)
+                    ProgressDisplay.shared.update(
+                        label, fraction: Double(way.rawValue) / Double(Start.allCases.count),
+                        detail: way.shortName)
                     let classifier = makeClassifier(way, data, stack, deep, seed: base &+ 1)
                     result.accuracies[way.rawValue].append(
                         try fineTune(classifier, images, labels, data, seed: base &+ 2))
                 }
                 let accuracies = Start.allCases.map { Format.percent(result.accuracies[$0.rawValue].last ?? .nan) }
-                ProgressDisplay.shared.finish(label, summary: "  \(label): test accuracy " + accuracies.joined(separator: " / "))
+                ProgressDisplay.shared.finish(
+                    label, summary: "  \(label): test accuracy " + accuracies.joined(separator: " / "))
             }
             results.append(result)
         }
@@ -348,13 +399,17 @@ extension LabRun where Lab == Lab08 {
     func checkSubset(_ subset: [Int], count: Int, _ data: Dataset) throws {
         let valid = subset.allSatisfy { (0..<data.train.count).contains($0) }
         guard subset.count == count, Set(subset).count == count, valid else {
-            throw LabError.unusableResult(exercise: "8.5", problem: "returned \(subset.count) indices "
-                                          + "(\(Set(subset).count) distinct) for \(count) labels")
+            throw LabError.unusableResult(
+                exercise: "8.5",
+                problem: "returned \(subset.count) indices "
+                    + "(\(Set(subset).count) distinct) for \(count) labels")
         }
     }
 
-    func makeClassifier(_ way: Start, _ data: Dataset, _ stack: PretrainedStack, _ deep: Autoencoder,
-                        seed: UInt64) -> Classifier {
+    func makeClassifier(
+        _ way: Start, _ data: Dataset, _ stack: PretrainedStack, _ deep: Autoencoder,
+        seed: UInt64
+    ) -> Classifier {
         var generator = SeededGenerator(seed: seed)
         switch way {
         case .random:
@@ -370,18 +425,23 @@ extension LabRun where Lab == Lab08 {
 
     /// Trains with the student's fine-tuning step for at least `steps` steps and `epochs` epochs
     /// of the labelled images; returns the test accuracy.
-    func fineTune(_ classifier: Classifier, _ images: Tensor, _ labels: [Int], _ data: Dataset,
-                  seed: UInt64) throws -> Double {
+    func fineTune(
+        _ classifier: Classifier, _ images: Tensor, _ labels: [Int], _ data: Dataset,
+        seed: UInt64
+    ) throws -> Double {
         // A probe trains only the linear head, a convex problem that takes a 10× larger step.
-        let adam = Adam(parameters: classifier.parameters,
-                        learningRate: training.learningRate * (classifier.encoder.isFrozen ? 10 : 1))
+        let adam = Adam(
+            parameters: classifier.parameters,
+            learningRate: training.learningRate * (classifier.encoder.isFrozen ? 10 : 1))
         let batch = Swift.min(training.batchSize, images.rowCount)
         let perEpoch = (images.rowCount + batch - 1) / batch
-        var loop = TrainingLoop(epochs: Swift.max(epochs, (steps + perEpoch - 1) / perEpoch), batchSize: batch,
-                                label: "classifier", seed: seed, silent: true)
+        var loop = TrainingLoop(
+            epochs: Swift.max(epochs, (steps + perEpoch - 1) / perEpoch), batchSize: batch,
+            label: "classifier", seed: seed, silent: true)
         _ = try loop.run(examples: images.rowCount) { indices, _ in
-            let loss = try fineTuningStep(classifier: classifier, optimizer: adam, images: images.gatherRows(indices),
-                                          labels: indices.map { labels[$0] })
+            let loss = try fineTuningStep(
+                classifier: classifier, optimizer: adam, images: images.gatherRows(indices),
+                labels: indices.map { labels[$0] })
             return TrainingLoop.StepResult(loss: loss)
         }
         return accuracy(predictions: classifier.predict(data.test.images), labels: data.test.labels)
@@ -393,8 +453,9 @@ extension LabRun where Lab == Lab08 {
         func cell(_ r: FewLabelResult, _ way: Start) -> String {
             Format.percent(r.mean(way)) + (knobs.seeds > 1 ? " ± " + Format.fixed(100 * r.spread(way), 1) : "")
         }
-        nb.table(["L"] + Start.allCases.map(\.shortName),
-                 results.map { r in [r.name] + Start.allCases.map { cell(r, $0) } })
+        nb.table(
+            ["L"] + Start.allCases.map(\.shortName),
+            results.map { r in [r.name] + Start.allCases.map { cell(r, $0) } })
         for r in results {
             let name = r.isAll ? "all" : "\(r.labels)"
             for way in Start.allCases { nb.metric("accuracy_L\(name)_\(way.key)", r.mean(way)) }
@@ -416,14 +477,19 @@ extension LabRun where Lab == Lab08 {
         if knobs.seeds < 2 {
             verdict = "pretraining changes test accuracy by \(sign)\(points) (one seed: no spread to judge it by)"
         } else if Swift.abs(gain) <= noise {
-            verdict = "pretraining makes no clear difference (\(sign)\(points), less than two standard errors "
+            verdict =
+                "pretraining makes no clear difference (\(sign)\(points), less than two standard errors "
                 + "of the difference over the seeds, \(Format.fixed(100 * noise, 1)) points)"
         } else {
-            verdict = (gain > 0 ? "pretraining helps: +\(points) over random initialisation"
-                : "pretraining hurts: −\(points) against random initialisation")
+            verdict =
+                (gain > 0
+                    ? "pretraining helps: +\(points) over random initialisation"
+                    : "pretraining hurts: −\(points) against random initialisation")
                 + " (more than two standard errors over the seeds, \(Format.fixed(100 * noise, 1)) points)"
         }
-        let probe = r.mean(.probe) >= r.mean(.fineTuned) ? "the frozen probe does as well as fine-tuning"
+        let probe =
+            r.mean(.probe) >= r.mean(.fineTuned)
+            ? "the frozen probe does as well as fine-tuning"
             : "fine-tuning beats the frozen probe by "
                 + Format.fixed(100 * (r.mean(.fineTuned) - r.mean(.probe)), 1) + " points"
         return "With L = \(r.name): \(verdict); \(probe)."
@@ -432,57 +498,75 @@ extension LabRun where Lab == Lab08 {
 
 extension LabRun where Lab == Lab08 {
     func figures(_ data: Dataset, _ stack: PretrainedStack, _ deep: Autoencoder, _ results: [FewLabelResult]) throws {
-        nb.section("Figures", """
+        nb.section(
+            "Figures",
+            """
             Accuracy against the number of labels, what each stage reconstructs, and what training wrote into the \
             first layer.
             """)
         if !results.isEmpty {
-            let chart = Figure(title: "Test accuracy with few labels",
-                               subtitle: "mean over \(knobs.seeds) seeds (dots); whiskers span the lowest to the "
-                                   + "highest seed")
-            chart.add(BarChart(title: "", xLabel: "labelled training images L", yLabel: "test accuracy",
-                               categories: results.map { "L = " + $0.name },
-                               series: Start.allCases.map { way in (way.shortName, results.map { $0.mean(way) }) },
-                               ranges: Start.allCases.map { way in results.map { $0.range(way) } }, style: .points))
-            try nb.figure(chart, name: "accuracy",
-                          caption: "Test accuracy of the four classifiers per number of labels")
+            let chart = Figure(
+                title: "Test accuracy with few labels",
+                subtitle: "mean over \(knobs.seeds) seeds (dots); whiskers span the lowest to the "
+                    + "highest seed")
+            chart.add(
+                BarChart(
+                    title: "", xLabel: "labelled training images L", yLabel: "test accuracy",
+                    categories: results.map { "L = " + $0.name },
+                    series: Start.allCases.map { way in (way.shortName, results.map { $0.mean(way) }) },
+                    ranges: Start.allCases.map { way in results.map { $0.range(way) } }, style: .points))
+            try nb.figure(
+                chart, name: "accuracy",
+                caption: "Test accuracy of the four classifiers per number of labels")
         }
         let examples = Evaluation.examplesOfEachClass(data.test.labels, classes: data.classCount)
         let originals = data.test.images.gatherRows(examples)
         let stages = Figure(title: "What each stage reconstructs")
-        let rows = [("original", originals), ("layer 0 alone", stack.reconstructFirstLayer(originals)),
-                    ("greedy stack", stack.reconstruct(originals)), ("deep AE", deep.reconstruct(originals))]
+        let rows = [
+            ("original", originals), ("layer 0 alone", stack.reconstructFirstLayer(originals)),
+            ("greedy stack", stack.reconstruct(originals)), ("deep AE", deep.reconstruct(originals)),
+        ]
         stages.add(FigureHelpers.labelledRows(rows, of: data, testIndices: examples))
-        try nb.figure(stages, name: "reconstructions",
-                      caption: "Test images through the first shallow autoencoder, the whole greedy stack and the "
-                          + "deep autoencoder")
+        try nb.figure(
+            stages, name: "reconstructions",
+            caption: "Test images through the first shallow autoencoder, the whole greedy stack and the "
+                + "deep autoencoder")
 
         try trainingFigures(data, stack, deep)
     }
 
     /// What training wrote into the first layer, and the pretraining losses.
     func trainingFigures(_ data: Dataset, _ stack: PretrainedStack, _ deep: Autoencoder) throws {
-        let filters = Figure(title: "What pretraining wrote into the first layer",
-                             subtitle: "W − W₀ of the 16 units that changed most; each tile is one unit's weights "
-                                 + "on the pixels",
-                             rows: 1, columns: 2)
+        let filters = Figure(
+            title: "What pretraining wrote into the first layer",
+            subtitle: "W − W₀ of the 16 units that changed most; each tile is one unit's weights "
+                + "on the pixels",
+            rows: 1, columns: 2)
         let firstLayers = [("greedy stack", stack.layers[0]), ("deep autoencoder", deep.encoder.denseLayers[0])]
         for (column, (name, layer)) in firstLayers.enumerated() {
             let change = (layer.weight.value - stack.initialLayers[0].weight.value).transposed
             let largest = FigureHelpers.rowsWithLargestNorms(change, count: 16)
-            filters.add(ImageGrid(title: name + ", layer 0", images: largest, columns: 4, scaling: .signedShared,
-                                  tileWidth: data.width, tileHeight: data.height, colorbarLabel: "weight change"),
-                        column: column)
+            filters.add(
+                ImageGrid(
+                    title: name + ", layer 0", images: largest, columns: 4, scaling: .signedShared,
+                    tileWidth: data.width, tileHeight: data.height, colorbarLabel: "weight change"),
+                column: column)
         }
-        try nb.figure(filters, name: "filters",
-                      caption: "Change of the first-layer weights in the greedy stack's and the deep "
-                          + "autoencoder's training")
+        try nb.figure(
+            filters, name: "filters",
+            caption: "Change of the first-layer weights in the greedy stack's and the deep "
+                + "autoencoder's training")
 
         let loss = Figure(title: "Pretraining loss")
-        loss.add(LinePlot(title: "", xLabel: "epoch", yLabel: "training MSE (of each layer's inputs)",
-                          series: stack.histories.enumerated().map { LinePlot.Series("layer \($0.offset)",
-                                                                                       y: $0.element.loss) },
-                          logY: true))
+        loss.add(
+            LinePlot(
+                title: "", xLabel: "epoch", yLabel: "training MSE (of each layer's inputs)",
+                series: stack.histories.enumerated().map {
+                    LinePlot.Series(
+                        "layer \($0.offset)",
+                        y: $0.element.loss)
+                },
+                logY: true))
         try nb.figure(loss, name: "loss", caption: "Training loss per epoch of each layer's shallow autoencoder")
     }
 }

@@ -31,9 +31,11 @@ enum Lab09: LabProgram {
     static let defaultLearningRate: Float = 1e-3
 
     struct Knobs: LabKnobs {
-        @Option(parsing: .upToNextOption,
-                help: ArgumentHelp("Classes to hold out as the anomaly, one at a time (default: every class). Try 6 0.",
-                                   valueName: "C"))
+        @Option(
+            parsing: .upToNextOption,
+            help: ArgumentHelp(
+                "Classes to hold out as the anomaly, one at a time (default: every class). Try 6 0.",
+                valueName: "C"))
         var anomalyClasses: [Int] = []
         @Option(help: "The autoencoders' code size, and PCA's number of components. Try 8.")
         var codeSize = 32
@@ -46,8 +48,9 @@ enum Lab09: LabProgram {
 
         func validate() throws {
             let distinct = Set(anomalyClasses).count == anomalyClasses.count
-            try requireKnob(anomalyClasses.allSatisfy { (0..<100).contains($0) } && distinct,
-                            "--anomaly-classes takes distinct class numbers, got \(anomalyClasses)")
+            try requireKnob(
+                anomalyClasses.allSatisfy { (0..<100).contains($0) } && distinct,
+                "--anomaly-classes takes distinct class numbers, got \(anomalyClasses)")
             try requireKnob((1...784).contains(codeSize), "--code-size must be between 1 and 784, got \(codeSize)")
             try requireKnob((0..<1).contains(maskingP), "--masking-p must be in [0, 1), got \(maskingP)")
             try requireKnob((1...16).contains(patch), "--patch must be between 1 and 16, got \(patch)")
@@ -56,10 +59,11 @@ enum Lab09: LabProgram {
     }
 
     static func notebook(_ run: LabRun<Lab09>) throws {
-        let data = try run.dataSection(explanation: """
-            Images x ∈ [0, 1]^D with their classes. For each held-out class, the training images of the other \
-            classes are the normal data; the test set keeps every class, so the held-out one is the anomaly to find.
-            """)
+        let data = try run.dataSection(
+            explanation: """
+                Images x ∈ [0, 1]^D with their classes. For each held-out class, the training images of the other \
+                classes are the normal data; the test set keeps every class, so the held-out one is the anomaly to find.
+                """)
         try run.checkTheMetrics()
         let experiments = try run.holdOutEachClass(data)
         try run.thresholds(experiments, data)
@@ -94,7 +98,9 @@ extension LabRun where Lab == Lab09 {
     var epochs: Int { options.epochs(default: 10, quick: 2) }
 
     func checkTheMetrics() throws {
-        nb.section("The ROC curve and its area, on five images (exercises 9.3, 9.4)", """
+        nb.section(
+            "The ROC curve and its area, on five images (exercises 9.3, 9.4)",
+            """
             A score ranks the images; the ROC curve shows every trade-off a threshold can make between false alarms \
             (normal images flagged) and detections (anomalies flagged), and its area is the chance that a random \
             anomaly outranks a random normal image. Five images, two of them anomalies, with a tie at 0.8:
@@ -103,10 +109,13 @@ extension LabRun where Lab == Lab09 {
         nb.table(["score", "anomaly?"], zip(scores, truth).map { ["\($0)", $1 ? "yes" : "no"] })
         let curve = try rocCurve(scores: scores, isAnomaly: truth)
         let auc = try rocAUC(scores: scores, isAnomaly: truth)
-        nb.table(["your ROC point", "FPR", "TPR"], curve.enumerated().map { i, point in
-            ["\(i)", Format.fixed(point.falsePositiveRate, 3), Format.fixed(point.truePositiveRate, 3)]
-        })
-        nb.say("""
+        nb.table(
+            ["your ROC point", "FPR", "TPR"],
+            curve.enumerated().map { i, point in
+                ["\(i)", Format.fixed(point.falsePositiveRate, 3), Format.fixed(point.truePositiveRate, 3)]
+            })
+        nb.say(
+            """
             Your AUC: \(Format.fixed(auc, 4)). By hand: of the 2 × 3 (anomaly, normal) pairs the anomaly scores higher \
             in 5 and ties in 1, so AUC = (5 + ½)/6 ≈ 0.9167, and the tied pair is the one diagonal step of the curve.
             """)
@@ -124,20 +133,23 @@ enum Method: Int, CaseIterable {
 /// One held-out class: the scores of every method on the normal training and all test images.
 struct Experiment {
     let anomalyClass: Int
-    let testScores: [[Float]]      // [method][test image]
-    let trainScores: [[Float]]     // [method][normal training image]
-    let auc: [Double]              // [method]
-    let isAnomaly: [Bool]          // per test image
+    let testScores: [[Float]]  // [method][test image]
+    let trainScores: [[Float]]  // [method][normal training image]
+    let auc: [Double]  // [method]
+    let isAnomaly: [Bool]  // per test image
 }
 
 extension LabRun where Lab == Lab09 {
     func holdOutEachClass(_ data: Dataset) throws -> [Experiment] {
         let classes = heldOutClasses(data)
         if let missing = classes.first(where: { $0 >= data.classCount }) {
-            throw ValidationError("--anomaly-classes: there is no class \(missing); this dataset has "
-                                  + "\(data.classCount)")
+            throw ValidationError(
+                "--anomaly-classes: there is no class \(missing); this dataset has "
+                    + "\(data.classCount)")
         }
-        nb.section("Each class in turn as the anomaly (exercises 9.1, 9.2, 9.4, 9.7)", """
+        nb.section(
+            "Each class in turn as the anomaly (exercises 9.1, 9.2, 9.4, 9.7)",
+            """
             For each held-out class: a \(data.pixels)-128-\(knobs.codeSize)-128-\(data.pixels) autoencoder (ReLU, \
             sigmoid output, squared error, Adam, \(epochs) epochs) and a denoising one (masking noise p = \
             \(Format.number(knobs.maskingP))) trained on the other classes' training images, and PCA with \
@@ -159,12 +171,14 @@ extension LabRun where Lab == Lab09 {
             }
         }
         guard !experiments.isEmpty else {
-            throw DataError.invalidArgument("lab09 needs at least two classes, and one that has test images "
-                                            + "while other classes have training images; \(data.name) has none")
+            throw DataError.invalidArgument(
+                "lab09 needs at least two classes, and one that has test images "
+                    + "while other classes have training images; \(data.name) has none")
         }
         if !skipped.isEmpty {
-            nb.say("Left out, for lack of anomalies or of normal images to compare with: class "
-                   + skipped.joined(separator: ", ") + ".")
+            nb.say(
+                "Left out, for lack of anomalies or of normal images to compare with: class "
+                    + skipped.joined(separator: ", ") + ".")
         }
         try reportAUC(experiments, data)
         return experiments
@@ -175,38 +189,48 @@ extension LabRun where Lab == Lab09 {
         let normal = data.train.labels.indices.filter { data.train.labels[$0] != c }
         let isAnomaly = data.test.labels.map { $0 == c }
         let train = data.train.images.gatherRows(normal), test = data.test.images
-        let plain = try trainAutoencoder("ae-without-\(c)", on: train, maskingP: 0,
-                                         seed: options.seed &+ UInt64(10 * c))
-        let denoising = try trainAutoencoder("denoising-ae-without-\(c)", on: train, maskingP: knobs.maskingP,
-                                             seed: options.seed &+ UInt64(10 * c + 5))
+        let plain = try trainAutoencoder(
+            "ae-without-\(c)", on: train, maskingP: 0,
+            seed: options.seed &+ UInt64(10 * c))
+        let denoising = try trainAutoencoder(
+            "denoising-ae-without-\(c)", on: train, maskingP: knobs.maskingP,
+            seed: options.seed &+ UInt64(10 * c + 5))
         let (mean, components) = principalSubspace(of: train, k: Swift.min(knobs.codeSize, data.pixels))
         func scores(_ x: Tensor) throws -> [[Float]] {
             let reconstructions = plain.reconstruct(x)
-            return [try reconstructionErrors(images: x, reconstructions: reconstructions),
-                    try patchMaxErrors(images: x, reconstructions: reconstructions, height: data.height,
-                                       width: data.width, patch: Swift.min(knobs.patch, data.height, data.width)),
-                    try reconstructionErrors(images: x, reconstructions: denoising.reconstruct(x)),
-                    try pcaReconstructionErrors(images: x, mean: mean, components: components)]
+            return [
+                try reconstructionErrors(images: x, reconstructions: reconstructions),
+                try patchMaxErrors(
+                    images: x, reconstructions: reconstructions, height: data.height,
+                    width: data.width, patch: Swift.min(knobs.patch, data.height, data.width)),
+                try reconstructionErrors(images: x, reconstructions: denoising.reconstruct(x)),
+                try pcaReconstructionErrors(images: x, mean: mean, components: components),
+            ]
         }
         let testScores = try scores(test), trainScores = try scores(train)
-        let complete = testScores.allSatisfy { $0.count == test.rowCount }
+        let complete =
+            testScores.allSatisfy { $0.count == test.rowCount }
             && trainScores.allSatisfy { $0.count == train.rowCount }
         guard complete else {
             let counts = testScores.map(\.count)
-            throw LabError.unusableResult(exercise: "9.1, 9.2 or 9.7",
-                                          problem: "returned \(counts) scores for \(test.rowCount) test images")
+            throw LabError.unusableResult(
+                exercise: "9.1, 9.2 or 9.7",
+                problem: "returned \(counts) scores for \(test.rowCount) test images")
         }
         let auc = try testScores.map { try rocAUC(scores: $0, isAnomaly: isAnomaly) }
-        return Experiment(anomalyClass: c, testScores: testScores, trainScores: trainScores, auc: auc,
-                          isAnomaly: isAnomaly)
+        return Experiment(
+            anomalyClass: c, testScores: testScores, trainScores: trainScores, auc: auc,
+            isAnomaly: isAnomaly)
     }
 
     /// An autoencoder trained on normal images (with masking noise when p > 0), saved with the run.
     func trainAutoencoder(_ name: String, on train: Tensor, maskingP p: Float, seed: UInt64) throws -> Autoencoder {
         var rng = SeededGenerator(seed: seed)
         let model = Autoencoder(sizes: [train.columnCount, 128, knobs.codeSize], using: &rng)
-        _ = try trainWithAdam(name, model.parameters, on: train, epochs: epochs, label: name,
-                              seed: seed &+ 1) { batch, generator in
+        _ = try trainWithAdam(
+            name, model.parameters, on: train, epochs: epochs, label: name,
+            seed: seed &+ 1
+        ) { batch, generator in
             let kept = p > 0 ? Tensor.randomUniform(batch.shape, using: &generator).map { $0 >= p ? 1 : 0 } : nil
             let input = kept.map { batch * $0 } ?? batch
             let reconstruction = model(Variable(input))
@@ -233,8 +257,9 @@ extension LabRun where Lab == Lab09 {
         let means = Method.allCases.map { m in
             experiments.map { $0.auc[m.rawValue] }.reduce(0, +) / Double(experiments.count)
         }
-        nb.table(["held-out class"] + Method.allCases.map(\.name),
-                 rows + [["mean"] + means.map { Format.fixed($0, 3) }])
+        nb.table(
+            ["held-out class"] + Method.allCases.map(\.name),
+            rows + [["mean"] + means.map { Format.fixed($0, 3) }])
         for e in experiments {
             for m in Method.allCases { nb.metric("auc_class\(e.anomalyClass)_\(m.key)", e.auc[m.rawValue]) }
         }
@@ -242,13 +267,18 @@ extension LabRun where Lab == Lab09 {
         let best = Method.allCases.max { means[$0.rawValue] < means[$1.rawValue] }!
         let byDifficulty = experiments.sorted { $0.auc[Method.meanError.rawValue] < $1.auc[Method.meanError.rawValue] }
         let hard = byDifficulty.prefix(2).filter { $0.auc[Method.meanError.rawValue] < 0.75 }
-        var text = "Averaged over the held-out classes, \(best.name) scores best "
+        var text =
+            "Averaged over the held-out classes, \(best.name) scores best "
             + "(mean AUC \(Format.fixed(means[best.rawValue], 3))). "
         if hard.isEmpty {
             text += "Every class stands out with an AUC of at least 0.75 from the autoencoder's mean error."
         } else {
-            text += "The hardest to find: " + hard.map { "\(data.classNames[$0.anomalyClass]) (AUC "
-                + Format.fixed($0.auc[Method.meanError.rawValue], 3) + ")" }.joined(separator: " and ")
+            text +=
+                "The hardest to find: "
+                + hard.map {
+                    "\(data.classNames[$0.anomalyClass]) (AUC "
+                        + Format.fixed($0.auc[Method.meanError.rawValue], 3) + ")"
+                }.joined(separator: " and ")
                 + " — the normal classes include look-alikes"
                 + (data.classNames.contains("Shirt") ? " (shirts, T-shirts, pullovers and coats share a shape)" : "")
                 + ", so the autoencoder reconstructs them nearly as well as the classes it was trained on."
@@ -270,7 +300,9 @@ extension LabRun where Lab == Lab09 {
     }
 
     func thresholds(_ experiments: [Experiment], _ data: Dataset) throws {
-        nb.section("A threshold from normal images only (exercises 9.5, 9.6)", """
+        nb.section(
+            "A threshold from normal images only (exercises 9.5, 9.6)",
+            """
             In use there are no anomalies to tune on. The threshold is the \(Format.number(knobs.quantile)) quantile \
             of each score on the normal training images (9.5), aiming at \
             \(Format.percent(1 - knobs.quantile)) false alarms; test images above it are flagged. Precision, recall \
@@ -282,22 +314,27 @@ extension LabRun where Lab == Lab09 {
         for e in experiments {
             for m in Method.allCases {
                 let threshold = try anomalyThreshold(normalScores: e.trainScores[m.rawValue], quantile: knobs.quantile)
-                let result = try precisionRecallF1(scores: e.testScores[m.rawValue], isAnomaly: e.isAnomaly,
-                                                   threshold: threshold)
+                let result = try precisionRecallF1(
+                    scores: e.testScores[m.rawValue], isAnomaly: e.isAnomaly,
+                    threshold: threshold)
                 meanF1[m.rawValue] += result.f1 / Double(experiments.count)
                 guard shown.contains(e.anomalyClass) else { continue }
                 let normals = zip(e.testScores[m.rawValue], e.isAnomaly).filter { !$0.1 }
-                let falseAlarms = Double(normals.filter { $0.0 > threshold }.count)
+                let falseAlarms =
+                    Double(normals.filter { $0.0 > threshold }.count)
                     / Double(Swift.max(1, normals.count))
-                rows.append([data.classNames[e.anomalyClass], m.name, Format.number(threshold),
-                             Format.percent(falseAlarms), Format.fixed(result.precision, 3),
-                             Format.fixed(result.recall, 3), Format.fixed(result.f1, 3)])
+                rows.append([
+                    data.classNames[e.anomalyClass], m.name, Format.number(threshold),
+                    Format.percent(falseAlarms), Format.fixed(result.precision, 3),
+                    Format.fixed(result.recall, 3), Format.fixed(result.f1, 3),
+                ])
             }
         }
         nb.table(["held-out class", "score", "threshold", "false alarms (test)", "precision", "recall", "F1"], rows)
         for m in Method.allCases { nb.metric("f1_mean_\(m.key)", meanF1[m.rawValue]) }
         let f1s = Method.allCases.map { "\($0.name) \(Format.fixed(meanF1[$0.rawValue], 3))" }.joined(separator: ", ")
-        nb.say("""
+        nb.say(
+            """
             Mean F1 over the held-out classes: \(f1s). The false alarm rate on normal test images lands near \
             \(Format.percent(1 - knobs.quantile)) when training and test images come from the same distribution; \
             recall is what the score's ranking allows at that rate, so a high AUC and a low recall can go together.
@@ -307,44 +344,57 @@ extension LabRun where Lab == Lab09 {
 
 extension LabRun where Lab == Lab09 {
     func figures(_ experiments: [Experiment], _ data: Dataset) throws {
-        nb.section("Figures", """
+        nb.section(
+            "Figures",
+            """
             AUC per held-out class; for the hardest and the easiest class, the ROC curves, the score histograms with \
             the threshold, and the test images the autoencoder finds most and least anomalous.
             """)
-        let auc = Figure(title: "How well each score finds the held-out class",
-                         subtitle: "AUC on the test set; 0.5 is chance, 1 a perfect ranking")
-        auc.add(BarChart(title: "", xLabel: "held-out class", yLabel: "AUC",
-                         categories: experiments.map { data.shortClassName($0.anomalyClass) },
-                         series: Method.allCases.map { m in (m.name, experiments.map { $0.auc[m.rawValue] }) },
-                         yRange: (0, 1), references: [(0.5, "chance (AUC 0.5)")]))
+        let auc = Figure(
+            title: "How well each score finds the held-out class",
+            subtitle: "AUC on the test set; 0.5 is chance, 1 a perfect ranking")
+        auc.add(
+            BarChart(
+                title: "", xLabel: "held-out class", yLabel: "AUC",
+                categories: experiments.map { data.shortClassName($0.anomalyClass) },
+                series: Method.allCases.map { m in (m.name, experiments.map { $0.auc[m.rawValue] }) },
+                yRange: (0, 1), references: [(0.5, "chance (AUC 0.5)")]))
         try nb.figure(auc, name: "auc", caption: "AUC of the four scores for every held-out class")
         let shown = detailed(experiments)
         let roc = Figure(title: "ROC curves", rows: 1, columns: shown.count)
-        let histograms = Figure(title: "Autoencoder mean error of normal and anomalous test images",
-                                subtitle: "each group's histogram has area 1; dashed: the threshold, the "
-                                    + "\(Format.number(knobs.quantile)) quantile of normal training images",
-                                rows: 1, columns: shown.count)
+        let histograms = Figure(
+            title: "Autoencoder mean error of normal and anomalous test images",
+            subtitle: "each group's histogram has area 1; dashed: the threshold, the "
+                + "\(Format.number(knobs.quantile)) quantile of normal training images",
+            rows: 1, columns: shown.count)
         for (column, e) in shown.enumerated() {
-            let curves = try Method.allCases.map { m in
-                let points = try rocCurve(scores: e.testScores[m.rawValue], isAnomaly: e.isAnomaly)
-                return LinePlot.Series("\(m.name) (\(Format.fixed(e.auc[m.rawValue], 3)))",
-                                       x: points.map(\.falsePositiveRate), y: points.map(\.truePositiveRate))
-            } + [LinePlot.Series("chance", x: [0, 1], y: [0, 1], color: .lightText, dashed: true)]
-            roc.add(LinePlot(title: "\(data.classNames[e.anomalyClass]) held out", xLabel: "false positive rate",
-                             yLabel: "true positive rate", series: curves, includeZero: true, legend: .bottomRight),
-                    column: column)
+            let curves =
+                try Method.allCases.map { m in
+                    let points = try rocCurve(scores: e.testScores[m.rawValue], isAnomaly: e.isAnomaly)
+                    return LinePlot.Series(
+                        "\(m.name) (\(Format.fixed(e.auc[m.rawValue], 3)))",
+                        x: points.map(\.falsePositiveRate), y: points.map(\.truePositiveRate))
+                } + [LinePlot.Series("chance", x: [0, 1], y: [0, 1], color: .lightText, dashed: true)]
+            roc.add(
+                LinePlot(
+                    title: "\(data.classNames[e.anomalyClass]) held out", xLabel: "false positive rate",
+                    yLabel: "true positive rate", series: curves, includeZero: true, legend: .bottomRight),
+                column: column)
             let scores = e.testScores[Method.meanError.rawValue]
-            let threshold = try anomalyThreshold(normalScores: e.trainScores[Method.meanError.rawValue],
-                                                 quantile: knobs.quantile)
+            let threshold = try anomalyThreshold(
+                normalScores: e.trainScores[Method.meanError.rawValue],
+                quantile: knobs.quantile)
             func logs(_ anomalous: Bool) -> [Double] {
                 zip(scores, e.isAnomaly).filter { $0.1 == anomalous }.map { log10(Swift.max(Double($0.0), 1e-12)) }
             }
-            histograms.add(Histogram(title: "\(data.classNames[e.anomalyClass]) held out",
-                                     xLabel: "log₁₀ mean squared error",
-                                     samples: [("normal", logs(false)), ("anomalous", logs(true))],
-                                     markers: [(log10(Swift.max(Double(threshold), 1e-12)), "threshold", .text)],
-                                     density: true),
-                           column: column)
+            histograms.add(
+                Histogram(
+                    title: "\(data.classNames[e.anomalyClass]) held out",
+                    xLabel: "log₁₀ mean squared error",
+                    samples: [("normal", logs(false)), ("anomalous", logs(true))],
+                    markers: [(log10(Swift.max(Double(threshold), 1e-12)), "threshold", .text)],
+                    density: true),
+                column: column)
         }
         try nb.figure(roc, name: "roc", caption: "ROC curves of the four scores, hardest and easiest held-out class")
         try nb.figure(histograms, name: "histograms", caption: "Score histograms of normal and anomalous test images")
@@ -360,13 +410,18 @@ extension LabRun where Lab == Lab09 {
         func labels(_ indices: [Int]) -> [String] {
             indices.map { data.shortClassName(data.test.labels[$0]) + (e.isAnomaly[$0] ? "*" : "") }
         }
-        let figure = Figure(title: "Most and least anomalous test images, \(data.classNames[e.anomalyClass]) held out",
-                            subtitle: "by the autoencoder's mean error; * marks the held-out class",
-                            rows: 2, columns: 1)
-        figure.add(ImageGrid(title: "most anomalous", images: data.test.images.gatherRows(most), columns: count,
-                             columnLabels: labels(most)), row: 0)
-        figure.add(ImageGrid(title: "least anomalous", images: data.test.images.gatherRows(least), columns: count,
-                             columnLabels: labels(least)), row: 1)
+        let figure = Figure(
+            title: "Most and least anomalous test images, \(data.classNames[e.anomalyClass]) held out",
+            subtitle: "by the autoencoder's mean error; * marks the held-out class",
+            rows: 2, columns: 1)
+        figure.add(
+            ImageGrid(
+                title: "most anomalous", images: data.test.images.gatherRows(most), columns: count,
+                columnLabels: labels(most)), row: 0)
+        figure.add(
+            ImageGrid(
+                title: "least anomalous", images: data.test.images.gatherRows(least), columns: count,
+                columnLabels: labels(least)), row: 1)
         try nb.figure(figure, name: "extremes", caption: "The test images with the highest and lowest scores")
     }
 }

@@ -15,7 +15,8 @@ import LabKit
 import LabNotebook
 
 struct Release: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "release", abstract: "Write the student release or a Gradescope autograder bundle.")
+    static let configuration = CommandConfiguration(
+        commandName: "release", abstract: "Write the student release or a Gradescope autograder bundle.")
 
     @Option(help: "Write the student release into this folder (it must not exist yet).")
     var out: String?
@@ -23,24 +24,39 @@ struct Release: ParsableCommand {
     @Option(help: "Write a Gradescope autograder bundle (a .zip).")
     var gradescope: String?
 
-    @Flag(help: "With --gradescope: run the bundle's run_autograder on a fake /autograder layout with the reference solutions as the submission.")
+    @Flag(
+        help:
+            "With --gradescope: run the bundle's run_autograder on a fake /autograder layout with the reference solutions as the submission."
+    )
     var verify = false
 
-    @Option(name: .customLong("verify-class"), help: ArgumentHelp("With --verify: also submit every student of this folder (made by scripts/make_attack_class.py or make_demo_class.py) and compare with DIR.expected.csv.", valueName: "dir"))
+    @Option(
+        name: .customLong("verify-class"),
+        help: ArgumentHelp(
+            "With --verify: also submit every student of this folder (made by scripts/make_attack_class.py or make_demo_class.py) and compare with DIR.expected.csv.",
+            valueName: "dir"))
     var verifyClass: String?
 
-    @Flag(name: .customLong("skip-build-check"), help: "With --out: skip building and grading the release (the leak check still runs).")
+    @Flag(
+        name: .customLong("skip-build-check"),
+        help: "With --out: skip building and grading the release (the leak check still runs).")
     var skipBuildCheck = false
 
     /// Paths (relative to the kit) that never go into the Gradescope bundle (it keeps the hidden checks).
-    static let instructorOnly = ["Solutions", "Tests/Mutants", "Tests/Alternatives", ".ci", ".git", "out", ".build", ".swiftpm",
-                                 "CONTRIBUTING.md", "Figures", "scripts/make_demo_class.py", "scripts/make_attack_class.py"]
+    static let instructorOnly = [
+        "Solutions", "Tests/Mutants", "Tests/Alternatives", ".ci", ".git", "out", ".build", ".swiftpm",
+        "CONTRIBUTING.md", "Figures", "scripts/make_demo_class.py", "scripts/make_attack_class.py",
+    ]
 
     func validate() throws {
-        guard FileManager.default.fileExists(atPath: "Package.swift"), FileManager.default.fileExists(atPath: "Solutions") else {
+        guard FileManager.default.fileExists(atPath: "Package.swift"),
+            FileManager.default.fileExists(atPath: "Solutions")
+        else {
             throw ValidationError("run `swift run release` from the instructor kit's root (with Solutions/)")
         }
-        guard (out == nil) != (gradescope == nil) else { throw ValidationError("give exactly one of --out DIR or --gradescope OUT.zip") }
+        guard (out == nil) != (gradescope == nil) else {
+            throw ValidationError("give exactly one of --out DIR or --gradescope OUT.zip")
+        }
     }
 
     /// A release that could not be made: the reason, with exit status 1 (not a usage error).
@@ -56,21 +72,30 @@ struct Release: ParsableCommand {
         if let out {
             let destination = absolute(out, root)
             if FileManager.default.fileExists(atPath: "\(destination)/\(Self.incompleteMarker)") {
-                throw ValidationError("\(out) is an unfinished release left by a run that was killed "
-                                      + "(it holds \(Self.incompleteMarker)); remove it, or choose a new folder")
+                throw ValidationError(
+                    "\(out) is an unfinished release left by a run that was killed "
+                        + "(it holds \(Self.incompleteMarker)); remove it, or choose a new folder")
             }
-            guard !FileManager.default.fileExists(atPath: destination) else { throw ValidationError("\(out) already exists; choose a new folder") }
-            try FileManager.default.createDirectory(atPath: (destination as NSString).deletingLastPathComponent,
-                                                    withIntermediateDirectories: true)
+            guard !FileManager.default.fileExists(atPath: destination) else {
+                throw ValidationError("\(out) already exists; choose a new folder")
+            }
+            try FileManager.default.createDirectory(
+                atPath: (destination as NSString).deletingLastPathComponent,
+                withIntermediateDirectories: true)
             guard mkdir(destination, 0o755) == 0 else {
                 throw ValidationError("\(out) cannot be created: \(String(cString: strerror(errno)))")
             }
             // Until it is verified the folder is this run's to remove: on a failure, a signal, or (marked) after SIGKILL.
             _ = FileManager.default.createFile(atPath: "\(destination)/\(Self.incompleteMarker)", contents: Data())
-            let unfinished = removedOnInterrupt(destination, "no release was written (the unfinished \(out) was removed).")
+            let unfinished = removedOnInterrupt(
+                destination, "no release was written (the unfinished \(out) was removed).")
             // The build of the copy is most of the time (the kit compiles once, then its checks run).
-            ProgressDisplay.shared.start("release", plan: [PlannedWork("copy and check", weight: 1),
-                                                           PlannedWork("build and grade a copy", weight: skipBuildCheck ? 0 : 20)])
+            ProgressDisplay.shared.start(
+                "release",
+                plan: [
+                    PlannedWork("copy and check", weight: 1),
+                    PlannedWork("build and grade a copy", weight: skipBuildCheck ? 0 : 20),
+                ])
             defer { ProgressDisplay.shared.end() }
             do {
                 ProgressDisplay.shared.update("copy and check", fraction: 0)
@@ -122,7 +147,8 @@ struct Release: ParsableCommand {
     static func removeScratch(_ path: String) {
         try? FileManager.default.removeItem(atPath: path)
         let temporary = NSTemporaryDirectory(), unique = (path as NSString).lastPathComponent
-        for entry in (try? FileManager.default.contentsOfDirectory(atPath: temporary)) ?? [] where entry.contains(unique) {
+        for entry in (try? FileManager.default.contentsOfDirectory(atPath: temporary)) ?? []
+        where entry.contains(unique) {
             try? FileManager.default.removeItem(atPath: (temporary as NSString).appendingPathComponent(entry))
         }
     }
@@ -137,7 +163,8 @@ struct Release: ParsableCommand {
             for name in scratchNames where entry.hasPrefix("labkit-\(name)-") {
                 let rest = entry.dropFirst("labkit-\(name)-".count)
                 guard let pid = rest.split(separator: "-").first.flatMap({ Int32($0) }), pid != getpid(),
-                      kill(pid, 0) != 0, errno == ESRCH else { continue }
+                    kill(pid, 0) != 0, errno == ESRCH
+                else { continue }
                 removeScratch((temporary as NSString).appendingPathComponent(entry))
             }
         }
@@ -154,7 +181,8 @@ struct Release: ParsableCommand {
         } else {
             files = (FileManager.default.enumerator(atPath: root)?.allObjects as? [String] ?? []).filter {
                 var isDirectory: ObjCBool = false
-                return FileManager.default.fileExists(atPath: "\(root)/\($0)", isDirectory: &isDirectory) && !isDirectory.boolValue
+                return FileManager.default.fileExists(atPath: "\(root)/\($0)", isDirectory: &isDirectory)
+                    && !isDirectory.boolValue
             }
         }
         return files.filter { !$0.hasPrefix(".build") }
@@ -164,7 +192,8 @@ struct Release: ParsableCommand {
     func copyKit(from root: String, to destination: String, excluding excluded: [String]) throws {
         for file in kitFiles(root) where !excluded.contains(where: { file == $0 || file.hasPrefix($0 + "/") }) {
             let target = "\(destination)/\(file)"
-            try FileManager.default.createDirectory(atPath: (target as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+            try FileManager.default.createDirectory(
+                atPath: (target as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
             try FileManager.default.copyItem(atPath: "\(root)/\(file)", toPath: target)
         }
     }
@@ -174,8 +203,11 @@ struct Release: ParsableCommand {
     func copyStudentFiles(from root: String, to destination: String) throws {
         for file in kitFiles(root).filter(StudentRelease.includes) {
             let source = "\(root)/\(file)", target = "\(destination)/\(file)"
-            try FileManager.default.createDirectory(atPath: (target as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
-            if let data = FileManager.default.contents(atPath: source), !data.contains(0), let text = String(data: data, encoding: .utf8) {
+            try FileManager.default.createDirectory(
+                atPath: (target as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+            if let data = FileManager.default.contents(atPath: source), !data.contains(0),
+                let text = String(data: data, encoding: .utf8)
+            {
                 try StudentRelease.text(text).write(toFile: target, atomically: false, encoding: .utf8)
                 let mode = (try? FileManager.default.attributesOfItem(atPath: source)[.posixPermissions]) ?? 0o644
                 try FileManager.default.setAttributes([.posixPermissions: mode], ofItemAtPath: target)
@@ -191,7 +223,8 @@ struct Release: ParsableCommand {
         var found: [String] = []
         for file in (FileManager.default.enumerator(atPath: release)?.allObjects as? [String] ?? []).sorted() {
             guard let data = FileManager.default.contents(atPath: "\(release)/\(file)"), !data.contains(0),
-                  let text = String(data: data, encoding: .utf8) else { continue }
+                let text = String(data: data, encoding: .utf8)
+            else { continue }
             for (number, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
                 if let word = StudentRelease.forbiddenWords.first(where: { line.contains($0) }) {
                     found.append("\(file):\(number + 1): \(word)")
@@ -199,17 +232,22 @@ struct Release: ParsableCommand {
             }
         }
         guard found.isEmpty else {
-            throw ValidationError("the release mentions the instructor's files or tools (mark the lines instructor-only):\n  "
-                                  + found.prefix(30).joined(separator: "\n  "))
+            throw ValidationError(
+                "the release mentions the instructor's files or tools (mark the lines instructor-only):\n  "
+                    + found.prefix(30).joined(separator: "\n  "))
         }
-        emit("Instructor-only check: no file of the release mentions \(StudentRelease.forbiddenWords.joined(separator: ", ")).")
+        emit(
+            "Instructor-only check: no file of the release mentions \(StudentRelease.forbiddenWords.joined(separator: ", "))."
+        )
     }
 
     /// Fails if solution code appears anywhere in the release, in any text file, however it
     /// was reformatted or its local names renamed (`LeakCheck`).
     func checkNoLeak(solutions: String, release: String) throws {
         let fm = FileManager.default
-        guard !fm.fileExists(atPath: "\(release)/Solutions") else { throw ValidationError("leak: the release contains Solutions/") }
+        guard !fm.fileExists(atPath: "\(release)/Solutions") else {
+            throw ValidationError("leak: the release contains Solutions/")
+        }
         var solutionSources: [String: String] = [:]
         for file in (fm.enumerator(atPath: solutions)?.allObjects as? [String] ?? []) where file.hasSuffix(".swift") {
             solutionSources[file] = try String(contentsOfFile: "\(solutions)/\(file)", encoding: .utf8)
@@ -218,13 +256,19 @@ struct Release: ParsableCommand {
         for file in (fm.enumerator(atPath: release)?.allObjects as? [String] ?? []) {
             var isDirectory: ObjCBool = false
             guard fm.fileExists(atPath: "\(release)/\(file)", isDirectory: &isDirectory), !isDirectory.boolValue,
-                  let data = fm.contents(atPath: "\(release)/\(file)"), !data.contains(0),
-                  let text = String(data: data, encoding: .utf8) else { continue }   // binary files (PNG, IDX) hold no code
+                let data = fm.contents(atPath: "\(release)/\(file)"), !data.contains(0),
+                let text = String(data: data, encoding: .utf8)
+            else { continue }  // binary files (PNG, IDX) hold no code
             releaseTexts[file] = text
         }
         let leaks = LeakCheck.leaks(solutions: solutionSources, release: releaseTexts)
-        guard leaks.isEmpty else { throw ValidationError("solution code leaked into the release:\n  " + leaks.map(\.description).joined(separator: "\n  ")) }
-        emit("Leak check: no solution body of \(solutionSources.count) files (whole, or \(LeakCheck.window) tokens in a row, local names matched up to renaming) appears in the \(releaseTexts.count) text files of the release.")
+        guard leaks.isEmpty else {
+            throw ValidationError(
+                "solution code leaked into the release:\n  " + leaks.map(\.description).joined(separator: "\n  "))
+        }
+        emit(
+            "Leak check: no solution body of \(solutionSources.count) files (whole, or \(LeakCheck.window) tokens in a row, local names matched up to renaming) appears in the \(releaseTexts.count) text files of the release."
+        )
     }
 
     /// Builds and grades a throw-away copy, so the release itself holds no build caches.
@@ -240,21 +284,30 @@ struct Release: ParsableCommand {
             options.onOutput = swiftBuildProgressReader {
                 ProgressDisplay.shared.update("build and grade a copy", fraction: 0.9 * $0, detail: "compiling")
             }
-            return ChildProcess.run("/usr/bin/env", ["swift", "run", "grade", "--out", "out/grade-check"], options: options)
+            return ChildProcess.run(
+                "/usr/bin/env", ["swift", "run", "grade", "--out", "out/grade-check"], options: options)
         }
-        guard grade.ending == .exited(0) else { throw ValidationError("grading the release failed:\n\(grade.output.suffix(3000))") }
+        guard grade.ending == .exited(0) else {
+            throw ValidationError("grading the release failed:\n\(grade.output.suffix(3000))")
+        }
         guard let total = grade.output.split(separator: "\n").first(where: { $0.hasPrefix("Total") }) else {
             throw ValidationError("grading the release printed no total:\n\(grade.output.suffix(2000))")
         }
-        guard total.contains(" 0.0 /") else { throw ValidationError("the release's stubs should score 0, got: \(total)") }
+        guard total.contains(" 0.0 /") else {
+            throw ValidationError("the release's stubs should score 0, got: \(total)")
+        }
         ProgressDisplay.shared.finish("build and grade a copy")
-        emit("The release builds, and its stubs grade to 0 without crashing: \(total.split(whereSeparator: \.isWhitespace).joined(separator: " "))")
+        emit(
+            "The release builds, and its stubs grade to 0 without crashing: \(total.split(whereSeparator: \.isWhitespace).joined(separator: " "))"
+        )
     }
 
     /// The release's README: set-up, the exercises and their points, running and grading —
     /// nothing about solutions, mutants or instructors' tools.
-    static let numberWords = [1: "One", 2: "Two", 3: "Three", 4: "Four", 5: "Five", 6: "Six", 7: "Seven", 8: "Eight",
-                              9: "Nine", 10: "Ten", 11: "Eleven", 12: "Twelve"]
+    static let numberWords = [
+        1: "One", 2: "Two", 3: "Three", 4: "Four", 5: "Five", 6: "Six", 7: "Seven", 8: "Eight",
+        9: "Nine", 10: "Ten", 11: "Eleven", 12: "Twelve",
+    ]
 
     static func studentReadme() -> String {
         var lines = [
@@ -279,10 +332,12 @@ struct Release: ParsableCommand {
             "| lab | exercise | points |", "|---|---|---:|",
         ]
         for exercise in PointTable.exercises {
-            lines.append(String(format: "| %02d | %@ %@ | %g |", exercise.lab, exercise.id, exercise.title, exercise.points))
+            lines.append(
+                String(format: "| %02d | %@ %@ | %g |", exercise.lab, exercise.id, exercise.title, exercise.points))
         }
         lines += [
-            "", "Each lab's handout is `Labs/LabNN.md`: the background, the exercises and the figures you will get.", "",
+            "", "Each lab's handout is `Labs/LabNN.md`: the background, the exercises and the figures you will get.",
+            "",
             "## Work on a lab", "",
             "1. Open `Labs/LabNN/…swift`. Every exercise is a function whose doc comment gives the maths",
             "   and hints; replace its `throw NotImplemented(…)` with your code.",
@@ -307,16 +362,21 @@ struct Release: ParsableCommand {
         try withScratchFolder("gradescope") { staging in
             // The autograder keeps the hidden checks; it never needs the solutions.
             try copyKit(from: root, to: "\(staging)/kit", excluding: Self.instructorOnly)
-            try Self.setupScript(swiftVersion: Self.testedSwiftVersion(root: root)).write(toFile: "\(staging)/setup.sh", atomically: true, encoding: .utf8)
+            try Self.setupScript(swiftVersion: Self.testedSwiftVersion(root: root)).write(
+                toFile: "\(staging)/setup.sh", atomically: true, encoding: .utf8)
             try Self.runAutograder.write(toFile: "\(staging)/run_autograder", atomically: true, encoding: .utf8)
             for script in ["setup.sh", "run_autograder"] {
                 try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: "\(staging)/\(script)")
             }
             // Zipped beside its destination, then linked into place: never a half-written zip, never a replaced file.
-            let partial = (zip as NSString).deletingLastPathComponent + "/.\((zip as NSString).lastPathComponent).partial-\(getpid())"
+            let partial =
+                (zip as NSString).deletingLastPathComponent
+                + "/.\((zip as NSString).lastPathComponent).partial-\(getpid())"
             let unfinished = removedOnInterrupt(partial, "no bundle was written.")
             defer { Interrupts.finish(unfinished) }
-            let zipped = ChildProcess.run("/usr/bin/env", ["zip", "-qr", partial, "setup.sh", "run_autograder", "kit"], directory: staging, timeout: 600)
+            let zipped = ChildProcess.run(
+                "/usr/bin/env", ["zip", "-qr", partial, "setup.sh", "run_autograder", "kit"], directory: staging,
+                timeout: 600)
             guard zipped.ending == .exited(0) else {
                 throw ValidationError("zip failed (install it with `sudo apt-get install zip`):\n\(zipped.output)")
             }
@@ -325,14 +385,19 @@ struct Release: ParsableCommand {
             }
         }
         emit("Wrote the Gradescope autograder bundle \(zip).")
-        if verify { try verifyBundle(zip: zip, solutions: "\(root)/Solutions", verifyClass: verifyClass.map { absolute($0, root) }) }
+        if verify {
+            try verifyBundle(
+                zip: zip, solutions: "\(root)/Solutions", verifyClass: verifyClass.map { absolute($0, root) })
+        }
     }
 
     /// Unzips the bundle into a fake /autograder, submits the reference solutions, runs
     /// run_autograder and checks results.json; then the same for every student of
     /// `verifyClass` against its expected totals.
     func verifyBundle(zip: String, solutions: String, verifyClass: String?) throws {
-        try withScratchFolder("autograder") { fake in try verifyBundle(zip: zip, solutions: solutions, verifyClass: verifyClass, fake: fake) }
+        try withScratchFolder("autograder") { fake in
+            try verifyBundle(zip: zip, solutions: solutions, verifyClass: verifyClass, fake: fake)
+        }
     }
 
     func verifyBundle(zip: String, solutions: String, verifyClass: String?, fake: String) throws {
@@ -344,15 +409,24 @@ struct Release: ParsableCommand {
         }
         emit("Running run_autograder on a fake /autograder at \(fake) (compiles the kit)…")
         let (score, maximum, checks) = try runAutograder(fake: fake, submission: solutions, asLabs: true)
-        guard abs(score - maximum) < 1e-6 else { throw ValidationError("the reference solutions scored \(score) of \(maximum) in the bundle") }
-        emit("run_autograder wrote results.json: the reference solutions score \(score) / \(maximum) over \(checks) checks.")
+        guard abs(score - maximum) < 1e-6 else {
+            throw ValidationError("the reference solutions scored \(score) of \(maximum) in the bundle")
+        }
+        emit(
+            "run_autograder wrote results.json: the reference solutions score \(score) / \(maximum) over \(checks) checks."
+        )
         guard let verifyClass else { return }
-        let expectedFile = verifyClass.hasSuffix("/") ? String(verifyClass.dropLast()) + ".expected.csv" : verifyClass + ".expected.csv"
-        guard let table = try? String(contentsOfFile: expectedFile, encoding: .utf8) else { throw ValidationError("no \(expectedFile)") }
-        let expected = Dictionary(uniqueKeysWithValues: table.split(separator: "\n").dropFirst().compactMap { line -> (String, String)? in
-            let cells = line.split(separator: ",", maxSplits: 1).map(String.init)
-            return cells.count == 2 ? (cells[0], cells[1]) : nil
-        })
+        let expectedFile =
+            verifyClass.hasSuffix("/")
+            ? String(verifyClass.dropLast()) + ".expected.csv" : verifyClass + ".expected.csv"
+        guard let table = try? String(contentsOfFile: expectedFile, encoding: .utf8) else {
+            throw ValidationError("no \(expectedFile)")
+        }
+        let expected = Dictionary(
+            uniqueKeysWithValues: table.split(separator: "\n").dropFirst().compactMap { line -> (String, String)? in
+                let cells = line.split(separator: ",", maxSplits: 1).map(String.init)
+                return cells.count == 2 ? (cells[0], cells[1]) : nil
+            })
         var mismatches: [String] = []
         for raw in RawPath(verifyClass).entries() where RawPath(verifyClass).appending(raw).kind() == S_IFDIR {
             let name = sanitisedName(raw)
@@ -362,33 +436,46 @@ struct Release: ParsableCommand {
             _ = RawPath(verifyClass).appending(raw).withCString { symlink($0, link) }
             defer { unlink(link) }
             let (got, _, _) = try runAutograder(fake: fake, submission: link, asLabs: false)
-            let ok = want.hasPrefix("<") ? got < (Double(want.dropFirst()) ?? 0) : abs(got - (Double(want) ?? -1)) < 1e-6
+            let ok =
+                want.hasPrefix("<") ? got < (Double(want.dropFirst()) ?? 0) : abs(got - (Double(want) ?? -1)) < 1e-6
             emit("  \(name): \(got) (expected \(want))\(ok ? "" : "  MISMATCH")")
             if !ok { mismatches.append("\(name): got \(got), expected \(want)") }
         }
-        guard mismatches.isEmpty else { throw ValidationError("the bundle graded the class wrongly:\n  " + mismatches.joined(separator: "\n  ")) }
+        guard mismatches.isEmpty else {
+            throw ValidationError("the bundle graded the class wrongly:\n  " + mismatches.joined(separator: "\n  "))
+        }
         emit("run_autograder graded every student of \(verifyClass) as expected.")
     }
 
     /// Puts `submission` at /autograder/submission (its Labs/ folder as given, links and
     /// special files kept as they are), runs run_autograder, and reads results.json.
-    func runAutograder(fake: String, submission: String, asLabs: Bool) throws -> (score: Double, maximum: Double, checks: Int) {
+    func runAutograder(fake: String, submission: String, asLabs: Bool) throws -> (
+        score: Double, maximum: Double, checks: Int
+    ) {
         let fm = FileManager.default
         for folder in ["submission", "results"] {
             try? fm.removeItem(atPath: "\(fake)/\(folder)")
             try fm.createDirectory(atPath: "\(fake)/\(folder)", withIntermediateDirectories: true)
         }
-        let copied = ChildProcess.run("/bin/cp", ["-a", asLabs ? submission : submission + "/.", asLabs ? "\(fake)/submission/Labs" : "\(fake)/submission/"], timeout: 600)
+        let copied = ChildProcess.run(
+            "/bin/cp",
+            [
+                "-a", asLabs ? submission : submission + "/.",
+                asLabs ? "\(fake)/submission/Labs" : "\(fake)/submission/",
+            ], timeout: 600)
         guard copied.ending == .exited(0) else { throw ValidationError("cannot copy \(submission): \(copied.output)") }
         var environment = ProcessInfo.processInfo.environment
         environment["AUTOGRADER_ROOT"] = fake
         environment.removeValue(forKey: "LABKIT_SOLUTIONS")
         // The class steps' limit per check (a hang costs 30 s, not Gradescope's 120).
         environment["LABKIT_CHECK_TIMEOUT"] = "30"
-        let run = ChildProcess.run("\(fake)/source/run_autograder", [], environment: environment, directory: fake, timeout: 3600)
+        let run = ChildProcess.run(
+            "\(fake)/source/run_autograder", [], environment: environment, directory: fake, timeout: 3600)
         guard run.ending == .exited(0), let data = fm.contents(atPath: "\(fake)/results/results.json"),
-              let json = try JSONSerialization.jsonObject(with: data) as? [String: Any], let score = json["score"] as? Double,
-              let tests = json["tests"] as? [[String: Any]] else {
+            let json = try JSONSerialization.jsonObject(with: data) as? [String: Any],
+            let score = json["score"] as? Double,
+            let tests = json["tests"] as? [[String: Any]]
+        else {
             throw ValidationError("run_autograder did not write a valid results.json:\n\(run.output.suffix(3000))")
         }
         // The sum of the checks' maxima, to thousandths as they are written (0.1 + 0.2 ≠ 0.3 in binary).
@@ -399,13 +486,16 @@ struct Release: ParsableCommand {
     /// The Swift version the kit is tested with (`.swift-version`, one line: the only place it is written).
     static func testedSwiftVersion(root: String) throws -> String {
         guard let text = try? String(contentsOfFile: "\(root)/.swift-version", encoding: .utf8),
-              case let version = text.trimmingCharacters(in: .whitespacesAndNewlines), !version.isEmpty else {
-            throw ValidationError("\(root)/.swift-version is missing or empty (it names the Swift version the kit is tested with)")
+            case let version = text.trimmingCharacters(in: .whitespacesAndNewlines), !version.isEmpty
+        else {
+            throw ValidationError(
+                "\(root)/.swift-version is missing or empty (it names the Swift version the kit is tested with)")
         }
         return version
     }
 
-    static func setupScript(swiftVersion v: String) -> String { """
+    static func setupScript(swiftVersion v: String) -> String {
+        """
         #!/usr/bin/env bash
         # Gradescope runs this once when it builds the autograder image (Ubuntu, as root).
         set -euo pipefail
@@ -424,7 +514,8 @@ struct Release: ParsableCommand {
         cd /autograder/source/kit
         swift build --product grade
         swift build --product AutoencoderLabsPackageTests --scratch-path .build-grade
-        """ + "\n" }
+        """ + "\n"
+    }
 
     static let runAutograder = """
         #!/usr/bin/env bash

@@ -1,9 +1,10 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import ExerciseChannel
 import LabKit
 import XCTest
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// The channel between the checks and the exercise process takes only well-formed values:
 /// whatever bytes the exercise process sends, the checks' side throws, never crashes or
@@ -11,8 +12,8 @@ import XCTest
 final class WireTests: XCTestCase {
     func testATensorWhoseShapeDoesNotMatchItsValuesIsRejected() {
         let writer = WireWriter()
-        writer.int(2); writer.int(3); writer.int(3)     // shape [3, 3] …
-        writer.floats([1, 2, 3])                          // … with 3 values
+        writer.int(2); writer.int(3); writer.int(3)  // shape [3, 3] …
+        writer.floats([1, 2, 3])  // … with 3 values
         XCTAssertThrowsError(try Tensor.read(from: WireReader(writer.bytes), WireContext(isExerciseSide: false)))
     }
 

@@ -1,7 +1,8 @@
 import Foundation
-import XCTest
-@testable import LabData
 import LabKit
+import XCTest
+
+@testable import LabData
 
 final class DatasetTests: XCTestCase {
     func testEmbeddedSampleIsClassBalancedAndScaled() throws {
@@ -49,7 +50,8 @@ final class DatasetTests: XCTestCase {
             FileManager.default.createFile(atPath: "\(partial)/\(name)", contents: Data())
         }
         XCTAssertThrowsError(try DatasetSource.folder(partial).load()) { error in
-            XCTAssertTrue("\(error)".contains("t10k-labels-idx1-ubyte") && "\(error)".contains("does not exist"), "\(error)")
+            XCTAssertTrue(
+                "\(error)".contains("t10k-labels-idx1-ubyte") && "\(error)".contains("does not exist"), "\(error)")
         }
     }
 
@@ -61,7 +63,9 @@ final class DatasetTests: XCTestCase {
         defer { try? FileManager.default.removeItem(atPath: copy) }
         let viaFolder = try DatasetSource.folder(copy).load()
         XCTAssertEqual(viaFolder.train.count, 6000)
-        XCTAssertEqual(viaFolder.classNames, (0..<10).map { "\($0)" }, "a folder not named for Fashion-MNIST gets digit class names")
+        XCTAssertEqual(
+            viaFolder.classNames, (0..<10).map { "\($0)" },
+            "a folder not named for Fashion-MNIST gets digit class names")
         let viaEnvironment = try DatasetSource.fashionMNIST.load(environment: ["LABKIT_DATA_DIR": copy])
         XCTAssertEqual(viaEnvironment.location, copy)
         XCTAssertEqual(viaEnvironment.classNames[0], "T-shirt/top")
@@ -79,7 +83,9 @@ final class DatasetTests: XCTestCase {
             Data([0, 0, 8, rank] + dimensions.flatMap { d in (0..<4).reversed().map { UInt8(d >> (8 * $0) & 0xFF) } })
         }
         for name in ["train-images-idx3-ubyte", "train-labels-idx1-ubyte"] {
-            for existing in [name, name + ".gz"] { try? FileManager.default.removeItem(atPath: "\(folder)/\(existing)") }
+            for existing in [name, name + ".gz"] {
+                try? FileManager.default.removeItem(atPath: "\(folder)/\(existing)")
+            }
         }
         let images = "\(folder)/train-images-idx3-ubyte", labels = "\(folder)/train-labels-idx1-ubyte"
         FileManager.default.createFile(atPath: images, contents: header(3, [count, 28, 28]))
@@ -94,7 +100,8 @@ final class DatasetTests: XCTestCase {
 
     func testFullFashionMNISTWhenInstalled() throws {
         guard (try? DatasetSource.standardFiles(in: DatasetSource.systemFashionMNIST)) != nil else {
-            throw XCTSkip("full Fashion-MNIST not installed (sudo apt-get install dataset-fashion-mnist); .ci/run installs it")
+            throw XCTSkip(
+                "full Fashion-MNIST not installed (sudo apt-get install dataset-fashion-mnist); .ci/run installs it")
         }
         let data = try DatasetSource.fashionMNIST.load(environment: [:])
         XCTAssertEqual(data.train.count, 60000)
@@ -106,7 +113,8 @@ final class DatasetTests: XCTestCase {
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: folder) }
         for name in try FileManager.default.contentsOfDirectory(atPath: DatasetSource.systemFashionMNIST) {
-            try FileManager.default.createSymbolicLink(atPath: "\(folder)/\(name)", withDestinationPath: "\(DatasetSource.systemFashionMNIST)/\(name)")
+            try FileManager.default.createSymbolicLink(
+                atPath: "\(folder)/\(name)", withDestinationPath: "\(DatasetSource.systemFashionMNIST)/\(name)")
         }
         let renamed = try DatasetSource.folder(folder).load(trainLimit: 100, testLimit: 50)
         XCTAssertEqual(renamed.classNames, DatasetSource.fashionClassNames)
@@ -114,4 +122,3 @@ final class DatasetTests: XCTestCase {
         XCTAssertEqual(renamed.train.labels, Array(data.train.labels.prefix(100)))
     }
 }
-

@@ -1,4 +1,5 @@
 import XCTest
+
 @testable import LabData
 
 /// Markdown outputs stay well-formed whatever a message holds.
@@ -28,8 +29,11 @@ final class MarkdownTests: XCTestCase {
             XCTAssertFalse(row.contains("\n") || row.contains("\r"), "one line: \(text.debugDescription)")
             let cells = split(row)
             XCTAssertEqual(cells.count, 4, "two cells: \(text.debugDescription) → \(row)")
-            let expected = text.replacingOccurrences(of: "\r\n", with: " ").map { "\n\r\t".contains($0) ? " " : String($0) }.joined()
-            XCTAssertEqual(cells[1].dropFirst().dropLast(), Substring(expected), "the text survives: \(text.debugDescription)")
+            let expected = text.replacingOccurrences(of: "\r\n", with: " ").map {
+                "\n\r\t".contains($0) ? " " : String($0)
+            }.joined()
+            XCTAssertEqual(
+                cells[1].dropFirst().dropLast(), Substring(expected), "the text survives: \(text.debugDescription)")
         }
     }
 
@@ -55,7 +59,8 @@ final class MarkdownTests: XCTestCase {
             let document = "before\n\n" + Markdown.codeBlock(text) + "\n\nafter"
             let (blocks, open) = Self.fencedBlocks(document)
             XCTAssertFalse(open, "the block closes: \(text.debugDescription)")
-            XCTAssertEqual(blocks, [text.hasSuffix("\n") ? String(text.dropLast()) : text], "verbatim: \(text.debugDescription)")
+            XCTAssertEqual(
+                blocks, [text.hasSuffix("\n") ? String(text.dropLast()) : text], "verbatim: \(text.debugDescription)")
         }
     }
 }

@@ -1,7 +1,8 @@
 import Foundation
 import LabData
-@testable import LabGrading
 import XCTest
+
+@testable import LabGrading
 
 /// grade writes only its own files: a file it did not write (or that changed since) is never
 /// replaced, and its own files are replaced run after run.
@@ -23,7 +24,9 @@ final class GradeOutputTests: XCTestCase {
         try "edited by hand".write(toFile: "\(folder)/results.json", atomically: true, encoding: .utf8)
         XCTAssertThrowsError(try writeAtomically(Data("third".utf8), to: "\(folder)/results.json"))
         XCTAssertEqual(try String(contentsOfFile: "\(folder)/results.json", encoding: .utf8), "edited by hand")
-        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: folder).sorted(), [".labkit-manifest", "feedback.md", "results.json"])
+        XCTAssertEqual(
+            try FileManager.default.contentsOfDirectory(atPath: folder).sorted(),
+            [".labkit-manifest", "feedback.md", "results.json"])
     }
 }
 
@@ -31,10 +34,13 @@ final class GradeOutputTests: XCTestCase {
 final class FeedbackMarkdownTests: XCTestCase {
     func testHostileMessagesStayInsideTheirBlocks() {
         let exercise = PointTable.exercises.first { $0.id == "2.1" }!
-        let messages = ["norm |x| = 3", "```\n# Full marks\n```", "````\n", "a\nb\r\nc", "<img src=x onerror=alert(1)>"]
+        let messages = [
+            "norm |x| = 3", "```\n# Full marks\n```", "````\n", "a\nb\r\nc", "<img src=x onerror=alert(1)>",
+        ]
         let results = messages.enumerated().map { i, message in
-            CheckResult(name: "Lab02Checks.test_2_1_\(i)", exercise: exercise, status: .failed, score: 0, maxScore: 0.4,
-                        feedback: message)
+            CheckResult(
+                name: "Lab02Checks.test_2_1_\(i)", exercise: exercise, status: .failed, score: 0, maxScore: 0.4,
+                feedback: message)
         }
         let report = GradeReport(results: results, labs: [2], notes: ["compile error\n```\n## injected"], sandbox: "")
         let markdown = report.feedbackMarkdown(student: "ann | `x`")
@@ -52,8 +58,9 @@ final class FeedbackMarkdownTests: XCTestCase {
         }
         XCTAssertNil(current, "every block closes")
         for message in messages {
-            XCTAssertTrue(blocks.contains(message.hasSuffix("\n") ? String(message.dropLast()) : message),
-                          "the message is one block, verbatim: \(message.debugDescription)")
+            XCTAssertTrue(
+                blocks.contains(message.hasSuffix("\n") ? String(message.dropLast()) : message),
+                "the message is one block, verbatim: \(message.debugDescription)")
         }
         XCTAssertTrue(blocks.contains("```\n## injected"), "the note's rest is a block")
         XCTAssertEqual(headings.count, 1 + messages.count, "only the kit's headings: \(headings)")

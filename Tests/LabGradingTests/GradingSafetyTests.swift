@@ -1,10 +1,12 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import ExerciseChannel
 import Foundation
 import XCTest
+
 @testable import LabGrading
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// The grader's defences, piece by piece: the verdict parser, the output cap, the
 /// submission copier, name sanitising and compiler-error attribution. (The whole grader is
@@ -42,10 +44,12 @@ final class GradingSafetyTests: XCTestCase {
     func testARecordSurvivesArrivingInPieces() {
         var parser = VerdictParser(checks: [check])
         parser.consume(record("BEGIN", "Lab02Checks.test_2_1_meanActivationIsAveragedOverExamples"))
-        let genuine = record("FAIL", "Lab02Checks.swift:20\nρ̂ for 2 examples: expected 0.2\nHint: average over the rows")
+        let genuine = record(
+            "FAIL", "Lab02Checks.swift:20\nρ̂ for 2 examples: expected 0.2\nHint: average over the rows")
         for byte in genuine { parser.consume([byte]) }
-        XCTAssertEqual(parser.verdicts[check]?.failures,
-                       ["Lab02Checks.swift:20\nρ̂ for 2 examples: expected 0.2\nHint: average over the rows"])
+        XCTAssertEqual(
+            parser.verdicts[check]?.failures,
+            ["Lab02Checks.swift:20\nρ̂ for 2 examples: expected 0.2\nHint: average over the rows"])
         XCTAssertEqual(parser.verdicts[check]?.passed, false)
     }
 
@@ -73,7 +77,8 @@ final class GradingSafetyTests: XCTestCase {
 
     func testSanitisedNamesAreSafeDistinctAndStable() {
         XCTAssertEqual(sanitisedName(Array("alice-correct".utf8)), "alice-correct")
-        let odd = sanitisedName([0xff, 0xfe] + Array("-victor".utf8)), other = sanitisedName([0xfe, 0xff] + Array("-victor".utf8))
+        let odd = sanitisedName([0xff, 0xfe] + Array("-victor".utf8)),
+            other = sanitisedName([0xfe, 0xff] + Array("-victor".utf8))
         XCTAssertTrue(odd.hasPrefix("__-victor-"))
         XCTAssertNotEqual(odd, other, "two odd names must not collide")
         XCTAssertFalse(sanitisedName(Array("../x".utf8)).contains("/"))
@@ -96,14 +101,19 @@ final class GradingSafetyTests: XCTestCase {
         let copy = SubmissionCopy.make(from: RawPath(root), into: destination, labs: [1, 2])
         XCTAssertEqual(try fm.contentsOfDirectory(atPath: "\(destination)/Lab01"), ["A.swift"])
         XCTAssertEqual(copy.labsFound, [1], "a lab whose only file is a link counts as not submitted")
-        for expected in ["Labs/Lab01/passwd.swift: a symbolic link", "Labs/Lab01/fifo.swift: a FIFO", "Labs/Lab01/nested: a folder",
-                         "Labs/Lab02/Lab02Sparse.swift: a symbolic link"] {
-            XCTAssertTrue(copy.rejected.contains { $0.hasPrefix(expected) }, "missing rejection: \(expected)\n\(copy.rejected)")
+        for expected in [
+            "Labs/Lab01/passwd.swift: a symbolic link", "Labs/Lab01/fifo.swift: a FIFO", "Labs/Lab01/nested: a folder",
+            "Labs/Lab02/Lab02Sparse.swift: a symbolic link",
+        ] {
+            XCTAssertTrue(
+                copy.rejected.contains { $0.hasPrefix(expected) }, "missing rejection: \(expected)\n\(copy.rejected)")
         }
         // The fingerprint says whether the submission changed, wherever it was copied to.
-        XCTAssertEqual(SubmissionCopy.make(from: RawPath(root), into: "\(root)/copy2", labs: [1, 2]).fingerprint, copy.fingerprint)
+        XCTAssertEqual(
+            SubmissionCopy.make(from: RawPath(root), into: "\(root)/copy2", labs: [1, 2]).fingerprint, copy.fingerprint)
         try "public func a() { }".write(toFile: "\(root)/Labs/Lab01/A.swift", atomically: true, encoding: .utf8)
-        XCTAssertNotEqual(SubmissionCopy.make(from: RawPath(root), into: "\(root)/copy3", labs: [1, 2]).fingerprint, copy.fingerprint)
+        XCTAssertNotEqual(
+            SubmissionCopy.make(from: RawPath(root), into: "\(root)/copy3", labs: [1, 2]).fingerprint, copy.fingerprint)
     }
 
     func testOnlyErrorsSetALabAsideAndPathsAreTheStudents() {
@@ -116,13 +126,17 @@ final class GradingSafetyTests: XCTestCase {
             /k/Tests/Hidden/Lab01HiddenChecks/Lab01HiddenChecks.swift:20:5: error: missing argument
             20 |     secretHiddenCheckLine()
             """
-        let diagnostics = CompilerDiagnostics(output: output, submissionFolder: "/k/.build-grade/submission", kitRoot: "/k")
+        let diagnostics = CompilerDiagnostics(
+            output: output, submissionFolder: "/k/.build-grade/submission", kitRoot: "/k")
         XCTAssertEqual(diagnostics.failingLabs, [1, 3], "a warning in lab 5 must not set lab 5 aside")
         let lab3 = diagnostics.report(lab: 3)
         XCTAssertTrue(lab3.hasPrefix("Labs/Lab03/Lab03Denoising.swift:52:30: error: cannot convert"))
-        XCTAssertEqual(lab3.components(separatedBy: "error: cannot convert").count - 1, 2, "the error once (plus its excerpt), not once per occurrence")
+        XCTAssertEqual(
+            lab3.components(separatedBy: "error: cannot convert").count - 1, 2,
+            "the error once (plus its excerpt), not once per occurrence")
         XCTAssertFalse(lab3.contains(".build-grade"))
-        XCTAssertFalse(diagnostics.report(lab: 1).contains("secretHiddenCheckLine"), "hidden checks' source is never shown")
+        XCTAssertFalse(
+            diagnostics.report(lab: 1).contains("secretHiddenCheckLine"), "hidden checks' source is never shown")
     }
 
     /// A crash report names the runtime's message and the student's own file and line, with
@@ -135,7 +149,9 @@ final class GradingSafetyTests: XCTestCase {
               7 [ra]                    0x000055def13621ff reparameterize(mu:logVariance:using:) + 270 in AutoencoderLabsPackageTests.xctest at /work/main/.build-grade/submission/Lab05/Lab05VAE.swift:15:43
               8 [ra]                    0x000055def1357b1c closure #1 in Lab05Checks.test_5_1_x() + 75 in AutoencoderLabsPackageTests.xctest at /work/main/Tests/Graded/Lab05Checks/Lab05Checks.swift:72:63
             """
-        XCTAssertEqual(CrashReport.summary(output), """
+        XCTAssertEqual(
+            CrashReport.summary(output),
+            """
             LabKit/Tensor+Arithmetic.swift:14: Fatal error: shapes [20, 3] and [3, 21] do not broadcast
             in your code: Labs/Lab05/Lab05VAE.swift:15 — reparameterize(mu:logVariance:using:)
             """)
@@ -143,8 +159,12 @@ final class GradingSafetyTests: XCTestCase {
 
     /// results.json: the checks of an exercise add up to its points exactly, whatever the rounding.
     func testGradescopeCheckPointsAddUpToTheExercisePoints() throws {
-        let exercise = PointTable.exercises.first { $0.id == "2.1" }!   // 2 points
-        let results = (0..<3).map { CheckResult(name: "Lab02Checks.test_2_1_\($0)", exercise: exercise, status: .passed, score: 2.0 / 3, maxScore: 2.0 / 3, feedback: "") }
+        let exercise = PointTable.exercises.first { $0.id == "2.1" }!  // 2 points
+        let results = (0..<3).map {
+            CheckResult(
+                name: "Lab02Checks.test_2_1_\($0)", exercise: exercise, status: .passed, score: 2.0 / 3,
+                maxScore: 2.0 / 3, feedback: "")
+        }
         let report = GradeReport(results: results, labs: [2], notes: [], sandbox: "")
         let json = try JSONSerialization.jsonObject(with: report.gradescopeJSON(executionSeconds: 1)) as! [String: Any]
         let tests = json["tests"] as! [[String: Any]]
@@ -158,12 +178,16 @@ final class GradingSafetyTests: XCTestCase {
         let out = NSTemporaryDirectory() + "gradebook-\(UUID().uuidString)"
         defer { try? FileManager.default.removeItem(atPath: out) }
         let all = Dictionary(uniqueKeysWithValues: PointTable.exercises.map { ($0.id, $0.points) })
-        let total = PointTable.exercises.reduce(0) { $0 + $1.points }, lab3 = PointTable.exercises(inLab: 3).reduce(0) { $0 + $1.points }
-        let earlier = GradeRecord(student: "ann", folder: "ann", submission: "s", kit: "k", scores: all, total: total, maxScore: total, summary: "",
-                                  labStatus: Dictionary(uniqueKeysWithValues: PointTable.labs.map { (String(format: "%02d", $0), "ok") }))
-        var now = GradeRecord(student: "ann", folder: "ann", submission: "s", kit: "k",
-                              scores: Dictionary(uniqueKeysWithValues: PointTable.exercises(inLab: 3).map { ($0.id, 0.0) }),
-                              total: 0, maxScore: 9, summary: "", labStatus: ["03": "compile error"])
+        let total = PointTable.exercises.reduce(0) { $0 + $1.points },
+            lab3 = PointTable.exercises(inLab: 3).reduce(0) { $0 + $1.points }
+        let earlier = GradeRecord(
+            student: "ann", folder: "ann", submission: "s", kit: "k", scores: all, total: total, maxScore: total,
+            summary: "",
+            labStatus: Dictionary(uniqueKeysWithValues: PointTable.labs.map { (String(format: "%02d", $0), "ok") }))
+        var now = GradeRecord(
+            student: "ann", folder: "ann", submission: "s", kit: "k",
+            scores: Dictionary(uniqueKeysWithValues: PointTable.exercises(inLab: 3).map { ($0.id, 0.0) }),
+            total: 0, maxScore: 9, summary: "", labStatus: ["03": "compile error"])
         now.merge(keepingFrom: earlier, labs: [3])
         XCTAssertEqual(now.total, total - lab3)
         XCTAssertEqual(now.maxScore, total)
@@ -173,7 +197,8 @@ final class GradingSafetyTests: XCTestCase {
         XCTAssertTrue(lines[0].contains("lab03,lab04") && lines[0].contains("lab03 status"))
         XCTAssertTrue(lines[1].hasPrefix("(max points),(max points),"))
         XCTAssertTrue(lines[2].contains(",13,11,0,9,11,13,"), String(lines[2]))
-        XCTAssertTrue(lines[2].contains(",\(Int(total - lab3)),\(Int(total)),ok,ok,compile error,ok,ok,ok,"), String(lines[2]))
+        XCTAssertTrue(
+            lines[2].contains(",\(Int(total - lab3)),\(Int(total)),ok,ok,compile error,ok,ok,ok,"), String(lines[2]))
     }
 
     /// A Labs/ folder nested in a checkout or a zip's top folder is found, and lab files

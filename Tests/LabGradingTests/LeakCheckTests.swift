@@ -1,11 +1,13 @@
 import Foundation
-@testable import LabGrading
 import XCTest
+
+@testable import LabGrading
 
 /// The release's leak check: solution code is found however it is reformatted, renamed or
 /// pasted into another kind of file, and the kit a student reads holds none of it.
 final class LeakCheckTests: XCTestCase {
-    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().path
 
     /// A made-up "solution" (not one of Solutions/, so this file can ship to students).
     let solution = """
@@ -26,19 +28,25 @@ final class LeakCheckTests: XCTestCase {
 
     func testCodeInsideAPythonOrJSONStringIsFound() {
         let script = #"BODY = "    let m = x.max(alongAxis: 1)\n    return (x - m, m)\n""#
-        XCTAssertEqual(LeakCheck.leaks(solutions: ["Lab01.swift": solution], release: ["scripts/demo.py": script]).map(\.function), ["shifted"])
+        XCTAssertEqual(
+            LeakCheck.leaks(solutions: ["Lab01.swift": solution], release: ["scripts/demo.py": script]).map(\.function),
+            ["shifted"])
     }
 
     func testTheSameCallsForAnotherPurposeAreNotALeak() {
         let notebook = "let rowPeaks = train.max(alongAxis: 1).abs().max()\nlet y = (x - x, x)"
-        XCTAssertTrue(LeakCheck.leaks(solutions: ["Lab01.swift": solution], release: ["Sources/lab01/main.swift": notebook]).isEmpty)
+        XCTAssertTrue(
+            LeakCheck.leaks(solutions: ["Lab01.swift": solution], release: ["Sources/lab01/main.swift": notebook])
+                .isEmpty)
     }
 
     /// What a student sees — stubs, handouts, notebooks, the core, the checks and scripts —
     /// holds no solution body.
     func testTheStudentFacingKitHoldsNoSolutionCode() throws {
         let fm = FileManager.default
-        guard fm.fileExists(atPath: "\(Self.root)/Solutions") else { throw XCTSkip("the student release has no Solutions/ to compare with") }
+        guard fm.fileExists(atPath: "\(Self.root)/Solutions") else {
+            throw XCTSkip("the student release has no Solutions/ to compare with")
+        }
         var solutions: [String: String] = [:]
         for file in try fm.subpathsOfDirectory(atPath: "\(Self.root)/Solutions") where file.hasSuffix(".swift") {
             solutions[file] = try String(contentsOfFile: "\(Self.root)/Solutions/\(file)", encoding: .utf8)
@@ -47,8 +55,10 @@ final class LeakCheckTests: XCTestCase {
         for folder in ["Labs", "Sources", "Tests/Graded", "Tests/LabKitTests", "scripts", "README.md"] {
             let base = "\(Self.root)/\(folder)"
             let files = (try? fm.subpathsOfDirectory(atPath: base))?.map { "\(folder)/\($0)" } ?? [folder]
-            for file in files where ["swift", "md", "py", "json", "sh"].contains((file as NSString).pathExtension)
-                && !["scripts/make_demo_class.py", "scripts/make_attack_class.py"].contains(file) {
+            for file in files
+            where ["swift", "md", "py", "json", "sh"].contains((file as NSString).pathExtension)
+                && !["scripts/make_demo_class.py", "scripts/make_attack_class.py"].contains(file)
+            {
                 release[file] = try? String(contentsOfFile: "\(Self.root)/\(file)", encoding: .utf8)
             }
         }

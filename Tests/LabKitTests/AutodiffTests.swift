@@ -1,12 +1,13 @@
 import XCTest
+
 @testable import LabKit
 
 final class AutodiffTests: XCTestCase {
     func testValueUsedTwiceAccumulatesBothPaths() throws {
         let x = Variable(Tensor([3]), requiresGradient: true)
-        try (x * x + x).sum().backward()                 // d/dx (x² + x) = 2x + 1 = 7
+        try (x * x + x).sum().backward()  // d/dx (x² + x) = 2x + 1 = 7
         XCTAssertEqual(x.grad?.scalars, [7])
-        try (x * 2).sum().backward()                     // accumulates until zeroed
+        try (x * 2).sum().backward()  // accumulates until zeroed
         XCTAssertEqual(x.grad?.scalars, [9])
         x.zeroGradient()
         XCTAssertNil(x.grad)
@@ -64,10 +65,13 @@ final class AutodiffTests: XCTestCase {
         let data = Tensor.randomUniform([64, 4], using: &rng)
         let model = Sequential.mlp([4, 4], using: &rng)
         var loop = TrainingLoop(epochs: 2, batchSize: 16, label: "nan", seed: 1, silent: true)
-        XCTAssertThrowsError(try loop.run(on: data, optimizer: SGD(parameters: model.parameters, learningRate: 0.1)) { batch, _ in
-            let out = model(Variable(batch))
-            return LossTerms((out - out.value.max() - 1).log().mean(), parts: [("log", .nan)])   // log of a negative number
-        }) { error in
+        XCTAssertThrowsError(
+            try loop.run(on: data, optimizer: SGD(parameters: model.parameters, learningRate: 0.1)) { batch, _ in
+                let out = model(Variable(batch))
+                // The log of a negative number.
+                return LossTerms((out - out.value.max() - 1).log().mean(), parts: [("log", .nan)])
+            }
+        ) { error in
             let message = "\(error)"
             XCTAssertTrue(message.contains("epoch 1, step 1"), message)
             XCTAssertTrue(message.contains("learning rate") && message.contains("log of 0"), message)

@@ -1,4 +1,5 @@
 import XCTest
+
 @testable import LabKit
 
 /// The classification parts of the core: cross-entropy, accuracy, freezing, backward from a
@@ -6,7 +7,9 @@ import XCTest
 final class ClassificationTests: XCTestCase {
     func testCrossEntropyOfKnownCases() {
         // Uniform logits over 4 classes: log 4. Saturated logits: the margin, without overflow.
-        XCTAssertEqual(crossEntropy(logits: Variable(Tensor([[0, 0, 0, 0]])), labels: [2]).value.scalar, Float(log(4.0)), accuracy: 1e-6)
+        XCTAssertEqual(
+            crossEntropy(logits: Variable(Tensor([[0, 0, 0, 0]])), labels: [2]).value.scalar, Float(log(4.0)),
+            accuracy: 1e-6)
         let saturated = crossEntropy(logits: Variable(Tensor([[1000, -1000, 0], [0, 50, -50]])), labels: [1, 1])
         XCTAssertEqual(saturated.value.scalar, 1000, accuracy: 1e-2)
     }
@@ -14,7 +17,9 @@ final class ClassificationTests: XCTestCase {
     func testCrossEntropyGradientMatchesFiniteDifferences() throws {
         var rng = SeededGenerator(seed: 3)
         let logits = Tensor.randomNormal([5, 4], standardDeviation: 2, using: &rng)
-        let report = try checkGradients(at: [logits], step: 1e-2) { v in crossEntropy(logits: v[0], labels: [0, 3, 1, 1, 2]) }
+        let report = try checkGradients(at: [logits], step: 1e-2) { v in
+            crossEntropy(logits: v[0], labels: [0, 3, 1, 1, 2])
+        }
         XCTAssertLessThan(report.maxRelativeError, 1e-2, report.summary)
     }
 
@@ -25,7 +30,7 @@ final class ClassificationTests: XCTestCase {
 
     func testBackwardFromAGivenGradientIsAVectorJacobianProduct() throws {
         let w = Variable(Tensor([[1, 2], [3, 4]]), requiresGradient: true)
-        let y = matmul(Variable(Tensor([[1, -1]])), w)      // y = [−2, −2]
+        let y = matmul(Variable(Tensor([[1, -1]])), w)  // y = [−2, −2]
         try y.backward(gradient: Tensor([[1, 10]]))
         XCTAssertEqual(w.grad, Tensor([[1, 10], [-1, -10]]))
         XCTAssertThrowsError(try matmul(Variable(Tensor([[1, 1]])), w).backward(gradient: Tensor([[1]]))) { error in
@@ -43,7 +48,9 @@ final class ClassificationTests: XCTestCase {
         let adam = Adam(parameters: classifier.parameters, learningRate: 0.1)
         for _ in 0..<3 {
             adam.zeroGradients()
-            try crossEntropy(logits: classifier(Variable(.randomNormal([5, 6], using: &rng))), labels: [0, 1, 2, 0, 1]).backward()
+            try crossEntropy(
+                logits: classifier(Variable(.randomNormal([5, 6], using: &rng))), labels: [0, 1, 2, 0, 1]
+            ).backward()
             XCTAssertTrue(classifier.encoder.parameters.allSatisfy { $0.grad == nil })
             adam.step()
         }
@@ -59,10 +66,12 @@ final class ClassificationTests: XCTestCase {
         let classifier = Classifier(copying: encoder.denseLayers, classes: 2, using: &rng)
         XCTAssertEqual(classifier.encoder.denseLayers[0].weight.value, original)
         let sgd = SGD(parameters: classifier.parameters, learningRate: 1)
-        try crossEntropy(logits: classifier(Variable(.randomNormal([4, 5], using: &rng))), labels: [0, 1, 1, 0]).backward()
+        try crossEntropy(logits: classifier(Variable(.randomNormal([4, 5], using: &rng))), labels: [0, 1, 1, 0])
+            .backward()
         sgd.step()
         XCTAssertNotEqual(classifier.encoder.denseLayers[0].weight.value, original)
-        XCTAssertEqual(encoder.denseLayers[0].weight.value, original, "training the copy must leave the encoder as it was")
+        XCTAssertEqual(
+            encoder.denseLayers[0].weight.value, original, "training the copy must leave the encoder as it was")
     }
 
     func testTheLoopOverExampleIndicesVisitsEveryExampleOncePerEpochAndStopsOnNaN() throws {

@@ -1,4 +1,5 @@
 import XCTest
+
 @testable import LabKit
 
 final class ConvolutionTests: XCTestCase {
@@ -19,8 +20,10 @@ final class ConvolutionTests: XCTestCase {
     /// y[n, i, j, f] = b[f] + Σ_{ky, kx, c} x[n, i·s + ky − top, j·s + kx − left, c] · W[(ky·k + kx)·C + c, f].
     func testConvolutionMatchesANaiveLoop() {
         var rng = SeededGenerator(seed: 11)
-        for (h, w, c, f, k, s, padding) in [(5, 6, 3, 4, 3, 1, ConvolutionShape.Padding.same), (7, 7, 2, 3, 3, 2, .same),
-                                            (6, 5, 1, 2, 2, 2, .valid), (8, 9, 2, 5, 5, 2, .same), (4, 4, 3, 2, 1, 1, .valid)] {
+        for (h, w, c, f, k, s, padding) in [
+            (5, 6, 3, 4, 3, 1, ConvolutionShape.Padding.same), (7, 7, 2, 3, 3, 2, .same),
+            (6, 5, 1, 2, 2, 2, .valid), (8, 9, 2, 5, 5, 2, .same), (4, 4, 3, 2, 1, 1, .valid),
+        ] {
             let shape = ConvolutionShape(height: h, width: w, channels: c, kernel: k, stride: s, padding: padding)
             let x = Tensor.randomNormal([3, h * w * c], using: &rng)
             let weights = Tensor.randomNormal([k * k * c, f], using: &rng), bias = Tensor.randomNormal([f], using: &rng)
@@ -28,15 +31,27 @@ final class ConvolutionTests: XCTestCase {
             let (ho, wo, top, left) = (shape.outputHeight, shape.outputWidth, shape.padTop, shape.padLeft)
             XCTAssertEqual(y.shape, [3, ho * wo * f])
             var worst: Float = 0
-            for n in 0..<3 { for i in 0..<ho { for j in 0..<wo { for filter in 0..<f {
-                var sum = Double(bias[filter])
-                for ky in 0..<k { for kx in 0..<k { for channel in 0..<c {
-                    let (iy, ix) = (i * s + ky - top, j * s + kx - left)
-                    guard iy >= 0, iy < h, ix >= 0, ix < w else { continue }
-                    sum += Double(x[n, (iy * w + ix) * c + channel]) * Double(weights[(ky * k + kx) * c + channel, filter])
-                } } }
-                worst = max(worst, abs(Float(sum) - y[n, (i * wo + j) * f + filter]))
-            } } } }
+            for n in 0..<3 {
+                for i in 0..<ho {
+                    for j in 0..<wo {
+                        for filter in 0..<f {
+                            var sum = Double(bias[filter])
+                            for ky in 0..<k {
+                                for kx in 0..<k {
+                                    for channel in 0..<c {
+                                        let (iy, ix) = (i * s + ky - top, j * s + kx - left)
+                                        guard iy >= 0, iy < h, ix >= 0, ix < w else { continue }
+                                        sum +=
+                                            Double(x[n, (iy * w + ix) * c + channel])
+                                            * Double(weights[(ky * k + kx) * c + channel, filter])
+                                    }
+                                }
+                            }
+                            worst = max(worst, abs(Float(sum) - y[n, (i * wo + j) * f + filter]))
+                        }
+                    }
+                }
+            }
             XCTAssertLessThan(worst, 1e-4, "\(shape)")
         }
     }
@@ -45,16 +60,21 @@ final class ConvolutionTests: XCTestCase {
     /// ⟨patches(x), P⟩ = ⟨x, fold(P)⟩ and ⟨conv(u; W), v⟩ = ⟨u, convᵀ(v; W)⟩.
     func testTransposesAreAdjoints() {
         var rng = SeededGenerator(seed: 12)
-        for shape in [ConvolutionShape(height: 7, width: 7, channels: 2, kernel: 3, stride: 2, padding: .same),
-                      ConvolutionShape(height: 6, width: 9, channels: 3, kernel: 4, stride: 3, padding: .valid)] {
+        for shape in [
+            ConvolutionShape(height: 7, width: 7, channels: 2, kernel: 3, stride: 2, padding: .same),
+            ConvolutionShape(height: 6, width: 9, channels: 3, kernel: 4, stride: 3, padding: .valid),
+        ] {
             let x = Tensor.randomNormal([2, shape.imageSize], using: &rng)
             let p = Tensor.randomNormal([2 * shape.outputHeight * shape.outputWidth, shape.patchSize], using: &rng)
-            XCTAssertEqual(Double((Tensor.patches(of: x, shape) * p).sum()), Double((x * Tensor.foldPatches(p, shape)).sum()),
-                           accuracy: 1e-3)
+            XCTAssertEqual(
+                Double((Tensor.patches(of: x, shape) * p).sum()), Double((x * Tensor.foldPatches(p, shape)).sum()),
+                accuracy: 1e-3)
             let f = 4, w = Tensor.randomNormal([shape.patchSize, f], using: &rng)
             let v = Tensor.randomNormal([2, shape.outputHeight * shape.outputWidth * f], using: &rng)
             let forward = conv2d(Variable(x), filters: Variable(w), bias: Variable(.zeros([f])), shape).value
-            let back = convTranspose2d(Variable(v), filters: Variable(w), bias: Variable(.zeros([shape.channels])), shape).value
+            let back = convTranspose2d(
+                Variable(v), filters: Variable(w), bias: Variable(.zeros([shape.channels])), shape
+            ).value
             XCTAssertEqual(back.shape, x.shape)
             XCTAssertEqual(Double((forward * v).sum()), Double((x * back).sum()), accuracy: 1e-3)
         }
@@ -69,11 +89,14 @@ final class ConvolutionTests: XCTestCase {
         let x = Tensor.randomNormal([2, shape.imageSize], using: &rng)
         let w = Tensor.randomNormal([shape.patchSize, 3], using: &rng), b = Tensor.randomNormal([3], using: &rng)
         let r = Variable(Tensor.randomNormal([2, positions * 3], using: &rng))
-        let forward = try checkGradients(at: [x, w, b], step: 1e-2) { v in (conv2d(v[0], filters: v[1], bias: v[2], shape) * r).sum() }
+        let forward = try checkGradients(at: [x, w, b], step: 1e-2) { v in
+            (conv2d(v[0], filters: v[1], bias: v[2], shape) * r).sum()
+        }
         XCTAssertLessThan(forward.maxRelativeError, 1e-2, forward.summary)
 
         let y = Tensor.randomNormal([2, positions * 3], using: &rng)
-        let wt = Tensor.randomNormal([shape.patchSize, 3], using: &rng), bt = Tensor.randomNormal([shape.channels], using: &rng)
+        let wt = Tensor.randomNormal([shape.patchSize, 3], using: &rng),
+            bt = Tensor.randomNormal([shape.channels], using: &rng)
         let rt = Variable(Tensor.randomNormal([2, shape.imageSize], using: &rng))
         let transposed = try checkGradients(at: [y, wt, bt], step: 1e-2) { v in
             (convTranspose2d(v[0], filters: v[1], bias: v[2], shape) * rt).sum()
@@ -83,7 +106,9 @@ final class ConvolutionTests: XCTestCase {
         // Distinct values, so no window has a tie that a finite step could flip.
         let pooled = Tensor(shape: [2, 5 * 4 * 2], scalars: (0..<80).map { Float(($0 * 37) % 80) / 10 })
         let rp = Variable(Tensor.randomNormal([2, 2 * 2 * 2], using: &rng))
-        let pool = try checkGradients(at: [pooled], step: 1e-2) { v in (maxPool2d(v[0], height: 5, width: 4, channels: 2) * rp).sum() }
+        let pool = try checkGradients(at: [pooled], step: 1e-2) { v in
+            (maxPool2d(v[0], height: 5, width: 4, channels: 2) * rp).sum()
+        }
         XCTAssertLessThan(pool.maxRelativeError, 1e-2, pool.summary)
     }
 
@@ -101,12 +126,14 @@ final class ConvolutionTests: XCTestCase {
         let shape = ConvolutionShape(height: 9, width: 9, channels: 3, kernel: 3, stride: 2, padding: .same)
         let x = Tensor.randomNormal([11, shape.imageSize], using: &rng)
         let whole = Tensor.patches(of: x, shape)
-        let oneByOne = Tensor.concatenate((0..<11).map { Tensor.patches(of: x.rows($0..<($0 + 1)), shape) }, alongAxis: 0)
+        let oneByOne = Tensor.concatenate(
+            (0..<11).map { Tensor.patches(of: x.rows($0..<($0 + 1)), shape) }, alongAxis: 0)
         XCTAssertEqual(whole, oneByOne)
         let folded = Tensor.foldPatches(whole, shape)
-        let foldedOne = Tensor.concatenate((0..<11).map { i in
-            Tensor.foldPatches(whole.rows((i * 25)..<((i + 1) * 25)), shape)
-        }, alongAxis: 0)
+        let foldedOne = Tensor.concatenate(
+            (0..<11).map { i in
+                Tensor.foldPatches(whole.rows((i * 25)..<((i + 1) * 25)), shape)
+            }, alongAxis: 0)
         XCTAssertEqual(folded, foldedOne)
     }
 

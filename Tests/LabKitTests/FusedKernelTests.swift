@@ -1,6 +1,7 @@
 import CKernels
 import Dispatch
 import XCTest
+
 @testable import LabKit
 
 /// The fused kernels compute exactly what the unfused operations do, and the worker threads
@@ -20,14 +21,17 @@ final class FusedKernelTests: XCTestCase {
                 let bv = Tensor.randomNormal([h], using: &rng), r = Tensor.randomNormal([n, h], using: &rng)
                 var results: [[Tensor]] = []
                 for fused in [true, false] {
-                    let (x, w, b) = (Variable(xv, requiresGradient: true), Variable(wv, requiresGradient: true),
-                                     Variable(bv, requiresGradient: true))
+                    let (x, w, b) = (
+                        Variable(xv, requiresGradient: true), Variable(wv, requiresGradient: true),
+                        Variable(bv, requiresGradient: true)
+                    )
                     let y = fused ? dense(x, w, b, activation: activation) : unfused(x, w, b, activation)
                     try (y * r).sum().backward()
                     results.append([y.value, x.grad!, w.grad!, b.grad!])
                 }
                 for (name, (a, b)) in zip(["y", "∂x", "∂W", "∂b"], zip(results[0], results[1])) {
-                    XCTAssertEqual(a, b, "\(activation) [\(n), \(d)]·[\(d), \(h)]: \(name) differs from the unfused operations")
+                    XCTAssertEqual(
+                        a, b, "\(activation) [\(n), \(d)]·[\(d), \(h)]: \(name) differs from the unfused operations")
                 }
             }
         }
@@ -44,8 +48,10 @@ final class FusedKernelTests: XCTestCase {
                 let bv = Tensor.randomNormal([transposed ? 3 : 4], using: &rng)
                 var results: [[Tensor]] = []
                 for fused in [true, false] {
-                    let (x, w, b) = (Variable(xv, requiresGradient: true), Variable(wv, requiresGradient: true),
-                                     Variable(bv, requiresGradient: true))
+                    let (x, w, b) = (
+                        Variable(xv, requiresGradient: true), Variable(wv, requiresGradient: true),
+                        Variable(bv, requiresGradient: true)
+                    )
                     let y: Variable
                     switch (transposed, fused) {
                     case (false, true): y = conv2d(x, filters: w, bias: b, shape, activation: activation)
@@ -53,12 +59,13 @@ final class FusedKernelTests: XCTestCase {
                     case (true, true): y = convTranspose2d(x, filters: w, bias: b, shape, activation: activation)
                     case (true, false): y = activation(convTranspose2d(x, filters: w, bias: b, shape))
                     }
-                    var lossWeights = SeededGenerator(seed: 45)      // the same loss for both
+                    var lossWeights = SeededGenerator(seed: 45)  // the same loss for both
                     try (y * Tensor.randomNormal(y.shape, using: &lossWeights)).sum().backward()
                     results.append([y.value, x.grad!, w.grad!, b.grad!])
                 }
                 for (name, (a, b)) in zip(["y", "∂x", "∂W", "∂b"], zip(results[0], results[1])) {
-                    XCTAssertEqual(a, b, "\(transposed ? "convTranspose2d" : "conv2d") with \(activation): \(name) differs")
+                    XCTAssertEqual(
+                        a, b, "\(transposed ? "convTranspose2d" : "conv2d") with \(activation): \(name) differs")
                 }
             }
         }
@@ -79,7 +86,8 @@ final class FusedKernelTests: XCTestCase {
             let loss = meanSquaredError(predictions: p, targets: t)
             var reference = 0.0
             for (a, b) in zip(p.value.scalars, t.scalars) { reference += Double((a - b) * (a - b)) }
-            XCTAssertEqual(Double(loss.value.scalar), reference / Double(count), accuracy: 1e-6 * reference / Double(count))
+            XCTAssertEqual(
+                Double(loss.value.scalar), reference / Double(count), accuracy: 1e-6 * reference / Double(count))
             try loss.backward()
             XCTAssertEqual(p.grad!, (p.value - t) * (2 / Float(count)))
         }
@@ -90,7 +98,8 @@ final class FusedKernelTests: XCTestCase {
         // Logits from −40 to 40 (e^−|z| down to 4e-18, where ln(1 + u) must stay ≈ u), with
         // targets in [0, 1]; and odd counts for the sweep's tail.
         for count in [1, 9, 1000, 50_001] {
-            let zv = Tensor.randomUniform([count], low: -40, high: 40, using: &rng), t = Tensor.randomUniform([count], using: &rng)
+            let zv = Tensor.randomUniform([count], low: -40, high: 40, using: &rng),
+                t = Tensor.randomUniform([count], using: &rng)
             let z = Variable(zv, requiresGradient: true)
             let loss = binaryCrossEntropy(logits: z, targets: t)
             var reference = 0.0
@@ -99,7 +108,9 @@ final class FusedKernelTests: XCTestCase {
                 reference += Swift.max(a, 0) - a * b + Foundation.log1p(Foundation.exp(-Swift.abs(a)))
             }
             reference /= Double(count)
-            XCTAssertEqual(Double(loss.value.scalar), reference, accuracy: 2e-6 * Swift.max(1, Swift.abs(reference)), "\(count) logits")
+            XCTAssertEqual(
+                Double(loss.value.scalar), reference, accuracy: 2e-6 * Swift.max(1, Swift.abs(reference)),
+                "\(count) logits")
             try loss.backward()
             XCTAssertEqual(z.grad!, (zv.sigmoid() - t) * (1 / Float(count)))
         }
@@ -108,7 +119,8 @@ final class FusedKernelTests: XCTestCase {
             let single = binaryCrossEntropy(logits: Variable(Tensor([value])), targets: Tensor([0.25])).value.scalar
             let a = Double(value)
             let exact = Swift.max(a, 0) - a * 0.25 + Foundation.log1p(Foundation.exp(-Swift.abs(a)))
-            XCTAssertEqual(Double(single), exact, accuracy: 3e-7 * Swift.max(1e-30, Swift.abs(exact)) + 1e-12, "z = \(value)")
+            XCTAssertEqual(
+                Double(single), exact, accuracy: 3e-7 * Swift.max(1e-30, Swift.abs(exact)) + 1e-12, "z = \(value)")
         }
     }
 
@@ -119,14 +131,17 @@ final class FusedKernelTests: XCTestCase {
         let small = Variable(Tensor.randomNormal([3, 5], using: &rng), requiresGradient: true)
         let adam = Adam(parameters: [big, idle, small], learningRate: 0.01)
         var expected = [big.value, small.value]
-        var moments = [(Tensor.zeros(big.shape), Tensor.zeros(big.shape)), (Tensor.zeros(small.shape), Tensor.zeros(small.shape))]
+        var moments = [
+            (Tensor.zeros(big.shape), Tensor.zeros(big.shape)), (Tensor.zeros(small.shape), Tensor.zeros(small.shape)),
+        ]
         let idleBefore = idle.value
         for step in 1...3 {
             big.grad = Tensor.randomNormal(big.shape, using: &rng)
             small.grad = Tensor.randomNormal(small.shape, using: &rng)
             adam.step()
             for (i, g) in [big.grad!, small.grad!].enumerated() {
-                let c1 = 1 - Float(Foundation.pow(0.9, Double(step))), c2 = 1 - Float(Foundation.pow(0.999, Double(step)))
+                let c1 = 1 - Float(Foundation.pow(0.9, Double(step))),
+                    c2 = 1 - Float(Foundation.pow(0.999, Double(step)))
                 moments[i].0 = moments[i].0 * 0.9 + g * 0.1
                 moments[i].1 = moments[i].1 * 0.999 + g * g * 0.001
                 expected[i] = expected[i] - (moments[i].0 / c1) / ((moments[i].1 / c2).sqrt() + 1e-8) * 0.01
@@ -149,7 +164,7 @@ final class FusedKernelTests: XCTestCase {
             counts.values.withUnsafeMutableBufferPointer { p in
                 Parallel.forEach(count) { i in
                     p[i] += 1
-                    Parallel.forEach(3) { _ in }     // a loop inside a loop runs on its caller
+                    Parallel.forEach(3) { _ in }  // a loop inside a loop runs on its caller
                 }
             }
             XCTAssertEqual(counts.values, [Int](repeating: 1, count: count))

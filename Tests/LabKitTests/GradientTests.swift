@@ -1,4 +1,5 @@
 import XCTest
+
 @testable import LabKit
 
 /// Every differentiable operation's backward pass against central finite differences.
@@ -8,7 +9,8 @@ final class GradientTests: XCTestCase {
     var rng = SeededGenerator(seed: 2024)
 
     func assertGradientsMatch(
-        _ inputs: [Tensor], tolerance: Double = 1e-2, step: Float = 1e-3, file: StaticString = #filePath, line: UInt = #line,
+        _ inputs: [Tensor], tolerance: Double = 1e-2, step: Float = 1e-3, file: StaticString = #filePath,
+        line: UInt = #line,
         _ op: @escaping ([Variable]) -> Variable
     ) throws {
         var wrng = SeededGenerator(seed: 99)
@@ -23,7 +25,8 @@ final class GradientTests: XCTestCase {
     }
 
     func testArithmeticWithBroadcasting() throws {
-        let a = matrix(4, 3), row = matrix(1, 3), column = matrix(4, 1), vector = Tensor.randomUniform([3], low: 0.5, high: 2, using: &rng)
+        let a = matrix(4, 3), row = matrix(1, 3), column = matrix(4, 1),
+            vector = Tensor.randomUniform([3], low: 0.5, high: 2, using: &rng)
         try assertGradientsMatch([a, row]) { $0[0] + $0[1] }
         try assertGradientsMatch([a, column]) { $0[0] - $0[1] }
         try assertGradientsMatch([a, vector]) { $0[0] * $0[1] }
@@ -40,7 +43,9 @@ final class GradientTests: XCTestCase {
     }
 
     func testAffine() throws {
-        try assertGradientsMatch([matrix(6, 5), matrix(5, 3), Tensor.randomNormal([3], using: &rng)]) { affine($0[0], $0[1], $0[2]) }
+        try assertGradientsMatch([matrix(6, 5), matrix(5, 3), Tensor.randomNormal([3], using: &rng)]) {
+            affine($0[0], $0[1], $0[2])
+        }
     }
 
     func testReductions() throws {
@@ -86,9 +91,15 @@ final class GradientTests: XCTestCase {
     func testLosses() throws {
         let p = matrix(4, 6, low: 0.2, high: 0.8), t = matrix(4, 6, low: 0, high: 1), z = matrix(4, 6, low: -3, high: 3)
         for reduction in [LossReduction.mean, .sumPerExample] {
-            try assertGradientsMatch([p], tolerance: 2e-2, step: 1e-2) { meanSquaredError(predictions: $0[0], targets: t, reduction: reduction) }
-            try assertGradientsMatch([p], tolerance: 2e-2, step: 1e-2) { binaryCrossEntropy(probabilities: $0[0], targets: t, reduction: reduction) }
-            try assertGradientsMatch([z], tolerance: 2e-2, step: 1e-2) { binaryCrossEntropy(logits: $0[0], targets: t, reduction: reduction) }
+            try assertGradientsMatch([p], tolerance: 2e-2, step: 1e-2) {
+                meanSquaredError(predictions: $0[0], targets: t, reduction: reduction)
+            }
+            try assertGradientsMatch([p], tolerance: 2e-2, step: 1e-2) {
+                binaryCrossEntropy(probabilities: $0[0], targets: t, reduction: reduction)
+            }
+            try assertGradientsMatch([z], tolerance: 2e-2, step: 1e-2) {
+                binaryCrossEntropy(logits: $0[0], targets: t, reduction: reduction)
+            }
         }
     }
 

@@ -1,4 +1,5 @@
 import XCTest
+
 @testable import LabKit
 
 final class LinearAlgebraTests: XCTestCase {
@@ -6,7 +7,7 @@ final class LinearAlgebraTests: XCTestCase {
         var rng = SeededGenerator(seed: 4)
         for n in [1, 2, 5, 40] {
             let b = Tensor.randomNormal([n, n], using: &rng)
-            let a = Tensor.matmul(b, b, transposeB: true)          // symmetric positive semi-definite
+            let a = Tensor.matmul(b, b, transposeB: true)  // symmetric positive semi-definite
             let eig = SymmetricEigen(a)
             XCTAssertEqual(eig.values, eig.values.sorted(by: >))
             let v = eig.vectors
@@ -30,19 +31,28 @@ final class LinearAlgebraTests: XCTestCase {
     }
 
     /// A = V Λ Vᵀ with orthonormal V, every value finite, and the known spectrum (sorted).
-    func expectDecomposition(_ a: Tensor, spectrum: [Double]? = nil, _ what: String, file: StaticString = #filePath, line: UInt = #line) {
+    func expectDecomposition(
+        _ a: Tensor, spectrum: [Double]? = nil, _ what: String, file: StaticString = #filePath, line: UInt = #line
+    ) {
         let n = a.shape[0]
         let eig = SymmetricEigen(a)
-        XCTAssertTrue(eig.values.allSatisfy(\.isFinite) && eig.vectors.scalars.allSatisfy(\.isFinite), "\(what): not finite", file: file, line: line)
+        XCTAssertTrue(
+            eig.values.allSatisfy(\.isFinite) && eig.vectors.scalars.allSatisfy(\.isFinite), "\(what): not finite",
+            file: file, line: line)
         XCTAssertEqual(eig.values, eig.values.sorted(by: >), "\(what): sorted", file: file, line: line)
         let v = eig.vectors
-        XCTAssertLessThan((Tensor.matmul(v, v, transposeA: true) - .identity(n)).abs().max(), 1e-4, "\(what): VᵀV = I", file: file, line: line)
+        XCTAssertLessThan(
+            (Tensor.matmul(v, v, transposeA: true) - .identity(n)).abs().max(), 1e-4, "\(what): VᵀV = I", file: file,
+            line: line)
         let back = Tensor.matmul(v * Tensor(eig.values.map(Float.init)), v, transposeB: true)
-        XCTAssertLessThan((back - a).abs().max(), 1e-4 * Swift.max(1, a.abs().max()), "\(what): VΛVᵀ = A", file: file, line: line)
+        XCTAssertLessThan(
+            (back - a).abs().max(), 1e-4 * Swift.max(1, a.abs().max()), "\(what): VΛVᵀ = A", file: file, line: line)
         if let spectrum {
             let scale = Swift.max(1, spectrum.map(Swift.abs).max() ?? 1)
             for (got, expected) in zip(eig.values, spectrum.sorted(by: >)) {
-                XCTAssertEqual(got, expected, accuracy: 1e-5 * scale, "\(what): eigenvalues \(eig.values.prefix(8))…", file: file, line: line)
+                XCTAssertEqual(
+                    got, expected, accuracy: 1e-5 * scale, "\(what): eigenvalues \(eig.values.prefix(8))…", file: file,
+                    line: line)
             }
         }
     }
@@ -50,12 +60,15 @@ final class LinearAlgebraTests: XCTestCase {
     func testZeroRepeatedAndRankDeficientSpectra() {
         expectDecomposition(.zeros([6, 6]), spectrum: [0, 0, 0, 0, 0, 0], "the zero matrix")
         expectDecomposition(.identity(5) * 3, spectrum: [3, 3, 3, 3, 3], "3·I (one value five times)")
-        expectDecomposition(Tensor([[0, 0, 0], [0, 2, 0], [0, 0, 0]]), spectrum: [2, 0, 0], "zero rows and columns around one entry")
+        expectDecomposition(
+            Tensor([[0, 0, 0], [0, 2, 0], [0, 0, 0]]), spectrum: [2, 0, 0], "zero rows and columns around one entry")
         // A known orthonormal basis Q (Householder reflection) and a spectrum with repeats and zeros.
         let n = 9
         var rng = SeededGenerator(seed: 41)
         let u = Tensor.randomNormal([n, 1], using: &rng)
-        let q = Tensor.identity(n) - Tensor.matmul(u, u, transposeB: true) * (2 / Tensor.matmul(u, u, transposeA: true).scalar)
+        let q =
+            Tensor.identity(n) - Tensor.matmul(u, u, transposeB: true)
+            * (2 / Tensor.matmul(u, u, transposeA: true).scalar)
         let spectrum: [Double] = [5, 5, 2, 1e-3, 0, 0, 0, 0, -1]
         let a = Tensor.matmul(q * Tensor(spectrum.map(Float.init)), q, transposeB: true)
         expectDecomposition(a, spectrum: spectrum, "Q diag(5, 5, 2, 1e-3, 0, 0, 0, 0, −1) Qᵀ")
@@ -86,15 +99,21 @@ final class LinearAlgebraTests: XCTestCase {
         let count = 300
         var x = Tensor.zeros([count, 784])
         for n in 0..<count {
-            for r in 0..<8 { for c in 0..<8 {
-                let value = rng.nextUniform() < 0.5 ? 0 : rng.nextUniform()
-                for (dr, dc) in [(0, 0), (0, 1), (1, 0), (1, 1)] { x[n, (6 + 2 * r + dr) * 28 + 6 + 2 * c + dc] = value }
-            } }
+            for r in 0..<8 {
+                for c in 0..<8 {
+                    let value = rng.nextUniform() < 0.5 ? 0 : rng.nextUniform()
+                    for (dr, dc) in [(0, 0), (0, 1), (1, 0), (1, 1)] {
+                        x[n, (6 + 2 * r + dr) * 28 + 6 + 2 * c + dc] = value
+                    }
+                }
+            }
         }
         let centred = x - x.mean(alongAxis: 0)
         let covariance = Tensor.matmul(centred, centred, transposeA: true) / Float(count - 1)
         let small = SymmetricEigen(Tensor.matmul(centred, centred, transposeB: true) / Float(count - 1)).values
-        expectDecomposition(covariance, spectrum: small + [Double](repeating: 0, count: 784 - count), "the covariance of upscaled images")
+        expectDecomposition(
+            covariance, spectrum: small + [Double](repeating: 0, count: 784 - count),
+            "the covariance of upscaled images")
     }
 
     func testOrthonormalisationAndPrincipalAngles() {
@@ -129,11 +148,17 @@ final class HungarianTests: XCTestCase {
     func testMatchesBruteForceOnRandomMatrices() {
         var rng = SeededGenerator(seed: 12)
         func permutations(_ a: [Int]) -> [[Int]] {
-            a.count <= 1 ? [a] : a.indices.flatMap { i in permutations(a.enumerated().filter { $0.offset != i }.map(\.element)).map { [a[i]] + $0 } }
+            a.count <= 1
+                ? [a]
+                : a.indices.flatMap { i in
+                    permutations(a.enumerated().filter { $0.offset != i }.map(\.element)).map { [a[i]] + $0 }
+                }
         }
         for _ in 0..<30 {
             let cost = (0..<5).map { _ in (0..<5).map { _ in Double(rng.nextInt(below: 20)) } }
-            let best = permutations(Array(0..<5)).map { p in p.enumerated().reduce(0.0) { $0 + cost[$1.offset][$1.element] } }.min()!
+            let best = permutations(Array(0..<5)).map { p in
+                p.enumerated().reduce(0.0) { $0 + cost[$1.offset][$1.element] }
+            }.min()!
             let found = minimumCostAssignment(cost)
             XCTAssertEqual(Set(found).count, 5)
             XCTAssertEqual(found.enumerated().reduce(0.0) { $0 + cost[$1.offset][$1.element] }, best)

@@ -1,11 +1,14 @@
 import XCTest
+
 @testable import LabKit
 
 final class NNTests: XCTestCase {
     func testLossesOnKnownValues() {
         let p = Variable(Tensor([[0.5, 0.25]])), t = Tensor([[1, 0]])
         XCTAssertEqual(meanSquaredError(predictions: p, targets: t).value.scalar, (0.25 + 0.0625) / 2, accuracy: 1e-7)
-        XCTAssertEqual(meanSquaredError(predictions: p, targets: t, reduction: .sumPerExample).value.scalar, 0.3125, accuracy: 1e-7)
+        XCTAssertEqual(
+            meanSquaredError(predictions: p, targets: t, reduction: .sumPerExample).value.scalar, 0.3125, accuracy: 1e-7
+        )
         let bce = -(log(0.5) + log(0.75)) / 2
         XCTAssertEqual(binaryCrossEntropy(probabilities: p, targets: t).value.scalar, Float(bce), accuracy: 1e-6)
         // Logits of 0.5 and 0.25 give the same loss.
@@ -14,7 +17,8 @@ final class NNTests: XCTestCase {
         // Probabilities of exactly 0 and 1 stay finite.
         XCTAssertTrue(binaryCrossEntropy(probabilities: Variable(Tensor([[0, 1]])), targets: t).value.scalar.isFinite)
         // Huge logits stay finite and exact.
-        XCTAssertEqual(binaryCrossEntropy(logits: Variable(Tensor([[200, -200]])), targets: Tensor([[1, 0]])).value.scalar, 0)
+        XCTAssertEqual(
+            binaryCrossEntropy(logits: Variable(Tensor([[200, -200]])), targets: Tensor([[1, 0]])).value.scalar, 0)
     }
 
     func testDenseInitialisationScales() {
@@ -31,9 +35,12 @@ final class NNTests: XCTestCase {
     func testParametersAreCollectedInOrder() {
         var rng = SeededGenerator(seed: 3)
         let model = Autoencoder(sizes: [10, 6, 2], using: &rng)
-        XCTAssertEqual(model.parameters.map(\.name), [
-            "encoder.0.weight", "encoder.0.bias", "encoder.1.weight", "encoder.1.bias",
-            "decoder.0.weight", "decoder.0.bias", "decoder.1.weight", "decoder.1.bias"])
+        XCTAssertEqual(
+            model.parameters.map(\.name),
+            [
+                "encoder.0.weight", "encoder.0.bias", "encoder.1.weight", "encoder.1.bias",
+                "decoder.0.weight", "decoder.0.bias", "decoder.1.weight", "decoder.1.bias",
+            ])
         XCTAssertEqual(model.parameterCount, 10 * 6 + 6 + 6 * 2 + 2 + 2 * 6 + 6 + 6 * 10 + 10)
         XCTAssertEqual(model.reconstruct(.zeros([3, 10])).shape, [3, 10])
     }
@@ -44,7 +51,7 @@ final class NNTests: XCTestCase {
         SGD(parameters: [p], learningRate: 0.1).step()
         XCTAssertEqual(p.value.scalars, [0.95, -1.9])
         let momentum = SGD(parameters: [p], learningRate: 0.1, momentum: 0.9)
-        momentum.step(); momentum.step()                   // v = g, then v = 0.9g + g
+        momentum.step(); momentum.step()  // v = g, then v = 0.9g + g
         XCTAssertEqual(p.value[0], 0.95 - 0.1 * 0.5 - 0.1 * 1.9 * 0.5, accuracy: 1e-6)
         // Adam's first step moves each parameter by ≈ η·sign(g).
         let q = Variable(Tensor([1, -2]), requiresGradient: true)
@@ -61,8 +68,12 @@ final class NNTests: XCTestCase {
         let y = Tensor.matmul(x, trueW) + 0.3
         let layer = Dense(3, 1, using: &rng)
         var loop = TrainingLoop(epochs: 60, batchSize: 32, label: "regression", seed: 1, silent: true)
-        _ = try loop.run(on: Tensor.concatenate([x, y], alongAxis: 1), optimizer: Adam(parameters: layer.parameters, learningRate: 0.05)) { batch, _ in
-            LossTerms(meanSquaredError(predictions: layer(Variable(batch.columns(0..<3))), targets: batch.columns(3..<4)))
+        _ = try loop.run(
+            on: Tensor.concatenate([x, y], alongAxis: 1),
+            optimizer: Adam(parameters: layer.parameters, learningRate: 0.05)
+        ) { batch, _ in
+            LossTerms(
+                meanSquaredError(predictions: layer(Variable(batch.columns(0..<3))), targets: batch.columns(3..<4)))
         }
         for (a, b) in zip(layer.weight.value.scalars, trueW.scalars) { XCTAssertEqual(a, b, accuracy: 0.01) }
         XCTAssertEqual(layer.bias.value[0], 0.3, accuracy: 0.01)

@@ -1,4 +1,5 @@
 import XCTest
+
 @testable import LabKit
 
 /// The progress display's arithmetic: the fraction of the planned work done, what a reused

@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+
 @testable import LabKit
 
 final class SafeTensorsTests: XCTestCase {
@@ -10,7 +11,8 @@ final class SafeTensorsTests: XCTestCase {
         var unsealedFile = Data(withUnsafeBytes(of: UInt64(unsealedPadded.utf8.count).littleEndian) { Array($0) })
         unsealedFile += Data(unsealedPadded.utf8) + Data([0x00, 0x00, 0x80, 0x3F, 0x00, 0x00, 0x00, 0xC0])
         let checksum = SafeTensors.hex(fnv1a(unsealedFile))
-        let header = #"{"__metadata__":{"fnv1a64":""# + checksum + #""},"a":{"dtype":"F32","shape":[2],"data_offsets":[0,8]}}"#
+        let header =
+            #"{"__metadata__":{"fnv1a64":""# + checksum + #""},"a":{"dtype":"F32","shape":[2],"data_offsets":[0,8]}}"#
         let padded = header + String(repeating: " ", count: (8 - header.utf8.count % 8) % 8)
         XCTAssertEqual(Array(data.prefix(8)), [UInt8(padded.utf8.count), 0, 0, 0, 0, 0, 0, 0])
         XCTAssertEqual(String(decoding: data[8..<(8 + padded.utf8.count)], as: UTF8.self), padded)
@@ -19,13 +21,16 @@ final class SafeTensorsTests: XCTestCase {
     }
 
     func testRoundTripKeepsEveryBitShapeAndMetadata() throws {
-        let special: [Float] = [0, -0.0, .infinity, -.infinity, .leastNonzeroMagnitude, .greatestFiniteMagnitude, 1e-30, .pi]
-        let original = SafeTensors(tensors: [
-            "encoder.weight": Tensor(shape: [2, 4], scalars: special),
-            "scalar": Tensor(3.5),
-            "empty": Tensor(shape: [0, 3], scalars: []),
-            "ünïcode name": Tensor([7]),
-        ], metadata: ["flags": "--beta 3 --rho \"0.05\"\nnext line", "exercises": "Labs/ (your code)"])
+        let special: [Float] = [
+            0, -0.0, .infinity, -.infinity, .leastNonzeroMagnitude, .greatestFiniteMagnitude, 1e-30, .pi,
+        ]
+        let original = SafeTensors(
+            tensors: [
+                "encoder.weight": Tensor(shape: [2, 4], scalars: special),
+                "scalar": Tensor(3.5),
+                "empty": Tensor(shape: [0, 3], scalars: []),
+                "ünïcode name": Tensor([7]),
+            ], metadata: ["flags": "--beta 3 --rho \"0.05\"\nnext line", "exercises": "Labs/ (your code)"])
         let path = NSTemporaryDirectory() + "/roundtrip-\(getpid()).safetensors"
         defer { try? FileManager.default.removeItem(atPath: path) }
         try original.write(to: path)
@@ -36,7 +41,8 @@ final class SafeTensorsTests: XCTestCase {
             XCTAssertEqual(read.tensors[name]?.shape, tensor.shape, name)
             XCTAssertEqual(read.tensors[name]?.scalars.map(\.bitPattern), tensor.scalars.map(\.bitPattern), name)
         }
-        XCTAssertEqual(try SafeTensors(contentsOf: path).encoded(), original.encoded(), "the same tensors give the same bytes")
+        XCTAssertEqual(
+            try SafeTensors(contentsOf: path).encoded(), original.encoded(), "the same tensors give the same bytes")
         XCTAssertFalse(FileManager.default.fileExists(atPath: path + ".partial"))
     }
 
@@ -48,7 +54,9 @@ final class SafeTensorsTests: XCTestCase {
     func testBrokenFilesAreClearErrors() throws {
         let good = SafeTensors(tensors: ["w": Tensor([[1, 2], [3, 4]])]).encoded()
         func reason(_ data: Data) -> String {
-            do { _ = try SafeTensors(data: data, path: "m.safetensors"); return "read without error" } catch { return "\(error)" }
+            do { _ = try SafeTensors(data: data, path: "m.safetensors"); return "read without error" } catch {
+                return "\(error)"
+            }
         }
         XCTAssertTrue(reason(Data([1, 2, 3])).contains("shorter than"))
         XCTAssertTrue(reason(good.prefix(good.count - 4)).contains("data_offsets"), reason(good.prefix(good.count - 4)))
@@ -58,16 +66,22 @@ final class SafeTensorsTests: XCTestCase {
         var huge = good
         huge.replaceSubrange(0..<8, with: [0xFF, 0xFF, 0, 0, 0, 0, 0, 0])
         XCTAssertTrue(reason(huge).contains("header length"))
-        let float16 = Data(SafeTensors(tensors: ["w": Tensor([1, 2])]).encoded()).replacing(Data("F32".utf8), with: Data("F16".utf8))
+        let float16 = Data(SafeTensors(tensors: ["w": Tensor([1, 2])]).encoded()).replacing(
+            Data("F32".utf8), with: Data("F16".utf8))
         XCTAssertTrue(reason(float16).contains("only F32"))
-        XCTAssertTrue(reason(good.prefix(8) + Data(repeating: 0x20, count: good.count - 8)).contains("not a JSON object"))
+        XCTAssertTrue(
+            reason(good.prefix(8) + Data(repeating: 0x20, count: good.count - 8)).contains("not a JSON object"))
         XCTAssertTrue("\(try? SafeTensors(contentsOf: "/nonexistent/m.safetensors") as Any)".contains("nil"))
         // Shapes whose element count (or four times it) overflows, or exceeds the file: an error, not a crash.
-        for shape in ["[2147483647,2147483647,2147483647]", "[1073741824,1073741824,8]", "[4611686018427387904]", "[3,0,2147483647]"] {
+        for shape in [
+            "[2147483647,2147483647,2147483647]", "[1073741824,1073741824,8]", "[4611686018427387904]",
+            "[3,0,2147483647]",
+        ] {
             let header = "{\"w\":{\"dtype\":\"F32\",\"shape\":\(shape),\"data_offsets\":[0,16]}}"
             var bytes = Data(withUnsafeBytes(of: UInt64(header.utf8.count).littleEndian) { Array($0) })
             bytes += Data(header.utf8) + Data(repeating: 0, count: 16)
-            XCTAssertTrue(reason(bytes).contains("data_offsets") || reason(bytes).contains("shape"), "\(shape): \(reason(bytes))")
+            XCTAssertTrue(
+                reason(bytes).contains("data_offsets") || reason(bytes).contains("shape"), "\(shape): \(reason(bytes))")
         }
     }
 
@@ -78,19 +92,26 @@ final class SafeTensorsTests: XCTestCase {
             return bytes + Data(header.utf8) + Data(repeating: 0, count: dataBytes)
         }
         func reason(_ data: Data) -> String {
-            do { _ = try SafeTensors(data: data, path: "m.safetensors"); return "read without error" } catch { return "\(error)" }
+            do { _ = try SafeTensors(data: data, path: "m.safetensors"); return "read without error" } catch {
+                return "\(error)"
+            }
         }
-        let fine = #"{"a":{"dtype":"F32","shape":[2],"data_offsets":[0,8]},"b":{"dtype":"F32","shape":[1],"data_offsets":[8,12]}}"#
+        let fine =
+            #"{"a":{"dtype":"F32","shape":[2],"data_offsets":[0,8]},"b":{"dtype":"F32","shape":[1],"data_offsets":[8,12]}}"#
         XCTAssertEqual(reason(file(fine, dataBytes: 12)), "read without error")
         XCTAssertTrue(reason(file(fine, dataBytes: 12)).contains("read without error"))
-        XCTAssertTrue(reason(file(fine, dataBytes: 16)).contains("after the last tensor"), reason(file(fine, dataBytes: 16)))
-        let overlap = #"{"a":{"dtype":"F32","shape":[2],"data_offsets":[0,8]},"b":{"dtype":"F32","shape":[1],"data_offsets":[4,8]}}"#
+        XCTAssertTrue(
+            reason(file(fine, dataBytes: 16)).contains("after the last tensor"), reason(file(fine, dataBytes: 16)))
+        let overlap =
+            #"{"a":{"dtype":"F32","shape":[2],"data_offsets":[0,8]},"b":{"dtype":"F32","shape":[1],"data_offsets":[4,8]}}"#
         XCTAssertTrue(reason(file(overlap, dataBytes: 8)).contains("overlaps"), reason(file(overlap, dataBytes: 8)))
         let gap = #"{"a":{"dtype":"F32","shape":[1],"data_offsets":[4,8]}}"#
         XCTAssertTrue(reason(file(gap, dataBytes: 8)).contains("no tensor claims"), reason(file(gap, dataBytes: 8)))
         for shape in [#"[2.5]"#, #"[true]"#, #"["2"]"#, #"[2, null]"#, #"{"0": 2}"#] {
             let header = #"{"a":{"dtype":"F32","shape":"# + shape + #","data_offsets":[0,8]}}"#
-            XCTAssertTrue(reason(file(header, dataBytes: 8)).contains("lists of integers"), "\(shape): \(reason(file(header, dataBytes: 8)))")
+            XCTAssertTrue(
+                reason(file(header, dataBytes: 8)).contains("lists of integers"),
+                "\(shape): \(reason(file(header, dataBytes: 8)))")
         }
         let noChecksum = file(fine, dataBytes: 12)
         XCTAssertThrowsError(try SafeTensors(data: noChecksum, requireChecksum: true))
@@ -102,9 +123,12 @@ final class SafeTensorsTests: XCTestCase {
     /// crash, never a changed value used.
     func testDamagedFilesAreRefusedNeverMisread() {
         var rng = SeededGenerator(seed: 32)
-        let original = SafeTensors(tensors: ["encoder.weight": Tensor.randomNormal([3, 4], using: &rng), "encoder.bias": Tensor([0.5, -1, 2, 0]),
-                                             "scale": Tensor(2.5)],
-                                   metadata: ["flags": "--latent 5", "record": #"{"losses":[0.5,0.25]}"#])
+        let original = SafeTensors(
+            tensors: [
+                "encoder.weight": Tensor.randomNormal([3, 4], using: &rng), "encoder.bias": Tensor([0.5, -1, 2, 0]),
+                "scale": Tensor(2.5),
+            ],
+            metadata: ["flags": "--latent 5", "record": #"{"losses":[0.5,0.25]}"#])
         let good = [UInt8](original.encoded())
         let headerEnd = 8 + Int(good[0]) + Int(good[1]) << 8
         var refused = 0, readBack = 0

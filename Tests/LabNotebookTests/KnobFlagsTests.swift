@@ -1,5 +1,6 @@
 import ArgumentParser
 import XCTest
+
 @testable import LabNotebook
 
 /// Knobs are declared once: their flags come from the declarations and parse back to the same values.
@@ -14,12 +15,19 @@ final class KnobFlagsTests: XCTestCase {
     }
 
     func testEveryDeclaredKnobIsRecordedAndParsesBack() throws {
-        XCTAssertEqual(try Knobs.parse([]).flags, ["--beta 3.0", "--salt-pepper-p 0.2"], "defaults; empty and nil left out")
-        let arguments = ["--beta", "0.5", "--code-sizes", "2", "8", "--labels", "20", "all", "--salt-pepper-p", "0.4",
-                         "--steps", "7", "--verbose"]
+        XCTAssertEqual(
+            try Knobs.parse([]).flags, ["--beta 3.0", "--salt-pepper-p 0.2"], "defaults; empty and nil left out")
+        let arguments = [
+            "--beta", "0.5", "--code-sizes", "2", "8", "--labels", "20", "all", "--salt-pepper-p", "0.4",
+            "--steps", "7", "--verbose",
+        ]
         let knobs = try Knobs.parse(arguments)
-        XCTAssertEqual(knobs.flags, ["--beta 0.5", "--code-sizes 2 8", "--labels 20 all", "--salt-pepper-p 0.4", "--steps 7",
-                                     "--verbose"])
+        XCTAssertEqual(
+            knobs.flags,
+            [
+                "--beta 0.5", "--code-sizes 2 8", "--labels 20 all", "--salt-pepper-p 0.4", "--steps 7",
+                "--verbose",
+            ])
         let again = try Knobs.parse(knobs.flags.flatMap { $0.split(separator: " ").map(String.init) })
         XCTAssertEqual(again.flags, knobs.flags, "the recorded flags set the same values")
     }

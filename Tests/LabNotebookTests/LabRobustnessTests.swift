@@ -1,12 +1,14 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import Foundation
 import LabData
 import LabKit
 import LabPlot
-@testable import LabNotebook
 import XCTest
+
+@testable import LabNotebook
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// What a lab does with interruptions, a busy or foreign output folder, NaN results and
 /// flags that cannot work.
@@ -47,7 +49,8 @@ final class LabRobustnessTests: FolderTestCase {
         running.folder.discard()
         XCTAssertFalse(FileManager.default.fileExists(atPath: out), "a run that made the folder and failed leaves none")
         // A staging folder left by a killed run (pid 999999) is removed by the next run.
-        try FileManager.default.createDirectory(atPath: "\(out)/.labkit-staging-999999", withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(
+            atPath: "\(out)/.labkit-staging-999999", withIntermediateDirectories: true)
         _ = running
         let again = try Notebook(info: Self.info, outputDirectory: out)
         XCTAssertFalse(FileManager.default.fileExists(atPath: "\(out)/.labkit-staging-999999"))
@@ -59,7 +62,8 @@ final class LabRobustnessTests: FolderTestCase {
         try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
         _ = FileManager.default.createFile(atPath: "\(out)/Package.swift", contents: Data("// mine".utf8))
         XCTAssertThrowsError(try Notebook(info: Self.info, outputDirectory: out)) { error in
-            XCTAssertTrue("\(error)".contains("files no lab run wrote") && "\(error)".contains("Package.swift"), "\(error)")
+            XCTAssertTrue(
+                "\(error)".contains("files no lab run wrote") && "\(error)".contains("Package.swift"), "\(error)")
         }
         XCTAssertTrue(FileManager.default.fileExists(atPath: "\(out)/Package.swift"))
         // Files named like a lab's outputs are someone's too, in a folder no run made.
@@ -116,7 +120,8 @@ final class LabRobustnessTests: FolderTestCase {
         let figure = Figure(title: "t")
         figure.add(ImageGrid(title: "", tiles: [[0, .nan, 1, 0.25]], columns: 1))
         XCTAssertThrowsError(try notebook.figure(figure, name: "path", caption: "c")) { error in
-            XCTAssertTrue("\(error)".contains("\"path\"") && "\(error)".contains("Interpolation (exercise 5.5)"), "\(error)")
+            XCTAssertTrue(
+                "\(error)".contains("\"path\"") && "\(error)".contains("Interpolation (exercise 5.5)"), "\(error)")
         }
         let other = try Notebook(info: Self.info, outputDirectory: "\(root!)/nan-metric")
         defer { other.folder.discard() }
@@ -128,7 +133,9 @@ final class LabRobustnessTests: FolderTestCase {
     }
 
     func testFlagsThatCannotWorkAreRefusedByValidation() {
-        for arguments in [["--epochs", "9223372036854775807"], ["--epochs", "0"], ["--train-size", "3"], ["--out", ""]] {
+        for arguments in [
+            ["--epochs", "9223372036854775807"], ["--epochs", "0"], ["--train-size", "3"], ["--out", ""],
+        ] {
             XCTAssertThrowsError(try LabOptions.parse(arguments), "\(arguments)")
         }
         XCTAssertNoThrow(try LabOptions.parse(["--epochs", "100000", "--test-size", "10"]))
@@ -142,7 +149,8 @@ final class LabRobustnessTests: FolderTestCase {
         let labels = try FileManager.default.contentsOfDirectory(atPath: copy).first { $0.hasPrefix("t10k-labels") }!
         var file = try IDXFile.read("\(copy)/\(labels)")
         var bytes = [UInt8]([0, 0, 8, 1]) + withUnsafeBytes(of: UInt32(file.declaredCount).bigEndian, Array.init)
-        file = IDXFile(dimensions: file.dimensions, bytes: file.bytes.enumerated().map { $0.offset == 5 ? 12 : $0.element })
+        file = IDXFile(
+            dimensions: file.dimensions, bytes: file.bytes.enumerated().map { $0.offset == 5 ? 12 : $0.element })
         bytes += file.bytes
         try FileManager.default.removeItem(atPath: "\(copy)/\(labels)")
         _ = FileManager.default.createFile(atPath: "\(copy)/t10k-labels-idx1-ubyte", contents: Data(bytes))

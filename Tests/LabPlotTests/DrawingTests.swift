@@ -1,4 +1,5 @@
 import XCTest
+
 @testable import LabPlot
 
 final class DrawingTests: XCTestCase {
@@ -8,7 +9,8 @@ final class DrawingTests: XCTestCase {
         for style in FontStyle.allCases {
             let face = try XCTUnwrap(Fonts.face(style), "\(style) font missing")
             XCTAssertGreaterThanOrEqual(face.lineHeight, 14, "\(style) text is smaller than 12 px")
-            XCTAssertGreaterThanOrEqual(face.glyph("H")!.h, 9, "\(style): capital letters under 9 px are hard to read at 60 %")
+            XCTAssertGreaterThanOrEqual(
+                face.glyph("H")!.h, 9, "\(style): capital letters under 9 px are hard to read at 60 %")
         }
     }
 
@@ -16,11 +18,17 @@ final class DrawingTests: XCTestCase {
         /// Non-white pixels of a small grid, with or without a colour-bar label.
         func ink(_ scaling: ImageGrid.Scaling, _ label: String = "weight") -> Int {
             let figure = Figure(title: "", width: 400, height: 200)
-            figure.add(ImageGrid(title: "", tiles: [[-1, 0, 0.5, 1], [0.2, -0.2, 0.1, 0]], columns: 2, scaling: scaling, colorbarLabel: label))
+            figure.add(
+                ImageGrid(
+                    title: "", tiles: [[-1, 0, 0.5, 1], [0.2, -0.2, 0.1, 0]], columns: 2, scaling: scaling,
+                    colorbarLabel: label))
             let image = figure.render().image()
             var ink = 0
             for y in 0..<image.height {
-                for x in 0..<image.width where image.pixels[3 * (y * image.width + x)..<3 * (y * image.width + x) + 3].contains(where: { $0 < 250 }) {
+                for x in 0..<image.width
+                where image.pixels[3 * (y * image.width + x)..<3 * (y * image.width + x) + 3].contains(where: {
+                    $0 < 250
+                }) {
                     ink += 1
                 }
             }
@@ -28,7 +36,8 @@ final class DrawingTests: XCTestCase {
         }
         // The bar beside the grid is 16 px wide and as tall as the grid, plus ticks and labels.
         XCTAssertGreaterThan(ink(.signedShared) - ink(.signedShared, ""), 150, "no colour bar drawn")
-        XCTAssertEqual(ink(.signed), ink(.signed, ""), "a per-tile scale must not get a colour bar that reads as one scale")
+        XCTAssertEqual(
+            ink(.signed), ink(.signed, ""), "a per-tile scale must not get a colour bar that reads as one scale")
     }
 
     func isDark(_ c: Color) -> Bool { c.luminance < 0.5 }
@@ -48,7 +57,9 @@ final class DrawingTests: XCTestCase {
         let canvas = Canvas(width: 40, height: 40)
         canvas.fillCircle(center: Point(20, 20), radius: 10.3, .black)
         let edgeValues = (0..<40).map { canvas.color(atX: $0, y: 20).red }
-        XCTAssertTrue(edgeValues.contains { $0 > 0.05 && $0 < 0.95 }, "a circle's edge should have intermediate values: \(edgeValues)")
+        XCTAssertTrue(
+            edgeValues.contains { $0 > 0.05 && $0 < 0.95 },
+            "a circle's edge should have intermediate values: \(edgeValues)")
     }
 
     func testTextRendersInk() {
@@ -63,11 +74,16 @@ final class DrawingTests: XCTestCase {
 
     func testAScatterPointLandsAtItsDataCoordinate() {
         let canvas = Canvas(width: 600, height: 400)
-        let plot = ScatterPlot(title: "", xLabel: "x", yLabel: "y", x: [0, 10, 3], y: [0, 10, 7], classes: [0, 0, 2], classNames: ["a", "b", "c"], alpha: 1)
+        let plot = ScatterPlot(
+            title: "", xLabel: "x", yLabel: "y", x: [0, 10, 3], y: [0, 10, 7], classes: [0, 0, 2],
+            classNames: ["a", "b", "c"], alpha: 1)
         plot.draw(on: canvas, in: Rect(x: 0, y: 0, width: 600, height: 400))
         // Recompute the same axes to find where (3, 7) must be.
-        var axes = Axes(title: "", xLabel: "x", yLabel: "y", x: Scale.fitting([0, 10, 3]), y: Scale.fitting([0, 10, 7]))
-        axes.draw(on: Canvas(width: 600, height: 400), in: Rect(x: 0, y: 0, width: 600 - (30 + canvas.textWidth("c", style: .small)) - 4, height: 400))
+        var axes = Axes(
+            title: "", xLabel: "x", yLabel: "y", x: Scale.fitting([0, 10, 3]), y: Scale.fitting([0, 10, 7]))
+        axes.draw(
+            on: Canvas(width: 600, height: 400),
+            in: Rect(x: 0, y: 0, width: 600 - (30 + canvas.textWidth("c", style: .small)) - 4, height: 400))
         let p = axes.point(3, 7)
         let c = canvas.color(atX: Int(p.x), y: Int(p.y))
         let expected = Color.category(2)

@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+
 @testable import LabPlot
 
 final class PNGFileTests: XCTestCase {
@@ -14,8 +15,9 @@ final class PNGFileTests: XCTestCase {
     }
 
     func pattern(_ format: Image.Format, width: Int = 37, height: Int = 23) -> Image {
-        Image(width: width, height: height, format: format,
-              pixels: (0..<(width * height * format.channels)).map { UInt8(truncatingIfNeeded: $0 &* 7 &+ $0 / 5) })
+        Image(
+            width: width, height: height, format: format,
+            pixels: (0..<(width * height * format.channels)).map { UInt8(truncatingIfNeeded: $0 &* 7 &+ $0 / 5) })
     }
 
     func testRoundTripForEveryColourType() throws {
@@ -38,16 +40,20 @@ final class PNGFileTests: XCTestCase {
     func testSamePixelsGiveSameBytesAndHash() throws {
         try PNGFile.write(pattern(.rgb), to: "\(folder!)/one.png")
         try PNGFile.write(pattern(.rgb), to: "\(folder!)/two.png")
-        XCTAssertEqual(FileManager.default.contents(atPath: "\(folder!)/one.png"), FileManager.default.contents(atPath: "\(folder!)/two.png"))
+        XCTAssertEqual(
+            FileManager.default.contents(atPath: "\(folder!)/one.png"),
+            FileManager.default.contents(atPath: "\(folder!)/two.png"))
         XCTAssertEqual(pattern(.rgb).pixelHash, try PNGFile.read(from: "\(folder!)/two.png").pixelHash)
         XCTAssertNotEqual(pattern(.rgb).pixelHash, pattern(.rgb, width: 23, height: 37).pixelHash)
     }
 
     func testSHA256KnownAnswers() {
-        XCTAssertEqual(SHA256.hexDigest(Array("abc".utf8)), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
+        XCTAssertEqual(
+            SHA256.hexDigest(Array("abc".utf8)), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
         XCTAssertEqual(SHA256.hexDigest([]), "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
-        XCTAssertEqual(SHA256.hexDigest(Array("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq".utf8)),
-                       "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1")
+        XCTAssertEqual(
+            SHA256.hexDigest(Array("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq".utf8)),
+            "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1")
     }
 
     func testLibpngErrorsBecomeSwiftErrors() throws {
@@ -77,10 +83,11 @@ final class PNGFileTests: XCTestCase {
         XCTAssertThrowsError(try PNGFile.write(pattern(.gray), to: "\(blocker)/figure.png")) { error in
             XCTAssertTrue("\(error)".contains(blocker), "the error should name the path: \(error)")
         }
-        if getuid() != 0 {   // root may write anywhere, so only check permissions as a normal user
+        if getuid() != 0 {  // root may write anywhere, so only check permissions as a normal user
             let readOnly = "\(folder!)/read-only"
-            try FileManager.default.createDirectory(atPath: readOnly, withIntermediateDirectories: true,
-                                                    attributes: [.posixPermissions: 0o555])
+            try FileManager.default.createDirectory(
+                atPath: readOnly, withIntermediateDirectories: true,
+                attributes: [.posixPermissions: 0o555])
             XCTAssertThrowsError(try PNGFile.write(pattern(.gray), to: "\(readOnly)/figure.png"))
         }
     }

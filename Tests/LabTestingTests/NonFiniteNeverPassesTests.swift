@@ -1,6 +1,7 @@
 import LabKit
-@testable import LabTesting
 import XCTest
+
+@testable import LabTesting
 
 /// Every comparison of the graded checks fails on NaN or ±∞, wherever the bad entry is — first,
 /// middle or last — and says where it is. (A failure is recorded, not raised, so each case
@@ -9,9 +10,13 @@ final class NonFiniteNeverPassesTests: XCTestCase {
     private var recorded: [String] = []
     private var capturing = false
 
-    override func recordFailure(withDescription description: String, inFile filePath: String, atLine lineNumber: Int,
-                                expected: Bool) {
-        if capturing { recorded.append(description) } else {
+    override func recordFailure(
+        withDescription description: String, inFile filePath: String, atLine lineNumber: Int,
+        expected: Bool
+    ) {
+        if capturing {
+            recorded.append(description)
+        } else {
             super.recordFailure(withDescription: description, inFile: filePath, atLine: lineNumber, expected: expected)
         }
     }
@@ -34,14 +39,17 @@ final class NonFiniteNeverPassesTests: XCTestCase {
                 actual[index] = bad
                 let found = failures { expectClose(actual, expected, tolerance: 1e-3, "values", hint: "-") }
                 XCTAssertEqual(found.count, 1, "\(bad) at entry \(index) should fail once")
-                XCTAssertTrue(found.first?.contains("entry \(index) ") == true, "the message names entry \(index): \(found)")
+                XCTAssertTrue(
+                    found.first?.contains("entry \(index) ") == true, "the message names entry \(index): \(found)")
             }
         }
         // A larger finite error after a NaN does not hide it, nor does a NaN hide a later error.
         var actual = expected
         actual[0] = .nan
         actual[11] = 99
-        XCTAssertTrue(failures { expectClose(actual, expected, tolerance: 1e-3, "values", hint: "-") }.first?.contains("entry 0 ") == true)
+        XCTAssertTrue(
+            failures { expectClose(actual, expected, tolerance: 1e-3, "values", hint: "-") }.first?.contains("entry 0 ")
+                == true)
         XCTAssertTrue(failures { expectClose(expected, expected, tolerance: 0, "values", hint: "-") }.isEmpty)
     }
 

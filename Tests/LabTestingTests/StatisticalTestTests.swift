@@ -1,20 +1,26 @@
 import LabKit
-@testable import LabTesting
 import XCTest
+
+@testable import LabTesting
 
 /// The statistical tests' thresholds against values from SciPy 1.17
 /// (`stats.chi2.isf`, `stats.binom.ppf` / `isf`), and their false-failure rate measured on
 /// correct samplers.
 final class StatisticalTestTests: XCTestCase {
     func testChiSquaredCriticalValuesMatchSciPy() {
-        XCTAssertEqual(StatisticalTest.chiSquaredCritical(degreesOfFreedom: 9, falseFailureRate: 1e-7), 50.1718, accuracy: 1e-3)
-        XCTAssertEqual(StatisticalTest.chiSquaredCritical(degreesOfFreedom: 10, falseFailureRate: 1e-7), 52.3095, accuracy: 1e-3)
-        XCTAssertEqual(StatisticalTest.chiSquaredCritical(degreesOfFreedom: 5, falseFailureRate: 1e-3), 20.5150, accuracy: 1e-3)
+        XCTAssertEqual(
+            StatisticalTest.chiSquaredCritical(degreesOfFreedom: 9, falseFailureRate: 1e-7), 50.1718, accuracy: 1e-3)
+        XCTAssertEqual(
+            StatisticalTest.chiSquaredCritical(degreesOfFreedom: 10, falseFailureRate: 1e-7), 52.3095, accuracy: 1e-3)
+        XCTAssertEqual(
+            StatisticalTest.chiSquaredCritical(degreesOfFreedom: 5, falseFailureRate: 1e-3), 20.5150, accuracy: 1e-3)
     }
 
     func testBinomialAcceptanceMatchesSciPy() {
-        XCTAssertEqual(StatisticalTest.binomialAcceptance(trials: 30000, probability: 0.3, falseFailureRate: 1e-7), 8579...9425)
-        XCTAssertEqual(StatisticalTest.binomialAcceptance(trials: 1000, probability: 0.5, falseFailureRate: 1e-7), 416...584)
+        XCTAssertEqual(
+            StatisticalTest.binomialAcceptance(trials: 30000, probability: 0.3, falseFailureRate: 1e-7), 8579...9425)
+        XCTAssertEqual(
+            StatisticalTest.binomialAcceptance(trials: 1000, probability: 0.5, falseFailureRate: 1e-7), 416...584)
         XCTAssertEqual(StatisticalTest.binomialAcceptance(trials: 50, probability: 0, falseFailureRate: 1e-7), 0...0)
         XCTAssertEqual(StatisticalTest.binomialAcceptance(trials: 50, probability: 1, falseFailureRate: 1e-7), 50...50)
     }
@@ -33,7 +39,11 @@ final class StatisticalTestTests: XCTestCase {
         for _ in 0..<400 {
             let values = (0..<5000).map { _ in Double(rng.nextNormal()) }
             let observed = StatisticalTest.histogram(values, edges: StatisticalTest.normalEdges)
-            if StatisticalTest.chiSquaredStatistic(observed: observed, probabilities: StatisticalTest.normalBinProbabilities) > critical { rejected += 1 }
+            if StatisticalTest.chiSquaredStatistic(
+                observed: observed, probabilities: StatisticalTest.normalBinProbabilities) > critical
+            {
+                rejected += 1
+            }
         }
         XCTAssertTrue((8...34).contains(rejected), "rejected \(rejected) of 400 at a 5 % rate")
     }

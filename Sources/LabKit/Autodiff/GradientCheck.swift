@@ -33,8 +33,9 @@ public struct GradientCheckReport: CustomStringConvertible, Sendable {
 
     public var summary: String {
         guard let w = worst else { return "no entries checked" }
-        return String(format: "max relative error %.2e at input %d, entry %d: analytic %.6g, numeric %.6g",
-                      w.relativeError, w.input, w.index, w.analytic, w.numeric)
+        return String(
+            format: "max relative error %.2e at input %d, entry %d: analytic %.6g, numeric %.6g",
+            w.relativeError, w.input, w.index, w.analytic, w.numeric)
     }
     public var description: String { summary }
 }

@@ -20,8 +20,10 @@ extension Variable {
     public static func * (a: Variable, b: Variable) -> Variable {
         let (av, bv) = (a.value, b.value)
         return Variable(av * bv, inputs: [a, b]) { g in
-            [a.requiresGradient ? (g * bv).summed(toShape: av.shape) : nil,
-             b.requiresGradient ? (g * av).summed(toShape: bv.shape) : nil]
+            [
+                a.requiresGradient ? (g * bv).summed(toShape: av.shape) : nil,
+                b.requiresGradient ? (g * av).summed(toShape: bv.shape) : nil,
+            ]
         }
     }
 
@@ -29,8 +31,10 @@ extension Variable {
     public static func / (a: Variable, b: Variable) -> Variable {
         let (av, bv) = (a.value, b.value)
         return Variable(av / bv, inputs: [a, b]) { g in
-            [a.requiresGradient ? (g / bv).summed(toShape: av.shape) : nil,
-             b.requiresGradient ? (-(g * av) / (bv * bv)).summed(toShape: bv.shape) : nil]
+            [
+                a.requiresGradient ? (g / bv).summed(toShape: av.shape) : nil,
+                b.requiresGradient ? (-(g * av) / (bv * bv)).summed(toShape: bv.shape) : nil,
+            ]
         }
     }
 

@@ -11,20 +11,29 @@
 ///
 /// A ReLU or sigmoid `activation` is applied in the same node (bias and activation as the
 /// matrix product's epilogue, see `dense`), bit for bit `activation(conv2d(x, …))`.
-public func conv2d(_ x: Variable, filters: Variable, bias: Variable, _ shape: ConvolutionShape,
-                   activation: Activation = .identity) -> Variable {
-    guard let fused = FusedActivation(activation) else { return activation(conv2d(x, filters: filters, bias: bias, shape)) }
+public func conv2d(
+    _ x: Variable, filters: Variable, bias: Variable, _ shape: ConvolutionShape,
+    activation: Activation = .identity
+) -> Variable {
+    guard let fused = FusedActivation(activation) else {
+        return activation(conv2d(x, filters: filters, bias: bias, shape))
+    }
     let (w, b) = (filters.value, bias.value)
-    require(w.shape == [shape.patchSize, w.columnCount] && b.count == w.columnCount,
-            "conv2d: filters \(w.shape) and bias \(b.shape) do not fit \(shape) (filters need [\(shape.patchSize), F], bias [F])")
+    require(
+        w.shape == [shape.patchSize, w.columnCount] && b.count == w.columnCount,
+        "conv2d: filters \(w.shape) and bias \(b.shape) do not fit \(shape) (filters need [\(shape.patchSize), F], bias [F])"
+    )
     let n = x.value.rowCount, f = w.columnCount, positions = shape.outputHeight * shape.outputWidth
     let patches = Tensor.patches(of: x.value, shape)
-    let y = Tensor.affine(patches, w, bias: b, activation: fused)         // [N·Ho·Wo, F]
+    let y = Tensor.affine(patches, w, bias: b, activation: fused)  // [N·Ho·Wo, F]
     return Variable(y.reshaped([n, positions * f]), inputs: [x, filters, bias]) { g in
-        let (g2, gb) = Tensor.activationPullback(g.reshaped([n * positions, f]), output: y, fused, biasGradient: bias.requiresGradient)
-        return [x.requiresGradient ? Tensor.foldPatches(Tensor.matmul(g2, w, transposeB: true), shape) : nil,
-                filters.requiresGradient ? Tensor.matmul(patches, g2, transposeA: true) : nil,
-                gb]
+        let (g2, gb) = Tensor.activationPullback(
+            g.reshaped([n * positions, f]), output: y, fused, biasGradient: bias.requiresGradient)
+        return [
+            x.requiresGradient ? Tensor.foldPatches(Tensor.matmul(g2, w, transposeB: true), shape) : nil,
+            filters.requiresGradient ? Tensor.matmul(patches, g2, transposeA: true) : nil,
+            gb,
+        ]
     }
 }
 
@@ -43,25 +52,34 @@ public func conv2d(_ x: Variable, filters: Variable, bias: Variable, _ shape: Co
 ///
 /// A ReLU or sigmoid `activation` is applied in the same node, bit for bit
 /// `activation(convTranspose2d(x, …))`.
-public func convTranspose2d(_ x: Variable, filters: Variable, bias: Variable, _ shape: ConvolutionShape,
-                            activation: Activation = .identity) -> Variable {
+public func convTranspose2d(
+    _ x: Variable, filters: Variable, bias: Variable, _ shape: ConvolutionShape,
+    activation: Activation = .identity
+) -> Variable {
     guard let fused = FusedActivation(activation) else {
         return activation(convTranspose2d(x, filters: filters, bias: bias, shape))
     }
     let (w, b) = (filters.value, bias.value)
     let positions = shape.outputHeight * shape.outputWidth, cIn = w.columnCount
-    require(w.rowCount == shape.patchSize && b.count == shape.channels && x.value.columnCount == positions * cIn,
-            "convTranspose2d: input \(x.shape), filters \(w.shape) and bias \(b.shape) do not fit the transpose of \(shape)")
+    require(
+        w.rowCount == shape.patchSize && b.count == shape.channels && x.value.columnCount == positions * cIn,
+        "convTranspose2d: input \(x.shape), filters \(w.shape) and bias \(b.shape) do not fit the transpose of \(shape)"
+    )
     let n = x.value.rowCount
     let rows = x.value.reshaped([n * positions, cIn])
-    var y = Tensor.foldPatches(Tensor.matmul(rows, w, transposeB: true), shape).reshaped([n * shape.height * shape.width, shape.channels])
+    var y = Tensor.foldPatches(Tensor.matmul(rows, w, transposeB: true), shape).reshaped([
+        n * shape.height * shape.width, shape.channels,
+    ])
     y.applyBiasAndActivation(b, fused)
     return Variable(y.reshaped([n, shape.imageSize]), inputs: [x, filters, bias]) { g in
-        let (gz, gb) = Tensor.activationPullback(g.reshaped(y.shape), output: y, fused, biasGradient: bias.requiresGradient)
+        let (gz, gb) = Tensor.activationPullback(
+            g.reshaped(y.shape), output: y, fused, biasGradient: bias.requiresGradient)
         let q = Tensor.patches(of: gz.reshaped([n, shape.imageSize]), shape)
-        return [x.requiresGradient ? Tensor.matmul(q, w).reshaped([n, positions * cIn]) : nil,
-                filters.requiresGradient ? Tensor.matmul(q, rows, transposeA: true) : nil,
-                gb]
+        return [
+            x.requiresGradient ? Tensor.matmul(q, w).reshaped([n, positions * cIn]) : nil,
+            filters.requiresGradient ? Tensor.matmul(q, rows, transposeA: true) : nil,
+            gb,
+        ]
     }
 }
 
@@ -70,11 +88,12 @@ public func convTranspose2d(_ x: Variable, filters: Variable, bias: Variable, _ 
 /// The gradient goes to the largest value of each window (the first, on a tie).
 public func maxPool2d(_ x: Variable, height: Int, width: Int, channels: Int, size: Int = 2) -> Variable {
     let v = x.value
-    require(v.rank == 2 && v.columnCount == height * width * channels && size > 0 && height >= size && width >= size,
-            "maxPool2d: \(v.shape) is not a batch of \(height)×\(width)×\(channels) images at least \(size) on a side")
+    require(
+        v.rank == 2 && v.columnCount == height * width * channels && size > 0 && height >= size && width >= size,
+        "maxPool2d: \(v.shape) is not a batch of \(height)×\(width)×\(channels) images at least \(size) on a side")
     let n = v.rowCount, (ho, wo) = (height / size, width / size)
     var out = [Float](repeating: 0, count: n * ho * wo * channels)
-    var winner = [Int](repeating: 0, count: out.count)        // flat index into x of each maximum
+    var winner = [Int](repeating: 0, count: out.count)  // flat index into x of each maximum
     for image in 0..<n {
         for oy in 0..<ho {
             for ox in 0..<wo {

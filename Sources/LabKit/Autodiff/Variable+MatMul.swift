@@ -17,18 +17,18 @@ public func matmul(
         var ga: Tensor?, gb: Tensor?
         if a.requiresGradient {
             switch (transposeA, transposeB) {
-            case (false, false): ga = Tensor.matmul(g, bv, transposeB: true)                    // g·Bᵀ
-            case (true, false): ga = Tensor.matmul(bv, g, transposeB: true)                     // B·gᵀ
-            case (false, true): ga = Tensor.matmul(g, bv)                                       // g·B
-            case (true, true): ga = Tensor.matmul(bv, g, transposeA: true, transposeB: true)    // Bᵀ·gᵀ
+            case (false, false): ga = Tensor.matmul(g, bv, transposeB: true)  // g·Bᵀ
+            case (true, false): ga = Tensor.matmul(bv, g, transposeB: true)  // B·gᵀ
+            case (false, true): ga = Tensor.matmul(g, bv)  // g·B
+            case (true, true): ga = Tensor.matmul(bv, g, transposeA: true, transposeB: true)  // Bᵀ·gᵀ
             }
         }
         if b.requiresGradient {
             switch (transposeA, transposeB) {
-            case (false, false): gb = Tensor.matmul(av, g, transposeA: true)                    // Aᵀ·g
-            case (true, false): gb = Tensor.matmul(av, g)                                       // A·g
-            case (false, true): gb = Tensor.matmul(g, av, transposeA: true)                     // gᵀ·A
-            case (true, true): gb = Tensor.matmul(g, av, transposeA: true, transposeB: true)    // gᵀ·Aᵀ
+            case (false, false): gb = Tensor.matmul(av, g, transposeA: true)  // Aᵀ·g
+            case (true, false): gb = Tensor.matmul(av, g)  // A·g
+            case (false, true): gb = Tensor.matmul(g, av, transposeA: true)  // gᵀ·A
+            case (true, true): gb = Tensor.matmul(g, av, transposeA: true, transposeB: true)  // gᵀ·Aᵀ
             }
         }
         return [ga, gb]
@@ -61,8 +61,10 @@ public func dense(_ x: Variable, _ w: Variable, _ b: Variable, activation: Activ
     let y = Tensor.affine(xv, wv, bias: b.value, activation: fused)
     return Variable(y, inputs: [x, w, b]) { g in
         let (gz, gb) = Tensor.activationPullback(g, output: y, fused, biasGradient: b.requiresGradient)
-        return [x.requiresGradient ? Tensor.matmul(gz, wv, transposeB: true) : nil,
-                w.requiresGradient ? Tensor.matmul(xv, gz, transposeA: true) : nil,
-                gb?.reshaped(b.value.shape)]
+        return [
+            x.requiresGradient ? Tensor.matmul(gz, wv, transposeB: true) : nil,
+            w.requiresGradient ? Tensor.matmul(xv, gz, transposeA: true) : nil,
+            gb?.reshaped(b.value.shape),
+        ]
     }
 }

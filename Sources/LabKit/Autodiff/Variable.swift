@@ -52,8 +52,10 @@ public final class Variable {
     /// An operation written outside the core, like PyTorch's `autograd.Function`: `value` is
     /// its result and `pullback` maps ∂L/∂value to ∂L/∂input for each of `inputs` (nil where
     /// none flows). Recorded only when some input needs a gradient, as every built-in operation.
-    public static func operation(value: Tensor, inputs: [Variable],
-                                 pullback: @escaping (Tensor) -> [Tensor?]) -> Variable {
+    public static func operation(
+        value: Tensor, inputs: [Variable],
+        pullback: @escaping (Tensor) -> [Tensor?]
+    ) -> Variable {
         Variable(value, inputs: inputs, pullback: pullback)
     }
 
@@ -70,7 +72,8 @@ public final class Variable {
 
     /// Adds `g` to this variable's gradient.
     func accumulate(_ g: Tensor) {
-        require(g.shape == value.shape, "gradient shape \(g.shape) does not match value shape \(value.shape) of \(name)")
+        require(
+            g.shape == value.shape, "gradient shape \(g.shape) does not match value shape \(value.shape) of \(name)")
         if grad == nil { grad = g } else { grad!.addScaled(g) }
     }
 
@@ -106,7 +109,11 @@ public final class Variable {
             for (input, inputGradient) in zip(node.inputs, pullback(g)) {
                 guard let inputGradient, input.requiresGradient else { continue }
                 let key = ObjectIdentifier(input)
-                if gradients[key] == nil { gradients[key] = inputGradient } else { gradients[key]!.addScaled(inputGradient) }
+                if gradients[key] == nil {
+                    gradients[key] = inputGradient
+                } else {
+                    gradients[key]!.addScaled(inputGradient)
+                }
             }
             node.inputs = []
             node.pullback = nil
@@ -143,11 +150,13 @@ public enum AutodiffError: Error, CustomStringConvertible, Equatable {
     public var description: String {
         switch self {
         case .nonScalarOutput(let shape):
-            return "backward() needs a scalar loss, but this value has shape \(shape); reduce it first (e.g. .sum() or .mean())"
+            return
+                "backward() needs a scalar loss, but this value has shape \(shape); reduce it first (e.g. .sum() or .mean())"
         case .gradientShapeMismatch(let expected, let got):
             return "backward(gradient:) needs a gradient of the variable's own shape \(expected), got \(got)"
         case .noGradientPath:
-            return "backward() found nothing to differentiate: no parameter with requiresGradient: true reaches this value (was it computed inside withoutGradients, or from detached values?)"
+            return
+                "backward() found nothing to differentiate: no parameter with requiresGradient: true reaches this value (was it computed inside withoutGradients, or from detached values?)"
         }
     }
 }

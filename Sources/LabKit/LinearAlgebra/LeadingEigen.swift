@@ -24,8 +24,9 @@ public struct LeadingEigen {
     public let iterations: Int
 
     public init(_ matrix: Tensor, count k: Int, tolerance: Double = 1e-5, maxIterations: Int = 500) {
-        require(matrix.rank == 2 && matrix.shape[0] == matrix.shape[1],
-                "LeadingEigen needs a square matrix, got \(matrix.shape)")
+        require(
+            matrix.rank == 2 && matrix.shape[0] == matrix.shape[1],
+            "LeadingEigen needs a square matrix, got \(matrix.shape)")
         let n = matrix.shape[0]
         require(k >= 0 && k <= n, "LeadingEigen: count \(k) is outside 0…\(n)")
         let b = Swift.min(n, Swift.max(2 * k, k + 8))
@@ -34,8 +35,9 @@ public struct LeadingEigen {
             (values, vectors, iterations) = (Array(full.values.prefix(k)), full.vectors.columns(0..<k), 0)
             return
         }
-        require(matrix.scalars.allSatisfy(\.isFinite),
-                "LeadingEigen needs finite entries (the matrix holds a NaN or an infinity)")
+        require(
+            matrix.scalars.allSatisfy(\.isFinite),
+            "LeadingEigen needs finite entries (the matrix holds a NaN or an infinity)")
         var generator = SeededGenerator(seed: 0x1EAD_E16E)
         var q = Self.orthonormalized(Tensor.randomNormal([n, b], using: &generator), using: &generator)
         var ritz = SymmetricEigen(Tensor.zeros([b, b])), u = q, steps = 0

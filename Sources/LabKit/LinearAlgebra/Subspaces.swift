@@ -29,11 +29,12 @@ public func orthonormalizedColumns(_ matrix: Tensor) -> Tensor {
 /// Q₁ᵀQ₂ (Björck & Golub, 1973). 0° everywhere means the same subspace; the largest angle
 /// says how far apart the spaces are in their worst direction.
 public func principalAngles(between a: Tensor, and b: Tensor) -> [Double] {
-    require(a.rank == 2 && b.rank == 2 && a.shape[0] == b.shape[0],
-                 "principalAngles needs matrices with the same number of rows, got \(a.shape) and \(b.shape)")
+    require(
+        a.rank == 2 && b.rank == 2 && a.shape[0] == b.shape[0],
+        "principalAngles needs matrices with the same number of rows, got \(a.shape) and \(b.shape)")
     let qa = orthonormalizedColumns(a), qb = orthonormalizedColumns(b)
-    let m = Tensor.matmul(qa, qb, transposeA: true)            // [ka, kb]
-    let gram = Tensor.matmul(m, m, transposeA: true)            // MᵀM: squared singular values
+    let m = Tensor.matmul(qa, qb, transposeA: true)  // [ka, kb]
+    let gram = Tensor.matmul(m, m, transposeA: true)  // MᵀM: squared singular values
     let squared = SymmetricEigen(gram).values.prefix(Swift.min(a.shape[1], b.shape[1]))
     return squared.map { s in
         let cosine = Swift.min(1, Swift.max(0, s).squareRoot())

@@ -13,9 +13,12 @@ public struct SymmetricEigen {
     public let vectors: Tensor
 
     public init(_ matrix: Tensor) {
-        require(matrix.rank == 2 && matrix.shape[0] == matrix.shape[1],
-                     "SymmetricEigen needs a square matrix, got \(matrix.shape)")
-        require(matrix.scalars.allSatisfy(\.isFinite), "SymmetricEigen needs finite entries (the matrix holds a NaN or an infinity)")
+        require(
+            matrix.rank == 2 && matrix.shape[0] == matrix.shape[1],
+            "SymmetricEigen needs a square matrix, got \(matrix.shape)")
+        require(
+            matrix.scalars.allSatisfy(\.isFinite),
+            "SymmetricEigen needs finite entries (the matrix holds a NaN or an infinity)")
         let n = matrix.shape[0]
         // Column-major storage: V[r, c] at c·n + r, so every inner loop runs down a column.
         var v = [Double](repeating: 0, count: n * n)
@@ -45,8 +48,10 @@ public struct SymmetricEigen {
 
     /// Householder tridiagonalisation (tred2): on return d is the diagonal, e the
     /// sub-diagonal (in e[1...]) and V the accumulated orthogonal transformation.
-    private static func tridiagonalize(_ n: Int, _ V: UnsafeMutableBufferPointer<Double>,
-                                       _ d: UnsafeMutablePointer<Double>, _ e: UnsafeMutablePointer<Double>) {
+    private static func tridiagonalize(
+        _ n: Int, _ V: UnsafeMutableBufferPointer<Double>,
+        _ d: UnsafeMutablePointer<Double>, _ e: UnsafeMutablePointer<Double>
+    ) {
         @inline(__always) func at(_ r: Int, _ c: Int) -> Int { c &* n &+ r }
         @inline(__always) func column(_ c: Int) -> UnsafeMutablePointer<Double> { V.baseAddress! + c &* n }
         for j in 0..<n { d[j] = V[at(n - 1, j)] }
@@ -134,12 +139,16 @@ public struct SymmetricEigen {
     /// change — so rounding debris of 1e-200 would count as non-zero there, and √(p² + e²)
     /// would underflow to 0 and give 0/0. √(a² + b²) is also computed scaled, so it neither
     /// underflows nor overflows.
-    private static func diagonalize(_ n: Int, _ V: UnsafeMutableBufferPointer<Double>,
-                                    _ d: UnsafeMutablePointer<Double>, _ e: UnsafeMutablePointer<Double>) {
+    private static func diagonalize(
+        _ n: Int, _ V: UnsafeMutableBufferPointer<Double>,
+        _ d: UnsafeMutablePointer<Double>, _ e: UnsafeMutablePointer<Double>
+    ) {
         @inline(__always) func column(_ c: Int) -> UnsafeMutablePointer<Double> { V.baseAddress! + c * n }
         /// (vᵢ, vᵢ₊₁) ← (c vᵢ − s vᵢ₊₁, s vᵢ + c vᵢ₊₁): element-wise, so the compiler vectorises it.
-        @inline(__always) func rotate(_ a: UnsafeMutablePointer<Double>, _ b: UnsafeMutablePointer<Double>,
-                                      _ c: Double, _ s: Double) {
+        @inline(__always) func rotate(
+            _ a: UnsafeMutablePointer<Double>, _ b: UnsafeMutablePointer<Double>,
+            _ c: Double, _ s: Double
+        ) {
             for k in 0..<n {
                 let bk = b[k]
                 b[k] = s * a[k] + c * bk

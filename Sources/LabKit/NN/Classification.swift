@@ -5,8 +5,9 @@
 /// The log-sum-exp is taken as mₙ + log Σₖ e^{zₙₖ − mₙ} with mₙ = maxₖ zₙₖ, so no exponential
 /// overflows and the loss stays finite for logits of any size.
 public func crossEntropy(logits z: Variable, labels: [Int]) -> Variable {
-    require(z.value.rank == 2 && z.shape[0] == labels.count,
-            "crossEntropy: logits must be [N, K] with one label per row, got \(z.shape) and \(labels.count) labels")
+    require(
+        z.value.rank == 2 && z.shape[0] == labels.count,
+        "crossEntropy: logits must be [N, K] with one label per row, got \(z.shape) and \(labels.count) labels")
     let (n, k) = (z.shape[0], z.shape[1])
     require(labels.allSatisfy { (0..<k).contains($0) }, "crossEntropy: labels must lie in 0..<\(k)")
     var probabilities = Tensor.zeros([n, k])

@@ -8,22 +8,30 @@ public final class Conv2D: Layer {
     public let shape: ConvolutionShape
     public let activation: Activation
 
-    public init(_ shape: ConvolutionShape, filters count: Int, activation: Activation = .identity,
-                initialization: WeightInitialization? = nil, name: String = "conv", using generator: inout SeededGenerator) {
+    public init(
+        _ shape: ConvolutionShape, filters count: Int, activation: Activation = .identity,
+        initialization: WeightInitialization? = nil, name: String = "conv", using generator: inout SeededGenerator
+    ) {
         self.shape = shape
         self.activation = activation
-        filters = Variable(convolutionWeights([shape.patchSize, count], fanIn: shape.patchSize, fanOut: shape.kernel * shape.kernel * count,
-                                              initialization ?? .suited(to: activation), using: &generator),
-                           requiresGradient: true, name: "\(name).filters")
+        filters = Variable(
+            convolutionWeights(
+                [shape.patchSize, count], fanIn: shape.patchSize, fanOut: shape.kernel * shape.kernel * count,
+                initialization ?? .suited(to: activation), using: &generator),
+            requiresGradient: true, name: "\(name).filters")
         bias = Variable(.zeros([count]), requiresGradient: true, name: "\(name).bias")
     }
 
     /// The number of filters (output channels).
     public var filterCount: Int { filters.value.columnCount }
     /// The output images' shape, for the next layer: Ho × Wo × F.
-    public var outputSize: (height: Int, width: Int, channels: Int) { (shape.outputHeight, shape.outputWidth, filterCount) }
+    public var outputSize: (height: Int, width: Int, channels: Int) {
+        (shape.outputHeight, shape.outputWidth, filterCount)
+    }
 
-    public func callAsFunction(_ x: Variable) -> Variable { conv2d(x, filters: filters, bias: bias, shape, activation: activation) }
+    public func callAsFunction(_ x: Variable) -> Variable {
+        conv2d(x, filters: filters, bias: bias, shape, activation: activation)
+    }
     public var parameters: [Variable] { [filters, bias] }
 }
 
@@ -38,24 +46,32 @@ public final class ConvTranspose2D: Layer {
     public let shape: ConvolutionShape
     public let activation: Activation
 
-    public init(_ shape: ConvolutionShape, inputChannels: Int, activation: Activation = .identity,
-                initialization: WeightInitialization? = nil, name: String = "deconv", using generator: inout SeededGenerator) {
+    public init(
+        _ shape: ConvolutionShape, inputChannels: Int, activation: Activation = .identity,
+        initialization: WeightInitialization? = nil, name: String = "deconv", using generator: inout SeededGenerator
+    ) {
         self.shape = shape
         self.activation = activation
         // Each output value gathers ≈ k·k·C_in / s² inputs; the fans mirror the convolution's.
-        filters = Variable(convolutionWeights([shape.patchSize, inputChannels], fanIn: shape.kernel * shape.kernel * inputChannels,
-                                              fanOut: shape.patchSize, initialization ?? .suited(to: activation), using: &generator),
-                           requiresGradient: true, name: "\(name).filters")
+        filters = Variable(
+            convolutionWeights(
+                [shape.patchSize, inputChannels], fanIn: shape.kernel * shape.kernel * inputChannels,
+                fanOut: shape.patchSize, initialization ?? .suited(to: activation), using: &generator),
+            requiresGradient: true, name: "\(name).filters")
         bias = Variable(.zeros([shape.channels]), requiresGradient: true, name: "\(name).bias")
     }
 
-    public func callAsFunction(_ x: Variable) -> Variable { convTranspose2d(x, filters: filters, bias: bias, shape, activation: activation) }
+    public func callAsFunction(_ x: Variable) -> Variable {
+        convTranspose2d(x, filters: filters, bias: bias, shape, activation: activation)
+    }
     public var parameters: [Variable] { [filters, bias] }
 }
 
 /// Glorot-uniform or He-normal weights of the given shape and fans.
-func convolutionWeights(_ shape: [Int], fanIn: Int, fanOut: Int, _ initialization: WeightInitialization,
-                        using generator: inout SeededGenerator) -> Tensor {
+func convolutionWeights(
+    _ shape: [Int], fanIn: Int, fanOut: Int, _ initialization: WeightInitialization,
+    using generator: inout SeededGenerator
+) -> Tensor {
     switch initialization {
     case .glorotUniform:
         let a = Float((6.0 / Double(fanIn + fanOut)).squareRoot())

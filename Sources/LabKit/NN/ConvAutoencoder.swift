@@ -17,8 +17,10 @@ public final class ConvAutoencoder {
     public let encoderLayers: [Conv2D]
     public let decoderLayers: [ConvTranspose2D]
 
-    public init(height: Int, width: Int, channels inputChannels: Int = 1, filters: [Int] = [16, 8, 8], kernel: Int = 3,
-                outputMean: Float? = nil, using generator: inout SeededGenerator) {
+    public init(
+        height: Int, width: Int, channels inputChannels: Int = 1, filters: [Int] = [16, 8, 8], kernel: Int = 3,
+        outputMean: Float? = nil, using generator: inout SeededGenerator
+    ) {
         require(!filters.isEmpty, "a convolutional autoencoder needs at least one layer")
         var shapes: [ConvolutionShape] = []
         var (h, w, c) = (height, width, inputChannels)
@@ -28,12 +30,14 @@ public final class ConvAutoencoder {
             (h, w, c) = (shape.outputHeight, shape.outputWidth, count)
         }
         encoderLayers = zip(shapes, filters).enumerated().map { i, layer in
-            Conv2D(layer.0, filters: layer.1, activation: i == filters.count - 1 ? .identity : .relu,
-                   name: "encoder.\(i)", using: &generator)
+            Conv2D(
+                layer.0, filters: layer.1, activation: i == filters.count - 1 ? .identity : .relu,
+                name: "encoder.\(i)", using: &generator)
         }
         decoderLayers = zip(shapes, filters).enumerated().reversed().map { i, layer in
-            ConvTranspose2D(layer.0, inputChannels: layer.1, activation: i == 0 ? .sigmoid : .relu,
-                            name: "decoder.\(filters.count - 1 - i)", using: &generator)
+            ConvTranspose2D(
+                layer.0, inputChannels: layer.1, activation: i == 0 ? .sigmoid : .relu,
+                name: "decoder.\(filters.count - 1 - i)", using: &generator)
         }
         if let outputMean {
             let mean = Swift.min(Swift.max(outputMean, 1e-3), 1 - 1e-3)
@@ -45,8 +49,9 @@ public final class ConvAutoencoder {
     /// The code's shape: height × width × channels of the last encoder layer.
     /// An autoencoder made of the given layers (the encoder's, then the decoder's, in order).
     public init(encoderLayers: [Conv2D], decoderLayers: [ConvTranspose2D]) {
-        require(!encoderLayers.isEmpty && !decoderLayers.isEmpty,
-                "a convolutional autoencoder needs at least one layer each way")
+        require(
+            !encoderLayers.isEmpty && !decoderLayers.isEmpty,
+            "a convolutional autoencoder needs at least one layer each way")
         (self.encoderLayers, self.decoderLayers) = (encoderLayers, decoderLayers)
     }
 

@@ -29,7 +29,9 @@ public final class Dense: Layer {
             let a = Float((6.0 / Double(inputSize + outputSize)).squareRoot())
             w = .randomUniform([inputSize, outputSize], low: -a, high: a, using: &generator)
         case .heNormal:
-            w = .randomNormal([inputSize, outputSize], standardDeviation: Float((2.0 / Double(inputSize)).squareRoot()), using: &generator)
+            w = .randomNormal(
+                [inputSize, outputSize], standardDeviation: Float((2.0 / Double(inputSize)).squareRoot()),
+                using: &generator)
         }
         weight = Variable(w, requiresGradient: true, name: "\(name).weight")
         bias = Variable(.zeros([outputSize]), requiresGradient: true, name: "\(name).bias")
@@ -38,8 +40,9 @@ public final class Dense: Layer {
 
     /// A layer with the given weights (W [D, H], b [H]).
     public init(weight: Tensor, bias: Tensor, activation: Activation = .identity, name: String = "dense") {
-        require(weight.rank == 2 && bias.shape == [weight.shape[1]],
-                "Dense: weight must be [D, H] and bias [H], got \(weight.shape) and \(bias.shape)")
+        require(
+            weight.rank == 2 && bias.shape == [weight.shape[1]],
+            "Dense: weight must be [D, H] and bias [H], got \(weight.shape) and \(bias.shape)")
         self.weight = Variable(weight, requiresGradient: true, name: "\(name).weight")
         self.bias = Variable(bias, requiresGradient: true, name: "\(name).bias")
         self.activation = activation

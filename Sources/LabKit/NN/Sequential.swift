@@ -18,7 +18,8 @@ public final class Sequential: Layer {
         var layers: [Layer] = []
         for i in 0..<(sizes.count - 1) {
             let activation = i == sizes.count - 2 ? output : hidden
-            layers.append(Dense(sizes[i], sizes[i + 1], activation: activation, name: "\(name).\(i)", using: &generator))
+            layers.append(
+                Dense(sizes[i], sizes[i + 1], activation: activation, name: "\(name).\(i)", using: &generator))
         }
         return Sequential(layers)
     }

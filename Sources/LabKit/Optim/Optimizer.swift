@@ -61,8 +61,10 @@ public final class Adam: Optimizer {
     /// The number of steps taken (state: the bias corrections depend on it).
     public var t = 0
 
-    public init(parameters: [Variable], learningRate: Float = 1e-3,
-                beta1: Float = 0.9, beta2: Float = 0.999, epsilon: Float = 1e-8) {
+    public init(
+        parameters: [Variable], learningRate: Float = 1e-3,
+        beta1: Float = 0.9, beta2: Float = 0.999, epsilon: Float = 1e-8
+    ) {
         self.parameters = parameters
         self.learningRate = learningRate
         (self.beta1, self.beta2, self.epsilon) = (beta1, beta2, epsilon)
@@ -94,8 +96,9 @@ public final class Adam: Optimizer {
                 withParameterPointers(updated[...]) { pieces in
                     Parallel.forEach(pieces.count) { k in
                         let piece = pieces[k], at = offsets[piece.parameter] + piece.start
-                        ck_adam_update(piece.theta, pm.baseAddress! + at, pv.baseAddress! + at, piece.gradient,
-                                       piece.count, lr, b1, b2, c1, c2, eps)
+                        ck_adam_update(
+                            piece.theta, pm.baseAddress! + at, pv.baseAddress! + at, piece.gradient,
+                            piece.count, lr, b1, b2, c1, c2, eps)
                     }
                 }
             }
@@ -119,8 +122,10 @@ public final class Adam: Optimizer {
             p.value.scalars.withUnsafeMutableBufferPointer { pθ in
                 var pieces = pieces
                 for start in stride(from: 0, to: pθ.count, by: Adam.pieceSize) {
-                    pieces.append(Piece(parameter: i, start: start, count: Swift.min(Adam.pieceSize, pθ.count - start),
-                                        theta: pθ.baseAddress! + start, gradient: pg.baseAddress! + start))
+                    pieces.append(
+                        Piece(
+                            parameter: i, start: start, count: Swift.min(Adam.pieceSize, pθ.count - start),
+                            theta: pθ.baseAddress! + start, gradient: pg.baseAddress! + start))
                 }
                 withParameterPointers(indices.dropFirst(), pieces, body)
             }

@@ -74,7 +74,9 @@ public struct SafeTensors: Equatable, Sendable {
         for name in names {
             let tensor = tensors[name]!
             let bytes = tensor.count * MemoryLayout<Float>.size
-            entries.append("\(Self.quoted(name)):{\"dtype\":\"F32\",\"shape\":[\(tensor.shape.map(String.init).joined(separator: ","))],\"data_offsets\":[\(offset),\(offset + bytes)]}")
+            entries.append(
+                "\(Self.quoted(name)):{\"dtype\":\"F32\",\"shape\":[\(tensor.shape.map(String.init).joined(separator: ","))],\"data_offsets\":[\(offset),\(offset + bytes)]}"
+            )
             offset += bytes
         }
         header = "{" + entries.joined(separator: ",") + "}"
@@ -120,13 +122,20 @@ public struct SafeTensors: Equatable, Sendable {
     public init(data: Data, path: String = "data", requireChecksum: Bool = false) throws {
         try self.init(unverified: data, path: path)
         guard let stored = metadata[Self.checksumKey] else {
-            if requireChecksum { throw FormatError(path: path, reason: "it has no \(Self.checksumKey) checksum (the kit writes one into every model)") }
+            if requireChecksum {
+                throw FormatError(
+                    path: path, reason: "it has no \(Self.checksumKey) checksum (the kit writes one into every model)")
+            }
             return
         }
         var contents = self
         contents.metadata[Self.checksumKey] = nil
         guard Self.hex(fnv1a(contents.unsealedBytes())) == stored else {
-            throw FormatError(path: path, reason: "its contents do not match the checksum written with it: the file was changed or damaged since it was saved")
+            throw FormatError(
+                path: path,
+                reason:
+                    "its contents do not match the checksum written with it: the file was changed or damaged since it was saved"
+            )
         }
         self = contents
     }
@@ -141,7 +150,8 @@ public struct SafeTensors: Equatable, Sendable {
         }
         let bodyStart = 8 + Int(headerLength)
         guard let object = try? JSONSerialization.jsonObject(with: Data(bytes[8..<bodyStart])),
-              let header = object as? [String: Any] else { throw failure("the header is not a JSON object") }
+            let header = object as? [String: Any]
+        else { throw failure("the header is not a JSON object") }
 
         var tensors: [String: Tensor] = [:]
         var metadata: [String: String] = [:]
@@ -157,10 +167,13 @@ public struct SafeTensors: Equatable, Sendable {
                 continue
             }
             guard let entry = value as? [String: Any], let dtype = entry["dtype"] as? String,
-                  let shape = Self.integers(entry["shape"]), let offsets = Self.integers(entry["data_offsets"]),
-                  offsets.count == 2 else { throw failure("the entry for \(name) lacks dtype, shape or data_offsets (lists of integers)") }
+                let shape = Self.integers(entry["shape"]), let offsets = Self.integers(entry["data_offsets"]),
+                offsets.count == 2
+            else { throw failure("the entry for \(name) lacks dtype, shape or data_offsets (lists of integers)") }
             guard dtype == "F32" else { throw failure("\(name) has dtype \(dtype); only F32 is supported") }
-            guard shape.allSatisfy({ $0 >= 0 && $0 < 1 << 31 }), shape.count <= 8 else { throw failure("\(name) has the shape \(shape)") }
+            guard shape.allSatisfy({ $0 >= 0 && $0 < 1 << 31 }), shape.count <= 8 else {
+                throw failure("\(name) has the shape \(shape)")
+            }
             // The element count, or nil when it is more than the file could hold (4·count never overflows).
             var count: Int? = shape.contains(0) ? 0 : 1
             for n in shape {
@@ -169,13 +182,18 @@ public struct SafeTensors: Equatable, Sendable {
                 count = overflow || product > bodyLength / 4 ? nil : product
             }
             guard let count, offsets[0] >= 0, offsets[0] <= offsets[1], offsets[1] <= bodyLength,
-                  offsets[1] - offsets[0] == count * 4 else {
-                throw failure("\(name)'s data_offsets \(offsets) do not hold the \(shape) float32 values its shape needs within the file")
+                offsets[1] - offsets[0] == count * 4
+            else {
+                throw failure(
+                    "\(name)'s data_offsets \(offsets) do not hold the \(shape) float32 values its shape needs within the file"
+                )
             }
             var scalars = [Float](repeating: 0, count: count)
             for i in 0..<count {
                 let at = bodyStart + offsets[0] + 4 * i
-                let bits = UInt32(bytes[at]) | UInt32(bytes[at + 1]) << 8 | UInt32(bytes[at + 2]) << 16 | UInt32(bytes[at + 3]) << 24
+                let bits =
+                    UInt32(bytes[at]) | UInt32(bytes[at + 1]) << 8 | UInt32(bytes[at + 2]) << 16 | UInt32(bytes[at + 3])
+                    << 24
                 scalars[i] = Float(bitPattern: bits)
             }
             tensors[name] = Tensor(shape: shape, scalars: scalars)
@@ -185,7 +203,10 @@ public struct SafeTensors: Equatable, Sendable {
         var end = 0
         for extent in extents.sorted(by: { ($0.begin, $0.end) < ($1.begin, $1.end) }) {
             guard extent.begin == end else {
-                throw failure(extent.begin < end ? "\(extent.name)'s data overlaps another tensor's" : "the data has bytes no tensor claims before \(extent.name)")
+                throw failure(
+                    extent.begin < end
+                        ? "\(extent.name)'s data overlaps another tensor's"
+                        : "the data has bytes no tensor claims before \(extent.name)")
             }
             end = extent.end
         }
@@ -198,8 +219,9 @@ public struct SafeTensors: Equatable, Sendable {
         guard let list = value as? [Any] else { return nil }
         var out: [Int] = []
         for item in list {
-            guard let number = item as? NSNumber, String(cString: number.objCType) != "c",      // "c": a JSON true or false
-                  let exact = Int(exactly: number.doubleValue), Double(exact) == number.doubleValue else { return nil }
+            guard let number = item as? NSNumber, String(cString: number.objCType) != "c",  // "c": a JSON true or false
+                let exact = Int(exactly: number.doubleValue), Double(exact) == number.doubleValue
+            else { return nil }
             out.append(exact)
         }
         return out
@@ -216,7 +238,11 @@ public struct SafeTensors: Equatable, Sendable {
             case "\t": out += "\\t"
             case "\r": out += "\\r"
             default:
-                if scalar.value < 0x20 { out += String(format: "\\u%04x", scalar.value) } else { out.unicodeScalars.append(scalar) }
+                if scalar.value < 0x20 {
+                    out += String(format: "\\u%04x", scalar.value)
+                } else {
+                    out.unicodeScalars.append(scalar)
+                }
             }
         }
         return out + "\""

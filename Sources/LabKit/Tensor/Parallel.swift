@@ -16,9 +16,11 @@ enum Parallel {
         if count == 1 { body(0); return }
         withoutActuallyEscaping(body) { body in
             withUnsafePointer(to: body) { pointer in
-                ck_parallel_for(count, { context, index in
-                    context!.assumingMemoryBound(to: ((Int) -> Void).self).pointee(index)
-                }, UnsafeMutableRawPointer(mutating: pointer))
+                ck_parallel_for(
+                    count,
+                    { context, index in
+                        context!.assumingMemoryBound(to: ((Int) -> Void).self).pointee(index)
+                    }, UnsafeMutableRawPointer(mutating: pointer))
             }
         }
     }

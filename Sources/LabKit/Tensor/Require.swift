@@ -4,7 +4,9 @@
 /// core is always built with `-O` — `fatalError` prints it in every build, so a shape
 /// mistake in an exercise reads "matmul: inner sizes differ …", not "precondition failure".
 @inline(__always)
-func require(_ condition: @autoclosure () -> Bool, _ message: @autoclosure () -> String,
-             file: StaticString = #fileID, line: UInt = #line) {
+func require(
+    _ condition: @autoclosure () -> Bool, _ message: @autoclosure () -> String,
+    file: StaticString = #fileID, line: UInt = #line
+) {
     if !condition() { fatalError(message(), file: file, line: line) }
 }

@@ -11,8 +11,9 @@ extension Tensor {
     public static func broadcastShape(_ a: [Int], _ b: [Int]) -> [Int] {
         if a == b { return a }
         let (ar, ac) = matrixSize(a), (br, bc) = matrixSize(b)
-        require((ar == br || ar == 1 || br == 1) && (ac == bc || ac == 1 || bc == 1),
-                     "shapes \(a) and \(b) do not broadcast")
+        require(
+            (ar == br || ar == 1 || br == 1) && (ac == bc || ac == 1 || bc == 1),
+            "shapes \(a) and \(b) do not broadcast")
         let rows = Swift.max(ar, br), columns = Swift.max(ac, bc)
         switch Swift.max(a.count, b.count) {
         case 0: return []

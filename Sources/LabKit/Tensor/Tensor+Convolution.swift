@@ -17,11 +17,16 @@ public struct ConvolutionShape: Equatable, Sendable, CustomStringConvertible {
     public let padding: Padding
 
     public init(height: Int, width: Int, channels: Int, kernel: Int, stride: Int = 1, padding: Padding = .same) {
-        require(height > 0 && width > 0 && channels > 0, "a convolution needs a non-empty image, got \(height)×\(width)×\(channels)")
+        require(
+            height > 0 && width > 0 && channels > 0,
+            "a convolution needs a non-empty image, got \(height)×\(width)×\(channels)")
         require(kernel > 0 && stride > 0, "kernel and stride must be positive, got \(kernel) and \(stride)")
-        require(padding == .same || (kernel <= height && kernel <= width),
-                "a valid convolution needs the \(kernel)×\(kernel) kernel to fit the \(height)×\(width) image")
-        (self.height, self.width, self.channels, self.kernel, self.stride, self.padding) = (height, width, channels, kernel, stride, padding)
+        require(
+            padding == .same || (kernel <= height && kernel <= width),
+            "a valid convolution needs the \(kernel)×\(kernel) kernel to fit the \(height)×\(width) image")
+        (self.height, self.width, self.channels, self.kernel, self.stride, self.padding) = (
+            height, width, channels, kernel, stride, padding
+        )
     }
 
     /// The output size along one axis of length n.
@@ -58,8 +63,9 @@ extension Tensor {
     /// Shapes: images [N, H·W·C] → [N·Ho·Wo, k·k·C]. A convolution is then one matrix product:
     /// `patches(of: x, shape) · W`, W [k·k·C, F], gives [N·Ho·Wo, F] = [N, Ho·Wo·F] channels last.
     static func patches(of images: Tensor, _ shape: ConvolutionShape) -> Tensor {
-        require(images.rank == 2 && images.columnCount == shape.imageSize,
-                "patches: images \(images.shape) do not hold \(shape.height)×\(shape.width)×\(shape.channels) images")
+        require(
+            images.rank == 2 && images.columnCount == shape.imageSize,
+            "patches: images \(images.shape) do not hold \(shape.height)×\(shape.width)×\(shape.channels) images")
         let n = images.rowCount, (ho, wo) = (shape.outputHeight, shape.outputWidth), p = shape.patchSize
         var out = [Float](repeating: 0, count: n * ho * wo * p)
         images.scalars.withUnsafeBufferPointer { src in
@@ -82,8 +88,9 @@ extension Tensor {
     /// ⟨patches(x), P⟩ = ⟨x, foldPatches(P)⟩ — which makes it the gradient of `patches`.
     static func foldPatches(_ patches: Tensor, _ shape: ConvolutionShape) -> Tensor {
         let perImage = shape.outputHeight * shape.outputWidth
-        require(patches.rank == 2 && patches.columnCount == shape.patchSize && patches.rowCount % perImage == 0,
-                "foldPatches: \(patches.shape) are not \(shape.patchSize)-value patches of \(shape)")
+        require(
+            patches.rank == 2 && patches.columnCount == shape.patchSize && patches.rowCount % perImage == 0,
+            "foldPatches: \(patches.shape) are not \(shape.patchSize)-value patches of \(shape)")
         let n = patches.rowCount / perImage, p = shape.patchSize, size = shape.imageSize
         var out = [Float](repeating: 0, count: n * size)
         patches.scalars.withUnsafeBufferPointer { src in
@@ -109,12 +116,14 @@ extension Tensor {
         let (ho, wo, top, left) = (shape.outputHeight, shape.outputWidth, shape.padTop, shape.padLeft)
         let first = image * ho * wo
         for position in 0..<(ho * wo) {
-            let (y0, x0) = (position / wo * s - top, position % wo * s - left)     // the kernel's top-left pixel
+            let (y0, x0) = (position / wo * s - top, position % wo * s - left)  // the kernel's top-left pixel
             // The kernel columns inside the image: one contiguous run of pixels and channels per row.
             let kxStart = Swift.max(0, -x0), kxEnd = Swift.min(k, w - x0)
             guard kxStart < kxEnd else { continue }
             for ky in Swift.max(0, -y0)..<Swift.max(Swift.max(0, -y0), Swift.min(k, h - y0)) {
-                copy(first + position, (ky * k + kxStart) * c, ((image * h + y0 + ky) * w + x0 + kxStart) * c, (kxEnd - kxStart) * c)
+                copy(
+                    first + position, (ky * k + kxStart) * c, ((image * h + y0 + ky) * w + x0 + kxStart) * c,
+                    (kxEnd - kxStart) * c)
             }
         }
     }

@@ -30,8 +30,9 @@ extension Tensor {
         require(x.shape[1] == w.shape[0], "affine: inner sizes differ: \(x.shape) · \(w.shape)")
         let (m, k, n) = (x.shape[0], x.shape[1], w.shape[1])
         var c = [Float](unsafeUninitializedCapacity: m * n) { _, count in count = m * n }
-        matmulKernel(m: m, n: n, k: k, x.scalars, transposeA: false, lda: k, w.scalars, transposeB: false, ldb: n,
-                     into: &c, accumulate: false, bias: bias.scalars, activation: activation.kernelCode)
+        matmulKernel(
+            m: m, n: n, k: k, x.scalars, transposeA: false, lda: k, w.scalars, transposeB: false, ldb: n,
+            into: &c, accumulate: false, bias: bias.scalars, activation: activation.kernelCode)
         return Tensor(shape: [m, n], scalars: c)
     }
 
@@ -42,8 +43,9 @@ extension Tensor {
         let (rows, columns) = (rowCount, columnCount)
         bias.scalars.withUnsafeBufferPointer { pb in
             scalars.withUnsafeMutableBufferPointer { py in
-                ck_bias_activation(py.baseAddress, columns, 0, Int32(rows), 0, Int32(columns), pb.baseAddress,
-                                   Int32(activation.kernelCode.rawValue))
+                ck_bias_activation(
+                    py.baseAddress, columns, 0, Int32(rows), 0, Int32(columns), pb.baseAddress,
+                    Int32(activation.kernelCode.rawValue))
             }
         }
     }
@@ -63,11 +65,14 @@ extension Tensor {
             y.scalars.withUnsafeBufferPointer { py in
                 gz.withUnsafeMutableBufferPointer { pz in
                     gb.withUnsafeMutableBufferPointer { pb in
-                        let (G, Y, Z, B) = (pg.baseAddress, py.baseAddress, pz.baseAddress, biasGradient ? pb.baseAddress : nil)
+                        let (G, Y, Z, B) = (
+                            pg.baseAddress, py.baseAddress, pz.baseAddress, biasGradient ? pb.baseAddress : nil
+                        )
                         Parallel.forEach(parts) { part in
                             let n0 = columns * part / parts, n1 = columns * (part + 1) / parts
-                            ck_bias_activation_pullback(G, Y, Z, columns, Int32(rows), Int32(n0), Int32(n1),
-                                                        Int32(activation.kernelCode.rawValue), B)
+                            ck_bias_activation_pullback(
+                                G, Y, Z, columns, Int32(rows), Int32(n0), Int32(n1),
+                                Int32(activation.kernelCode.rawValue), B)
                         }
                     }
                 }

@@ -1,11 +1,13 @@
 extension Tensor {
     /// Rows `range` of a matrix (a contiguous minibatch).
     public func rows(_ range: Range<Int>) -> Tensor {
-        require(rank == 2 && range.lowerBound >= 0 && range.upperBound <= shape[0],
-                     "rows \(range) out of bounds for shape \(shape)")
+        require(
+            rank == 2 && range.lowerBound >= 0 && range.upperBound <= shape[0],
+            "rows \(range) out of bounds for shape \(shape)")
         let c = shape[1]
-        return Tensor(shape: [range.count, c],
-                      scalars: Array(scalars[(range.lowerBound * c)..<(range.upperBound * c)]))
+        return Tensor(
+            shape: [range.count, c],
+            scalars: Array(scalars[(range.lowerBound * c)..<(range.upperBound * c)]))
     }
 
     /// The rows at `indices`, in that order (a shuffled minibatch); indices may repeat.
@@ -26,8 +28,9 @@ extension Tensor {
 
     /// Columns `range` of a matrix.
     public func columns(_ range: Range<Int>) -> Tensor {
-        require(rank == 2 && range.lowerBound >= 0 && range.upperBound <= shape[1],
-                     "columns \(range) out of bounds for shape \(shape)")
+        require(
+            rank == 2 && range.lowerBound >= 0 && range.upperBound <= shape[1],
+            "columns \(range) out of bounds for shape \(shape)")
         let c = shape[1]
         var out = [Float]()
         out.reserveCapacity(shape[0] * range.count)
@@ -43,7 +46,8 @@ extension Tensor {
         require(!parts.isEmpty && parts.allSatisfy { $0.rank == 2 }, "concatenate needs matrices")
         if axis == 0 {
             let c = parts[0].shape[1]
-            require(parts.allSatisfy { $0.shape[1] == c }, "concatenate rows: column counts differ \(parts.map(\.shape))")
+            require(
+                parts.allSatisfy { $0.shape[1] == c }, "concatenate rows: column counts differ \(parts.map(\.shape))")
             return Tensor(shape: [parts.reduce(0) { $0 + $1.shape[0] }, c], scalars: parts.flatMap(\.scalars))
         }
         require(axis == 1, "axis must be 0 or 1, got \(axis)")

@@ -1,6 +1,5 @@
-import Foundation
-
 import CKernels
+import Foundation
 
 extension Tensor {
     /// Matrix product op(a)·op(b), where op transposes when asked.
@@ -19,11 +18,14 @@ extension Tensor {
         require(a.rank == 2 && b.rank == 2, "matmul needs matrices, got \(a.shape) and \(b.shape)")
         let (m, ka) = transposeA ? (a.shape[1], a.shape[0]) : (a.shape[0], a.shape[1])
         let (kb, n) = transposeB ? (b.shape[1], b.shape[0]) : (b.shape[0], b.shape[1])
-        require(ka == kb, "matmul: inner sizes differ: \(a.shape)\(transposeA ? "ᵀ" : "") · \(b.shape)\(transposeB ? "ᵀ" : "")")
+        require(
+            ka == kb,
+            "matmul: inner sizes differ: \(a.shape)\(transposeA ? "ᵀ" : "") · \(b.shape)\(transposeB ? "ᵀ" : "")")
         // Every element is written by the kernel (accumulate: false), so skip zero-filling.
         var c = [Float](unsafeUninitializedCapacity: m * n) { _, count in count = m * n }
-        matmulKernel(m: m, n: n, k: ka, a.scalars, transposeA: transposeA, lda: a.shape[1],
-                     b.scalars, transposeB: transposeB, ldb: b.shape[1], into: &c, accumulate: false)
+        matmulKernel(
+            m: m, n: n, k: ka, a.scalars, transposeA: transposeA, lda: a.shape[1],
+            b.scalars, transposeB: transposeB, ldb: b.shape[1], into: &c, accumulate: false)
         return Tensor(shape: [m, n], scalars: c)
     }
 
@@ -69,8 +71,9 @@ extension Tensor {
                             Parallel.forEach(threads) { t in
                                 let lo = Swift.min(extent, t * chunk), hi = Swift.min(extent, lo + chunk)
                                 let (m0, m1, n0, n1) = splitRows ? (lo, hi, 0, n) : (0, m, lo, hi)
-                                ck_sgemm_block(Int32(m), Int32(n), Int32(k), A, rsA, csA, B, rsB, csB, accumulate ? 1 : 0,
-                                               C, n, Int32(m0), Int32(m1), Int32(n0), Int32(n1), E)
+                                ck_sgemm_block(
+                                    Int32(m), Int32(n), Int32(k), A, rsA, csA, B, rsB, csB, accumulate ? 1 : 0,
+                                    C, n, Int32(m0), Int32(m1), Int32(n0), Int32(n1), E)
                             }
                         }
                     }

@@ -21,8 +21,9 @@ public struct Tensor: Equatable, Sendable {
     /// A tensor with the given shape and row-major values.
     public init(shape: [Int], scalars: [Float]) {
         require(shape.allSatisfy { $0 >= 0 }, "negative size in shape \(shape)")
-        require(shape.reduce(1, *) == scalars.count,
-                      "shape \(shape) needs \(shape.reduce(1, *)) scalars, got \(scalars.count)")
+        require(
+            shape.reduce(1, *) == scalars.count,
+            "shape \(shape) needs \(shape.reduce(1, *)) scalars, got \(scalars.count)")
         self.shape = shape
         self.scalars = scalars
     }
@@ -51,7 +52,9 @@ public struct Tensor: Equatable, Sendable {
 
     @available(*, deprecated, renamed: "rowCount", message: "a count is rowCount; rows(_:) is a slice of rows")
     public var rows: Int { rowCount }
-    @available(*, deprecated, renamed: "columnCount", message: "a count is columnCount; columns(_:) is a slice of columns")
+    @available(
+        *, deprecated, renamed: "columnCount", message: "a count is columnCount; columns(_:) is a slice of columns"
+    )
     public var columns: Int { columnCount }
 
     /// The only value of a one-element tensor.

@@ -1,8 +1,9 @@
 import Foundation
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// A piece of a long job and its share of the work: a model's training (`epochs × cost`, where
@@ -23,8 +24,10 @@ public struct PlannedWork: Sendable, Equatable {
     /// on its input and output (a few operations per pixel). `factor` scales that for layers
     /// that are not dense (a convolution's epoch is several dense ones). Only the ratios
     /// between a job's pieces matter.
-    public static func dense(_ label: String, _ widths: [Int], epochs: Int, examples: Int,
-                             factor: Double = 1) -> PlannedWork {
+    public static func dense(
+        _ label: String, _ widths: [Int], epochs: Int, examples: Int,
+        factor: Double = 1
+    ) -> PlannedWork {
         let multiplies = zip(widths, widths.dropFirst()).map { Double($0 * $1) }.reduce(0, +)
         let perExample = 3 * multiplies + 8 * Double((widths.first ?? 0) + (widths.last ?? 0))
         return .training(label, epochs: epochs, cost: factor * perExample * Double(examples))
@@ -190,7 +193,11 @@ public final class ProgressDisplay: @unchecked Sendable {
         for label in planOrder where !skipped.contains(label) || finished[label] != nil {
             let weight = weights[label] ?? 0
             total += weight
-            if finished[label] != nil { done += weight } else if running?.label == label { done += weight * running!.fraction }
+            if finished[label] != nil {
+                done += weight
+            } else if running?.label == label {
+                done += weight * running!.fraction
+            }
         }
         guard total > 0 else { return (0, nil) }
         let elapsed = Date().timeIntervalSince(workStart ?? start)
@@ -225,7 +232,8 @@ public final class ProgressDisplay: @unchecked Sendable {
         let time = left.map { Self.duration($0) + " left" } ?? "estimating the time left"
         let what = [running?.label ?? "", running?.detail ?? ""].filter { !$0.isEmpty }.joined(separator: " · ")
         if style == .lines {
-            FileHandle.standardError.write(Data("  [\(percent), \(time)] \(title)\(what.isEmpty ? "" : ": " + what)\n".utf8))
+            FileHandle.standardError.write(
+                Data("  [\(percent), \(time)] \(title)\(what.isEmpty ? "" : ": " + what)\n".utf8))
             return
         }
         let bar = Self.bar(fraction, width: 20)

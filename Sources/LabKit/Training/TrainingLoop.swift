@@ -108,21 +108,29 @@ public struct TrainingLoop {
                 }
                 totalLoss += Double(value) * Double(indices.count)
                 for (name, v) in result.parts {
-                    if totalParts[name] == nil && epoch == 1 && !history.partNames.contains(name) { history.partNames.append(name) }
+                    if totalParts[name] == nil && epoch == 1 && !history.partNames.contains(name) {
+                        history.partNames.append(name)
+                    }
                     totalParts[name, default: 0] += Double(v) * Double(indices.count)
                 }
-                progress?.update(label, fraction: (Double(epoch - 1) + Double(b + 1) / Double(batches)) / Double(epochs),
-                                 detail: String(format: "epoch %d/%d · loss %.5f", epoch, epochs, value))
+                progress?.update(
+                    label, fraction: (Double(epoch - 1) + Double(b + 1) / Double(batches)) / Double(epochs),
+                    detail: String(format: "epoch %d/%d · loss %.5f", epoch, epochs, value))
             }
             history.loss.append(Float(totalLoss / Double(n)))
-            for name in history.partNames { history.parts[name, default: []].append(Float((totalParts[name] ?? 0) / Double(n))) }
+            for name in history.partNames {
+                history.parts[name, default: []].append(Float((totalParts[name] ?? 0) / Double(n)))
+            }
             history.seconds = Date().timeIntervalSince(start)
             try afterEpoch?(epoch, history)
         }
         let parts = history.partNames.map { String(format: ", %@ %.5f", $0, history.parts[$0]!.last!) }.joined()
-        progress?.finish(label, summary: String(format: "  %@: %d epochs, loss %.5f%@ (%@)", label, epochs,
-                                                history.loss.last ?? .nan, parts,
-                                                ProgressDisplay.duration(history.seconds)))
+        progress?.finish(
+            label,
+            summary: String(
+                format: "  %@: %d epochs, loss %.5f%@ (%@)", label, epochs,
+                history.loss.last ?? .nan, parts,
+                ProgressDisplay.duration(history.seconds)))
         return history
     }
 }

@@ -41,7 +41,8 @@ extension Canvas {
             guard let g = face.glyph(scalar) else { continue }
             let isCombining = (0x300...0x36F).contains(scalar.value)
             // A combining mark's ink is centred over the previous character.
-            let origin = isCombining
+            let origin =
+                isCombining
                 ? (previous.start + previous.advance / 2 - Double(g.w) / 2 + Double(g.originX)).rounded()
                 : pen.rounded()
             for gy in 0..<g.h {

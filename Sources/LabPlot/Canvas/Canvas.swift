@@ -16,7 +16,9 @@ public struct Rect: Equatable, Sendable {
     public var midY: Double { y + height / 2 }
     /// The rectangle shrunk by the given margins.
     public func inset(left: Double = 0, top: Double = 0, right: Double = 0, bottom: Double = 0) -> Rect {
-        Rect(x: x + left, y: y + top, width: Swift.max(1, width - left - right), height: Swift.max(1, height - top - bottom))
+        Rect(
+            x: x + left, y: y + top, width: Swift.max(1, width - left - right),
+            height: Swift.max(1, height - top - bottom))
     }
 }
 
@@ -71,21 +73,27 @@ public final class Canvas {
 
     /// Strokes a rectangle's outline.
     public func stroke(_ r: Rect, _ color: Color, width lineWidth: Double = 1) {
-        polyline([Point(r.x, r.y), Point(r.maxX, r.y), Point(r.maxX, r.maxY), Point(r.x, r.maxY), Point(r.x, r.y)],
-                 color, width: lineWidth)
+        polyline(
+            [Point(r.x, r.y), Point(r.maxX, r.y), Point(r.maxX, r.maxY), Point(r.x, r.maxY), Point(r.x, r.y)],
+            color, width: lineWidth)
     }
 
     /// A straight line of the given width with round caps; `dash` (on, off) in pixels.
-    public func line(from a: Point, to b: Point, _ color: Color, width lineWidth: Double = 1.5,
-                     dash: (Double, Double)? = nil, alpha: Float = 1) {
+    public func line(
+        from a: Point, to b: Point, _ color: Color, width lineWidth: Double = 1.5,
+        dash: (Double, Double)? = nil, alpha: Float = 1
+    ) {
         guard let (on, off) = dash else { return polyline([a, b], color, width: lineWidth, alpha: alpha) }
         let length = ((b.x - a.x) * (b.x - a.x) + (b.y - a.y) * (b.y - a.y)).squareRoot()
         guard length > 0 else { return }
         var t = 0.0
         while t < length {
             let t1 = Swift.min(length, t + on)
-            polyline([Point(a.x + (b.x - a.x) * t / length, a.y + (b.y - a.y) * t / length),
-                      Point(a.x + (b.x - a.x) * t1 / length, a.y + (b.y - a.y) * t1 / length)], color, width: lineWidth, alpha: alpha)
+            polyline(
+                [
+                    Point(a.x + (b.x - a.x) * t / length, a.y + (b.y - a.y) * t / length),
+                    Point(a.x + (b.x - a.x) * t1 / length, a.y + (b.y - a.y) * t1 / length),
+                ], color, width: lineWidth, alpha: alpha)
             t = t1 + off
         }
     }
@@ -98,7 +106,10 @@ public final class Canvas {
         let half = lineWidth / 2
         let pad = half + 1
         var minX = first.x, maxX = first.x, minY = first.y, maxY = first.y
-        for p in points { minX = Swift.min(minX, p.x); maxX = Swift.max(maxX, p.x); minY = Swift.min(minY, p.y); maxY = Swift.max(maxY, p.y) }
+        for p in points {
+            minX = Swift.min(minX, p.x); maxX = Swift.max(maxX, p.x); minY = Swift.min(minY, p.y);
+            maxY = Swift.max(maxY, p.y)
+        }
         let x0 = Swift.max(0, Int(minX - pad)), x1 = Swift.min(width - 1, Int(maxX + pad))
         let y0 = Swift.max(0, Int(minY - pad)), y1 = Swift.min(height - 1, Int(maxY + pad))
         guard x0 <= x1, y0 <= y1 else { return }
@@ -140,7 +151,9 @@ public final class Canvas {
     }
 
     /// A circle's outline.
-    public func strokeCircle(center c: Point, radius r: Double, _ color: Color, width lineWidth: Double = 1, alpha: Float = 1) {
+    public func strokeCircle(
+        center c: Point, radius r: Double, _ color: Color, width lineWidth: Double = 1, alpha: Float = 1
+    ) {
         let pad = r + lineWidth + 1
         let x0 = Swift.max(0, Int(c.x - pad)), x1 = Swift.min(width - 1, Int(c.x + pad))
         let y0 = Swift.max(0, Int(c.y - pad)), y1 = Swift.min(height - 1, Int(c.y + pad))
@@ -184,8 +197,9 @@ public final class Canvas {
 
     /// The canvas as an 8-bit RGB image.
     public func image() -> Image {
-        Image(width: width, height: height, format: .rgb,
-              pixels: rgb.map { UInt8(Swift.min(255, Swift.max(0, ($0 * 255).rounded()))) })
+        Image(
+            width: width, height: height, format: .rgb,
+            pixels: rgb.map { UInt8(Swift.min(255, Swift.max(0, ($0 * 255).rounded()))) })
     }
 
     /// Renders and writes the canvas as a PNG (atomically; see `PNGFile.write`).

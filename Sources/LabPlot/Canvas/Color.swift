@@ -8,12 +8,15 @@ public struct Color: Equatable, Sendable {
 
     /// A colour from a 0xRRGGBB literal.
     public init(hex: UInt32) {
-        self.init(red: Float((hex >> 16) & 0xFF) / 255, green: Float((hex >> 8) & 0xFF) / 255, blue: Float(hex & 0xFF) / 255)
+        self.init(
+            red: Float((hex >> 16) & 0xFF) / 255, green: Float((hex >> 8) & 0xFF) / 255, blue: Float(hex & 0xFF) / 255)
     }
 
     /// The colour a fraction t of the way from self to other.
     public func mixed(with other: Color, _ t: Float) -> Color {
-        Color(red: red + (other.red - red) * t, green: green + (other.green - green) * t, blue: blue + (other.blue - blue) * t)
+        Color(
+            red: red + (other.red - red) * t, green: green + (other.green - green) * t,
+            blue: blue + (other.blue - blue) * t)
     }
 
     /// Relative luminance (for choosing black or white text on a coloured cell).
@@ -62,7 +65,8 @@ public enum Colormap: Sendable {
             let x = t * Float(Self.viridisPoints.count - 1)
             let i = Swift.min(Int(x), Self.viridisPoints.count - 2)
             let (a, b) = (Self.viridisPoints[i], Self.viridisPoints[i + 1])
-            return Color(red: a.0, green: a.1, blue: a.2).mixed(with: Color(red: b.0, green: b.1, blue: b.2), x - Float(i))
+            return Color(red: a.0, green: a.1, blue: a.2).mixed(
+                with: Color(red: b.0, green: b.1, blue: b.2), x - Float(i))
         case .blues:
             return Color(hex: 0xF7FBFF).mixed(with: Color(hex: 0x08306B), t)
         case .diverging:

@@ -36,18 +36,24 @@ enum Fonts {
     static let faces: [FontStyle: FontFace] = {
         var faces: [FontStyle: FontFace] = [:]
         do {
-            guard let metricsURL = Bundle.module.url(forResource: "metrics", withExtension: "json", subdirectory: "font") else {
+            guard
+                let metricsURL = Bundle.module.url(forResource: "metrics", withExtension: "json", subdirectory: "font")
+            else {
                 throw PNGError.libpng(path: "font/metrics.json", message: "resource missing from the LabPlot bundle")
             }
             let all = try JSONDecoder().decode([String: Metrics].self, from: Data(contentsOf: metricsURL))
             for style in FontStyle.allCases {
                 guard let m = all[style.rawValue],
-                      let url = Bundle.module.url(forResource: style.rawValue, withExtension: "png", subdirectory: "font") else { continue }
-                faces[style] = FontFace(ascent: m.ascent, descent: m.descent, lineHeight: m.lineHeight,
-                                        glyphs: m.glyphs, atlas: try PNGFile.read(from: url.path))
+                    let url = Bundle.module.url(forResource: style.rawValue, withExtension: "png", subdirectory: "font")
+                else { continue }
+                faces[style] = FontFace(
+                    ascent: m.ascent, descent: m.descent, lineHeight: m.lineHeight,
+                    glyphs: m.glyphs, atlas: try PNGFile.read(from: url.path))
             }
         } catch {
-            FileHandle.standardError.write("warning: the plot fonts could not be loaded (\(error)); figures will have no text\n".data(using: .utf8)!)
+            FileHandle.standardError.write(
+                "warning: the plot fonts could not be loaded (\(error)); figures will have no text\n".data(
+                    using: .utf8)!)
         }
         return faces
     }()

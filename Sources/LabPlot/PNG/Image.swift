@@ -2,7 +2,9 @@
 public struct Image: Equatable, Sendable {
     /// The channel layout of a pixel.
     public enum Format: Int, Sendable {
-        case gray = 1, rgb = 3, rgba = 4
+        case gray = 1
+        case rgb = 3
+        case rgba = 4
         public var channels: Int { rawValue }
     }
 
@@ -14,8 +16,9 @@ public struct Image: Equatable, Sendable {
 
     public init(width: Int, height: Int, format: Format, pixels: [UInt8]) {
         precondition(width > 0 && height > 0, "image size \(width)×\(height) must be positive")
-        precondition(pixels.count == width * height * format.channels,
-                     "\(width)×\(height) \(format) needs \(width * height * format.channels) bytes, got \(pixels.count)")
+        precondition(
+            pixels.count == width * height * format.channels,
+            "\(width)×\(height) \(format) needs \(width * height * format.channels) bytes, got \(pixels.count)")
         self.width = width
         self.height = height
         self.format = format
@@ -24,8 +27,9 @@ public struct Image: Equatable, Sendable {
 
     /// A blank image filled with one value in every channel.
     public init(width: Int, height: Int, format: Format, fill: UInt8 = 0) {
-        self.init(width: width, height: height, format: format,
-                  pixels: Array(repeating: fill, count: width * height * format.channels))
+        self.init(
+            width: width, height: height, format: format,
+            pixels: Array(repeating: fill, count: width * height * format.channels))
     }
 
     /// The channels of the pixel at (x, y).

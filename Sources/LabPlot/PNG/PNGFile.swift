@@ -45,7 +45,8 @@ public enum PNGFile {
         case .rgba: control.format = labkit_png_format_rgba
         }
         let ok = image.pixels.withUnsafeBytes { bytes in
-            png_image_write_to_file(&control, temporary, 0, bytes.baseAddress, Int32(image.width * image.format.channels), nil)
+            png_image_write_to_file(
+                &control, temporary, 0, bytes.baseAddress, Int32(image.width * image.format.channels), nil)
         }
         defer { png_image_free(&control) }
         guard ok != 0 else {
@@ -71,7 +72,8 @@ public enum PNGFile {
         let hasColor = control.format & UInt32(PNG_FORMAT_FLAG_COLOR) != 0
         let hasAlpha = control.format & UInt32(PNG_FORMAT_FLAG_ALPHA) != 0
         let format: Image.Format = hasAlpha ? .rgba : (hasColor ? .rgb : .gray)
-        control.format = format == .rgba ? labkit_png_format_rgba : (format == .rgb ? labkit_png_format_rgb : labkit_png_format_gray)
+        control.format =
+            format == .rgba ? labkit_png_format_rgba : (format == .rgb ? labkit_png_format_rgb : labkit_png_format_gray)
         let (width, height) = (Int(control.width), Int(control.height))
         guard width > 0, height > 0, width * height <= 1 << 28 else {
             throw PNGError.libpng(path: path, message: "implausible image size \(width)×\(height)")

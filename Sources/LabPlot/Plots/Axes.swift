@@ -12,16 +12,23 @@ public struct Scale: Sendable {
     }
 
     /// A scale around the given values with 4 % padding (log scales pad by a factor).
-    public static func fitting(_ values: [Double], logarithmic: Bool = false, includeZero: Bool = false, padding: Double = 0.04) -> Scale {
+    public static func fitting(
+        _ values: [Double], logarithmic: Bool = false, includeZero: Bool = false, padding: Double = 0.04
+    ) -> Scale {
         var finite = values.filter { $0.isFinite && (!logarithmic || $0 > 0) }
         if includeZero && !logarithmic { finite.append(0) }
-        guard var lo = finite.min(), var hi = finite.max() else { return Scale(low: logarithmic ? 1 : 0, high: logarithmic ? 10 : 1, logarithmic: logarithmic) }
+        guard var lo = finite.min(), var hi = finite.max() else {
+            return Scale(low: logarithmic ? 1 : 0, high: logarithmic ? 10 : 1, logarithmic: logarithmic)
+        }
         if logarithmic {
             if hi / lo < 1.5 { lo /= 1.25; hi *= 1.25 }
             let span = log10(hi) - log10(lo)
-            return Scale(low: pow(10, log10(lo) - span * padding), high: pow(10, log10(hi) + span * padding), logarithmic: true)
+            return Scale(
+                low: pow(10, log10(lo) - span * padding), high: pow(10, log10(hi) + span * padding), logarithmic: true)
         }
-        if hi - lo < 1e-12 * Swift.max(1, Swift.abs(hi)) { lo -= 0.5 * Swift.max(1e-6, Swift.abs(lo)); hi += 0.5 * Swift.max(1e-6, Swift.abs(hi)) }
+        if hi - lo < 1e-12 * Swift.max(1, Swift.abs(hi)) {
+            lo -= 0.5 * Swift.max(1e-6, Swift.abs(lo)); hi += 0.5 * Swift.max(1e-6, Swift.abs(hi))
+        }
         let pad = (hi - lo) * padding
         return Scale(low: includeZero && lo == 0 ? 0 : lo - pad, high: hi + pad)
     }
@@ -31,7 +38,9 @@ public struct Scale: Sendable {
         logarithmic ? (log10(v) - log10(low)) / (log10(high) - log10(low)) : (v - low) / (high - low)
     }
 
-    public var ticks: [Double] { logarithmic ? Ticks.logarithmic(low, high) : Ticks.linear(low, high, integers: integerTicks) }
+    public var ticks: [Double] {
+        logarithmic ? Ticks.logarithmic(low, high) : Ticks.linear(low, high, integers: integerTicks)
+    }
     public var tickLabels: [String] { logarithmic ? Ticks.logLabels(ticks) : Ticks.labels(ticks) }
 }
 
@@ -75,7 +84,8 @@ public struct Axes {
             guard px >= area.x - 0.5 && px <= area.maxX + 0.5 else { continue }
             if xTickLabels == nil { canvas.line(from: Point(px, area.y), to: Point(px, area.maxY), .grid, width: 1) }
             canvas.line(from: Point(px, area.maxY), to: Point(px, area.maxY + 5), .axis, width: 1)
-            canvas.text(label, at: Point(px, area.maxY + 8), style: .small, color: .lightText, anchor: .center, baseline: .top)
+            canvas.text(
+                label, at: Point(px, area.maxY + 8), style: .small, color: .lightText, anchor: .center, baseline: .top)
         }
         canvas.line(from: Point(area.x, area.maxY), to: Point(area.maxX, area.maxY), .axis, width: 1.2)
         canvas.line(from: Point(area.x, area.y), to: Point(area.x, area.maxY), .axis, width: 1.2)
@@ -83,17 +93,24 @@ public struct Axes {
             canvas.text(title, at: Point(area.midX, rect.y + 8), style: .bold, anchor: .center, baseline: .top)
         }
         if !xLabel.isEmpty {
-            canvas.text(xLabel, at: Point(area.midX, rect.maxY - 8), style: .regular, anchor: .center, baseline: .bottom)
+            canvas.text(
+                xLabel, at: Point(area.midX, rect.maxY - 8), style: .regular, anchor: .center, baseline: .bottom)
         }
         if !yLabel.isEmpty {
-            canvas.text(yLabel, at: Point(rect.x + 10, area.midY), style: .regular, anchor: .center, baseline: .top, rotated: true)
+            canvas.text(
+                yLabel, at: Point(rect.x + 10, area.midY), style: .regular, anchor: .center, baseline: .top,
+                rotated: true)
         }
     }
 }
 
 /// A legend: a box of (swatch, label) rows in a corner of the plot area.
 public struct Legend {
-    public enum Swatch { case line(Color, dashed: Bool), marker(Color), box(Color) }
+    public enum Swatch {
+        case line(Color, dashed: Bool)
+        case marker(Color)
+        case box(Color)
+    }
     public enum Corner: Sendable { case topRight, topLeft, bottomRight, bottomLeft }
 
     public var entries: [(Swatch, String)]

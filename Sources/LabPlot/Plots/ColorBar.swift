@@ -13,8 +13,11 @@ struct ColorBar {
         let steps = Swift.max(2, Int(bar.height))
         for i in 0..<steps {
             let t = 1 - Double(i) / Double(steps - 1)
-            canvas.fill(Rect(x: bar.x, y: bar.y + bar.height * Double(i) / Double(steps), width: bar.width, height: bar.height / Double(steps) + 0.5),
-                        colormap.color(Float(t)))
+            canvas.fill(
+                Rect(
+                    x: bar.x, y: bar.y + bar.height * Double(i) / Double(steps), width: bar.width,
+                    height: bar.height / Double(steps) + 0.5),
+                colormap.color(Float(t)))
         }
         canvas.stroke(bar, .axis, width: 1)
         let scale = Scale(low: low, high: Swift.max(high, low + 1e-12))
@@ -24,7 +27,9 @@ struct ColorBar {
             canvas.text(text, at: Point(bar.maxX + 7, y), style: .small, color: .lightText)
         }
         if !label.isEmpty {
-            canvas.text(label, at: Point(bar.maxX + 44, bar.midY), style: .small, color: .lightText, anchor: .center, baseline: .top, rotated: true)
+            canvas.text(
+                label, at: Point(bar.maxX + 44, bar.midY), style: .small, color: .lightText, anchor: .center,
+                baseline: .top, rotated: true)
         }
     }
 }

@@ -12,7 +12,9 @@ extension Panel {
 }
 
 /// The number of NaN or infinite entries.
-func countNonFinite<S: Sequence>(_ values: S) -> Int where S.Element: BinaryFloatingPoint { values.reduce(0) { $0 + ($1.isFinite ? 0 : 1) } }
+func countNonFinite<S: Sequence>(_ values: S) -> Int where S.Element: BinaryFloatingPoint {
+    values.reduce(0) { $0 + ($1.isFinite ? 0 : 1) }
+}
 
 /// A figure: a title and a grid of panels, rendered to a PNG.
 ///
@@ -30,7 +32,10 @@ public final class Figure {
     public let rows: Int, columns: Int
     private var panels: [(Panel, Int, Int, Int, Int)] = []
 
-    public init(title: String = "", subtitle: String = "", width: Int = 1200, height: Int? = nil, rows: Int = 1, columns: Int = 1) {
+    public init(
+        title: String = "", subtitle: String = "", width: Int = 1200, height: Int? = nil, rows: Int = 1,
+        columns: Int = 1
+    ) {
         self.width = width
         self.fixedHeight = height
         self.title = title
@@ -50,8 +55,9 @@ public final class Figure {
     }
 
     public func add(_ panel: Panel, row: Int = 0, column: Int = 0, rowSpan: Int = 1, columnSpan: Int = 1) {
-        precondition(row >= 0 && column >= 0 && row + rowSpan <= rows && column + columnSpan <= columns,
-                     "panel at (\(row), \(column)) span \(rowSpan)×\(columnSpan) outside a \(rows)×\(columns) figure")
+        precondition(
+            row >= 0 && column >= 0 && row + rowSpan <= rows && column + columnSpan <= columns,
+            "panel at (\(row), \(column)) span \(rowSpan)×\(columnSpan) outside a \(rows)×\(columns) figure")
         panels.append((panel, row, column, rowSpan, columnSpan))
     }
 
@@ -63,7 +69,9 @@ public final class Figure {
             panel.preferredHeight(forWidth: cellWidth * Double(columnSpan)).map { $0 / Double(rowSpan) }
         }
         let header = (title.isEmpty ? 10.0 : 40) + (subtitle.isEmpty ? 0 : 24)
-        if let tallest = needed.max(), needed.count == panels.count { return Int((header + 30 + tallest * Double(rows)).rounded()) }
+        if let tallest = needed.max(), needed.count == panels.count {
+            return Int((header + 30 + tallest * Double(rows)).rounded())
+        }
         return rows == 1 ? 640 : 420 * rows
     }
 
@@ -77,14 +85,17 @@ public final class Figure {
             top += canvas.lineHeight(.title) + 8
         }
         if !subtitle.isEmpty {
-            canvas.text(subtitle, at: Point(Double(width) / 2, top), style: .regular, color: .lightText, anchor: .center, baseline: .top)
+            canvas.text(
+                subtitle, at: Point(Double(width) / 2, top), style: .regular, color: .lightText, anchor: .center,
+                baseline: .top)
             top += canvas.lineHeight(.regular) + 6
         }
         let cellWidth = (Double(width) - 20) / Double(columns)
         let cellHeight = (Double(height) - top - 10) / Double(rows)
         for (panel, row, column, rowSpan, columnSpan) in panels {
-            let rect = Rect(x: 10 + Double(column) * cellWidth, y: top + Double(row) * cellHeight,
-                            width: cellWidth * Double(columnSpan), height: cellHeight * Double(rowSpan))
+            let rect = Rect(
+                x: 10 + Double(column) * cellWidth, y: top + Double(row) * cellHeight,
+                width: cellWidth * Double(columnSpan), height: cellHeight * Double(rowSpan))
             panel.draw(on: canvas, in: rect.inset(left: 6, top: 4, right: 6, bottom: 4))
         }
         return canvas

@@ -46,13 +46,19 @@ public struct ImageGrid: Panel {
         return (1, count)
     }
 
-    public init(title: String, tiles: [[Float]], tileWidth: Int? = nil, tileHeight: Int? = nil, columns: Int,
-                rowLabels: [String] = [], columnLabels: [String] = [], tileLabels: [String] = [], scaling: Scaling = .unit,
-                spacing: Int = 3, colorbarLabel: String = "") {
+    public init(
+        title: String, tiles: [[Float]], tileWidth: Int? = nil, tileHeight: Int? = nil, columns: Int,
+        rowLabels: [String] = [], columnLabels: [String] = [], tileLabels: [String] = [], scaling: Scaling = .unit,
+        spacing: Int = 3, colorbarLabel: String = ""
+    ) {
         let inferred = Self.inferredShape(tiles.first?.count ?? 0)
         let (tileWidth, tileHeight) = (tileWidth ?? inferred.width, tileHeight ?? inferred.height)
-        precondition(tiles.allSatisfy { $0.count == tileWidth * tileHeight }, "every tile needs \(tileWidth)×\(tileHeight) values")
-        (self.title, self.tiles, self.tileWidth, self.tileHeight, self.columns) = (title, tiles, tileWidth, tileHeight, Swift.max(1, columns))
+        precondition(
+            tiles.allSatisfy { $0.count == tileWidth * tileHeight },
+            "every tile needs \(tileWidth)×\(tileHeight) values")
+        (self.title, self.tiles, self.tileWidth, self.tileHeight, self.columns) = (
+            title, tiles, tileWidth, tileHeight, Swift.max(1, columns)
+        )
         (self.rowLabels, self.columnLabels, self.scaling, self.spacing) = (rowLabels, columnLabels, scaling, spacing)
         (self.colorbarLabel, self.tileLabels) = (colorbarLabel, tileLabels)
     }
@@ -70,14 +76,20 @@ public struct ImageGrid: Panel {
         rowLabels.isEmpty ? 0 : (rowLabels.compactMap { Fonts.face(.regular)?.width($0) }.max() ?? 0) + 12
     }
     /// Room for the colour bar: only where one colour means one value in every tile.
-    private var colorbarWidth: Double { colorbarLabel.isEmpty || scaling == .signed || scaling == .perTile ? 0 : ColorBar.space }
+    private var colorbarWidth: Double {
+        colorbarLabel.isEmpty || scaling == .signed || scaling == .perTile ? 0 : ColorBar.space
+    }
     private var headerHeight: Double {
         (title.isEmpty ? 4 : Double(Fonts.face(.bold)?.lineHeight ?? 14) + 14)
             + (columnLabels.isEmpty ? 0 : Double(Fonts.face(.small)?.lineHeight ?? 12) + 6)
     }
     /// The largest integer zoom that fits the width, so pixels stay crisp squares.
     private func zoom(forWidth width: Double) -> Int {
-        Swift.max(1, Swift.min(maximumZoom, (Int(width - labelWidth - colorbarWidth) - spacing * (columns - 1)) / (columns * tileWidth)))
+        Swift.max(
+            1,
+            Swift.min(
+                maximumZoom, (Int(width - labelWidth - colorbarWidth) - spacing * (columns - 1)) / (columns * tileWidth)
+            ))
     }
 
     public func preferredHeight(forWidth width: Double) -> Double? {
@@ -93,28 +105,38 @@ public struct ImageGrid: Panel {
         let zoom = Swift.max(1, Swift.min(self.zoom(forWidth: rect.width), zoomY))
         let gridWidth = columns * tileWidth * zoom + (columns - 1) * spacing
         let x0 = Int(area.x + (area.width - Double(gridWidth)) / 2), y0 = Int(area.y)
-        if !title.isEmpty { canvas.text(title, at: Point(Double(x0 + gridWidth / 2), rect.y + 8), style: .bold, anchor: .center, baseline: .top) }
+        if !title.isEmpty {
+            canvas.text(
+                title, at: Point(Double(x0 + gridWidth / 2), rect.y + 8), style: .bold, anchor: .center, baseline: .top)
+        }
         let everything = tiles.flatMap { $0 }.filter(\.isFinite)
         let (globalLow, globalHigh) = (everything.min() ?? 0, everything.max() ?? 1)
         let magnitudes = everything.map { Swift.abs($0) }.sorted()
-        let sharedBound = Swift.max(magnitudes.isEmpty ? 0 : magnitudes[Swift.min(magnitudes.count - 1, magnitudes.count * 995 / 1000)], 1e-12)
+        let sharedBound = Swift.max(
+            magnitudes.isEmpty ? 0 : magnitudes[Swift.min(magnitudes.count - 1, magnitudes.count * 995 / 1000)], 1e-12)
         for (i, tile) in tiles.enumerated() {
             let (r, c) = (i / columns, i % columns)
             let x = x0 + c * (tileWidth * zoom + spacing)
             let y = y0 + r * (tileHeight * zoom + captionHeight + spacing) + captionHeight
             if i < tileLabels.count {
-                canvas.text(tileLabels[i], at: Point(Double(x) + Double(tileWidth * zoom) / 2, Double(y) - 3),
-                            style: .small, color: .lightText, anchor: .center, baseline: .bottom)
+                canvas.text(
+                    tileLabels[i], at: Point(Double(x) + Double(tileWidth * zoom) / 2, Double(y) - 3),
+                    style: .small, color: .lightText, anchor: .center, baseline: .bottom)
             }
             switch scaling {
             case .unit:
                 canvas.drawGray(tile, width: tileWidth, height: tileHeight, atX: x, y: y, scale: zoom)
             case .perTile, .global:
                 let finite = tile.filter(\.isFinite).sorted()
-                let robust = finite.isEmpty ? (Float(0), Float(1)) : (finite[finite.count * 2 / 100], finite[Swift.min(finite.count - 1, finite.count * 98 / 100)])
+                let robust =
+                    finite.isEmpty
+                    ? (Float(0), Float(1))
+                    : (finite[finite.count * 2 / 100], finite[Swift.min(finite.count - 1, finite.count * 98 / 100)])
                 let (lo, hi) = scaling == .global ? (globalLow, globalHigh) : robust
                 let span = Swift.max(hi - lo, 1e-12)
-                canvas.drawGray(tile.map { Swift.min(1, Swift.max(0, ($0 - lo) / span)) }, width: tileWidth, height: tileHeight, atX: x, y: y, scale: zoom)
+                canvas.drawGray(
+                    tile.map { Swift.min(1, Swift.max(0, ($0 - lo) / span)) }, width: tileWidth, height: tileHeight,
+                    atX: x, y: y, scale: zoom)
             case .signed:
                 let tileBound = Swift.max(tile.map { Swift.abs($0) }.filter(\.isFinite).max() ?? 0, 1e-12)
                 canvas.drawPixels(width: tileWidth, height: tileHeight, atX: x, y: y, scale: zoom) { k in
@@ -130,20 +152,28 @@ public struct ImageGrid: Panel {
             let gridHeight = Double(rows * (tileHeight * zoom + captionHeight) + (rows - 1) * spacing)
             let bar = Rect(x: Double(x0 + gridWidth) + 16, y: Double(y0), width: 16, height: gridHeight)
             switch scaling {
-            case .signedShared: ColorBar(colormap: .diverging, low: -Double(sharedBound), high: Double(sharedBound), label: colorbarLabel).draw(on: canvas, in: bar)
-            case .global: ColorBar(colormap: .gray, low: Double(globalLow), high: Double(globalHigh), label: colorbarLabel).draw(on: canvas, in: bar)
+            case .signedShared:
+                ColorBar(
+                    colormap: .diverging, low: -Double(sharedBound), high: Double(sharedBound), label: colorbarLabel
+                ).draw(on: canvas, in: bar)
+            case .global:
+                ColorBar(colormap: .gray, low: Double(globalLow), high: Double(globalHigh), label: colorbarLabel).draw(
+                    on: canvas, in: bar)
             case .unit: ColorBar(colormap: .gray, low: 0, high: 1, label: colorbarLabel).draw(on: canvas, in: bar)
-            case .perTile, .signed: break    // each tile has its own scale: no single bar is true
+            case .perTile, .signed: break  // each tile has its own scale: no single bar is true
             }
         }
         for (r, label) in rowLabels.enumerated() where r < rows {
             let top = y0 + r * (tileHeight * zoom + captionHeight + spacing) + captionHeight
-            canvas.text(label, at: Point(Double(x0) - 10, Double(top) + Double(tileHeight * zoom) / 2),
-                        style: .regular, anchor: .right)
+            canvas.text(
+                label, at: Point(Double(x0) - 10, Double(top) + Double(tileHeight * zoom) / 2),
+                style: .regular, anchor: .right)
         }
         for (c, label) in columnLabels.enumerated() where c < columns {
-            canvas.text(label, at: Point(Double(x0 + c * (tileWidth * zoom + spacing)) + Double(tileWidth * zoom) / 2, Double(y0) - 4),
-                        style: .small, color: .lightText, anchor: .center, baseline: .bottom)
+            canvas.text(
+                label,
+                at: Point(Double(x0 + c * (tileWidth * zoom + spacing)) + Double(tileWidth * zoom) / 2, Double(y0) - 4),
+                style: .small, color: .lightText, anchor: .center, baseline: .bottom)
         }
     }
 }

@@ -7,13 +7,17 @@ public struct LinePlot: Panel {
         public var color: Color?
         public var dashed: Bool
         public var markers: Bool
-        public init(_ name: String, x: [Double], y: [Double], color: Color? = nil, dashed: Bool = false, markers: Bool = false) {
+        public init(
+            _ name: String, x: [Double], y: [Double], color: Color? = nil, dashed: Bool = false, markers: Bool = false
+        ) {
             precondition(x.count == y.count, "series \(name): \(x.count) x values but \(y.count) y values")
             (self.name, self.x, self.y, self.color, self.dashed, self.markers) = (name, x, y, color, dashed, markers)
         }
         /// y against 1, 2, 3, … (e.g. a loss per epoch).
         public init(_ name: String, y: [Float], color: Color? = nil, dashed: Bool = false, markers: Bool = false) {
-            self.init(name, x: (0..<y.count).map { Double($0 + 1) }, y: y.map(Double.init), color: color, dashed: dashed, markers: markers)
+            self.init(
+                name, x: (0..<y.count).map { Double($0 + 1) }, y: y.map(Double.init), color: color, dashed: dashed,
+                markers: markers)
         }
     }
 
@@ -25,8 +29,10 @@ public struct LinePlot: Panel {
     /// Horizontal reference lines (value, label, colour), drawn dashed.
     public var references: [(Double, String, Color)]
 
-    public init(title: String, xLabel: String, yLabel: String, series: [Series], logY: Bool = false,
-                includeZero: Bool = false, legend: Legend.Corner = .topRight, references: [(Double, String, Color)] = []) {
+    public init(
+        title: String, xLabel: String, yLabel: String, series: [Series], logY: Bool = false,
+        includeZero: Bool = false, legend: Legend.Corner = .topRight, references: [(Double, String, Color)] = []
+    ) {
         (self.title, self.xLabel, self.yLabel, self.series) = (title, xLabel, yLabel, series)
         (self.logY, self.includeZero, self.legend, self.references) = (logY, includeZero, legend, references)
     }
@@ -35,18 +41,22 @@ public struct LinePlot: Panel {
         let xs = series.flatMap(\.x), ys = series.flatMap(\.y) + references.map(\.0)
         var xScale = Scale.fitting(xs, padding: 0.02)
         xScale.integerTicks = xs.allSatisfy { $0 == $0.rounded() }
-        var axes = Axes(title: title, xLabel: xLabel, yLabel: yLabel,
-                        x: xScale, y: Scale.fitting(ys, logarithmic: logY, includeZero: includeZero))
+        var axes = Axes(
+            title: title, xLabel: xLabel, yLabel: yLabel,
+            x: xScale, y: Scale.fitting(ys, logarithmic: logY, includeZero: includeZero))
         axes.draw(on: canvas, in: rect)
         for (value, _, color) in references {
             let p = axes.point(axes.x.low, value)
-            canvas.line(from: Point(axes.plotArea.x, p.y), to: Point(axes.plotArea.maxX, p.y), color, width: 1.5, dash: (6, 4))
+            canvas.line(
+                from: Point(axes.plotArea.x, p.y), to: Point(axes.plotArea.maxX, p.y), color, width: 1.5, dash: (6, 4))
         }
         for (i, s) in series.enumerated() {
             let color = s.color ?? .category(i)
             let points = zip(s.x, s.y).filter { $0.1.isFinite && (!logY || $0.1 > 0) }.map { axes.point($0.0, $0.1) }
             if s.dashed {
-                for (a, b) in zip(points, points.dropFirst()) { canvas.line(from: a, to: b, color, width: 2.2, dash: (7, 4)) }
+                for (a, b) in zip(points, points.dropFirst()) {
+                    canvas.line(from: a, to: b, color, width: 2.2, dash: (7, 4))
+                }
             } else {
                 canvas.polyline(points, color, width: 2.4)
             }
@@ -57,8 +67,12 @@ public struct LinePlot: Panel {
                 }
             }
         }
-        var entries: [(Legend.Swatch, String)] = series.enumerated().map { (.line($1.color ?? .category($0), dashed: $1.dashed), $1.name) }
+        var entries: [(Legend.Swatch, String)] = series.enumerated().map {
+            (.line($1.color ?? .category($0), dashed: $1.dashed), $1.name)
+        }
         entries += references.filter { !$0.1.isEmpty }.map { (.line($0.2, dashed: true), $0.1) }
-        if entries.count > 1 || !references.isEmpty { Legend(entries, corner: legend).draw(on: canvas, in: axes.plotArea) }
+        if entries.count > 1 || !references.isEmpty {
+            Legend(entries, corner: legend).draw(on: canvas, in: axes.plotArea)
+        }
     }
 }

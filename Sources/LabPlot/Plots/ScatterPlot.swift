@@ -11,17 +11,24 @@ public struct ScatterPlot: Panel {
     /// Extra points drawn on top as large outlined markers (e.g. centroids).
     public var highlights: [(Double, Double, Int)]
 
-    public init(title: String, xLabel: String, yLabel: String, x: [Double], y: [Double], classes: [Int],
-                classNames: [String], markerRadius: Double = 2.6, alpha: Float = 0.7, highlights: [(Double, Double, Int)] = []) {
-        precondition(x.count == y.count && x.count == classes.count, "scatter: \(x.count) x, \(y.count) y, \(classes.count) classes")
+    public init(
+        title: String, xLabel: String, yLabel: String, x: [Double], y: [Double], classes: [Int],
+        classNames: [String], markerRadius: Double = 2.6, alpha: Float = 0.7, highlights: [(Double, Double, Int)] = []
+    ) {
+        precondition(
+            x.count == y.count && x.count == classes.count,
+            "scatter: \(x.count) x, \(y.count) y, \(classes.count) classes")
         (self.title, self.xLabel, self.yLabel, self.x, self.y, self.classes) = (title, xLabel, yLabel, x, y, classes)
-        (self.classNames, self.markerRadius, self.alpha, self.highlights) = (classNames, markerRadius, alpha, highlights)
+        (self.classNames, self.markerRadius, self.alpha, self.highlights) = (
+            classNames, markerRadius, alpha, highlights
+        )
     }
 
     public func draw(on canvas: Canvas, in rect: Rect) {
         let legendWidth = 30 + (classNames.map { canvas.textWidth($0, style: .small) }.max() ?? 0)
-        var axes = Axes(title: title, xLabel: xLabel, yLabel: yLabel,
-                        x: Scale.fitting(x + highlights.map(\.0)), y: Scale.fitting(y + highlights.map(\.1)))
+        var axes = Axes(
+            title: title, xLabel: xLabel, yLabel: yLabel,
+            x: Scale.fitting(x + highlights.map(\.0)), y: Scale.fitting(y + highlights.map(\.1)))
         axes.draw(on: canvas, in: rect.inset(right: legendWidth + 4))
         for i in 0..<x.count where x[i].isFinite && y[i].isFinite {
             canvas.fillCircle(center: axes.point(x[i], y[i]), radius: markerRadius, .category(classes[i]), alpha: alpha)

@@ -25,10 +25,12 @@ public enum Ticks {
         let decades = log10(high / low)
         let multiples: [Double] = decades <= 1 ? [1, 1.5, 2, 3, 4, 5, 6, 8] : (decades <= 2.5 ? [1, 2, 5] : [1])
         var ticks: [Double] = []
-        for e in e0...e1 { for m in multiples {
-            let v = m * pow(10, Double(e))
-            if v >= low * (1 - 1e-9) && v <= high * (1 + 1e-9) { ticks.append(v) }
-        } }
+        for e in e0...e1 {
+            for m in multiples {
+                let v = m * pow(10, Double(e))
+                if v >= low * (1 - 1e-9) && v <= high * (1 + 1e-9) { ticks.append(v) }
+            }
+        }
         return ticks.count >= 2 ? ticks : linear(low, high, target: 4)
     }
 
@@ -36,7 +38,8 @@ public enum Ticks {
     static func niceStep(_ raw: Double) -> Double {
         let magnitude = pow(10, (log10(raw)).rounded(.down))
         let fraction = raw / magnitude
-        let nice: Double = fraction < 1.5 ? 1 : (fraction < 2.25 ? 2 : (fraction < 3.5 ? 2.5 : (fraction < 7.5 ? 5 : 10)))
+        let nice: Double =
+            fraction < 1.5 ? 1 : (fraction < 2.25 ? 2 : (fraction < 3.5 ? 2.5 : (fraction < 7.5 ? 5 : 10)))
         return nice * magnitude
     }
 
@@ -45,7 +48,8 @@ public enum Ticks {
         let largest = ticks.map(abs).max() ?? 0
         if largest != 0 && (largest < 1e-3 || largest >= 1e5) { return ticks.map(scientific) }
         let step = ticks.count > 1 ? zip(ticks, ticks.dropFirst()).map { abs($1 - $0) }.min()! : 1
-        let decimals = step <= 0 ? 2 : Swift.max(0, Int((-log10(step) + 0.999).rounded(.down)) + (isQuarter(step) ? 1 : 0))
+        let decimals =
+            step <= 0 ? 2 : Swift.max(0, Int((-log10(step) + 0.999).rounded(.down)) + (isQuarter(step) ? 1 : 0))
         return ticks.map { String(format: "%.\(Swift.min(decimals, 6))f", $0) }.map { $0 == "-0" ? "0" : $0 }
     }
 

@@ -3,14 +3,15 @@
 import Foundation
 import LabKit
 import LabTesting
-import func ExerciseCalls.kMeansPlusPlusInit
+import XCTest
+
 import func ExerciseCalls.assignClusters
-import func ExerciseCalls.updateCentroids
-import func ExerciseCalls.kMeans
 import func ExerciseCalls.clusteringAccuracy
+import func ExerciseCalls.kMeans
+import func ExerciseCalls.kMeansPlusPlusInit
 import func ExerciseCalls.normalizedMutualInformation
 import func ExerciseCalls.purity
-import XCTest
+import func ExerciseCalls.updateCentroids
 
 final class Lab06Checks: GradedTestCase {
     /// Three well-separated 2-D blobs of 30 points around (0, 0), (10, 0), (0, 10).
@@ -40,22 +41,32 @@ final class Lab06Checks: GradedTestCase {
             guard let centres = graded({ try kMeansPlusPlusInit(x, k: 2, using: &rng) }) else { return }
             if centres.scalars.contains(100) && centres.scalars.contains(where: { $0 < 1 }) { covered += 1 }
         }
-        expect(covered >= 190, "with D² sampling both groups should get a centre in nearly every run; it happened in \(covered)/200 runs",
-               hint: "choose each next centre with probability proportional to its squared distance to the nearest chosen centre, not uniformly.")
+        expect(
+            covered >= 190,
+            "with D² sampling both groups should get a centre in nearly every run; it happened in \(covered)/200 runs",
+            hint:
+                "choose each next centre with probability proportional to its squared distance to the nearest chosen centre, not uniformly."
+        )
     }
 
     func test_6_1_centresAreDistinctDataPointsAndReproducible() {
         let (x, _) = Self.blobs()
         var a = SeededGenerator(seed: 3), b = SeededGenerator(seed: 3)
         guard let centres = graded({ try kMeansPlusPlusInit(x, k: 3, using: &a) }),
-              let again = graded({ try kMeansPlusPlusInit(x, k: 3, using: &b) }) else { return }
+            let again = graded({ try kMeansPlusPlusInit(x, k: 3, using: &b) })
+        else { return }
         guard centres.shape == [3, 2] else { return XCTFail("expected [k, d] = [3, 2] centres, got \(centres.shape)") }
         let rows = Set(x.arrayRows.map { $0.description })
-        expect(centres.arrayRows.allSatisfy { rows.contains($0.description) }, "every centre must be one of the data points",
-               hint: "k-means++ picks points of x (x.gatherRows(indices)).")
-        expect(Set(centres.arrayRows.map { $0.description }).count == 3, "the 3 centres should be distinct points",
-               hint: "a point already chosen has D = 0, so it cannot be drawn again.")
-        expect(centres == again, "the same seed should give the same centres", hint: "draw only from the generator passed in.")
+        expect(
+            centres.arrayRows.allSatisfy { rows.contains($0.description) },
+            "every centre must be one of the data points",
+            hint: "k-means++ picks points of x (x.gatherRows(indices)).")
+        expect(
+            Set(centres.arrayRows.map { $0.description }).count == 3, "the 3 centres should be distinct points",
+            hint: "a point already chosen has D = 0, so it cannot be drawn again.")
+        expect(
+            centres == again, "the same seed should give the same centres",
+            hint: "draw only from the generator passed in.")
     }
 
     /// The index of each returned centre among the rows of x (exact match), or nil.
@@ -78,13 +89,18 @@ final class Lab06Checks: GradedTestCase {
         for _ in 0..<4000 {
             guard let centre = graded({ try kMeansPlusPlusInit(x, k: 1, using: &rng) }) else { return }
             guard centre.shape == [1, 2], let i = Self.indices(of: centre, in: x)?.first else {
-                return XCTFail("k = 1 should return one row of x, [1, 2]; got \(centre.shape) \(centre.scalars).\nHint: the first centre is x[i] for a uniformly random i.")
+                return XCTFail(
+                    "k = 1 should return one row of x, [1, 2]; got \(centre.shape) \(centre.scalars).\nHint: the first centre is x[i] for a uniformly random i."
+                )
             }
             counts[i] += 1
         }
-        expectDistribution(counts, probabilities: Array(repeating: 0.1, count: 10), labels: (0..<10).map { "x[\($0)]" },
-                           "how often each of 10 points is the first centre",
-                           hint: "pick the first centre uniformly: generator.nextInt(below: n) — not always x[0], not the farthest point.")
+        expectDistribution(
+            counts, probabilities: Array(repeating: 0.1, count: 10), labels: (0..<10).map { "x[\($0)]" },
+            "how often each of 10 points is the first centre",
+            hint:
+                "pick the first centre uniformly: generator.nextInt(below: n) — not always x[0], not the farthest point."
+        )
     }
 
     func test_6_1_centresFollowExactDSquaredProbabilities() {
@@ -93,25 +109,37 @@ final class Lab06Checks: GradedTestCase {
         // nearest centre chosen so far). χ² with 9 degrees of freedom, false-failure rate 1e-7.
         let points: [[Double]] = [[0, 0], [1, 0], [0, 2], [3, 1], [4, 4]]
         let x = Tensor(points.map { $0.map(Float.init) })
-        func d2(_ a: Int, _ b: Int) -> Double { (0..<2).reduce(0.0) { $0 + (points[a][$1] - points[b][$1]) * (points[a][$1] - points[b][$1]) } }
+        func d2(_ a: Int, _ b: Int) -> Double {
+            (0..<2).reduce(0.0) { $0 + (points[a][$1] - points[b][$1]) * (points[a][$1] - points[b][$1]) }
+        }
         var exact: [[Int]: Double] = [:]
-        for a in 0..<5 { for b in 0..<5 where b != a { for c in 0..<5 where c != a && c != b {
-            let second = (0..<5).map { d2($0, a) }, third = (0..<5).map { Swift.min(d2($0, a), d2($0, b)) }
-            exact[[a, b, c].sorted(), default: 0] += 0.2 * second[b] / second.reduce(0, +) * third[c] / third.reduce(0, +)
-        } } }
+        for a in 0..<5 {
+            for b in 0..<5 where b != a {
+                for c in 0..<5 where c != a && c != b {
+                    let second = (0..<5).map { d2($0, a) }, third = (0..<5).map { Swift.min(d2($0, a), d2($0, b)) }
+                    exact[[a, b, c].sorted(), default: 0] +=
+                        0.2 * second[b] / second.reduce(0, +) * third[c] / third.reduce(0, +)
+                }
+            }
+        }
         let triples = exact.keys.sorted { $0.lexicographicallyPrecedes($1) }
         var counts = [[Int]: Int]()
         var rng = SeededGenerator(seed: 62)
         for _ in 0..<20_000 {
             guard let centres = graded({ try kMeansPlusPlusInit(x, k: 3, using: &rng) }) else { return }
             guard centres.shape == [3, 2], let found = Self.indices(of: centres, in: x), Set(found).count == 3 else {
-                return XCTFail("k = 3 should return 3 distinct rows of x, [3, 2]; got \(centres.shape) \(centres.scalars).\nHint: each centre is a data point, and a chosen point (D = 0) cannot be drawn again.")
+                return XCTFail(
+                    "k = 3 should return 3 distinct rows of x, [3, 2]; got \(centres.shape) \(centres.scalars).\nHint: each centre is a data point, and a chosen point (D = 0) cannot be drawn again."
+                )
             }
             counts[found.sorted(), default: 0] += 1
         }
-        expectDistribution(triples.map { counts[$0] ?? 0 }, probabilities: triples.map { exact[$0]! }, labels: triples.map { "\($0)" },
-                           "how often each set of 3 centres is chosen from 5 points",
-                           hint: "draw each next centre with probability D(x)² / Σ D², where D(x) is the Euclidean distance to the nearest centre chosen so far (all of them, not only the last), squared — not D, not uniformly, not the farthest point.")
+        expectDistribution(
+            triples.map { counts[$0] ?? 0 }, probabilities: triples.map { exact[$0]! }, labels: triples.map { "\($0)" },
+            "how often each set of 3 centres is chosen from 5 points",
+            hint:
+                "draw each next centre with probability D(x)² / Σ D², where D(x) is the Euclidean distance to the nearest centre chosen so far (all of them, not only the last), squared — not D, not uniformly, not the farthest point."
+        )
     }
 
     func test_6_1_randomnessComesFromTheCallersGenerator() {
@@ -120,7 +148,9 @@ final class Lab06Checks: GradedTestCase {
         // 20 centres drawn by D² from 1000 points hold far more than 64 bits of choice (the first
         // alone ≈ 10 bits, each next several more), so they need at least 2 draws of 64 bits: an
         // exercise that draws from a copy and moves the caller's generator once fails.
-        expectRandomnessContract("kMeansPlusPlusInit", minimumDraws: 2) { g in try kMeansPlusPlusInit(x, k: 20, using: &g) }
+        expectRandomnessContract("kMeansPlusPlusInit", minimumDraws: 2) { g in
+            try kMeansPlusPlusInit(x, k: 20, using: &g)
+        }
     }
 
     // MARK: Exercise 6.2
@@ -129,8 +159,11 @@ final class Lab06Checks: GradedTestCase {
         let x = Tensor([[0, 0], [9, 1], [1, 8], [6, 5]])
         let centroids = Tensor([[10, 0], [0, 10], [0, 0]])
         guard let assignments = graded({ try assignClusters(x, centroids: centroids) }) else { return }
-        expect(assignments == [2, 0, 1, 0], "expected assignments [2, 0, 1, 0], got \(assignments)",
-               hint: "argmin of the squared distance (the nearest centroid), not argmax: (6, 5) is at squared distance 41 from (10, 0) and 61 from the others.")
+        expect(
+            assignments == [2, 0, 1, 0], "expected assignments [2, 0, 1, 0], got \(assignments)",
+            hint:
+                "argmin of the squared distance (the nearest centroid), not argmax: (6, 5) is at squared distance 41 from (10, 0) and 61 from the others."
+        )
     }
 
     func test_6_2_euclideanNotCityBlockOrMaximumDistance() {
@@ -139,8 +172,9 @@ final class Lab06Checks: GradedTestCase {
         let x = Tensor([[0, 0], [10, 10]])
         let centroids = Tensor([[0, 4.5], [3, 3], [11.9, 11.9], [12.5, 10]])
         guard let assignments = graded({ try assignClusters(x, centroids: centroids) }) else { return }
-        expect(assignments == [1, 3], "expected assignments [1, 3], got \(assignments)",
-               hint: "compare squared Euclidean distances Σᵢ (xᵢ − cᵢ)², not Σ|xᵢ − cᵢ| or max|xᵢ − cᵢ|.")
+        expect(
+            assignments == [1, 3], "expected assignments [1, 3], got \(assignments)",
+            hint: "compare squared Euclidean distances Σᵢ (xᵢ − cᵢ)², not Σ|xᵢ − cᵢ| or max|xᵢ − cᵢ|.")
     }
 
     func test_6_2_manyPointsAgainstBruteForce() {
@@ -150,60 +184,87 @@ final class Lab06Checks: GradedTestCase {
         let x = Tensor.randomNormal([50, 3], standardDeviation: 3, using: &rng)
         let centroids = Tensor.randomNormal([7, 3], standardDeviation: 3, using: &rng) + Tensor([1, -2, 0.5])
         guard let assignments = graded({ try assignClusters(x, centroids: centroids) }) else { return }
-        guard assignments.count == 50 else { return XCTFail("expected 50 indices (one per point), got \(assignments.count)") }
-        func distance(_ n: Int, _ c: Int) -> Double { (0..<3).reduce(0.0) { $0 + Double(x[n, $1] - centroids[c, $1]) * Double(x[n, $1] - centroids[c, $1]) } }
+        guard assignments.count == 50 else {
+            return XCTFail("expected 50 indices (one per point), got \(assignments.count)")
+        }
+        func distance(_ n: Int, _ c: Int) -> Double {
+            (0..<3).reduce(0.0) { $0 + Double(x[n, $1] - centroids[c, $1]) * Double(x[n, $1] - centroids[c, $1]) }
+        }
         let expected = (0..<50).map { n in (0..<7).min { distance(n, $0) < distance(n, $1) }! }
         // A near-tie (within Float32 rounding) may go either way.
         let wrong = (0..<50).filter { n in
-            !(0..<7).contains(assignments[n]) || distance(n, assignments[n]) > distance(n, expected[n]) * (1 + 1e-4) + 1e-6
+            !(0..<7).contains(assignments[n])
+                || distance(n, assignments[n]) > distance(n, expected[n]) * (1 + 1e-4) + 1e-6
         }
-        expect(wrong.isEmpty, "\(wrong.count) of 50 points are not assigned to their nearest centroid, e.g. point \(wrong.first ?? 0): got \(wrong.first.map { assignments[$0] } ?? 0), nearest is \(wrong.first.map { expected[$0] } ?? 0)",
-               hint: "argminⱼ ‖x − cⱼ‖²; with the expansion ‖c‖² − 2x·c, keep both the ‖c‖² term and the factor 2.")
+        expect(
+            wrong.isEmpty,
+            "\(wrong.count) of 50 points are not assigned to their nearest centroid, e.g. point \(wrong.first ?? 0): got \(wrong.first.map { assignments[$0] } ?? 0), nearest is \(wrong.first.map { expected[$0] } ?? 0)",
+            hint: "argminⱼ ‖x − cⱼ‖²; with the expansion ‖c‖² − 2x·c, keep both the ‖c‖² term and the factor 2.")
     }
 
     // MARK: Exercise 6.3
 
     func test_6_3_centroidsAreMeansOfTheirPoints() {
         let x = Tensor([[0, 0], [2, 2], [10, 10], [12, 14]])
-        guard let c = graded({ try updateCentroids(x, assignments: [0, 0, 1, 1], previous: .zeros([2, 2])) }) else { return }
-        expectClose(c, Tensor([[1, 1], [11, 12]]), tolerance: 1e-5, "centroids of two clusters", hint: "each centroid is the mean of its assigned points.")
+        guard let c = graded({ try updateCentroids(x, assignments: [0, 0, 1, 1], previous: .zeros([2, 2])) }) else {
+            return
+        }
+        expectClose(
+            c, Tensor([[1, 1], [11, 12]]), tolerance: 1e-5, "centroids of two clusters",
+            hint: "each centroid is the mean of its assigned points.")
     }
 
     func test_6_3_anEmptyClusterKeepsItsCentroidAndNothingIsNaN() {
         let x = Tensor([[0, 0], [2, 2]])
         let previous = Tensor([[5, 5], [7, 7], [-3, 4]])
         guard let c = graded({ try updateCentroids(x, assignments: [0, 0], previous: previous) }) else { return }
-        expect(c.isFinite, "an empty cluster produced a non-finite centroid: \(c.scalars)", hint: "a cluster with no points has no mean: don't divide by 0.")
-        expectClose(c, Tensor([[1, 1], [7, 7], [-3, 4]]), tolerance: 1e-5, "centroids with two empty clusters",
-                    hint: "the rule for an empty cluster: keep its previous centroid.")
+        expect(
+            c.isFinite, "an empty cluster produced a non-finite centroid: \(c.scalars)",
+            hint: "a cluster with no points has no mean: don't divide by 0.")
+        expectClose(
+            c, Tensor([[1, 1], [7, 7], [-3, 4]]), tolerance: 1e-5, "centroids with two empty clusters",
+            hint: "the rule for an empty cluster: keep its previous centroid.")
     }
 
     func test_6_3_oneMemberClustersAndScatteredAssignments() {
         // N = 7, d = 3, k = 4: cluster 3 has one point, cluster 1 none, and the members are interleaved.
         let x = Tensor([[1, 2, 3], [9, 9, 9], [3, 2, 1], [0, 0, 6], [5, -1, 2], [2, 2, 2], [-4, 4, 0]])
         let previous = Tensor([[0, 0, 0], [100, 100, 100], [1, 1, 1], [50, 50, 50]])
-        guard let c = graded({ try updateCentroids(x, assignments: [0, 3, 0, 2, 2, 0, 2], previous: previous) }) else { return }
-        expectClose(c, Tensor([[2, 2, 2], [100, 100, 100], [1/3, 1, 8/3], [9, 9, 9]]), tolerance: 1e-5,
-                    "centroids for clusters of 3, 0, 3 and 1 points",
-                    hint: "every cluster with at least one point moves to the mean of its points (a single point is its own mean); only an empty cluster keeps its previous centroid.")
+        guard let c = graded({ try updateCentroids(x, assignments: [0, 3, 0, 2, 2, 0, 2], previous: previous) }) else {
+            return
+        }
+        expectClose(
+            c, Tensor([[2, 2, 2], [100, 100, 100], [1 / 3, 1, 8 / 3], [9, 9, 9]]), tolerance: 1e-5,
+            "centroids for clusters of 3, 0, 3 and 1 points",
+            hint:
+                "every cluster with at least one point moves to the mean of its points (a single point is its own mean); only an empty cluster keeps its previous centroid."
+        )
     }
 
     // MARK: Exercise 6.4
 
     func test_6_4_inertiaNeverIncreasesAndTheLoopConverges() {
         var rng = SeededGenerator(seed: 9)
-        let x = Tensor.randomNormal([300, 2], using: &rng)     // no clear clusters: many iterations
+        let x = Tensor.randomNormal([300, 2], using: &rng)  // no clear clusters: many iterations
         guard let fit = graded({ try kMeans(x, k: 6, maxIterations: 200, using: &rng) }) else { return }
-        expect(!fit.inertia.isEmpty, "the inertia history is empty", hint: "record Σ‖x − c‖² after each assignment step.")
+        expect(
+            !fit.inertia.isEmpty, "the inertia history is empty", hint: "record Σ‖x − c‖² after each assignment step.")
         for (i, (a, b)) in zip(fit.inertia, fit.inertia.dropFirst()).enumerated() where b > a * (1 + 1e-6) {
-            return XCTFail("the inertia increased at iteration \(i + 1): \(a) → \(b). Hint: alternate assign (nearest centroid) and update (means); both steps can only lower the inertia.")
+            return XCTFail(
+                "the inertia increased at iteration \(i + 1): \(a) → \(b). Hint: alternate assign (nearest centroid) and update (means); both steps can only lower the inertia."
+            )
         }
-        expect(fit.inertia.count < 200, "k-means did not stop before 200 iterations on 300 points",
-               hint: "stop when the assignments no longer change, and update the assignments each iteration.")
+        expect(
+            fit.inertia.count < 200, "k-means did not stop before 200 iterations on 300 points",
+            hint: "stop when the assignments no longer change, and update the assignments each iteration.")
         var recomputed = 0.0
-        for (i, c) in fit.assignments.enumerated() { for j in 0..<2 { recomputed += Double((x[i, j] - fit.centroids[c, j]) * (x[i, j] - fit.centroids[c, j])) } }
-        expectClose(fit.inertia.last ?? .nan, recomputed, tolerance: 1e-3 * recomputed, "the last inertia against the returned centroids and assignments",
-                    hint: "the history should end with the inertia of the returned solution.")
+        for (i, c) in fit.assignments.enumerated() {
+            for j in 0..<2 { recomputed += Double((x[i, j] - fit.centroids[c, j]) * (x[i, j] - fit.centroids[c, j])) }
+        }
+        expectClose(
+            fit.inertia.last ?? .nan, recomputed, tolerance: 1e-3 * recomputed,
+            "the last inertia against the returned centroids and assignments",
+            hint: "the history should end with the inertia of the returned solution.")
     }
 
     /// Four tight blobs at the corners of a 1 × 1.05 rectangle, k = 2: pairing the blobs side by
@@ -212,19 +273,27 @@ final class Lab06Checks: GradedTestCase {
     func test_6_4_randomnessComesFromTheCallersGenerator() {
         var data = SeededGenerator(seed: 66)
         let corners: [[Float]] = [[0, 0], [1, 0], [0, 1.05], [1, 1.05]]
-        let x = Tensor(shape: [80, 2], scalars: (0..<80).flatMap { i in
-            corners[i % 4].map { $0 + 0.01 * Float.random(in: -1...1, using: &data) }
-        })
+        let x = Tensor(
+            shape: [80, 2],
+            scalars: (0..<80).flatMap { i in
+                corners[i % 4].map { $0 + 0.01 * Float.random(in: -1...1, using: &data) }
+            })
         // A correct answer repeats its result for another seed with probability well under ½, so
         // 30 tries leave less than 1e-9 of a false failure.
-        expectRandomnessContract("kMeans with k = 2 on four blobs", hint: "seed with kMeansPlusPlusInit (6.1) using the generator passed in.",
-                                 variety: 30) { g in try kMeans(x, k: 2, maxIterations: 50, using: &g).centroids }
+        expectRandomnessContract(
+            "kMeans with k = 2 on four blobs",
+            hint: "seed with kMeansPlusPlusInit (6.1) using the generator passed in.",
+            variety: 30
+        ) { g in try kMeans(x, k: 2, maxIterations: 50, using: &g).centroids }
         // Seeding 20 centres from 1000 points needs at least 2 draws (see 6.1): the caller's
         // generator must advance by them, not by one number while a copy does the drawing.
         var more = SeededGenerator(seed: 68)
         let cloud = Tensor.randomNormal([1000, 3], using: &more)
-        expectRandomnessContract("kMeans with k = 20 on 1000 points", hint: "seed with kMeansPlusPlusInit (6.1) using the generator passed in itself, not a copy.",
-                                 minimumDraws: 2) { g in try kMeans(cloud, k: 20, maxIterations: 3, using: &g).centroids }
+        expectRandomnessContract(
+            "kMeans with k = 20 on 1000 points",
+            hint: "seed with kMeansPlusPlusInit (6.1) using the generator passed in itself, not a copy.",
+            minimumDraws: 2
+        ) { g in try kMeans(cloud, k: 20, maxIterations: 3, using: &g).centroids }
     }
 
     func test_6_4_separatedBlobsAreFoundExactly() {
@@ -233,17 +302,22 @@ final class Lab06Checks: GradedTestCase {
         guard let fit = graded({ try kMeans(x, k: 3, maxIterations: 50, using: &rng) }) else { return }
         // The same partition up to renaming: points of one blob share one cluster.
         let groups = Dictionary(grouping: zip(labels, fit.assignments), by: \.0).mapValues { Set($0.map(\.1)) }
-        expect(groups.values.allSatisfy { $0.count == 1 } && Set(groups.values.map(\.first!)).count == 3,
-               "three well-separated blobs should become three clusters, got assignments \(fit.assignments)",
-               hint: "seed with k-means++ (6.1), then iterate assignment (6.2) and update (6.3).")
+        expect(
+            groups.values.allSatisfy { $0.count == 1 } && Set(groups.values.map(\.first!)).count == 3,
+            "three well-separated blobs should become three clusters, got assignments \(fit.assignments)",
+            hint: "seed with k-means++ (6.1), then iterate assignment (6.2) and update (6.3).")
     }
 
     /// Σₙ ‖xₙ − c_{a(n)}‖², the nearest centroid of every point, and the mean of every cluster, in Double.
     /// `misassigned` lists the points whose centroid is farther than their nearest one by more
     /// than Float32 rounding (a relative 1e-4), so a near-tie decided either way is accepted.
-    static func lloydState(_ x: Tensor, _ centroids: Tensor, _ assignments: [Int]) -> (inertia: Double, misassigned: [Int], means: [[Double]?]) {
+    static func lloydState(_ x: Tensor, _ centroids: Tensor, _ assignments: [Int]) -> (
+        inertia: Double, misassigned: [Int], means: [[Double]?]
+    ) {
         let (n, d, k) = (x.rowCount, x.columnCount, centroids.rowCount)
-        func distance(_ i: Int, _ c: Int) -> Double { (0..<d).reduce(0.0) { $0 + Double(x[i, $1] - centroids[c, $1]) * Double(x[i, $1] - centroids[c, $1]) } }
+        func distance(_ i: Int, _ c: Int) -> Double {
+            (0..<d).reduce(0.0) { $0 + Double(x[i, $1] - centroids[c, $1]) * Double(x[i, $1] - centroids[c, $1]) }
+        }
         let inertia = (0..<n).reduce(0.0) { $0 + distance($1, assignments[$1]) }
         let misassigned = (0..<n).filter { i in
             let best = (0..<k).map { distance(i, $0) }.min()!
@@ -251,7 +325,8 @@ final class Lab06Checks: GradedTestCase {
         }
         let means: [[Double]?] = (0..<k).map { c in
             let members = (0..<n).filter { assignments[$0] == c }
-            return members.isEmpty ? nil : (0..<d).map { j in members.reduce(0.0) { $0 + Double(x[$1, j]) } / Double(members.count) }
+            return members.isEmpty
+                ? nil : (0..<d).map { j in members.reduce(0.0) { $0 + Double(x[$1, j]) } / Double(members.count) }
         }
         return (inertia, misassigned, means)
     }
@@ -260,23 +335,36 @@ final class Lab06Checks: GradedTestCase {
         var rng = SeededGenerator(seed: 65)
         let x = Tensor.randomNormal([240, 3], using: &rng)
         guard let fit = graded({ try kMeans(x, k: 7, maxIterations: 300, using: &rng) }) else { return }
-        guard fit.centroids.shape == [7, 3], fit.assignments.count == 240, fit.assignments.allSatisfy({ (0..<7).contains($0) }) else {
-            return XCTFail("expected [7, 3] centroids and 240 assignments in 0..<7, got \(fit.centroids.shape) and \(fit.assignments.count)")
+        guard fit.centroids.shape == [7, 3], fit.assignments.count == 240,
+            fit.assignments.allSatisfy({ (0..<7).contains($0) })
+        else {
+            return XCTFail(
+                "expected [7, 3] centroids and 240 assignments in 0..<7, got \(fit.centroids.shape) and \(fit.assignments.count)"
+            )
         }
         let state = Self.lloydState(x, fit.centroids, fit.assignments)
-        expect(fit.inertia.count <= 301, "the history has \(fit.inertia.count) entries for at most 300 iterations",
-               hint: "record one inertia per assignment step: the first assignment and one after each update.")
-        expect(state.misassigned.isEmpty, "after convergence every point should be assigned to its nearest returned centroid; \(state.misassigned.count) are not",
-               hint: "after the last update, assign again: return the assignments that go with the returned centroids, and stop only when they no longer change.")
+        expect(
+            fit.inertia.count <= 301, "the history has \(fit.inertia.count) entries for at most 300 iterations",
+            hint: "record one inertia per assignment step: the first assignment and one after each update.")
+        expect(
+            state.misassigned.isEmpty,
+            "after convergence every point should be assigned to its nearest returned centroid; \(state.misassigned.count) are not",
+            hint:
+                "after the last update, assign again: return the assignments that go with the returned centroids, and stop only when they no longer change."
+        )
         for (c, mean) in state.means.enumerated() {
             guard let mean else { continue }
             let error = (0..<3).map { Swift.abs(Double(fit.centroids[c, $0]) - mean[$0]) }.max()!
             if error > 1e-4 {
-                return XCTFail("returned centroid \(c) is not the mean of its points (off by \(error)).\nHint: return the centroids from the last update step, not the seeds or an earlier set.")
+                return XCTFail(
+                    "returned centroid \(c) is not the mean of its points (off by \(error)).\nHint: return the centroids from the last update step, not the seeds or an earlier set."
+                )
             }
         }
-        expectClose(fit.inertia.last ?? .nan, state.inertia, tolerance: 1e-4 * state.inertia, "the last inertia against the returned centroids and assignments",
-                    hint: "the history ends with the inertia of the solution you return.")
+        expectClose(
+            fit.inertia.last ?? .nan, state.inertia, tolerance: 1e-4 * state.inertia,
+            "the last inertia against the returned centroids and assignments",
+            hint: "the history ends with the inertia of the solution you return.")
     }
 
     func test_6_4_oneIterationRecordsTwoAssignmentSteps() {
@@ -286,17 +374,28 @@ final class Lab06Checks: GradedTestCase {
         let x = Tensor.randomNormal([300, 2], using: &rng)
         guard let fit = graded({ try kMeans(x, k: 8, maxIterations: 1, using: &rng) }) else { return }
         guard fit.centroids.shape == [8, 2], fit.assignments.count == 300 else {
-            return XCTFail("expected [8, 2] centroids and 300 assignments, got \(fit.centroids.shape) and \(fit.assignments.count)")
+            return XCTFail(
+                "expected [8, 2] centroids and 300 assignments, got \(fit.centroids.shape) and \(fit.assignments.count)"
+            )
         }
         let state = Self.lloydState(x, fit.centroids, fit.assignments)
-        expect(fit.inertia.count == 2, "with maxIterations = 1 the history should hold 2 values (after the first assignment and after the one update's assignment), got \(fit.inertia.count)",
-               hint: "record the inertia after every assignment step, including the last one.")
-        expect(state.misassigned.isEmpty, "\(state.misassigned.count) returned assignments are not to the nearest returned centroid",
-               hint: "every update is followed by an assignment step, also the last one.")
-        expectClose(fit.inertia.last ?? .nan, state.inertia, tolerance: 1e-4 * state.inertia, "the last inertia against the returned solution",
-                    hint: "the history ends with the inertia of the solution you return.")
+        expect(
+            fit.inertia.count == 2,
+            "with maxIterations = 1 the history should hold 2 values (after the first assignment and after the one update's assignment), got \(fit.inertia.count)",
+            hint: "record the inertia after every assignment step, including the last one.")
+        expect(
+            state.misassigned.isEmpty,
+            "\(state.misassigned.count) returned assignments are not to the nearest returned centroid",
+            hint: "every update is followed by an assignment step, also the last one.")
+        expectClose(
+            fit.inertia.last ?? .nan, state.inertia, tolerance: 1e-4 * state.inertia,
+            "the last inertia against the returned solution",
+            hint: "the history ends with the inertia of the solution you return.")
         if fit.inertia.count == 2 {
-            expect(fit.inertia[1] <= fit.inertia[0] * (1 + 1e-6), "the inertia rose from \(fit.inertia[0]) to \(fit.inertia[1])", hint: "assign to the nearest centroid; update to the means.")
+            expect(
+                fit.inertia[1] <= fit.inertia[0] * (1 + 1e-6),
+                "the inertia rose from \(fit.inertia[0]) to \(fit.inertia[1])",
+                hint: "assign to the nearest centroid; update to the means.")
         }
     }
 
@@ -306,31 +405,43 @@ final class Lab06Checks: GradedTestCase {
     /// itself scores (a sequence that is only non-increasing and ends right is not enough).
     func test_6_4_eachEntryOfTheHistoryIsTheInertiaAfterThatAssignmentStep() {
         var data = SeededGenerator(seed: 67)
-        let x = Tensor.randomNormal([200, 2], using: &data)      // no clusters: Lloyd's takes many steps
+        let x = Tensor.randomNormal([200, 2], using: &data)  // no clusters: Lloyd's takes many steps
         var runs: [(centroids: Tensor, assignments: [Int], inertia: [Double])] = []
         for t in 0...4 {
             var g = SeededGenerator(seed: 670)
             guard let fit = graded({ try kMeans(x, k: 6, maxIterations: t, using: &g) }) else { return }
-            guard fit.centroids.shape == [6, 2], fit.assignments.count == 200, fit.assignments.allSatisfy({ (0..<6).contains($0) })
-            else { return XCTFail("expected [6, 2] centroids and 200 assignments in 0..<6, got \(fit.centroids.shape) and \(fit.assignments.count)") }
+            guard fit.centroids.shape == [6, 2], fit.assignments.count == 200,
+                fit.assignments.allSatisfy({ (0..<6).contains($0) })
+            else {
+                return XCTFail(
+                    "expected [6, 2] centroids and 200 assignments in 0..<6, got \(fit.centroids.shape) and \(fit.assignments.count)"
+                )
+            }
             runs.append(fit)
         }
         let longest = runs[4].inertia
-        expect((1...5).contains(longest.count), "maxIterations = 4 should record at most 5 inertias (after the seeding's assignment and after each of up to 4 updates), got \(longest.count)",
-               hint: "record the inertia after every assignment step: once after seeding, once after each update.")
+        expect(
+            (1...5).contains(longest.count),
+            "maxIterations = 4 should record at most 5 inertias (after the seeding's assignment and after each of up to 4 updates), got \(longest.count)",
+            hint: "record the inertia after every assignment step: once after seeding, once after each update.")
         for (t, run) in runs.enumerated() {
             let shared = Swift.min(run.inertia.count, longest.count)
             for j in 0..<shared where !(Swift.abs(run.inertia[j] - longest[j]) <= 1e-4 * Swift.max(longest[j], 1e-9)) {
-                return XCTFail("with the same seed, entry \(j) of the history is \(run.inertia[j]) with maxIterations = \(t) but \(longest[j]) with maxIterations = 4.\nHint: the history's first entries must not depend on how many iterations follow.")
+                return XCTFail(
+                    "with the same seed, entry \(j) of the history is \(run.inertia[j]) with maxIterations = \(t) but \(longest[j]) with maxIterations = 4.\nHint: the history's first entries must not depend on how many iterations follow."
+                )
             }
         }
         for t in 0..<Swift.min(longest.count, runs.count) {
             let state = Self.lloydState(x, runs[t].centroids, runs[t].assignments)
-            expectClose(longest[t], state.inertia, tolerance: 1e-4 * Swift.max(state.inertia, 1e-9),
-                        "history entry \(t): the inertia of the centroids after \(t) update\(t == 1 ? "" : "s") with the assignments to them "
-                            + "(the state kMeans returns with maxIterations = \(t), same seed)",
-                        hint: t == 0 ? "the first entry is the inertia of the k-means++ seeds with every point assigned to its nearest seed."
-                            : "record the inertia after each assignment step — the new assignments to the updated centroids — not after the update.")
+            expectClose(
+                longest[t], state.inertia, tolerance: 1e-4 * Swift.max(state.inertia, 1e-9),
+                "history entry \(t): the inertia of the centroids after \(t) update\(t == 1 ? "" : "s") with the assignments to them "
+                    + "(the state kMeans returns with maxIterations = \(t), same seed)",
+                hint: t == 0
+                    ? "the first entry is the inertia of the k-means++ seeds with every point assigned to its nearest seed."
+                    : "record the inertia after each assignment step — the new assignments to the updated centroids — not after the update."
+            )
         }
     }
 
@@ -339,26 +450,39 @@ final class Lab06Checks: GradedTestCase {
         let x = Tensor.randomNormal([40, 2], using: &rng) + Tensor([5, -3])
         let (data, _) = Self.blobs(seed: 4)
         guard let one = graded({ try kMeans(x, k: 1, maxIterations: 10, using: &rng) }),
-              let first = graded({ try kMeans(data, k: 3, maxIterations: 50, using: &a) }),
-              let second = graded({ try kMeans(data, k: 3, maxIterations: 50, using: &b) }) else { return }
+            let first = graded({ try kMeans(data, k: 3, maxIterations: 50, using: &a) }),
+            let second = graded({ try kMeans(data, k: 3, maxIterations: 50, using: &b) })
+        else { return }
         let mean = x.mean(alongAxis: 0)
-        expectClose(one.centroids.reshaped([2]), mean.reshaped([2]), tolerance: 1e-4, "k = 1: the single centroid", hint: "with one cluster the centroid is the mean of all points.")
-        expect(one.assignments.allSatisfy { $0 == 0 }, "k = 1: every point should be in cluster 0", hint: "cluster indices run over 0..<k.")
-        expect(first.assignments == second.assignments && first.centroids == second.centroids, "the same seed should give the same clustering",
-               hint: "draw only from the generator passed in (k-means++ seeding).")
+        expectClose(
+            one.centroids.reshaped([2]), mean.reshaped([2]), tolerance: 1e-4, "k = 1: the single centroid",
+            hint: "with one cluster the centroid is the mean of all points.")
+        expect(
+            one.assignments.allSatisfy { $0 == 0 }, "k = 1: every point should be in cluster 0",
+            hint: "cluster indices run over 0..<k.")
+        expect(
+            first.assignments == second.assignments && first.centroids == second.centroids,
+            "the same seed should give the same clustering",
+            hint: "draw only from the generator passed in (k-means++ seeding).")
     }
 
     // MARK: Exercise 6.5
 
     func test_6_5_accuracyUsesTheBestMatching() {
-        guard let renamed = graded({ try clusteringAccuracy(clusters: [2, 2, 0, 0, 1, 1], labels: [0, 0, 1, 1, 2, 2]) }),
-              let partial = graded({ try clusteringAccuracy(clusters: [0, 0, 0, 1, 1, 1, 2, 2], labels: [1, 1, 0, 1, 1, 2, 0, 2]) }) else { return }
-        expectClose(renamed, 1, tolerance: 1e-6, "accuracy of a perfect clustering with renamed clusters",
-                    hint: "clusters have no names: match each cluster to one class with minimumCostAssignment before counting.")
+        guard
+            let renamed = graded({ try clusteringAccuracy(clusters: [2, 2, 0, 0, 1, 1], labels: [0, 0, 1, 1, 2, 2]) }),
+            let partial = graded({
+                try clusteringAccuracy(clusters: [0, 0, 0, 1, 1, 1, 2, 2], labels: [1, 1, 0, 1, 1, 2, 0, 2])
+            })
+        else { return }
+        expectClose(
+            renamed, 1, tolerance: 1e-6, "accuracy of a perfect clustering with renamed clusters",
+            hint: "clusters have no names: match each cluster to one class with minimumCostAssignment before counting.")
         // Clusters hold classes {1, 1, 0}, {1, 1, 2}, {0, 2}. One-to-one, only one cluster can take
         // class 1: the best matching scores 2 + 1 + 1 = 4 of 8 (a majority vote would say 5 of 8).
-        expectClose(partial, 4.0 / 8, tolerance: 1e-6, "accuracy of a partial clustering",
-                    hint: "the matching is one-to-one: two clusters cannot both map to the same class.")
+        expectClose(
+            partial, 4.0 / 8, tolerance: 1e-6, "accuracy of a partial clustering",
+            hint: "the matching is one-to-one: two clusters cannot both map to the same class.")
     }
 
     func test_6_5_theMatchingIsOptimalNotGreedy() {
@@ -367,55 +491,92 @@ final class Lab06Checks: GradedTestCase {
         let clusters = Array(repeating: 0, count: 9) + Array(repeating: 1, count: 4)
         let labels = Array(repeating: 0, count: 5) + Array(repeating: 1, count: 4) + Array(repeating: 0, count: 4)
         guard let value = graded({ try clusteringAccuracy(clusters: clusters, labels: labels) }) else { return }
-        expectClose(value, 8.0 / 13, tolerance: 1e-6, "accuracy where a greedy matching is not optimal",
-                    hint: "find the best one-to-one matching with minimumCostAssignment on the negated counts; matching the largest cell first is not optimal.")
+        expectClose(
+            value, 8.0 / 13, tolerance: 1e-6, "accuracy where a greedy matching is not optimal",
+            hint:
+                "find the best one-to-one matching with minimumCostAssignment on the negated counts; matching the largest cell first is not optimal."
+        )
     }
 
     func test_6_5_moreClassesThanClustersAndMoreClustersThanClasses() {
-        guard let fewClusters = graded({ try clusteringAccuracy(clusters: [0, 0, 0, 1, 1, 1], labels: [0, 0, 3, 2, 2, 1]) }),
-              let manyClusters = graded({ try clusteringAccuracy(clusters: [0, 1, 2, 5, 5, 4], labels: [0, 0, 1, 1, 1, 0]) }) else { return }
-        expectClose(fewClusters, 4.0 / 6, tolerance: 1e-6, "2 clusters, 4 classes (labels up to 3)",
-                    hint: "size the count matrix to hold both the largest cluster index and the largest label, + 1; unmatched classes score nothing.")
-        expectClose(manyClusters, 3.0 / 6, tolerance: 1e-6, "5 clusters (indices up to 5), 2 classes",
-                    hint: "clusters left without a class score nothing; the matrix must hold cluster index 5.")
+        guard
+            let fewClusters = graded({
+                try clusteringAccuracy(clusters: [0, 0, 0, 1, 1, 1], labels: [0, 0, 3, 2, 2, 1])
+            }),
+            let manyClusters = graded({
+                try clusteringAccuracy(clusters: [0, 1, 2, 5, 5, 4], labels: [0, 0, 1, 1, 1, 0])
+            })
+        else { return }
+        expectClose(
+            fewClusters, 4.0 / 6, tolerance: 1e-6, "2 clusters, 4 classes (labels up to 3)",
+            hint:
+                "size the count matrix to hold both the largest cluster index and the largest label, + 1; unmatched classes score nothing."
+        )
+        expectClose(
+            manyClusters, 3.0 / 6, tolerance: 1e-6, "5 clusters (indices up to 5), 2 classes",
+            hint: "clusters left without a class score nothing; the matrix must hold cluster index 5.")
     }
 
     // MARK: Exercise 6.6
 
     func test_6_6_nmiOfKnownPartitions() {
-        guard let perfect = graded({ try normalizedMutualInformation(clusters: [1, 1, 0, 0, 2, 2], labels: [0, 0, 1, 1, 2, 2]) }),
-              let independent = graded({ try normalizedMutualInformation(clusters: [0, 1, 0, 1], labels: [0, 0, 1, 1]) }),
-              let known = graded({ try normalizedMutualInformation(clusters: [0, 0, 0, 0, 1, 1], labels: [0, 0, 1, 1, 1, 1]) }) else { return }
+        guard
+            let perfect = graded({
+                try normalizedMutualInformation(clusters: [1, 1, 0, 0, 2, 2], labels: [0, 0, 1, 1, 2, 2])
+            }),
+            let independent = graded({ try normalizedMutualInformation(clusters: [0, 1, 0, 1], labels: [0, 0, 1, 1]) }),
+            let known = graded({
+                try normalizedMutualInformation(clusters: [0, 0, 0, 0, 1, 1], labels: [0, 0, 1, 1, 1, 1])
+            })
+        else { return }
         expectClose(perfect, 1, tolerance: 1e-6, "NMI of identical partitions", hint: "I(U; U) = H(U), so NMI = 1.")
-        expectClose(independent, 0, tolerance: 1e-6, "NMI of independent partitions", hint: "p(u, v) = p(u)p(v) gives I = 0.")
+        expectClose(
+            independent, 0, tolerance: 1e-6, "NMI of independent partitions", hint: "p(u, v) = p(u)p(v) gives I = 0.")
         // Clusters (4, 2), classes (2, 4), joint {(0,0): 2, (0,1): 2, (1,1): 2}.
         let p = [2.0, 2, 2].map { $0 / 6 }
-        let information = p[0] * log(p[0] / (4.0 / 6 * 2.0 / 6)) + p[1] * log(p[1] / (4.0 / 6 * 4.0 / 6)) + p[2] * log(p[2] / (2.0 / 6 * 4.0 / 6))
+        let information =
+            p[0] * log(p[0] / (4.0 / 6 * 2.0 / 6)) + p[1] * log(p[1] / (4.0 / 6 * 4.0 / 6)) + p[2]
+            * log(p[2] / (2.0 / 6 * 4.0 / 6))
         let h = -(4.0 / 6 * log(4.0 / 6) + 2.0 / 6 * log(2.0 / 6))
-        let unequal = graded({ try normalizedMutualInformation(clusters: [0, 0, 0, 1, 1, 2], labels: [0, 0, 1, 1, 1, 1]) })
-        expectClose(known, information / h, tolerance: 1e-6, "NMI of a known pair of partitions",
-                    hint: "I(U; V) / ((H(U) + H(V)) / 2) with probabilities from counts.")
+        let unequal = graded({
+            try normalizedMutualInformation(clusters: [0, 0, 0, 1, 1, 2], labels: [0, 0, 1, 1, 1, 1])
+        })
+        expectClose(
+            known, information / h, tolerance: 1e-6, "NMI of a known pair of partitions",
+            hint: "I(U; V) / ((H(U) + H(V)) / 2) with probabilities from counts.")
         if let unequal {
             // H(U) ≠ H(V) here, so the arithmetic mean differs from the geometric mean or the max.
             let pu = [3.0, 2, 1].map { $0 / 6 }, pv = [2.0, 4].map { $0 / 6 }
-            let joint: [((Int, Int), Double)] = [((0, 0), 2), ((0, 1), 1), ((1, 1), 2), ((2, 1), 1)].map { ($0.0, $0.1 / 6) }
+            let joint: [((Int, Int), Double)] = [((0, 0), 2), ((0, 1), 1), ((1, 1), 2), ((2, 1), 1)].map {
+                ($0.0, $0.1 / 6)
+            }
             let i = joint.reduce(0.0) { $0 + $1.1 * log($1.1 / (pu[$1.0.0] * pv[$1.0.1])) }
             let hu = -pu.reduce(0.0) { $0 + $1 * log($1) }, hv = -pv.reduce(0.0) { $0 + $1 * log($1) }
-            expectClose(unequal, i / ((hu + hv) / 2), tolerance: 1e-6, "NMI when the entropies differ",
-                        hint: "normalise by the arithmetic mean (H(U) + H(V)) / 2, not √(H(U)H(V)) or max(H(U), H(V)).")
+            expectClose(
+                unequal, i / ((hu + hv) / 2), tolerance: 1e-6, "NMI when the entropies differ",
+                hint: "normalise by the arithmetic mean (H(U) + H(V)) / 2, not √(H(U)H(V)) or max(H(U), H(V)).")
         }
     }
 
     func test_6_6_singleClustersAndOtherLabelNames() {
-        guard let oneCluster = graded({ try normalizedMutualInformation(clusters: [0, 0, 0, 0], labels: [0, 1, 0, 1]) }),
-              let bothSingle = graded({ try normalizedMutualInformation(clusters: [3, 3, 3], labels: [7, 7, 7]) }),
-              let renamed = graded({ try normalizedMutualInformation(clusters: [9, 9, 4, 4, 4, 0], labels: [2, 2, 5, 5, 5, 8]) }) else { return }
-        expectClose(oneCluster, 0, tolerance: 1e-5, "one cluster against two classes",
-                    hint: "one cluster carries no information: I = 0 and H(U) = 0, but H(V) > 0, so NMI = 0 (not NaN).")
-        expectClose(bothSingle, 1, tolerance: 1e-5, "one cluster against one class",
-                    hint: "both entropies are 0: the clustering equals the classes up to renaming, and the handout says NMI is then 1 — handle 0/0.")
-        expectClose(renamed, 1, tolerance: 1e-5, "identical partitions with unrelated index names",
-                    hint: "clusters and labels are names, not positions: count pairs (u, v) for whatever values they take.")
+        guard
+            let oneCluster = graded({ try normalizedMutualInformation(clusters: [0, 0, 0, 0], labels: [0, 1, 0, 1]) }),
+            let bothSingle = graded({ try normalizedMutualInformation(clusters: [3, 3, 3], labels: [7, 7, 7]) }),
+            let renamed = graded({
+                try normalizedMutualInformation(clusters: [9, 9, 4, 4, 4, 0], labels: [2, 2, 5, 5, 5, 8])
+            })
+        else { return }
+        expectClose(
+            oneCluster, 0, tolerance: 1e-5, "one cluster against two classes",
+            hint: "one cluster carries no information: I = 0 and H(U) = 0, but H(V) > 0, so NMI = 0 (not NaN).")
+        expectClose(
+            bothSingle, 1, tolerance: 1e-5, "one cluster against one class",
+            hint:
+                "both entropies are 0: the clustering equals the classes up to renaming, and the handout says NMI is then 1 — handle 0/0."
+        )
+        expectClose(
+            renamed, 1, tolerance: 1e-5, "identical partitions with unrelated index names",
+            hint: "clusters and labels are names, not positions: count pairs (u, v) for whatever values they take.")
     }
 
     func test_6_6_aLargerRandomPairOfPartitions() {
@@ -424,15 +585,23 @@ final class Lab06Checks: GradedTestCase {
         var rng = SeededGenerator(seed: 69)
         let labels = (0..<200).map { _ in rng.nextInt(below: 3) }
         let clusters = labels.map { l in rng.nextUniform() < 0.6 ? l : rng.nextInt(below: 4) }
-        guard let value = graded({ try normalizedMutualInformation(clusters: clusters, labels: labels) }) else { return }
+        guard let value = graded({ try normalizedMutualInformation(clusters: clusters, labels: labels) }) else {
+            return
+        }
         var joint = [[Double]](repeating: [Double](repeating: 0, count: 3), count: 4)
         for (c, l) in zip(clusters, labels) { joint[c][l] += 1.0 / 200 }
         let pu = joint.map { $0.reduce(0, +) }, pv = (0..<3).map { l in joint.reduce(0.0) { $0 + $1[l] } }
         var i = 0.0
-        for c in 0..<4 { for l in 0..<3 where joint[c][l] > 0 { i += joint[c][l] * log(joint[c][l] / (pu[c] * pv[l])) } }
-        let hu = -pu.filter { $0 > 0 }.reduce(0.0) { $0 + $1 * log($1) }, hv = -pv.filter { $0 > 0 }.reduce(0.0) { $0 + $1 * log($1) }
-        expectClose(value, i / ((hu + hv) / 2), tolerance: 1e-5, "NMI of two random partitions of 200 points",
-                    hint: "I(U; V) / ((H(U) + H(V)) / 2), probabilities from counts divided by N; skip empty cells (0 log 0 = 0).")
+        for c in 0..<4 {
+            for l in 0..<3 where joint[c][l] > 0 { i += joint[c][l] * log(joint[c][l] / (pu[c] * pv[l])) }
+        }
+        let hu = -pu.filter { $0 > 0 }.reduce(0.0) { $0 + $1 * log($1) },
+            hv = -pv.filter { $0 > 0 }.reduce(0.0) { $0 + $1 * log($1) }
+        expectClose(
+            value, i / ((hu + hv) / 2), tolerance: 1e-5, "NMI of two random partitions of 200 points",
+            hint:
+                "I(U; V) / ((H(U) + H(V)) / 2), probabilities from counts divided by N; skip empty cells (0 log 0 = 0)."
+        )
     }
 
     // MARK: Exercise 6.7
@@ -440,16 +609,24 @@ final class Lab06Checks: GradedTestCase {
     func test_6_7_purityCountsEachClustersMajorityClass() {
         // Clusters hold classes {1, 1, 0}, {1, 1, 2}, {0, 2}: majorities 2 + 2 + 1 = 5 of 8, although
         // a one-to-one matching could only reach 4.
-        guard let value = graded({ try purity(clusters: [0, 0, 0, 1, 1, 1, 2, 2], labels: [1, 1, 0, 1, 1, 2, 0, 2]) }) else { return }
-        expectClose(value, 5.0 / 8, tolerance: 1e-6, "purity of a known clustering",
-                    hint: "each cluster counts its own most common class; two clusters may share a class (no matching).")
+        guard let value = graded({ try purity(clusters: [0, 0, 0, 1, 1, 1, 2, 2], labels: [1, 1, 0, 1, 1, 2, 0, 2]) })
+        else { return }
+        expectClose(
+            value, 5.0 / 8, tolerance: 1e-6, "purity of a known clustering",
+            hint: "each cluster counts its own most common class; two clusters may share a class (no matching).")
     }
 
     func test_6_7_moreClustersThanClassesAndOneCluster() {
         guard let many = graded({ try purity(clusters: [4, 4, 1, 1, 1, 7], labels: [0, 1, 1, 1, 0, 0]) }),
-              let one = graded({ try purity(clusters: [2, 2, 2, 2, 2], labels: [0, 1, 1, 3, 1]) }) else { return }
-        expectClose(many, 4.0 / 6, tolerance: 1e-6, "clusters {4, 1, 7} against 2 classes",
-                    hint: "sum each cluster's largest class count (1 + 2 + 1) and divide by N; clusters are names, not positions.")
-        expectClose(one, 3.0 / 5, tolerance: 1e-6, "a single cluster", hint: "one cluster scores the share of the most common class.")
+            let one = graded({ try purity(clusters: [2, 2, 2, 2, 2], labels: [0, 1, 1, 3, 1]) })
+        else { return }
+        expectClose(
+            many, 4.0 / 6, tolerance: 1e-6, "clusters {4, 1, 7} against 2 classes",
+            hint:
+                "sum each cluster's largest class count (1 + 2 + 1) and divide by N; clusters are names, not positions."
+        )
+        expectClose(
+            one, 3.0 / 5, tolerance: 1e-6, "a single cluster",
+            hint: "one cluster scores the share of the most common class.")
     }
 }

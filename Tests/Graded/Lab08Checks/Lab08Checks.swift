@@ -7,12 +7,13 @@
 import Foundation
 import LabKit
 import LabTesting
+import XCTest
+
 import func ExerciseCalls.fineTuningStep
 import func ExerciseCalls.greedyLayerwisePretraining
 import func ExerciseCalls.labelledSubset
 import func ExerciseCalls.logSoftmax
 import func ExerciseCalls.softmaxCrossEntropy
-import XCTest
 
 final class Lab08Checks: GradedTestCase {
     /// log softmax of one row, in Double, from the definition (shifted by the maximum).
@@ -36,45 +37,56 @@ final class Lab08Checks: GradedTestCase {
     func test_8_1_rowsAreLogProbabilities() {
         var rng = SeededGenerator(seed: 81)
         // Non-square, so a softmax over the wrong axis cannot pass.
-        for logits in [Tensor([[0, 0, 0, 0], [1, 2, 3, 4], [-1, 0, 4, 0.5]]), Tensor.randomNormal([2, 5], standardDeviation: 3, using: &rng)] {
+        for logits in [
+            Tensor([[0, 0, 0, 0], [1, 2, 3, 4], [-1, 0, 4, 0.5]]),
+            Tensor.randomNormal([2, 5], standardDeviation: 3, using: &rng),
+        ] {
             guard let got = graded({ try logSoftmax(logits) }) else { return }
             let expected = Tensor(Self.rows(logits).map { Self.logSoftmaxRow($0).map { Float($0) } })
-            expectClose(got, expected, tolerance: 1e-5, "log-softmax of \(Self.rows(logits).map { $0.map { Float($0) } })",
-                        hint: "each row: zₖ − log Σⱼ e^{zⱼ}, over the K entries of that row (axis 1).")
+            expectClose(
+                got, expected, tolerance: 1e-5, "log-softmax of \(Self.rows(logits).map { $0.map { Float($0) } })",
+                hint: "each row: zₖ − log Σⱼ e^{zⱼ}, over the K entries of that row (axis 1).")
         }
     }
 
     func test_8_1_largeLogitsDoNotOverflow() {
         // The largest logit first, in the middle, last, and tied (first and middle, middle and last).
-        let logits = Tensor([[1000, 0, -1000], [-1000, 1000, 0], [0, -500, 500], [-1000, -1000, -1000],
-                             [200, 200, 0], [0, 300, 300]])
+        let logits = Tensor([
+            [1000, 0, -1000], [-1000, 1000, 0], [0, -500, 500], [-1000, -1000, -1000],
+            [200, 200, 0], [0, 300, 300],
+        ])
         guard let got = graded({ try logSoftmax(logits) }) else { return }
         let ln2 = Float(log(2.0)), ln3 = Float(log(3.0))
-        let expected = Tensor([[0, -1000, -2000], [-2000, 0, -1000], [-500, -1000, 0], [-ln3, -ln3, -ln3],
-                               [-ln2, -ln2, -200 - ln2], [-300 - ln2, -ln2, -ln2]])
-        expectClose(got, expected, tolerance: 1e-3,
-                    "log-softmax of [[1000, 0, −1000], [−1000, 1000, 0], [0, −500, 500], [−1000, −1000, −1000], [200, 200, 0], [0, 300, 300]]",
-                    hint: "e^1000 overflows and e^−1000 underflows in Float: subtract the row's maximum m before exp, then add nothing "
-                        + "back but the log of the sum — (zₖ − m) − log Σⱼ e^{zⱼ − m}.")
+        let expected = Tensor([
+            [0, -1000, -2000], [-2000, 0, -1000], [-500, -1000, 0], [-ln3, -ln3, -ln3],
+            [-ln2, -ln2, -200 - ln2], [-300 - ln2, -ln2, -ln2],
+        ])
+        expectClose(
+            got, expected, tolerance: 1e-3,
+            "log-softmax of [[1000, 0, −1000], [−1000, 1000, 0], [0, −500, 500], [−1000, −1000, −1000], [200, 200, 0], [0, 300, 300]]",
+            hint:
+                "e^1000 overflows and e^−1000 underflows in Float: subtract the row's maximum m before exp, then add nothing "
+                + "back but the log of the sum — (zₖ − m) − log Σⱼ e^{zⱼ − m}.")
     }
 
     // MARK: Exercise 8.2
 
     func test_8_2_lossOfKnownCases() {
         let cases: [(Tensor, [Int])] = [
-            (Tensor([[0, 0, 0, 0]]), [2]),                                   // log 4
-            (Tensor([[2, 0, -1], [0.5, 0.5, 3], [1, 1, 1]]), [0, 2, 1]),     // one label per row, averaged
-            (Tensor([[1000, -1000, 0], [0, 50, -50]]), [1, 1]),              // (2000 + 0) / 2, without overflow
+            (Tensor([[0, 0, 0, 0]]), [2]),  // log 4
+            (Tensor([[2, 0, -1], [0.5, 0.5, 3], [1, 1, 1]]), [0, 2, 1]),  // one label per row, averaged
+            (Tensor([[1000, -1000, 0], [0, 50, -50]]), [1, 1]),  // (2000 + 0) / 2, without overflow
             // The largest logit last, in the middle, and tied at both ends: (2000 + 0 + log 2) / 3.
             (Tensor([[-1000, 0, 1000], [0, 1000, -1000], [500, 0, 500]]), [0, 1, 2]),
         ]
         for (logits, labels) in cases {
             guard let got = graded({ try softmaxCrossEntropy(logits: logits, labels: labels) }) else { return }
             let expected = Self.crossEntropy(Self.rows(logits), labels)
-            expectClose(Double(got.loss), expected, tolerance: 1e-4 * max(1, abs(expected)),
-                        "cross-entropy of \(Self.rows(logits).map { $0.map { Float($0) } }) with labels \(labels)",
-                        hint: "the mean over the N rows of −log softmax(zₙ)_{yₙ}: each row its own label, divided by N, "
-                            + "computed stably (your 8.1).")
+            expectClose(
+                Double(got.loss), expected, tolerance: 1e-4 * max(1, abs(expected)),
+                "cross-entropy of \(Self.rows(logits).map { $0.map { Float($0) } }) with labels \(labels)",
+                hint: "the mean over the N rows of −log softmax(zₙ)_{yₙ}: each row its own label, divided by N, "
+                    + "computed stably (your 8.1).")
         }
     }
 
@@ -84,20 +96,26 @@ final class Lab08Checks: GradedTestCase {
         guard let got = graded({ try softmaxCrossEntropy(logits: logits, labels: labels) }) else { return }
         var numeric = Tensor.zeros(logits.shape)
         let z = Self.rows(logits), h = 1e-5
-        for n in 0..<4 { for k in 0..<5 {
-            var up = z, down = z
-            up[n][k] += h
-            down[n][k] -= h
-            numeric[n, k] = Float((Self.crossEntropy(up, labels) - Self.crossEntropy(down, labels)) / (2 * h))
-        } }
-        expectClose(got.gradient, numeric, tolerance: 1e-4, "∂L/∂z of a [4, 5] batch against central finite differences",
-                    hint: "∂L/∂zₙₖ = (softmax(zₙ)ₖ − [k = yₙ]) / N: predicted minus one-hot, divided by the batch size.")
+        for n in 0..<4 {
+            for k in 0..<5 {
+                var up = z, down = z
+                up[n][k] += h
+                down[n][k] -= h
+                numeric[n, k] = Float((Self.crossEntropy(up, labels) - Self.crossEntropy(down, labels)) / (2 * h))
+            }
+        }
+        expectClose(
+            got.gradient, numeric, tolerance: 1e-4, "∂L/∂z of a [4, 5] batch against central finite differences",
+            hint: "∂L/∂zₙₖ = (softmax(zₙ)ₖ − [k = yₙ]) / N: predicted minus one-hot, divided by the batch size.")
     }
 
     func test_8_2_gradientOfSaturatedLogits() {
-        guard let got = graded({ try softmaxCrossEntropy(logits: Tensor([[1000, -1000, 0]]), labels: [1]) }) else { return }
-        expectClose(got.gradient, Tensor([[1, -1, 0]]), tolerance: 1e-5, "∂L/∂z of logits [1000, −1000, 0] with label 1",
-                    hint: "softmax is [1, 0, 0] here (computed stably, not NaN), minus the one-hot [0, 1, 0].")
+        guard let got = graded({ try softmaxCrossEntropy(logits: Tensor([[1000, -1000, 0]]), labels: [1]) }) else {
+            return
+        }
+        expectClose(
+            got.gradient, Tensor([[1, -1, 0]]), tolerance: 1e-5, "∂L/∂z of logits [1000, −1000, 0] with label 1",
+            hint: "softmax is [1, 0, 0] here (computed stably, not NaN), minus the one-hot [0, 1, 0].")
     }
 
     // MARK: Exercise 8.3
@@ -106,28 +124,34 @@ final class Lab08Checks: GradedTestCase {
     /// given, so codes computed before a layer was trained differ from those computed after.
     func test_8_3_eachLayerLearnsFromTheTrainedLayersBelow() {
         var rng = SeededGenerator(seed: 83)
-        let layers = [Dense(6, 5, activation: .tanh, using: &rng), Dense(5, 4, activation: .relu, using: &rng),
-                      Dense(4, 3, activation: .sigmoid, using: &rng)]
+        let layers = [
+            Dense(6, 5, activation: .tanh, using: &rng), Dense(5, 4, activation: .relu, using: &rng),
+            Dense(4, 3, activation: .sigmoid, using: &rng),
+        ]
         let data = Tensor.randomNormal([7, 6], using: &rng)
         var calls: [(index: Int?, inputs: Tensor)] = []
         let done: Void? = graded {
             try greedyLayerwisePretraining(layers: layers, data: data) { layer, inputs in
                 calls.append((layers.firstIndex { $0 === layer }, inputs))
-                layer.weight.value = layer.weight.value * -0.5 + 0.25      // the "training"
+                layer.weight.value = layer.weight.value * -0.5 + 0.25  // the "training"
                 layer.bias.value = layer.bias.value + 0.1
             }
         }
         guard done != nil else { return }
-        expect(calls.map(\.index) == [0, 1, 2], "trainLayer was called for layers \(calls.map { $0.index.map(String.init) ?? "?" }), "
-               + "expected 0, 1, 2 — once each, bottom first",
-               hint: "one call per layer, in order, with the layer object itself.")
+        expect(
+            calls.map(\.index) == [0, 1, 2],
+            "trainLayer was called for layers \(calls.map { $0.index.map(String.init) ?? "?" }), "
+                + "expected 0, 1, 2 — once each, bottom first",
+            hint: "one call per layer, in order, with the layer object itself.")
         guard calls.count == 3 else { return }
         var expected = data
         for (k, call) in calls.enumerated() {
-            expectClose(call.inputs, expected, tolerance: 1e-5, "the inputs layer \(k) was trained on",
-                        hint: k == 0 ? "layer 0 learns from the data itself."
-                            : "layer k learns from the codes of layers 0…k−1 as they are after their own training (compute them "
-                                + "after training the layer below, not all at the start), without applying layer k itself.")
+            expectClose(
+                call.inputs, expected, tolerance: 1e-5, "the inputs layer \(k) was trained on",
+                hint: k == 0
+                    ? "layer 0 learns from the data itself."
+                    : "layer k learns from the codes of layers 0…k−1 as they are after their own training (compute them "
+                        + "after training the layer below, not all at the start), without applying layer k itself.")
             expected = layers[k].evaluate(expected)
         }
     }
@@ -143,13 +167,18 @@ final class Lab08Checks: GradedTestCase {
             }
         }
         guard done != nil else { return }
-        expect(layers.flatMap(\.parameters).map(\.value) == before, "the procedure changed the layers' weights itself",
-               hint: "only trainLayer trains; computing the next layer's inputs must not modify any layer.")
-        expect(stateDuringTraining == [true, true], "a layer was frozen while trainLayer trained it (trainable: \(stateDuringTraining))",
-               hint: "the layer being trained must stay trainable; the layers below need no freezing when their codes are computed "
-                   + "without gradients (evaluate).")
-        expect(layers.allSatisfy { !$0.isFrozen }, "after pretraining some layers are still frozen",
-               hint: "leave every layer trainable: fine-tuning trains them all afterwards.")
+        expect(
+            layers.flatMap(\.parameters).map(\.value) == before, "the procedure changed the layers' weights itself",
+            hint: "only trainLayer trains; computing the next layer's inputs must not modify any layer.")
+        expect(
+            stateDuringTraining == [true, true],
+            "a layer was frozen while trainLayer trained it (trainable: \(stateDuringTraining))",
+            hint:
+                "the layer being trained must stay trainable; the layers below need no freezing when their codes are computed "
+                + "without gradients (evaluate).")
+        expect(
+            layers.allSatisfy { !$0.isFrozen }, "after pretraining some layers are still frozen",
+            hint: "leave every layer trainable: fine-tuning trains them all afterwards.")
     }
 
     // MARK: Exercise 8.4
@@ -166,20 +195,26 @@ final class Lab08Checks: GradedTestCase {
         // The step the function should take, from your own 8.2: θ − η·(∂L/∂θ).
         let logits = classifier(Variable(images))
         guard let (loss, gradient) = graded({ try softmaxCrossEntropy(logits: logits.value, labels: labels) }),
-              graded({ try logits.backward(gradient: gradient) }) != nil else { return }
+            graded({ try logits.backward(gradient: gradient) }) != nil
+        else { return }
         let learningRate: Float = 0.5
         let expected = classifier.parameters.map { $0.value - $0.grad! * learningRate }
         // Left-over gradients from an earlier step that must not be added in.
         for p in classifier.parameters { p.grad = Tensor(repeating: 1, shape: p.shape) }
         let sgd = SGD(parameters: classifier.parameters, learningRate: learningRate)
-        guard let returned = graded({ try fineTuningStep(classifier: classifier, optimizer: sgd, images: images, labels: labels) })
+        guard
+            let returned = graded({
+                try fineTuningStep(classifier: classifier, optimizer: sgd, images: images, labels: labels)
+            })
         else { return }
-        expectClose(Double(returned), Double(loss), tolerance: 1e-6, "the loss returned by the step",
-                    hint: "return the minibatch's cross-entropy from before the update.")
+        expectClose(
+            Double(returned), Double(loss), tolerance: 1e-6, "the loss returned by the step",
+            hint: "return the minibatch's cross-entropy from before the update.")
         for (p, e) in zip(classifier.parameters, expected) {
-            expectClose(p.value, e, tolerance: 1e-5, "\(p.name) after one SGD step (η = 0.5)",
-                        hint: "zero the gradients first (the optimizer's were not empty), backpropagate +∂L/∂z with "
-                            + "logits.backward(gradient:), then optimizer.step() once.")
+            expectClose(
+                p.value, e, tolerance: 1e-5, "\(p.name) after one SGD step (η = 0.5)",
+                hint: "zero the gradients first (the optimizer's were not empty), backpropagate +∂L/∂z with "
+                    + "logits.backward(gradient:), then optimizer.step() once.")
         }
     }
 
@@ -188,17 +223,22 @@ final class Lab08Checks: GradedTestCase {
         classifier.encoder.freeze()
         var rng = SeededGenerator(seed: 842)
         let images = Tensor.randomNormal([6, 5], using: &rng), labels = [1, 0, 2, 2, 1, 0]
-        let encoderBefore = classifier.encoder.parameters.map(\.value), headBefore = classifier.head.parameters.map(\.value)
+        let encoderBefore = classifier.encoder.parameters.map(\.value),
+            headBefore = classifier.head.parameters.map(\.value)
         let adam = Adam(parameters: classifier.parameters, learningRate: 0.01)
         for _ in 0..<3 {
-            guard graded({ try fineTuningStep(classifier: classifier, optimizer: adam, images: images, labels: labels) }) != nil
+            guard
+                graded({ try fineTuningStep(classifier: classifier, optimizer: adam, images: images, labels: labels) })
+                    != nil
             else { return }
         }
-        expect(classifier.encoder.parameters.map(\.value) == encoderBefore && classifier.encoder.isFrozen,
-               "a frozen encoder changed (or was unfrozen) during three fine-tuning steps",
-               hint: "leave freezing to the caller: a frozen parameter gets no gradient, and the optimizer skips it.")
-        expect(classifier.head.parameters.map(\.value) != headBefore, "the head did not change in three steps",
-               hint: "backpropagate the loss's gradient and call optimizer.step().")
+        expect(
+            classifier.encoder.parameters.map(\.value) == encoderBefore && classifier.encoder.isFrozen,
+            "a frozen encoder changed (or was unfrozen) during three fine-tuning steps",
+            hint: "leave freezing to the caller: a frozen parameter gets no gradient, and the optimizer skips it.")
+        expect(
+            classifier.head.parameters.map(\.value) != headBefore, "the head did not change in three steps",
+            hint: "backpropagate the loss's gradient and call optimizer.step().")
     }
 
     // MARK: Exercise 8.5
@@ -216,18 +256,25 @@ final class Lab08Checks: GradedTestCase {
     func test_8_5_countsAreBalancedAndDistinct() {
         var rng = SeededGenerator(seed: 85)
         for count in [10, 23, 40] {
-            guard let got = graded({ try labelledSubset(labels: Self.unevenLabels, count: count, classes: 5, using: &rng) }) else { return }
+            guard
+                let got = graded({
+                    try labelledSubset(labels: Self.unevenLabels, count: count, classes: 5, using: &rng)
+                })
+            else { return }
             let valid = got.allSatisfy { Self.unevenLabels.indices.contains($0) }
-            expect(got.count == count && Set(got).count == count && valid,
-                   "\(count) labels asked for: got \(got.count) indices, \(Set(got).count) distinct, all valid: \(valid)",
-                   hint: "draw without replacement, within each class: no index twice.")
+            expect(
+                got.count == count && Set(got).count == count && valid,
+                "\(count) labels asked for: got \(got.count) indices, \(Set(got).count) distinct, all valid: \(valid)",
+                hint: "draw without replacement, within each class: no index twice.")
             guard valid else { return }
             let perClass = (0..<5).map { c in got.filter { Self.unevenLabels[$0] == c }.count }
             let (share, extra) = (count / 5, count % 5)
-            expect(perClass.allSatisfy { $0 == share || $0 == share + 1 } && perClass.filter { $0 == share + 1 }.count == extra
-                   && perClass.reduce(0, +) == count,
-                   "\(count) labels over 5 classes: got \(perClass) per class, expected \(share) each and \(extra) classes with one more",
-                   hint: "⌊count/K⌋ from every class, and one more from count mod K of them.")
+            expect(
+                perClass.allSatisfy { $0 == share || $0 == share + 1 }
+                    && perClass.filter { $0 == share + 1 }.count == extra
+                    && perClass.reduce(0, +) == count,
+                "\(count) labels over 5 classes: got \(perClass) per class, expected \(share) each and \(extra) classes with one more",
+                hint: "⌊count/K⌋ from every class, and one more from count mod K of them.")
         }
     }
 
@@ -243,27 +290,41 @@ final class Lab08Checks: GradedTestCase {
         // The same pair of positions in both classes: probability 1/15 when the classes are drawn independently.
         var samePositions = 0
         for _ in 0..<draws {
-            guard let got = graded({ try labelledSubset(labels: labels, count: 4, classes: 2, using: &rng) }) else { return }
+            guard let got = graded({ try labelledSubset(labels: labels, count: 4, classes: 2, using: &rng) }) else {
+                return
+            }
             let valid = got.filter { labels.indices.contains($0) }
             guard let pair = pairIndex[Set(valid.filter { labels[$0] == 0 })] else {
-                return XCTFail("4 labels from two classes of 6: expected 2 of class 0, got \(got)\nHint: ⌊count/K⌋ from every class.")
+                return XCTFail(
+                    "4 labels from two classes of 6: expected 2 of class 0, got \(got)\nHint: ⌊count/K⌋ from every class."
+                )
             }
             pairs[pair] += 1
-            if Set(valid.filter { labels[$0] == 0 }.map { $0 / 2 }) == Set(valid.filter { labels[$0] == 1 }.map { $0 / 2 }) {
+            if Set(valid.filter { labels[$0] == 0 }.map { $0 / 2 })
+                == Set(valid.filter { labels[$0] == 1 }.map { $0 / 2 })
+            {
                 samePositions += 1
             }
         }
-        let region = StatisticalTest.binomialAcceptance(trials: draws, probability: 1.0 / 15,
-                                                        falseFailureRate: StatisticalTest.defaultFalseFailureRate)
-        expect(region.contains(samePositions), "in \(samePositions) of \(draws) draws both classes chose the examples at the same "
-               + "positions (\(region.lowerBound)…\(region.upperBound) expected by chance)",
-               hint: "draw each class's examples independently: a new random order for every class, not one order reused.")
-        let statistic = StatisticalTest.chiSquaredStatistic(observed: pairs, probabilities: [Double](repeating: 1.0 / 15, count: 15))
-        let critical = StatisticalTest.chiSquaredCritical(degreesOfFreedom: 14, falseFailureRate: StatisticalTest.defaultFalseFailureRate)
-        expect(statistic <= critical, "over \(draws) draws of 2 of a class's 6 examples, the 15 possible pairs came up \(pairs) times "
-               + "(χ² = \(Int(statistic)), at most \(Int(critical)) expected by chance)",
-               hint: "choose uniformly without replacement: shuffle the class's indices with the generator and take the first ones, "
-                   + "not the first ones in data order nor a random run of neighbours.")
+        let region = StatisticalTest.binomialAcceptance(
+            trials: draws, probability: 1.0 / 15,
+            falseFailureRate: StatisticalTest.defaultFalseFailureRate)
+        expect(
+            region.contains(samePositions),
+            "in \(samePositions) of \(draws) draws both classes chose the examples at the same "
+                + "positions (\(region.lowerBound)…\(region.upperBound) expected by chance)",
+            hint: "draw each class's examples independently: a new random order for every class, not one order reused.")
+        let statistic = StatisticalTest.chiSquaredStatistic(
+            observed: pairs, probabilities: [Double](repeating: 1.0 / 15, count: 15))
+        let critical = StatisticalTest.chiSquaredCritical(
+            degreesOfFreedom: 14, falseFailureRate: StatisticalTest.defaultFalseFailureRate)
+        expect(
+            statistic <= critical,
+            "over \(draws) draws of 2 of a class's 6 examples, the 15 possible pairs came up \(pairs) times "
+                + "(χ² = \(Int(statistic)), at most \(Int(critical)) expected by chance)",
+            hint:
+                "choose uniformly without replacement: shuffle the class's indices with the generator and take the first ones, "
+                + "not the first ones in data order nor a random run of neighbours.")
     }
 
     func test_8_5_drawsOnlyFromTheGivenGenerator() {
