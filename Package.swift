@@ -127,7 +127,8 @@ targets += [
             argumentParser,
         ]),
     .executableTarget(
-        name: "bench", dependencies: ["LabKit", "LabData", "Lab06Exercises"], swiftSettings: optimizedSwift),
+        name: "bench", dependencies: ["LabKit", "LabData", "Lab06Exercises", "Lab08Exercises"],
+        swiftSettings: optimizedSwift),
     .executableTarget(
         name: "figure-gallery", dependencies: ["LabPlot", "LabKit"], swiftSettings: optimizedSwift),
     .executableTarget(

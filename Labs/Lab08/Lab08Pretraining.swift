@@ -9,9 +9,6 @@
 // the codes of the layers below it, which stay frozen. The stack then initialises a classifier
 // that sees only a few labelled examples. Shape legend: N examples, K classes, D features.
 //
-// 8.1 and 8.2 are the loss itself, so they may not call the kit's: the grader sets aside lab 8
-// code that uses `crossEntropy`.
-//
 // Replace each stub with your code; `swift run lab08` runs the lab and `swift run grade --labs 8`
 // grades it. The handout is Labs/Lab08.md.
 import LabKit

@@ -120,39 +120,62 @@ extension LabRun where Lab == Lab08 {
             """
             A classifier outputs logits z ∈ ℝ^K; softmax turns them into probabilities and the cross-entropy \
             L = −(1/N) Σₙ log softmax(zₙ)_{yₙ} scores the true classes. Its gradient is predicted minus true \
-            probabilities, (softmax(z) − onehot(y))/N. Your loss and gradient against the kit's `crossEntropy` on \
-            random logits, and on logits of ±1000 where a naive e^z overflows:
+            probabilities, (softmax(z) − onehot(y))/N. Your loss and gradient where the answer is known — equal \
+            logits (L = log K) and logits of ±1000, where a naive e^z overflows (L = 2000) — and your gradient \
+            against central differences of your own loss on random logits:
             """)
-        var rng = SeededGenerator(seed: options.seed &+ 8)
-        let logits = Tensor.randomNormal([256, 10], standardDeviation: 3, using: &rng)
-        let labels = (0..<256).map { _ in rng.nextInt(below: 10) }
-        let extreme = Tensor([[1000, -1000, 0, 0, 0, 0, 0, 0, 0, 0]]), extremeLabels = [1]
+        let extreme = Tensor([[1000, -1000, 0, 0, 0, 0, 0, 0, 0, 0]])
         // 8.1 first: the log-probabilities of the saturated row, which a naive e^z turns into NaN.
         let logProbabilities = try logSoftmax(extreme)
         nb.say(
             "Your log-softmax of [1000, −1000, 0, …, 0]: "
                 + (0..<3).map { Format.number(logProbabilities[0, $0]) }
                 .joined(separator: ", ") + ", … (exactly: 0, −2000, −1000, …).")
+        // Known answers: softmax of equal logits is 1/K; of the saturated row, the first class.
+        var uniformGradient = Tensor(repeating: 0.1, shape: [1, 10]), extremeGradient = Tensor.zeros([1, 10])
+        uniformGradient[0, 3] -= 1
+        extremeGradient[0, 0] = 1
+        extremeGradient[0, 1] = -1
         var rows: [[String]] = [], agree = true
-        let cases = [("random logits (256 × 10)", logits, labels), ("logits of ±1000", extreme, extremeLabels)]
-        for (name, z, y) in cases {
+        for (name, z, y, loss, gradient) in [
+            ("equal logits (1 × 10)", Tensor.zeros([1, 10]), [3], Float(log(10.0)), uniformGradient),
+            ("logits of ±1000", extreme, [1], Float(2000), extremeGradient),
+        ] {
             let mine = try softmaxCrossEntropy(logits: z, labels: y)
-            let variable = Variable(z, requiresGradient: true)
-            let kit = crossEntropy(logits: variable, labels: y)
-            try kit.backward()
-            let gap = mine.gradient.shape == z.shape ? Double((mine.gradient - variable.grad!).abs().max()) : .infinity
-            let lossGap = Swift.abs(Double(mine.loss) - Double(kit.value.scalar))
-            agree = agree && lossGap <= 1e-4 * Swift.max(1, Double(kit.value.scalar)) && gap <= 1e-5
-            rows.append([
-                name, Format.number(mine.loss), Format.number(kit.value.scalar),
-                Format.number(gap, digits: 2),
-            ])
+            let gap = mine.gradient.shape == z.shape ? Double((mine.gradient - gradient).abs().max()) : .infinity
+            agree = agree && Swift.abs(mine.loss - loss) <= 1e-4 * Swift.max(1, loss) && gap <= 1e-5
+            rows.append([name, Format.number(mine.loss), Format.number(loss), Format.number(gap, digits: 2)])
         }
-        nb.table(["logits", "your loss", "the kit's", "max |gradient difference|"], rows)
+        let (numericGap, randomLoss) = try finiteDifferenceGap()
+        agree = agree && numericGap <= 1e-3
+        rows.append(["random logits (16 × 10)", Format.number(randomLoss), "—", Format.number(numericGap, digits: 2)])
+        nb.table(["logits", "your loss", "exact", "max |gradient error|"], rows)
         nb.say(
             agree
                 ? "They agree, the saturated logits included: your log-softmax subtracts the maximum."
                 : "They disagree: check the maximum shift in 8.1, the mean over N, and the gradient's 1/N in 8.2.")
+    }
+
+    /// The largest difference between your gradient (8.2) and central differences of your loss,
+    /// (L(z + h eᵢ) − L(z − h eᵢ)) / 2h with h = 10⁻², over every entry of 16 × 10 random logits.
+    func finiteDifferenceGap() throws -> (gap: Double, loss: Float) {
+        var rng = SeededGenerator(seed: options.seed &+ 8)
+        let z = Tensor.randomNormal([16, 10], standardDeviation: 3, using: &rng)
+        let y = (0..<16).map { _ in rng.nextInt(below: 10) }
+        let mine = try softmaxCrossEntropy(logits: z, labels: y)
+        guard mine.gradient.shape == z.shape else { return (.infinity, mine.loss) }
+        var gap = 0.0
+        let h: Float = 1e-2
+        for i in 0..<z.count {
+            var up = z, down = z
+            up[i] += h
+            down[i] -= h
+            let numeric =
+                (Double(try softmaxCrossEntropy(logits: up, labels: y).loss)
+                    - Double(try softmaxCrossEntropy(logits: down, labels: y).loss)) / Double(2 * h)
+            gap = Swift.max(gap, Swift.abs(numeric - Double(mine.gradient[i])))
+        }
+        return (gap, mine.loss)
     }
 }
 

@@ -2,25 +2,13 @@ import XCTest
 
 @testable import LabKit
 
-/// The classification parts of the core: cross-entropy, accuracy, freezing, backward from a
-/// given gradient, classifiers built on encoders, and the training loop over example indices.
+/// The classification parts of the core: accuracy, freezing, backward from a given gradient,
+/// classifiers built on encoders, and the training loop over example indices. (The
+/// cross-entropy is lab 8's exercise, not the core's; a squared size of the logits stands in.)
 final class ClassificationTests: XCTestCase {
-    func testCrossEntropyOfKnownCases() {
-        // Uniform logits over 4 classes: log 4. Saturated logits: the margin, without overflow.
-        XCTAssertEqual(
-            crossEntropy(logits: Variable(Tensor([[0, 0, 0, 0]])), labels: [2]).value.scalar, Float(log(4.0)),
-            accuracy: 1e-6)
-        let saturated = crossEntropy(logits: Variable(Tensor([[1000, -1000, 0], [0, 50, -50]])), labels: [1, 1])
-        XCTAssertEqual(saturated.value.scalar, 1000, accuracy: 1e-2)
-    }
-
-    func testCrossEntropyGradientMatchesFiniteDifferences() throws {
-        var rng = SeededGenerator(seed: 3)
-        let logits = Tensor.randomNormal([5, 4], standardDeviation: 2, using: &rng)
-        let report = try checkGradients(at: [logits], step: 1e-2) { v in
-            crossEntropy(logits: v[0], labels: [0, 3, 1, 1, 2])
-        }
-        XCTAssertLessThan(report.maxRelativeError, 1e-2, report.summary)
+    /// A loss that reaches every parameter: the mean squared logit.
+    static func loss(_ logits: Variable) -> Variable {
+        meanSquaredError(predictions: logits, targets: Tensor.zeros(logits.shape))
     }
 
     func testAccuracyAndPredictions() {
@@ -48,9 +36,7 @@ final class ClassificationTests: XCTestCase {
         let adam = Adam(parameters: classifier.parameters, learningRate: 0.1)
         for _ in 0..<3 {
             adam.zeroGradients()
-            try crossEntropy(
-                logits: classifier(Variable(.randomNormal([5, 6], using: &rng))), labels: [0, 1, 2, 0, 1]
-            ).backward()
+            try Self.loss(classifier(Variable(.randomNormal([5, 6], using: &rng)))).backward()
             XCTAssertTrue(classifier.encoder.parameters.allSatisfy { $0.grad == nil })
             adam.step()
         }
@@ -66,8 +52,7 @@ final class ClassificationTests: XCTestCase {
         let classifier = Classifier(copying: encoder.denseLayers, classes: 2, using: &rng)
         XCTAssertEqual(classifier.encoder.denseLayers[0].weight.value, original)
         let sgd = SGD(parameters: classifier.parameters, learningRate: 1)
-        try crossEntropy(logits: classifier(Variable(.randomNormal([4, 5], using: &rng))), labels: [0, 1, 1, 0])
-            .backward()
+        try Self.loss(classifier(Variable(.randomNormal([4, 5], using: &rng)))).backward()
         sgd.step()
         XCTAssertNotEqual(classifier.encoder.denseLayers[0].weight.value, original)
         XCTAssertEqual(

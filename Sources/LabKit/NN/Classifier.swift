@@ -1,5 +1,6 @@
 /// A classifier on top of an encoder: logits = head(encoder(x)), with a linear head from the
-/// code to one logit per class. Training it with `crossEntropy` fine-tunes the whole network;
+/// code to one logit per class. Training it on a classification loss (lab 8 writes the
+/// softmax cross-entropy) fine-tunes the whole network;
 /// freezing the encoder first (`classifier.encoder.freeze()`) trains the head alone, a linear
 /// probe of the encoder's features.
 ///
