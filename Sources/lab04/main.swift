@@ -75,6 +75,9 @@ struct Contraction {
 }
 
 extension Lab04 {
+    /// The Jacobian norms of 1,000 test images, one at a time, after training (19 % measured).
+    static var evaluationShare: Double { 0.2 }
+
     /// The contractive penalty's Jacobian costs about as much as the reconstruction again.
     static func plannedWork(_ run: LabRun<Lab04>, _ data: Dataset) -> [PlannedWork] {
         run.lambdas.map {

@@ -72,9 +72,6 @@ enum Lab09: LabProgram {
 }
 
 extension Lab09 {
-    /// Each held-out class scores its own test set; little is left after the last one.
-    static var evaluationShare: Double { 0.03 }
-
     /// One piece per held-out class: two autoencoders trained on the other classes, and PCA
     /// (the covariance, n·D² multiply-adds, and its eigenvectors, about 4·D³ up to 1024 pixels).
     static func plannedWork(_ run: LabRun<Lab09>, _ data: Dataset) -> [PlannedWork] {
