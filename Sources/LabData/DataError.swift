@@ -26,12 +26,13 @@ public enum DataError: Error, CustomStringConvertible, Equatable {
             return "\(path) is not a valid IDX file: \(reason)"
         case let .imagesTooLarge(path, dimensions, maximum):
             let pixels = dimensions.dropFirst().reduce(1, *)
-            return
-                "\(path) holds images of \(dimensions.dropFirst().map(String.init).joined(separator: " × ")) = \(pixels) pixels; this lab handles at most \(maximum). Downscale the images first."
+            let size = dimensions.dropFirst().map(String.init).joined(separator: " × ")
+            return "\(path) holds images of \(size) = \(pixels) pixels; this lab handles at most \(maximum). "
+                + "Downscale the images first."
         case let .tooLarge(path, dimensions, elements, budget):
             let perItem = Swift.max(1, dimensions.dropFirst().reduce(1, *))
-            return
-                "\(path) holds \(dimensions.map(String.init).joined(separator: " × ")) values; loading \(elements) of them as Float32 "
+            let shape = dimensions.map(String.init).joined(separator: " × ")
+            return "\(path) holds \(shape) values; loading \(elements) of them as Float32 "
                 + "takes \((elements * 4) >> 20) MiB, over the memory budget of \((budget * 4) >> 20) MiB. "
                 + "Load fewer images with --train-size / --test-size (at most \(Swift.max(1, budget / perItem)) here)."
         case let .mismatch(message):
