@@ -45,9 +45,9 @@ let typeCheckerLimit: [SwiftSetting] = [.unsafeFlags(["-Xfrontend", "-solver-exp
 let argumentParser: Target.Dependency = .product(name: "ArgumentParser", package: "swift-argument-parser")
 
 /// Every lab that exists. Each brings three targets below — the exercises (Labs/LabNN), the
-/// notebook executable (Sources/labNN) and the graded checks
-/// (Tests/Graded/LabNNChecks). A test fails when this list and the point table disagree
-/// (SwiftPM caches the manifest, so the list is written out rather than read from Sources/).
+/// notebook executable (Sources/labNN) and the graded checks (Tests/Graded/LabNNChecks). A test
+/// fails when this list and the lab registry (Sources/LabRegistry/labs.json) disagree: SwiftPM
+/// caches the manifest, so the list is written out rather than read from the registry.
 let labs = ["01", "02", "03", "04", "05", "06", "07", "08", "09"]
 
 var targets: [Target] = [
@@ -62,7 +62,9 @@ var targets: [Target] = [
         name: "CZlib", pkgConfig: "zlib",
         providers: [.apt(["zlib1g-dev"]), .brew(["zlib"])]),
 
-    // Swift: the core (tensors, autodiff, layers, optimizers, linear algebra) …
+    // Swift: the lab registry (every lab's title, exercises, points, figures: Sources/LabRegistry/labs.json) …
+    .target(name: "LabRegistry", resources: [.copy("labs.json")]),
+    // … the core (tensors, autodiff, layers, optimizers, linear algebra) …
     .target(name: "LabKit", dependencies: ["CKernels"], swiftSettings: optimizedSwift),
     // … PNG files and plots (no tensors: plots take plain arrays) …
     .target(
@@ -77,7 +79,7 @@ var targets: [Target] = [
     .target(
         name: "LabNotebook",
         dependencies: [
-            "LabKit", "LabPlot", "LabData", "CSandbox",
+            "LabKit", "LabPlot", "LabData", "LabRegistry", "CSandbox",
             argumentParser,
         ],
         // Which exercises the labs are built with, for each run's report.
@@ -85,7 +87,8 @@ var targets: [Target] = [
     // … and the grading: point table, sandboxed grader, Gradescope output.
     // Optimised too: the grader drains every byte a check prints (a hostile one prints GiBs).
     .target(
-        name: "LabGrading", dependencies: ["LabData", "CSandbox", "ExerciseChannel"], swiftSettings: optimizedSwift),
+        name: "LabGrading", dependencies: ["LabData", "LabRegistry", "CSandbox", "ExerciseChannel"],
+        swiftSettings: optimizedSwift),
 
     // The channel between the checks and the exercise process: the wire format, the checks'
     // session, the exercise process's loop, crash reports.
@@ -104,10 +107,10 @@ var targets: [Target] = [
     // The grader's command line, shared by `grade` and the instructor's class grader.
     .target(
         name: "GradeCommandLine",
-        dependencies: ["LabGrading", "LabNotebook", argumentParser]),
+        dependencies: ["LabGrading", "LabNotebook", "LabRegistry", argumentParser]),
     .executableTarget(
         name: "grade",
-        dependencies: ["GradeCommandLine", "LabGrading", argumentParser]),
+        dependencies: ["GradeCommandLine", "LabGrading", "LabRegistry", argumentParser]),
 
     .testTarget(name: "LabKitTests", dependencies: ["LabKit"]),
     .testTarget(name: "LabPlotTests", dependencies: ["LabPlot"]),
@@ -123,7 +126,7 @@ targets += [
     .executableTarget(
         name: "grade-class",
         dependencies: [
-            "GradeCommandLine", "LabGrading", "LabNotebook",
+            "GradeCommandLine", "LabGrading", "LabNotebook", "LabRegistry",
             argumentParser,
         ]),
     .executableTarget(
@@ -133,11 +136,11 @@ targets += [
         name: "figure-gallery", dependencies: ["LabPlot", "LabKit"], swiftSettings: optimizedSwift),
     .executableTarget(
         name: "figures",
-        dependencies: ["LabNotebook", "LabGrading", "LabPlot", argumentParser]),
+        dependencies: ["LabNotebook", "LabGrading", "LabPlot", "LabRegistry", argumentParser]),
     .executableTarget(
         name: "release",
-        dependencies: ["LabGrading", "LabNotebook", argumentParser]),
-    .testTarget(name: "LabGradingTests", dependencies: ["LabGrading"]),
+        dependencies: ["LabGrading", "LabNotebook", "LabRegistry", argumentParser]),
+    .testTarget(name: "LabGradingTests", dependencies: ["LabGrading", "LabRegistry"]),
 ]
 // instructor-only: end
 

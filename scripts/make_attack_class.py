@@ -14,7 +14,7 @@ process killing the grader, a child that outlives its check) sit in exercises th
 otherwise correct, so their students keep those points; the class totals, the leftover
 process check (`pgrep -f labkit-attack`) and `git status` in CI tell whether they did harm.
 
-Lab points come from the point table (scripts/kit_points.py). Each check
+Lab points and files come from the lab registry (scripts/registry.py). Each check
 calls only its own exercise's function, and the attacked functions are leaves (no other
 exercise's solution calls them), so an attack costs exactly its exercise's points.
 """
@@ -23,17 +23,12 @@ import os
 import re
 import shutil
 
-from kit_points import points_by_lab
+from registry import exercise_files, points_by_lab
 
 ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..")
 SOLUTIONS = os.path.join(ROOT, "Solutions")
 STUBS = os.path.join(ROOT, "Labs")
-FILES = {
-    1: "Lab01/Lab01PCA.swift", 2: "Lab02/Lab02Sparse.swift", 3: "Lab03/Lab03Denoising.swift",
-    4: "Lab04/Lab04Contractive.swift", 5: "Lab05/Lab05VAE.swift", 6: "Lab06/Lab06Clustering.swift",
-    7: "Lab07/Lab07Convolution.swift", 8: "Lab08/Lab08Pretraining.swift",
-    9: "Lab09/Lab09Anomaly.swift",
-}
+FILES = exercise_files()
 POINTS = points_by_lab()
 TOTAL = sum(POINTS.values())
 

@@ -13,7 +13,7 @@ import json
 import os
 import shutil
 
-from kit_points import points_by_lab
+from registry import points_by_lab
 
 ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..")
 SOLUTIONS = os.path.join(ROOT, "Solutions")

@@ -4,6 +4,7 @@ import LabData
 import LabGrading
 import LabKit
 import LabNotebook
+import LabRegistry
 
 // The options and set-up every grading command shares: `grade` (one submission, the student's
 // command and Gradescope's) and the instructor's class grader.
@@ -51,10 +52,10 @@ public struct GraderOptions: ParsableArguments {
     }
 
     public func selectedLabs() throws -> [Int] {
-        guard let labs else { return PointTable.labs }
+        guard let labs else { return LabRegistry.kit.numbers }
         let chosen = labs.split(separator: ",").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) }
-        guard !chosen.isEmpty, chosen.allSatisfy(PointTable.labs.contains) else {
-            let known = PointTable.labs.map(String.init).joined(separator: ",")
+        guard !chosen.isEmpty, chosen.allSatisfy(LabRegistry.kit.numbers.contains) else {
+            let known = LabRegistry.kit.numbers.map(String.init).joined(separator: ",")
             throw ValidationError("--labs takes lab numbers among \(known)")
         }
         return chosen

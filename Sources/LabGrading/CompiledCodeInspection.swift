@@ -1,4 +1,5 @@
 import Foundation
+import LabRegistry
 
 /// Looks at a submission's compiled object files for what ordinary exercise code never
 /// needs and what would let it get around the verdict channel:
@@ -127,8 +128,8 @@ enum CompiledCodeInspection {
     }
 
     static func otherLabModules(than lab: Int) -> [String] {
-        PointTable.labs.filter { $0 != lab }.map { String(format: "Lab%02dExercises", $0) }
-            + PointTable.labs.flatMap {
+        LabRegistry.kit.numbers.filter { $0 != lab }.map { String(format: "Lab%02dExercises", $0) }
+            + LabRegistry.kit.numbers.flatMap {
                 [String(format: "Lab%02dChecks", $0), String(format: "Lab%02dHiddenChecks", $0)]
             }
     }

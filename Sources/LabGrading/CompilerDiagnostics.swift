@@ -1,4 +1,5 @@
 import Foundation
+import LabRegistry
 
 /// The compiler's errors in a build of a submission, attributed to labs.
 ///
@@ -51,7 +52,7 @@ struct CompilerDiagnostics {
         // Link errors name a lab's module in their symbols or object files.
         for line in lines
         where line.contains("undefined reference") || line.contains("ld: error") || line.contains("ld.lld: error") {
-            let lab = PointTable.labs.first { line.contains(String(format: "Lab%02dExercises", $0)) }
+            let lab = LabRegistry.kit.numbers.first { line.contains(String(format: "Lab%02dExercises", $0)) }
             let diagnostic = Diagnostic(
                 lab: lab, location: "linking",
                 message: Self.scrub(line, submissionFolder: submissionFolder, kitRoot: kitRoot), excerpt: [])
@@ -80,7 +81,7 @@ struct CompilerDiagnostics {
             return (Int(relative.dropFirst(3).prefix(2)), "Labs/" + relative, false)
         }
         let relative = location.hasPrefix(kitRoot + "/") ? String(location.dropFirst(kitRoot.count + 1)) : location
-        for lab in PointTable.labs {
+        for lab in LabRegistry.kit.numbers {
             let folder = String(format: "Lab%02d", lab)
             if relative.hasPrefix("Tests/Hidden/\(folder)HiddenChecks/") {
                 return (lab, "hidden checks of \(folder)", true)

@@ -1,6 +1,7 @@
 import Foundation
 import LabData
 import LabKit
+import LabRegistry
 
 #if canImport(Glibc)
     import Glibc
@@ -41,7 +42,7 @@ public struct GradeRecord: Codable, Sendable {
 
     /// Keeps `earlier`'s scores and statuses for the labs not graded now, and recomputes the totals.
     public mutating func merge(keepingFrom earlier: GradeRecord, labs graded: [Int]) {
-        for exercise in PointTable.exercises where !graded.contains(exercise.lab) {
+        for exercise in LabRegistry.kit.exercises where !graded.contains(exercise.lab) {
             if let score = earlier.scores[exercise.id] { scores[exercise.id] = score }
             let key = String(format: "%02d", exercise.lab)
             if let status = earlier.labStatus?[key] {
@@ -49,7 +50,7 @@ public struct GradeRecord: Codable, Sendable {
             }
         }
         total = scores.values.reduce(0, +)
-        maxScore = PointTable.exercises.filter { scores[$0.id] != nil }.reduce(0) { $0 + $1.points }
+        maxScore = LabRegistry.kit.exercises.filter { scores[$0.id] != nil }.reduce(0) { $0 + $1.points }
     }
 
     /// Each lab's status in a report: the worst thing that happened to its checks.

@@ -1,12 +1,13 @@
 import Foundation
 import LabData
+import LabRegistry
 
 extension GradeReport {
     /// A score table per lab and exercise, for the terminal.
     public func scoreTable() -> String {
         var lines: [String] = []
         for lab in labs {
-            let exercises = PointTable.exercises(inLab: lab).filter { e in results.contains { $0.exercise == e } }
+            let exercises = LabRegistry.kit.exercises(inLab: lab).filter { e in results.contains { $0.exercise == e } }
             let labScore = exercises.reduce(0) { $0 + score(of: $1) },
                 labMax = exercises.reduce(0) { $0 + maxScore(of: $1) }
             lines.append(
@@ -36,7 +37,7 @@ extension GradeReport {
     /// exercise that is not implemented yet gets one line.
     public func failureDetails() -> String {
         var blocks: [String] = []
-        for exercise in PointTable.exercises {
+        for exercise in LabRegistry.kit.exercises {
             let failed = results.filter { $0.exercise == exercise && $0.status != .passed }
             guard !failed.isEmpty else { continue }
             if failed.allSatisfy({ $0.feedback.contains("NOT IMPLEMENTED") }) {

@@ -2,6 +2,7 @@ import CSandbox
 import ExerciseChannel
 import Foundation
 import LabKit
+import LabRegistry
 
 #if canImport(Glibc)
     import Glibc
@@ -93,6 +94,8 @@ public struct Grader: Sendable {
     /// phases (each build, then the checks of every lab); a class grader shows one piece per
     /// student instead, and a grading is then that piece's detail.
     public var ownsProgress = true
+    /// The labs there are, their exercises and points.
+    public var registry = LabRegistry.kit
 
     public init(
         kitRoot: String, scratchPath: String, timeout: Double, labs: [Int], only: Set<String>? = nil,
@@ -110,7 +113,7 @@ public struct Grader: Sendable {
 
     /// Whether the check named `name` ("Lab03Checks.Lab03Checks/test_3_2_…") is graded.
     func grades(check name: String) -> Bool {
-        guard let exercise = PointTable.exercise(forTest: name) else { return false }
+        guard let exercise = registry.exercise(forTest: name) else { return false }
         guard let only, !grades(exercise) else { return grades(exercise) }
         let method = String(name.split(separator: "/").last ?? "")
         return labs.contains(exercise.lab)
@@ -155,7 +158,7 @@ public struct Grader: Sendable {
         try? fm.removeItem(atPath: staged)
         try? fm.createDirectory(atPath: staged, withIntermediateDirectories: true)
         try? fm.createDirectory(atPath: composed, withIntermediateDirectories: true)
-        let copy = SubmissionCopy.make(from: root, into: staged, labs: PointTable.labs)
+        let copy = SubmissionCopy.make(from: root, into: staged, labs: registry.numbers)
         var notes: [String] = []
         if !copy.rejected.isEmpty {
             notes.append(
@@ -164,7 +167,7 @@ public struct Grader: Sendable {
                     + (copy.rejected.count > 30 ? "\n… and \(copy.rejected.count - 30) more" : ""))
         }
         var setAside: [Int: String] = [:]
-        for lab in PointTable.labs where !copy.labsFound.contains(lab) {
+        for lab in registry.numbers where !copy.labsFound.contains(lab) {
             if labs.contains(lab) {
                 setAside[lab] = "The submission has no .swift file in \(Self.labFolder(lab))/ that can be graded."
             }
@@ -206,10 +209,10 @@ public struct Grader: Sendable {
             }
             .filter { !$0.contains(" ") }
         // A check's share of its exercise's points counts every check of the exercise, graded or not.
-        let counts = Dictionary(grouping: allChecks.compactMap { PointTable.exercise(forTest: $0) }, by: \.id)
+        let counts = Dictionary(grouping: allChecks.compactMap { registry.exercise(forTest: $0) }, by: \.id)
             .mapValues(\.count)
         let graded = allChecks.filter(grades(check:))
-        let perLab = Dictionary(grouping: graded) { PointTable.exercise(forTest: $0)?.lab ?? 0 }.mapValues(\.count)
+        let perLab = Dictionary(grouping: graded) { registry.exercise(forTest: $0)?.lab ?? 0 }.mapValues(\.count)
         beginPhase(
             "checks",
             plan: labs.filter { setAside[$0] == nil && perLab[$0] != nil }
@@ -220,10 +223,10 @@ public struct Grader: Sendable {
         var all: [CheckResult] = []
         var batches: [[String]] = []
         for lab in labs {
-            let names = graded.filter { PointTable.exercise(forTest: $0)?.lab == lab }
+            let names = graded.filter { registry.exercise(forTest: $0)?.lab == lab }
             if let message = setAside[lab] {
                 all += names.compactMap { name in
-                    PointTable.exercise(forTest: name).map {
+                    registry.exercise(forTest: name).map {
                         CheckResult(
                             name: name, exercise: $0, status: .compileError, score: 0,
                             maxScore: $0.points / Double(counts[$0.id] ?? 1), feedback: message)
@@ -237,7 +240,7 @@ public struct Grader: Sendable {
         }
         let results = Results(count: batches.count), batched = batches
         DispatchQueue.concurrentPerform(iterations: batched.count) { i in
-            let lab = PointTable.exercise(forTest: batched[i][0])?.lab ?? 0
+            let lab = registry.exercise(forTest: batched[i][0])?.lab ?? 0
             defer {
                 let done = checksDone.add(batched[i].count, at: lab), total = perLab[lab] ?? 1
                 ProgressDisplay.shared.update(
@@ -246,7 +249,7 @@ public struct Grader: Sendable {
                 if done == total { ProgressDisplay.shared.finish(Self.progressLabel(lab: lab)) }
             }
             results[i] = runChecks(batched[i], checks: checks.folder, server: server).compactMap { name, outcome in
-                PointTable.exercise(forTest: name).map {
+                registry.exercise(forTest: name).map {
                     Self.result(
                         name: name, exercise: $0, maxScore: $0.points / Double(counts[$0.id] ?? 1),
                         outcome: outcome)
@@ -255,8 +258,7 @@ public struct Grader: Sendable {
         }
         all += results.all.flatMap { $0 }
         // Every exercise of a graded lab appears, even when the binary listed no checks for it.
-        for exercise in PointTable.exercises where grades(exercise) && !all.contains(where: { $0.exercise == exercise })
-        {
+        for exercise in registry.exercises where grades(exercise) && !all.contains(where: { $0.exercise == exercise }) {
             all.append(
                 CheckResult(
                     name: "\(Self.labFolder(exercise.lab))Checks.\(exercise.id)", exercise: exercise, status: .crashed,
@@ -304,7 +306,7 @@ public struct Grader: Sendable {
     /// errors when the exercise process cannot be built at all.
     func build(composed: String, setAside: inout [Int: String]) -> String? {
         var builtFromScratch = false
-        for attempt in 0..<(PointTable.labs.count + 3) {
+        for attempt in 0..<(registry.numbers.count + 3) {
             let asideNow = setAside.keys.sorted().map { Self.labFolder($0) }.joined(separator: ", ")
             let phase = attempt == 0 ? "building the submission's exercises" : "rebuilding with \(asideNow) set aside"
             log(phase + "…")
@@ -326,7 +328,7 @@ public struct Grader: Sendable {
             }
             if outcome.ending == .exited(0) {
                 var flagged: [Int: [String]] = [:]
-                for lab in PointTable.labs where setAside[lab] == nil {
+                for lab in registry.numbers where setAside[lab] == nil {
                     let problems = CompiledCodeInspection.problems(lab: lab, buildFolder: "\(scratchPath)/debug")
                     if !problems.isEmpty { flagged[lab] = problems }
                 }
@@ -372,7 +374,7 @@ public struct Grader: Sendable {
     func removeExerciseOutputs() {
         let fm = FileManager.default, built = "\(scratchPath)/debug"
         let kept: Set<String> = ["output-file-map.json", "sources", "include"]
-        let modules = PointTable.labs.map { String(format: "Lab%02dExercises", $0) } + ["exercise_server"]
+        let modules = registry.numbers.map { String(format: "Lab%02dExercises", $0) } + ["exercise_server"]
         let moduleFiles = (try? fm.contentsOfDirectory(atPath: "\(built)/Modules")) ?? []
         for module in modules {
             let folder = "\(built)/\(module).build"
@@ -390,7 +392,7 @@ public struct Grader: Sendable {
         let fm = FileManager.default, built = "\(scratchPath)/debug"
         let kept: Set<String> = ["output-file-map.json", "sources", "include"]
         let modules = (try? fm.contentsOfDirectory(atPath: "\(built)/Modules")) ?? []
-        for lab in PointTable.labs {
+        for lab in registry.numbers {
             let module = String(format: "Lab%02dExercises", lab), folder = "\(built)/\(module).build"
             let files = (try? fm.contentsOfDirectory(atPath: "\(composed)/\(Self.labFolder(lab))")) ?? []
             let now = Set(files.filter { $0.hasSuffix(".swift") })
@@ -430,13 +432,13 @@ public struct Grader: Sendable {
     /// labs when none can be told apart).
     func slowLabs(_ output: String) -> Set<Int> {
         let slow = Set(
-            PointTable.labs.filter { lab in
+            registry.numbers.filter { lab in
                 let module = String(format: "Lab%02dExercises", lab)
                 let folder = "\(scratchPath)/debug/\(module).build"
                 let objects = (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []
                 return output.contains("Compiling \(module)") && !objects.contains { $0.hasSuffix(".o") }
             })
-        return slow.isEmpty ? Set(PointTable.labs) : slow
+        return slow.isEmpty ? Set(registry.numbers) : slow
     }
 
     /// The memory one process of a submission's build may map (the compiler needs about 1 GiB).
@@ -514,7 +516,7 @@ public struct Grader: Sendable {
 
     func failedEverything(status: CheckResult.Status, feedback: String) -> [CheckResult] {
         labs.flatMap { lab in
-            PointTable.exercises(inLab: lab).filter(grades).map {
+            registry.exercises(inLab: lab).filter(grades).map {
                 CheckResult(
                     name: "\(Self.labFolder(lab))Checks.\($0.id)", exercise: $0, status: status, score: 0,
                     maxScore: $0.points, feedback: feedback)

@@ -1,4 +1,5 @@
 import Foundation
+import LabRegistry
 
 /// What the student release holds, in one place: `release --out` copies exactly this, and a
 /// test checks it. (This file itself stays out of the release: it names what students never get.)
@@ -8,19 +9,20 @@ public enum StudentRelease {
     /// single-submission grader, the reference figures. Not the instructor's tools (class
     /// grading, release, figures, the bench and its peer scripts), the solutions, the hidden
     /// checks, the mutants and alternatives, CI or the contributor's guide.
-    public static var paths: [String] {
+    public static func paths(_ registry: LabRegistry = .kit) -> [String] {
         [
             ".gitignore", ".swift-version", ".github/workflows/grade.yml", "Package.swift", "TRUST.md", "Labs",
             "Figures",
             "Sources/CKernels", "Sources/CPNG", "Sources/CZlib", "Sources/CSandbox", "Sources/LabKit",
             "Sources/LabPlot",
-            "Sources/LabData", "Sources/LabNotebook", "Sources/LabGrading", "Sources/ExerciseChannel",
+            "Sources/LabData", "Sources/LabRegistry", "Sources/LabNotebook", "Sources/LabGrading",
+            "Sources/ExerciseChannel",
             "Sources/ExerciseCalls",
             "Sources/exercise-server", "Sources/LabTesting", "Sources/GradeCommandLine", "Sources/grade",
             "Tests/Graded", "Tests/LabKitTests", "Tests/LabPlotTests", "Tests/LabDataTests", "Tests/LabNotebookTests",
             "Tests/LabTestingTests", "Tests/ExerciseChannelTests",
         ]
-            + PointTable.labs.map { String(format: "Sources/lab%02d", $0) }
+            + registry.labs.map { "Sources/\($0.name)" }
     }
 
     /// Files inside `paths` that stay out: the grading library's editing of the solutions,
@@ -56,7 +58,9 @@ public enum StudentRelease {
     }
 
     /// Whether `file` (relative to the kit) goes to students.
-    public static func includes(_ file: String) -> Bool {
-        paths.contains { file == $0 || file.hasPrefix($0 + "/") } && !excludedFiles.contains(file)
+    public static func includes(_ file: String) -> Bool { includes(file, registry: .kit) }
+
+    public static func includes(_ file: String, registry: LabRegistry) -> Bool {
+        paths(registry).contains { file == $0 || file.hasPrefix($0 + "/") } && !excludedFiles.contains(file)
     }
 }

@@ -1,10 +1,12 @@
 import Foundation
 import LabData
 import LabPlot
+import LabRegistry
 
 /// Who a lab is, for headers and reports.
 public struct LabInfo: Sendable {
     public let number: Int
+    /// The lab's title, from the lab registry.
     public let title: String
     /// The paper(s) the lab follows.
     public let reference: String
@@ -17,6 +19,20 @@ public struct LabInfo: Sendable {
     /// run checks it (`Notebook.finish`).
     public let sections: Int?
 
+    /// A registered lab: its title comes from the lab registry.
+    public init(
+        number: Int, sections: Int? = nil, reference: String, summary: String,
+        requirements: (train: Int, test: Int, pixels: Int) = (10, 10, 64 * 64)
+    ) {
+        guard let registered = LabRegistry.kit.lab(number) else {
+            fatalError("lab \(number) is not in the lab registry (Sources/LabRegistry/labs.json)")
+        }
+        self.init(
+            number: number, title: registered.title, sections: sections, reference: reference, summary: summary,
+            requirements: requirements)
+    }
+
+    /// Any lab, registered or not (the notebook's own tests run labs the registry does not know).
     public init(
         number: Int, title: String, sections: Int? = nil, reference: String, summary: String,
         requirements: (train: Int, test: Int, pixels: Int) = (10, 10, 64 * 64)

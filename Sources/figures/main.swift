@@ -1,3 +1,10 @@
+import ArgumentParser
+import Foundation
+import LabData
+import LabGrading
+import LabKit
+import LabNotebook
+import LabPlot
 // Regenerates the reference figure set from the solutions:
 //
 //   LABKIT_SOLUTIONS=1 swift run figures                  # all labs into Figures/
@@ -8,13 +15,7 @@
 // writes README.md (a gallery with every figure, its caption and the lab's headline numbers)
 // and MANIFEST (every PNG with the SHA-256 of its decoded pixels, comparable across zlib builds).
 // The set is replaced whole, only when every lab is done (see FigureSet).
-import ArgumentParser
-import Foundation
-import LabData
-import LabGrading
-import LabKit
-import LabNotebook
-import LabPlot
+import LabRegistry
 
 struct Figures: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -45,7 +46,7 @@ struct Figures: ParsableCommand {
             throw ValidationError(
                 "the reference figures come from the solutions: run `LABKIT_SOLUTIONS=1 swift run figures`")
         }
-        let all = PointTable.labs
+        let all = LabRegistry.kit.numbers
         let chosen =
             labs.map { $0.split(separator: ",").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) } } ?? all
         guard !chosen.isEmpty, chosen.allSatisfy(all.contains) else {

@@ -5,6 +5,7 @@ import LabData
 import LabGrading
 import LabKit
 import LabNotebook
+import LabRegistry
 
 // The instructor's grading: a whole class, and the checks' own tests — mutants of the reference
 // solutions that the checks must catch, and correct alternatives that must get full marks.
@@ -81,7 +82,7 @@ struct GradeClass: ParsableCommand {
             }
         }
         guard !students.isEmpty else { throw ValidationError("no student folders in \(folder)") }
-        let exercises = PointTable.exercises.filter { grader.labs.contains($0.lab) }
+        let exercises = LabRegistry.kit.exercises.filter { grader.labs.contains($0.lab) }
         let kit = kitFingerprint(root: root)
         let classStart = Date()
         var graded = 0, resumed = 0
@@ -94,7 +95,8 @@ struct GradeClass: ParsableCommand {
             let probe = "\(grader.scratchPath)/fingerprint"
             try? FileManager.default.removeItem(atPath: probe)
             let submission = String(
-                SubmissionCopy.make(from: classFolder.appending(raw), into: probe, labs: PointTable.labs).fingerprint,
+                SubmissionCopy.make(from: classFolder.appending(raw), into: probe, labs: LabRegistry.kit.numbers)
+                    .fingerprint,
                 radix: 16)
             if !regrade, let record = GradeRecord.load("\(studentOut)/\(GradeRecord.fileName)"),
                 record.submission == submission, record.kit == kit
@@ -128,7 +130,8 @@ struct GradeClass: ParsableCommand {
             }
             try record.save(in: studentOut)
             try writeAtomically(
-                Data(GradeRecord.gradebook(out: out, exercises: PointTable.exercises).utf8), to: "\(out)/gradebook.csv")
+                Data(GradeRecord.gradebook(out: out, exercises: LabRegistry.kit.exercises).utf8),
+                to: "\(out)/gradebook.csv")
             graded += 1
             ProgressDisplay.shared.finish(safe)
             say(
@@ -138,7 +141,8 @@ struct GradeClass: ParsableCommand {
         }
         ProgressDisplay.shared.end()
         try writeAtomically(
-            Data(GradeRecord.gradebook(out: out, exercises: PointTable.exercises).utf8), to: "\(out)/gradebook.csv")
+            Data(GradeRecord.gradebook(out: out, exercises: LabRegistry.kit.exercises).utf8), to: "\(out)/gradebook.csv"
+        )
         print(
             String(
                 format:
@@ -230,12 +234,12 @@ struct GradeClass: ParsableCommand {
     /// Grades every mutant of the solutions; each must lose points on its own exercise.
     func checkMutants(_ folder: String, root: String, grader: Grader) throws {
         let all = try SourceEdit.load(from: folder).filter { grader.labs.contains($0.lab) }
-        for mutant in all where !PointTable.exercises.contains(where: { $0.id == mutant.exercise }) {
+        for mutant in all where !LabRegistry.kit.exercises.contains(where: { $0.id == mutant.exercise }) {
             throw ValidationError("mutant \(mutant.what): unknown exercise \(mutant.exercise)")
         }
         let start = Date()
         let problems = gradeEdits(all, root: root, grader: grader, judgedOnItsExercise: true) { mutant, report in
-            let exercise = PointTable.exercises.first { $0.id == mutant.exercise }!
+            let exercise = LabRegistry.kit.exercises.first { $0.id == mutant.exercise }!
             let score = report.score(of: exercise)
             let caught = score < exercise.points - 1e-9
             let caughtBy = report.results.filter { $0.exercise == exercise && $0.status != .passed }.map(\.shortName)

@@ -1,3 +1,9 @@
+import ArgumentParser
+import Foundation
+import GradeCommandLine
+import LabData
+import LabGrading
+import LabKit
 // Grades one submission's exercises with the graded checks, each check sandboxed in its own
 // process: the student's command, and Gradescope's.
 //
@@ -7,12 +13,7 @@
 //   swift run grade --labs-dir DIR           # another folder of exercises
 //
 // Writes results.json (Gradescope format) and feedback.md under --out (default out/grade).
-import ArgumentParser
-import Foundation
-import GradeCommandLine
-import LabData
-import LabGrading
-import LabKit
+import LabRegistry
 
 struct Grade: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -44,7 +45,7 @@ struct Grade: ParsableCommand {
                 for line in text.split(separator: "\n") {
                     guard let range = line.range(of: "func test_") else { continue }
                     let method = String(line[range.upperBound...].prefix { $0.isLetter || $0.isNumber || $0 == "_" })
-                    guard let exercise = PointTable.exercise(forTest: "test_" + method) else { continue }
+                    guard let exercise = LabRegistry.kit.exercise(forTest: "test_" + method) else { continue }
                     labsOfChecks["test_" + method] = exercise.lab
                     labsOfChecks[String(("test_" + method).dropFirst(exercise.testPrefix.count))] = exercise.lab
                 }
@@ -52,7 +53,7 @@ struct Grade: ParsableCommand {
         }
         var labs = Set<Int>()
         for item in chosen {
-            if let exercise = PointTable.exercises.first(where: { $0.id == item }) {
+            if let exercise = LabRegistry.kit.exercises.first(where: { $0.id == item }) {
                 labs.insert(exercise.lab)
             } else if let lab = labsOfChecks[item] {
                 labs.insert(lab)

@@ -50,7 +50,7 @@ struct DeepAutoencoders {
 
 enum Lab01: LabProgram {
     static let info = LabInfo(
-        number: 1, title: "PCA as a linear autoencoder", sections: 8,
+        number: 1, sections: 8,
         reference: "Baldi & Hornik (1989); Hinton & Salakhutdinov (2006)",
         summary: """
             A linear autoencoder 784→k→784 trained with squared error learns the same subspace as the top-k principal \

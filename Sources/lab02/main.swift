@@ -17,7 +17,7 @@ import LabPlot
 
 enum Lab02: LabProgram {
     static let info = LabInfo(
-        number: 2, title: "Sparse autoencoder with a KL sparsity penalty", sections: 6,
+        number: 2, sections: 6,
         reference: "Ng, Sparse autoencoder (CS294A notes, 2011); Lee, Ekanadham & Ng (2008)",
         summary: """
             An overcomplete autoencoder 784→1024→784 could simply copy its input. A penalty \

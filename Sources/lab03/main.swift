@@ -91,7 +91,7 @@ struct DenoisingError {
 
 enum Lab03: LabProgram {
     static let info = LabInfo(
-        number: 3, title: "Denoising autoencoder", sections: 5,
+        number: 3, sections: 5,
         reference: "Vincent, Larochelle, Bengio & Manzagol (2008)",
         summary: """
             A denoising autoencoder receives a corrupted copy x̃ of each image — Gaussian noise, masking or \

@@ -17,7 +17,7 @@ import LabPlot
 
 enum Lab04: LabProgram {
     static let info = LabInfo(
-        number: 4, title: "Contractive autoencoder", sections: 5,
+        number: 4, sections: 5,
         reference: "Rifai, Vincent, Muller, Glorot & Bengio (2011)",
         summary: """
             A contractive autoencoder adds λ‖J_f(x)‖²_F, the squared Frobenius norm of the encoder's Jacobian, to \

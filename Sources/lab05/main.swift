@@ -55,7 +55,7 @@ struct TrainedVAE {
 
 enum Lab05: LabProgram {
     static let info = LabInfo(
-        number: 5, title: "Variational autoencoder and the reparameterization trick", sections: 6,
+        number: 5, sections: 6,
         reference: "Kingma & Welling (2014); Rezende, Mohamed & Wierstra (2014)",
         summary: """
             A VAE's encoder outputs a distribution q(z | x) = N(μ, σ²) instead of a code; sampling z = μ + σ ⊙ ε \

@@ -36,7 +36,7 @@ struct Clustering {
 
 enum Lab06: LabProgram {
     static let info = LabInfo(
-        number: 6, title: "Clustering on learned codes", sections: 5,
+        number: 6, sections: 5,
         reference: "Lloyd (1982); Arthur & Vassilvitskii (2007); Xie, Girshick & Farhadi (2016)",
         summary: """
             An autoencoder's small code is a representation on which a classic clustering algorithm may work better \

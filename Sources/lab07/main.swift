@@ -29,7 +29,7 @@ struct TrainedModel {
 
 enum Lab07: LabProgram {
     static let info = LabInfo(
-        number: 7, title: "Convolutional autoencoder", sections: 7,
+        number: 7, sections: 7,
         reference: "Masci, Meier, Cireşan & Schmidhuber (2011); Dumoulin & Visin (2016)",
         summary: """
             Images have structure a dense layer ignores: nearby pixels belong together, and an edge means the same \

@@ -18,7 +18,7 @@ import LabPlot
 
 enum Lab08: LabProgram {
     static let info = LabInfo(
-        number: 8, title: "Stacked autoencoders and learning from few labels", sections: 6,
+        number: 8, sections: 6,
         reference: "Hinton & Salakhutdinov (2006); Bengio et al. (2007); Vincent et al. (2010)",
         summary: """
             Autoencoders first mattered as unsupervised pretraining: train a deep encoder one layer at a time on \

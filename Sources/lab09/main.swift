@@ -17,7 +17,7 @@ import LabPlot
 
 enum Lab09: LabProgram {
     static let info = LabInfo(
-        number: 9, title: "Anomaly detection with reconstruction error", sections: 5,
+        number: 9, sections: 5,
         reference: "Sakurada & Yairi (2014); An & Cho (2015); Fawcett (2006)",
         summary: """
             An autoencoder trained only on normal images reconstructs them well and anything else worse, so its \

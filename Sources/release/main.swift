@@ -1,3 +1,9 @@
+import ArgumentParser
+import Foundation
+import LabData
+import LabGrading
+import LabKit
+import LabNotebook
 // The student release and the Gradescope autograder bundle.
 //
 //   swift run release --out DIR                 # the student distribution, verified
@@ -7,12 +13,7 @@
 // The student release is the kit without Solutions/, the hidden checks (Tests/Hidden), the
 // mutants (Tests/Mutants, which quote solution code) and CI. It is then verified: it builds,
 // grading it gives 0 points without crashing, and no solution code leaked into it.
-import ArgumentParser
-import Foundation
-import LabData
-import LabGrading
-import LabKit
-import LabNotebook
+import LabRegistry
 
 struct Release: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -312,7 +313,7 @@ struct Release: ParsableCommand {
     static func studentReadme() -> String {
         var lines = [
             "# AutoencoderLabs — the labs", "",
-            "\(Self.numberWords[PointTable.labs.count] ?? "\(PointTable.labs.count)") notebook-style labs on autoencoders. "
+            "\(Self.numberWords[LabRegistry.kit.numbers.count] ?? "\(LabRegistry.kit.numbers.count)") notebook-style labs on autoencoders. "
                 + "In each you write a few functions in `Labs/LabNN/`;",
             "`swift run labNN` trains the models with your code and writes figures and a report;",
             "`swift run grade` grades your functions.", "",
@@ -331,7 +332,7 @@ struct Release: ParsableCommand {
             "## The exercises", "",
             "| lab | exercise | points |", "|---|---|---:|",
         ]
-        for exercise in PointTable.exercises {
+        for exercise in LabRegistry.kit.exercises {
             lines.append(
                 String(format: "| %02d | %@ %@ | %g |", exercise.lab, exercise.id, exercise.title, exercise.points))
         }

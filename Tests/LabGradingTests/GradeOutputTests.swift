@@ -1,5 +1,6 @@
 import Foundation
 import LabData
+import LabRegistry
 import XCTest
 
 @testable import LabGrading
@@ -33,7 +34,7 @@ final class GradeOutputTests: XCTestCase {
 /// Feedback stays valid Markdown whatever a check's message or a note holds.
 final class FeedbackMarkdownTests: XCTestCase {
     func testHostileMessagesStayInsideTheirBlocks() {
-        let exercise = PointTable.exercises.first { $0.id == "2.1" }!
+        let exercise = LabRegistry.kit.exercises.first { $0.id == "2.1" }!
         let messages = [
             "norm |x| = 3", "```\n# Full marks\n```", "````\n", "a\nb\r\nc", "<img src=x onerror=alert(1)>",
         ]

@@ -1,5 +1,6 @@
 import ExerciseChannel
 import Foundation
+import LabRegistry
 import XCTest
 
 @testable import LabGrading
@@ -159,7 +160,7 @@ final class GradingSafetyTests: XCTestCase {
 
     /// results.json: the checks of an exercise add up to its points exactly, whatever the rounding.
     func testGradescopeCheckPointsAddUpToTheExercisePoints() throws {
-        let exercise = PointTable.exercises.first { $0.id == "2.1" }!  // 2 points
+        let exercise = LabRegistry.kit.exercises.first { $0.id == "2.1" }!  // 2 points
         let results = (0..<3).map {
             CheckResult(
                 name: "Lab02Checks.test_2_1_\($0)", exercise: exercise, status: .passed, score: 2.0 / 3,
@@ -177,23 +178,24 @@ final class GradingSafetyTests: XCTestCase {
     func testRegradingSomeLabsMergesIntoTheGradebook() throws {
         let out = NSTemporaryDirectory() + "gradebook-\(UUID().uuidString)"
         defer { try? FileManager.default.removeItem(atPath: out) }
-        let all = Dictionary(uniqueKeysWithValues: PointTable.exercises.map { ($0.id, $0.points) })
-        let total = PointTable.exercises.reduce(0) { $0 + $1.points },
-            lab3 = PointTable.exercises(inLab: 3).reduce(0) { $0 + $1.points }
+        let all = Dictionary(uniqueKeysWithValues: LabRegistry.kit.exercises.map { ($0.id, $0.points) })
+        let total = LabRegistry.kit.exercises.reduce(0) { $0 + $1.points },
+            lab3 = LabRegistry.kit.exercises(inLab: 3).reduce(0) { $0 + $1.points }
         let earlier = GradeRecord(
             student: "ann", folder: "ann", submission: "s", kit: "k", scores: all, total: total, maxScore: total,
             summary: "",
-            labStatus: Dictionary(uniqueKeysWithValues: PointTable.labs.map { (String(format: "%02d", $0), "ok") }))
+            labStatus: Dictionary(
+                uniqueKeysWithValues: LabRegistry.kit.numbers.map { (String(format: "%02d", $0), "ok") }))
         var now = GradeRecord(
             student: "ann", folder: "ann", submission: "s", kit: "k",
-            scores: Dictionary(uniqueKeysWithValues: PointTable.exercises(inLab: 3).map { ($0.id, 0.0) }),
+            scores: Dictionary(uniqueKeysWithValues: LabRegistry.kit.exercises(inLab: 3).map { ($0.id, 0.0) }),
             total: 0, maxScore: 9, summary: "", labStatus: ["03": "compile error"])
         now.merge(keepingFrom: earlier, labs: [3])
         XCTAssertEqual(now.total, total - lab3)
         XCTAssertEqual(now.maxScore, total)
         try FileManager.default.createDirectory(atPath: "\(out)/ann", withIntermediateDirectories: true)
         try now.save(in: "\(out)/ann")
-        let lines = GradeRecord.gradebook(out: out, exercises: PointTable.exercises).split(separator: "\n")
+        let lines = GradeRecord.gradebook(out: out, exercises: LabRegistry.kit.exercises).split(separator: "\n")
         XCTAssertTrue(lines[0].contains("lab03,lab04") && lines[0].contains("lab03 status"))
         XCTAssertTrue(lines[1].hasPrefix("(max points),(max points),"))
         XCTAssertTrue(lines[2].contains(",13,11,0,9,11,13,"), String(lines[2]))

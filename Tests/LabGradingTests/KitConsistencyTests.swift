@@ -1,4 +1,5 @@
 import Foundation
+import LabRegistry
 import XCTest
 
 @testable import LabGrading
@@ -53,7 +54,7 @@ final class KitConsistencyTests: XCTestCase {
     /// A knob is declared once: its flag is its property's name (no `name:`), and no lab types its
     /// flags by hand (`KnobFlags` derives them for the report and the saved models' reuse key).
     func testKnobsAreDeclaredOnce() throws {
-        for lab in PointTable.labs {
+        for lab in LabRegistry.kit.numbers {
             let path = String(format: "%@/Sources/lab%02d/main.swift", Self.root, lab)
             let text = try String(contentsOfFile: path, encoding: .utf8)
             guard let start = text.range(of: "struct Knobs: LabKnobs {") else { continue }
@@ -90,10 +91,11 @@ final class KitConsistencyTests: XCTestCase {
         }
         for check in checks {
             XCTAssertNotNil(
-                PointTable.exercise(forTest: check), "\(check) matches no exercise in PointTable (name it test_L_E_…)")
+                LabRegistry.kit.exercise(forTest: check),
+                "\(check) matches no exercise in the lab registry (name it test_L_E_…)")
         }
         let mutants = try SourceEdit.load(from: "\(Self.root)/Tests/Mutants")
-        for exercise in PointTable.exercises {
+        for exercise in LabRegistry.kit.exercises {
             XCTAssertTrue(
                 checks.contains { $0.hasPrefix(exercise.testPrefix) }, "exercise \(exercise.id) has no graded check")
             XCTAssertTrue(
@@ -107,7 +109,7 @@ final class KitConsistencyTests: XCTestCase {
     func testEveryLabHasMutantsAndAlternativesThatApply() throws {
         let mutants = try SourceEdit.load(from: "\(Self.root)/Tests/Mutants")
         let alternatives = try SourceEdit.load(from: "\(Self.root)/Tests/Alternatives")
-        for lab in PointTable.labs {
+        for lab in LabRegistry.kit.numbers {
             XCTAssertGreaterThanOrEqual(
                 mutants.filter { $0.lab == lab }.count, 15, "lab \(lab) needs at least 15 mutants")
             XCTAssertGreaterThanOrEqual(
@@ -119,31 +121,32 @@ final class KitConsistencyTests: XCTestCase {
                 source.contains(edit.find),
                 "\(edit.exercise) \(edit.what): its text is no longer in Solutions/\(edit.file)")
             XCTAssertNotNil(
-                PointTable.exercises.first { $0.id == edit.exercise }, "\(edit.exercise) \(edit.what): unknown exercise"
+                LabRegistry.kit.exercises.first { $0.id == edit.exercise },
+                "\(edit.exercise) \(edit.what): unknown exercise"
             )
         }
     }
 
     /// The handouts' point tables are copies of the point table: each must match it row for row.
-    func testHandoutPointTablesMatchThePointTable() throws {
-        for lab in PointTable.labs {
+    func testHandoutPointTablesMatchTheRegistry() throws {
+        for lab in LabRegistry.kit.numbers {
             let name = String(format: "Lab%02d", lab)
             let text = try String(contentsOfFile: "\(Self.root)/Labs/\(name).md", encoding: .utf8)
-            let exercises = PointTable.exercises(inLab: lab)
+            let exercises = LabRegistry.kit.exercises(inLab: lab)
             let total = exercises.reduce(0) { $0 + $1.points }
             XCTAssertTrue(
                 text.contains("## Exercises (\(Self.format(total)) points)"),
-                "Labs/\(name).md: the heading should say \(Self.format(total)) points, as PointTable does")
+                "Labs/\(name).md: the heading should say \(Self.format(total)) points, as the lab registry does")
             // Rows "| 2.1 Title | `function` | 2 |" in the order of the point table.
             let rows = text.components(separatedBy: "\n").filter { $0.hasPrefix("| \(lab).") }.map { line in
                 line.split(separator: "|").map { $0.trimmingCharacters(in: .whitespaces) }
             }
             XCTAssertEqual(
                 rows.map { $0.first ?? "" }, exercises.map { "\($0.id) \($0.title)" },
-                "Labs/\(name).md: exercise rows differ from PointTable")
+                "Labs/\(name).md: exercise rows differ from the lab registry")
             XCTAssertEqual(
                 rows.map { $0.last ?? "" }, exercises.map { Self.format($0.points) },
-                "Labs/\(name).md: points differ from PointTable")
+                "Labs/\(name).md: points differ from the lab registry")
         }
     }
 
@@ -151,45 +154,9 @@ final class KitConsistencyTests: XCTestCase {
         points == points.rounded() ? String(Int(points)) : String(points)
     }
 
-    /// A lab is the sum of its parts; adding one means adding all of them (CONTRIBUTING.md).
-    func testEveryLabHasAllItsParts() throws {
-        let fm = FileManager.default
-        func exists(_ path: String) -> Bool { fm.fileExists(atPath: "\(Self.root)/\(path)") }
-        func hasSwift(_ folder: String) -> Bool {
-            ((try? fm.contentsOfDirectory(atPath: "\(Self.root)/\(folder)")) ?? []).contains { $0.hasSuffix(".swift") }
-        }
-        for lab in PointTable.labs {
-            let (upper, lower) = (String(format: "Lab%02d", lab), String(format: "lab%02d", lab))
-            XCTAssertTrue(hasSwift("Labs/\(upper)"), "\(lower): no stub in Labs/\(upper)/")
-            XCTAssertTrue(hasSwift("Solutions/\(upper)"), "\(lower): no solution in Solutions/\(upper)/")
-            XCTAssertTrue(exists("Labs/\(upper).md"), "\(lower): no handout Labs/\(upper).md")
-            XCTAssertTrue(exists("Sources/\(lower)/main.swift"), "\(lower): no notebook Sources/\(lower)/main.swift")
-            XCTAssertTrue(
-                hasSwift("Tests/Graded/\(upper)Checks"), "\(lower): no graded checks in Tests/Graded/\(upper)Checks/")
-            XCTAssertTrue(exists("Tests/Mutants/\(lower).json"), "\(lower): no Tests/Mutants/\(lower).json")
-            XCTAssertTrue(exists("Tests/Alternatives/\(lower).json"), "\(lower): no Tests/Alternatives/\(lower).json")
-            XCTAssertTrue(
-                exists("Figures/\(lower)/report.md"),
-                "\(lower): no reference figures (LABKIT_SOLUTIONS=1 swift run figures)")
-        }
-        // And nothing the point table does not know: a lab folder without exercises is never graded.
-        let notebooks = try fm.contentsOfDirectory(atPath: "\(Self.root)/Sources").filter {
-            $0.range(of: #"^lab\d\d$"#, options: .regularExpression) != nil
-        }
-        XCTAssertEqual(
-            Set(notebooks.compactMap { Int($0.dropFirst(3)) }), Set(PointTable.labs),
-            "Sources/labNN folders and PointTable's labs differ")
-        let manifest = try String(contentsOfFile: "\(Self.root)/Package.swift", encoding: .utf8)
-        let line = manifest.components(separatedBy: "\n").first { $0.hasPrefix("let labs = [") } ?? ""
-        let registered = line.split(separator: "\"").compactMap { Int($0) }
-        XCTAssertEqual(
-            Set(registered), Set(PointTable.labs),
-            "Package.swift's `labs` and PointTable's labs differ: register the lab in both")
-    }
-
     /// Each lab notebook reads as a table of contents plus one short function per section.
     func testLabNotebooksReadAsSections() throws {
-        for lab in PointTable.labs {
+        for lab in LabRegistry.kit.numbers {
             let path = String(format: "Sources/lab%02d/main.swift", lab)
             let lines = try String(contentsOfFile: "\(Self.root)/\(path)", encoding: .utf8).components(
                 separatedBy: "\n")
@@ -261,7 +228,7 @@ final class GradedCheckRulesTests: XCTestCase {
                     "\(file) imports an exercise module")
             }
         }
-        for lab in PointTable.labs {
+        for lab in LabRegistry.kit.numbers {
             let folder = String(format: "Lab%02d", lab)
             let stubs = try (fm.contentsOfDirectory(atPath: "\(root)/Labs/\(folder)")).filter { $0.hasSuffix(".swift") }
                 .map { try String(contentsOfFile: "\(root)/Labs/\(folder)/\($0)", encoding: .utf8) }.joined()
@@ -291,7 +258,7 @@ final class GradedCheckRulesTests: XCTestCase {
     /// which is sound only while an edit in one lab cannot change another lab's checks.
     func testALabsChecksCallOnlyItsOwnExercises() throws {
         let root = KitConsistencyTests.root, fm = FileManager.default
-        for lab in PointTable.labs {
+        for lab in LabRegistry.kit.numbers {
             let folder = String(format: "Lab%02d", lab)
             let calls = try String(contentsOfFile: "\(root)/Sources/ExerciseCalls/\(folder).swift", encoding: .utf8)
             let own = Set(

@@ -1,5 +1,5 @@
 // Graded checks for Lab 01. Each test's name starts with its exercise (test_1_2_…); the
-// points per exercise are in Sources/LabGrading/PointTable.swift. The checks use
+// points per exercise are in the lab registry (Sources/LabRegistry/labs.json). The checks use
 // known answers, finite differences and properties of the maths — never a reference implementation.
 import LabKit
 import LabTesting
