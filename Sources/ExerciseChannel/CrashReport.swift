@@ -4,8 +4,8 @@
 
 /// What a student needs from a crashed exercise process: the runtime's message
 /// (`Fatal error: …`), and the frames of the backtrace that lie in their own code.
-public enum CrashReport {
-    public static func describe(signal: Int32) -> String {
+package enum CrashReport {
+    package static func describe(signal: Int32) -> String {
         switch signal {
         case SIGILL, SIGTRAP:
             return "signal \(signal): a failed precondition, an index out of range or a force-unwrapped nil"
@@ -18,7 +18,7 @@ public enum CrashReport {
     }
 
     /// The runtime's messages and the student's frames from a crash's output; else its last lines.
-    public static func summary(_ output: String) -> String {
+    package static func summary(_ output: String) -> String {
         let lines = output.split(separator: "\n").map(String.init)
         let markers = [
             "Fatal error", "Precondition failed", "Assertion failed", "Program crashed",
@@ -39,7 +39,7 @@ public enum CrashReport {
 
     /// A frame of the runtime's backtrace that lies in the student's code, as
     /// "in your code: Labs/Lab05/Lab05VAE.swift:15 — reparameterize(mu:logVariance:using:)".
-    public static func studentFrame(_ line: String) -> String? {
+    package static func studentFrame(_ line: String) -> String? {
         guard let at = line.range(of: " at ", options: .backwards) else { return nil }
         let path = line[at.upperBound...]
         let folders = [
@@ -66,7 +66,7 @@ public enum CrashReport {
 
     /// A line with every absolute folder in front of `Labs/…`, `Lab…/` or a file name cut off,
     /// so no report shows where the grader keeps its files.
-    public static func withoutFolders(_ line: String) -> String {
+    package static func withoutFolders(_ line: String) -> String {
         line.split(separator: " ", omittingEmptySubsequences: false).map { word -> String in
             guard word.hasPrefix("/") || word.hasPrefix("\"/") || word.hasPrefix("(/") else { return String(word) }
             let lead = word.prefix { $0 == "\"" || $0 == "(" }

@@ -9,19 +9,19 @@ import Foundation
 /// `exercise-server` beside the test binary (or `LABKIT_EXERCISE_SERVER`), with the test's
 /// environment and output. Under the grader: the sandbox's command line, environment, user and
 /// limits, as JSON in `LABKIT_EXERCISE_LAUNCH`, and a time limit for each check.
-public struct ExerciseLaunch: Codable, Sendable {
-    public var arguments: [String]
-    public var environment: [String: String]
-    public var directory: String?
-    public var user: [Int32]?
-    public var memoryBytes: UInt64 = 0
-    public var fileBytes: UInt64 = 0
-    public var processes: UInt64 = 0
-    public var checkSeconds: Double?
+package struct ExerciseLaunch: Codable, Sendable {
+    package var arguments: [String]
+    package var environment: [String: String]
+    package var directory: String?
+    package var user: [Int32]?
+    package var memoryBytes: UInt64 = 0
+    package var fileBytes: UInt64 = 0
+    package var processes: UInt64 = 0
+    package var checkSeconds: Double?
     /// Whether the exercise process writes to the test's own output (else only to the report).
-    public var sharesOutput = false
+    package var sharesOutput = false
 
-    public init(arguments: [String], environment: [String: String]) {
+    package init(arguments: [String], environment: [String: String]) {
         (self.arguments, self.environment) = (arguments, environment)
     }
 

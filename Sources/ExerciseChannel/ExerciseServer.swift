@@ -6,13 +6,13 @@ import LabKit
 
 /// One exercise as the exercise process serves it: reads the arguments, calls the student's
 /// function, writes the result and then the state of every argument.
-public struct ServedExercise {
-    public let name: String
+package struct ServedExercise {
+    package let name: String
     let run: (WireReader, WireContext, WireWriter) throws -> Void
 }
 
 /// Serves `body` under `name`: `exercise("Lab01.centred") { (data: Tensor) in … }`.
-public func exercise<each A: WireValue, R: WireValue>(
+package func exercise<each A: WireValue, R: WireValue>(
     _ name: String, _ body: @escaping (repeat each A) throws -> R
 ) -> ServedExercise {
     ServedExercise(name: name) { reader, context, writer in
@@ -26,19 +26,19 @@ public func exercise<each A: WireValue, R: WireValue>(
 
 /// The exercise process's loop: it answers frames until the checks close the channel.
 /// It decides nothing: it only runs the student's functions on the inputs it is sent.
-public final class ExerciseServer {
+package final class ExerciseServer {
     private let exercises: [String: ServedExercise]
     private let connection: ChannelConnection
 
-    public init(_ exercises: [ServedExercise], descriptor: Int32) {
+    package init(_ exercises: [ServedExercise], descriptor: Int32) {
         self.exercises = Dictionary(exercises.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
         connection = ChannelConnection(descriptor: descriptor)
     }
 
-    public var names: [String] { exercises.keys.sorted() }
+    package var names: [String] { exercises.keys.sorted() }
 
     /// Answers frames until the channel closes, then exits.
-    public func serve() -> Never {
+    package func serve() -> Never {
         while true {
             guard let (kind, payload) = try? connection.receive() else { exit(0) }
             handle(kind, payload)
@@ -136,8 +136,8 @@ public final class ExerciseServer {
 }
 
 /// A closure of the checks' threw; the exercise sees this error.
-public struct CallbackFailed: Error, CustomStringConvertible {
-    public let description: String
+package struct CallbackFailed: Error, CustomStringConvertible {
+    package let description: String
 }
 
 /// How an exercise's error travels: `NotImplemented` keeps its fields, others their description.
@@ -169,6 +169,6 @@ struct Failure {
 }
 
 /// An error the student's code threw, as its description.
-public struct ExerciseError: Error, CustomStringConvertible {
-    public let description: String
+package struct ExerciseError: Error, CustomStringConvertible {
+    package let description: String
 }

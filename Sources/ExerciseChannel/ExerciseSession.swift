@@ -10,7 +10,7 @@ import LabKit
 /// to a separate exercise process, and only values come back. Each check starts its own
 /// exercise process at its first call (`ExerciseProcess`: under the grader, in its sandbox)
 /// and ends it with the check.
-public final class ExerciseSession {
+package final class ExerciseSession {
     private let connection: ChannelConnection
     private let process: ExerciseProcess
 
@@ -34,7 +34,7 @@ public final class ExerciseSession {
     }
 
     /// Ends the exercise process of this check (each check starts its own).
-    public static func endCheck() {
+    package static func endCheck() {
         lock.lock()
         defer { lock.unlock() }
         current?.process.stop()
@@ -43,7 +43,7 @@ public final class ExerciseSession {
 
     /// Calls the exercise `name` with `arguments`; its result comes back, and so does the state
     /// of every argument object it may have changed (layers, optimizers, generators).
-    public static func call<each A: WireValue, R: WireValue>(_ name: String, _ arguments: repeat each A) throws -> R {
+    package static func call<each A: WireValue, R: WireValue>(_ name: String, _ arguments: repeat each A) throws -> R {
         try shared().call(name, repeat each arguments)
     }
 
@@ -129,19 +129,19 @@ public final class ExerciseSession {
 }
 
 /// The exercise process ended in the middle of a call: it crashed, exited or was killed.
-public struct ExerciseProcessEnded: Error, CustomStringConvertible {
+package struct ExerciseProcessEnded: Error, CustomStringConvertible {
     /// Whether a signal ended it (else it exited).
-    public let crashed: Bool
+    package let crashed: Bool
     /// How it ended, the runtime's message and the student's frames.
-    public let report: String
-    public var description: String {
+    package let report: String
+    package var description: String {
         "Your code ended the exercise process" + (report.isEmpty ? "." : ": " + report)
     }
 }
 
 /// The check ran out of time inside the student's code; the exercise process was killed.
-public struct ExerciseTimedOut: Error, CustomStringConvertible {
-    public let seconds: Double
-    public init(seconds: Double) { self.seconds = seconds }
-    public var description: String { "The check did not finish within \(Int(seconds)) s (an endless loop?)." }
+package struct ExerciseTimedOut: Error, CustomStringConvertible {
+    package let seconds: Double
+    package init(seconds: Double) { self.seconds = seconds }
+    package var description: String { "The check did not finish within \(Int(seconds)) s (an endless loop?)." }
 }

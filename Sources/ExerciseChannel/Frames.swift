@@ -7,7 +7,7 @@ import Foundation
 #endif
 
 /// What a frame on the channel carries.
-public enum FrameKind: UInt8 {
+package enum FrameKind: UInt8 {
     /// checks → exercise: run an exercise (its name, the gradient mode, its arguments).
     case call = 1
     /// checks → exercise: run it again and send back ∂L/∂input for a given ∂L/∂output.
@@ -27,23 +27,23 @@ public enum FrameKind: UInt8 {
 }
 
 /// The other end closed the channel: on the checks' side, the exercise process ended.
-public struct ChannelClosed: Error {}
+package struct ChannelClosed: Error {}
 
 /// Nothing arrived before the connection's deadline.
-public struct ChannelTimedOut: Error {}
+package struct ChannelTimedOut: Error {}
 
 /// One end of the channel: frames of `[UInt32 length][UInt8 kind][payload]` over a stream
 /// socket, read whole and bounded, so neither side can make the other allocate without limit.
-public final class ChannelConnection {
-    public let descriptor: Int32
+package final class ChannelConnection {
+    package let descriptor: Int32
     /// When waiting for a frame stops with `ChannelTimedOut` (nil: never).
-    public var deadline: Date?
+    package var deadline: Date?
     /// No frame is longer (a check's tensors are kilobytes to a few megabytes).
-    public static let frameLimit = 256 << 20
+    package static let frameLimit = 256 << 20
 
-    public init(descriptor: Int32) { self.descriptor = descriptor }
+    package init(descriptor: Int32) { self.descriptor = descriptor }
 
-    public func send(_ kind: FrameKind, _ payload: [UInt8]) throws {
+    package func send(_ kind: FrameKind, _ payload: [UInt8]) throws {
         let length = UInt32(payload.count + 1)
         var frame = withUnsafeBytes(of: length.littleEndian) { Array($0) }
         frame.append(kind.rawValue)
@@ -59,7 +59,7 @@ public final class ChannelConnection {
         }
     }
 
-    public func receive() throws -> (FrameKind, [UInt8]) {
+    package func receive() throws -> (FrameKind, [UInt8]) {
         let header = try read(exactly: 4)
         let length = header.reversed().reduce(0) { $0 << 8 | Int($1) }
         guard length >= 1, length <= Self.frameLimit else { throw WireError("a frame of \(length) bytes") }

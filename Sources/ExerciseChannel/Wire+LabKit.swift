@@ -1,12 +1,12 @@
 import LabKit
 
 extension Tensor: WireValue {
-    public func write(to writer: WireWriter, _ context: WireContext) {
+    package func write(to writer: WireWriter, _ context: WireContext) {
         writer.int(shape.count)
         for size in shape { writer.int(size) }
         writer.floats(scalars)
     }
-    public static func read(from reader: WireReader, _ context: WireContext) throws -> Tensor {
+    package static func read(from reader: WireReader, _ context: WireContext) throws -> Tensor {
         let rank = try reader.count(itemSize: 8)
         let shape = try (0..<rank).map { _ in try reader.int() }
         let scalars = try reader.floats()
@@ -18,8 +18,8 @@ extension Tensor: WireValue {
 }
 
 extension Activation: WireValue {
-    public func write(to writer: WireWriter, _ context: WireContext) { writer.string(rawValue) }
-    public static func read(from reader: WireReader, _ context: WireContext) throws -> Activation {
+    package func write(to writer: WireWriter, _ context: WireContext) { writer.string(rawValue) }
+    package static func read(from reader: WireReader, _ context: WireContext) throws -> Activation {
         let name = try reader.string()
         guard let activation = Activation(rawValue: name) else { throw WireError("no activation \(name)") }
         return activation
@@ -27,8 +27,8 @@ extension Activation: WireValue {
 }
 
 extension ConvolutionShape.Padding: WireValue {
-    public func write(to writer: WireWriter, _ context: WireContext) { writer.string(rawValue) }
-    public static func read(from reader: WireReader, _ context: WireContext) throws -> ConvolutionShape.Padding {
+    package func write(to writer: WireWriter, _ context: WireContext) { writer.string(rawValue) }
+    package static func read(from reader: WireReader, _ context: WireContext) throws -> ConvolutionShape.Padding {
         let name = try reader.string()
         guard let padding = ConvolutionShape.Padding(rawValue: name) else { throw WireError("no padding \(name)") }
         return padding
@@ -36,11 +36,11 @@ extension ConvolutionShape.Padding: WireValue {
 }
 
 extension ConvolutionShape: WireValue {
-    public func write(to writer: WireWriter, _ context: WireContext) {
+    package func write(to writer: WireWriter, _ context: WireContext) {
         for n in [height, width, channels, kernel, stride] { writer.int(n) }
         padding.write(to: writer, context)
     }
-    public static func read(from reader: WireReader, _ context: WireContext) throws -> ConvolutionShape {
+    package static func read(from reader: WireReader, _ context: WireContext) throws -> ConvolutionShape {
         let n = try (0..<5).map { _ in try reader.int() }
         let padding = try ConvolutionShape.Padding.read(from: reader, context)
         // The same conditions as the initialiser's, checked here so a bad message is an error, not a crash.
@@ -100,8 +100,10 @@ struct VariableRecord {
 }
 
 extension Variable: WireObject {
-    public func write(to writer: WireWriter, _ context: WireContext) { VariableRecord.write(self, to: writer, context) }
-    public static func read(from reader: WireReader, _ context: WireContext) throws -> Self {
+    package func write(to writer: WireWriter, _ context: WireContext) {
+        VariableRecord.write(self, to: writer, context)
+    }
+    package static func read(from reader: WireReader, _ context: WireContext) throws -> Self {
         guard let variable = try VariableRecord.read(from: reader, context).resolve(context) as? Self else {
             throw WireError("not a variable")
         }
@@ -124,12 +126,12 @@ protocol WireLayer: AnyObject, WireObject {
 }
 
 extension WireLayer {
-    public func write(to writer: WireWriter, _ context: WireContext) {
+    package func write(to writer: WireWriter, _ context: WireContext) {
         writer.int(context.id(of: self))
         for p in wireParameters { VariableRecord.write(p, to: writer, context) }
         writeSettings(to: writer, context)
     }
-    public static func read(from reader: WireReader, _ context: WireContext) throws -> Self {
+    package static func read(from reader: WireReader, _ context: WireContext) throws -> Self {
         let id = try reader.int()
         let records = try (0..<parameterCount).map { _ in try VariableRecord.read(from: reader, context) }
         let settings = try readSettings(from: reader, context)
@@ -228,11 +230,11 @@ protocol WireComposite: AnyObject, WireObject {
 }
 
 extension WireComposite {
-    public func write(to writer: WireWriter, _ context: WireContext) {
+    package func write(to writer: WireWriter, _ context: WireContext) {
         writer.int(context.id(of: self))
         parts.write(to: writer, context)
     }
-    public static func read(from reader: WireReader, _ context: WireContext) throws -> Self {
+    package static func read(from reader: WireReader, _ context: WireContext) throws -> Self {
         let id = try reader.int()
         let parts = try Parts.read(from: reader, context)
         if let known = try context.object(id, as: Self.self) { return known }
@@ -315,11 +317,11 @@ extension ConvAutoencoder: WireComposite {
 
 /// An optimizer (SGD or Adam) with its parameters and state. Its parameters must already
 /// have travelled (in the model passed before it), so they name the same variables.
-public struct WireOptimizer: WireObject {
-    public let optimizer: Optimizer
-    public init(_ optimizer: Optimizer) { self.optimizer = optimizer }
+package struct WireOptimizer: WireObject {
+    package let optimizer: Optimizer
+    package init(_ optimizer: Optimizer) { self.optimizer = optimizer }
 
-    public func write(to writer: WireWriter, _ context: WireContext) {
+    package func write(to writer: WireWriter, _ context: WireContext) {
         writer.int(context.id(of: optimizer))
         optimizer.parameters.write(to: writer, context)
         switch optimizer {
@@ -339,7 +341,7 @@ public struct WireOptimizer: WireObject {
         }
     }
 
-    public static func read(from reader: WireReader, _ context: WireContext) throws -> WireOptimizer {
+    package static func read(from reader: WireReader, _ context: WireContext) throws -> WireOptimizer {
         let id = try reader.int()
         let parameters = try [Variable].read(from: reader, context)
         let known = try context.object(id, as: AnyObject.self)
@@ -374,20 +376,20 @@ public struct WireOptimizer: WireObject {
 }
 
 /// A generator passed `inout`: its state goes in, and the advanced state comes back.
-public final class WireGenerator: WireValue {
-    public var generator: SeededGenerator
-    public init(_ generator: SeededGenerator) { self.generator = generator }
+package final class WireGenerator: WireValue {
+    package var generator: SeededGenerator
+    package init(_ generator: SeededGenerator) { self.generator = generator }
 
-    public func write(to writer: WireWriter, _ context: WireContext) {
+    package func write(to writer: WireWriter, _ context: WireContext) {
         for word in generator.stateWords { writer.word(word) }
     }
-    public static func read(from reader: WireReader, _ context: WireContext) throws -> WireGenerator {
+    package static func read(from reader: WireReader, _ context: WireContext) throws -> WireGenerator {
         var generator = SeededGenerator(seed: 0)
         generator.stateWords = try (0..<4).map { _ in try reader.word() }
         return WireGenerator(generator)
     }
-    public func writeState(to writer: WireWriter, _ context: WireContext) { write(to: writer, context) }
-    public func readState(from reader: WireReader, _ context: WireContext) throws {
+    package func writeState(to writer: WireWriter, _ context: WireContext) { write(to: writer, context) }
+    package func readState(from reader: WireReader, _ context: WireContext) throws {
         generator = try WireGenerator.read(from: reader, context).generator
     }
 }
@@ -397,11 +399,11 @@ public final class WireGenerator: WireValue {
 /// A closure the checks pass to an exercise (a spy, or the function to differentiate). It
 /// stays in the checks' process: the exercise's calls come back over the channel, with the
 /// objects they name, and whatever the closure changes in them goes back.
-public struct WireFunction<Input: WireValue, Output: WireValue>: WireValue {
-    public let body: (Input) throws -> Output
-    public init(_ body: @escaping (Input) throws -> Output) { self.body = body }
+package struct WireFunction<Input: WireValue, Output: WireValue>: WireValue {
+    package let body: (Input) throws -> Output
+    package init(_ body: @escaping (Input) throws -> Output) { self.body = body }
 
-    public func write(to writer: WireWriter, _ context: WireContext) {
+    package func write(to writer: WireWriter, _ context: WireContext) {
         let id = context.callbacks.count + 1
         context.callbacks[id] = { reader, reply, context in
             let input = try Input.read(from: reader, context)
@@ -412,7 +414,7 @@ public struct WireFunction<Input: WireValue, Output: WireValue>: WireValue {
         writer.int(id)
     }
 
-    public static func read(from reader: WireReader, _ context: WireContext) throws -> WireFunction {
+    package static func read(from reader: WireReader, _ context: WireContext) throws -> WireFunction {
         let id = try reader.int()
         return WireFunction { input in
             guard let callBack = context.callBack else { throw WireError("no channel to call back on") }

@@ -7,7 +7,7 @@ import LabKit
 /// Objects (variables, layers, optimizers) are written with an id, so that the object the
 /// checks passed in is the one that comes back (`WireContext`), and their state travels both
 /// ways: `writeState` after a call (or a callback) sends what the other side may have changed.
-public protocol WireValue {
+package protocol WireValue {
     func write(to writer: WireWriter, _ context: WireContext)
     static func read(from reader: WireReader, _ context: WireContext) throws -> Self
     /// After a call: the state the callee may have changed (nothing for plain values).
@@ -17,44 +17,44 @@ public protocol WireValue {
 }
 
 extension WireValue {
-    public func writeState(to writer: WireWriter, _ context: WireContext) {}
-    public func readState(from reader: WireReader, _ context: WireContext) throws {}
+    package func writeState(to writer: WireWriter, _ context: WireContext) {}
+    package func readState(from reader: WireReader, _ context: WireContext) throws {}
 }
 
 /// An object whose whole self is its state: after a call it travels again, whole, and reading
 /// it back updates the object its id names.
-public protocol WireObject: WireValue {}
+package protocol WireObject: WireValue {}
 
 extension WireObject {
-    public func writeState(to writer: WireWriter, _ context: WireContext) { write(to: writer, context) }
-    public func readState(from reader: WireReader, _ context: WireContext) throws {
+    package func writeState(to writer: WireWriter, _ context: WireContext) { write(to: writer, context) }
+    package func readState(from reader: WireReader, _ context: WireContext) throws {
         _ = try Self.read(from: reader, context)
     }
 }
 
 /// Bytes that do not decode: a malformed or hostile message. The checks treat it as a
 /// failure of the exercise process, never as an answer.
-public struct WireError: Error, CustomStringConvertible {
-    public let description: String
-    public init(_ description: String) { self.description = description }
+package struct WireError: Error, CustomStringConvertible {
+    package let description: String
+    package init(_ description: String) { self.description = description }
 }
 
 /// Appends values in the wire format.
-public final class WireWriter {
-    public private(set) var bytes: [UInt8] = []
-    public init() {}
+package final class WireWriter {
+    package private(set) var bytes: [UInt8] = []
+    package init() {}
 
-    public func byte(_ value: UInt8) { bytes.append(value) }
-    public func word(_ value: UInt64) { withUnsafeBytes(of: value.littleEndian) { bytes += $0 } }
-    public func int(_ value: Int) { word(UInt64(bitPattern: Int64(value))) }
-    public func bool(_ value: Bool) { byte(value ? 1 : 0) }
-    public func double(_ value: Double) { word(value.bitPattern) }
-    public func float(_ value: Float) { withUnsafeBytes(of: value.bitPattern.littleEndian) { bytes += $0 } }
-    public func string(_ value: String) {
+    package func byte(_ value: UInt8) { bytes.append(value) }
+    package func word(_ value: UInt64) { withUnsafeBytes(of: value.littleEndian) { bytes += $0 } }
+    package func int(_ value: Int) { word(UInt64(bitPattern: Int64(value))) }
+    package func bool(_ value: Bool) { byte(value ? 1 : 0) }
+    package func double(_ value: Double) { word(value.bitPattern) }
+    package func float(_ value: Float) { withUnsafeBytes(of: value.bitPattern.littleEndian) { bytes += $0 } }
+    package func string(_ value: String) {
         int(value.utf8.count)
         bytes += value.utf8
     }
-    public func floats(_ values: [Float]) {
+    package func floats(_ values: [Float]) {
         int(values.count)
         values.withUnsafeBytes { bytes += $0 }  // x86-64 and arm64 are little-endian
     }
@@ -62,44 +62,44 @@ public final class WireWriter {
 
 /// Reads values in the wire format, checking every length against what is left, so no
 /// message can make the reader allocate more than it holds or read past its end.
-public final class WireReader {
+package final class WireReader {
     private let bytes: [UInt8]
     private var offset = 0
-    public init(_ bytes: [UInt8]) { self.bytes = bytes }
+    package init(_ bytes: [UInt8]) { self.bytes = bytes }
 
-    public var isAtEnd: Bool { offset == bytes.count }
+    package var isAtEnd: Bool { offset == bytes.count }
 
     func take(_ count: Int) throws -> ArraySlice<UInt8> {
         guard count >= 0, count <= bytes.count - offset else { throw WireError("a message ended early") }
         defer { offset += count }
         return bytes[offset..<(offset + count)]
     }
-    public func byte() throws -> UInt8 { try take(1).first! }
-    public func word() throws -> UInt64 {
+    package func byte() throws -> UInt8 { try take(1).first! }
+    package func word() throws -> UInt64 {
         try take(8).reversed().reduce(UInt64(0)) { $0 << 8 | UInt64($1) }
     }
-    public func int() throws -> Int { Int(Int64(bitPattern: try word())) }
-    public func bool() throws -> Bool {
+    package func int() throws -> Int { Int(Int64(bitPattern: try word())) }
+    package func bool() throws -> Bool {
         switch try byte() {
         case 0: return false
         case 1: return true
         default: throw WireError("a Boolean that is neither 0 nor 1")
         }
     }
-    public func double() throws -> Double { Double(bitPattern: try word()) }
-    public func float() throws -> Float {
+    package func double() throws -> Double { Double(bitPattern: try word()) }
+    package func float() throws -> Float {
         Float(bitPattern: try take(4).reversed().reduce(UInt32(0)) { $0 << 8 | UInt32($1) })
     }
     /// A count of items of at least `size` bytes each that the rest of the message can hold.
-    public func count(itemSize size: Int = 1) throws -> Int {
+    package func count(itemSize size: Int = 1) throws -> Int {
         let n = try int()
         guard n >= 0, n <= (bytes.count - offset) / Swift.max(size, 1) else {
             throw WireError("a count of \(n) that the message cannot hold")
         }
         return n
     }
-    public func string() throws -> String { String(decoding: try take(try count()), as: UTF8.self) }
-    public func floats() throws -> [Float] {
+    package func string() throws -> String { String(decoding: try take(try count()), as: UTF8.self) }
+    package func floats() throws -> [Float] {
         let n = try count(itemSize: 4)
         let raw = try take(4 * n)
         return raw.withUnsafeBytes { Array($0.bindMemory(to: Float.self)) }
@@ -109,74 +109,74 @@ public final class WireReader {
 // MARK: Plain values
 
 extension Int: WireValue {
-    public func write(to writer: WireWriter, _ context: WireContext) { writer.int(self) }
-    public static func read(from reader: WireReader, _ context: WireContext) throws -> Int { try reader.int() }
+    package func write(to writer: WireWriter, _ context: WireContext) { writer.int(self) }
+    package static func read(from reader: WireReader, _ context: WireContext) throws -> Int { try reader.int() }
 }
 
 extension UInt64: WireValue {
-    public func write(to writer: WireWriter, _ context: WireContext) { writer.word(self) }
-    public static func read(from reader: WireReader, _ context: WireContext) throws -> UInt64 { try reader.word() }
+    package func write(to writer: WireWriter, _ context: WireContext) { writer.word(self) }
+    package static func read(from reader: WireReader, _ context: WireContext) throws -> UInt64 { try reader.word() }
 }
 
 extension Float: WireValue {
-    public func write(to writer: WireWriter, _ context: WireContext) { writer.float(self) }
-    public static func read(from reader: WireReader, _ context: WireContext) throws -> Float { try reader.float() }
+    package func write(to writer: WireWriter, _ context: WireContext) { writer.float(self) }
+    package static func read(from reader: WireReader, _ context: WireContext) throws -> Float { try reader.float() }
 }
 
 extension Double: WireValue {
-    public func write(to writer: WireWriter, _ context: WireContext) { writer.double(self) }
-    public static func read(from reader: WireReader, _ context: WireContext) throws -> Double { try reader.double() }
+    package func write(to writer: WireWriter, _ context: WireContext) { writer.double(self) }
+    package static func read(from reader: WireReader, _ context: WireContext) throws -> Double { try reader.double() }
 }
 
 extension Bool: WireValue {
-    public func write(to writer: WireWriter, _ context: WireContext) { writer.bool(self) }
-    public static func read(from reader: WireReader, _ context: WireContext) throws -> Bool { try reader.bool() }
+    package func write(to writer: WireWriter, _ context: WireContext) { writer.bool(self) }
+    package static func read(from reader: WireReader, _ context: WireContext) throws -> Bool { try reader.bool() }
 }
 
 extension String: WireValue {
-    public func write(to writer: WireWriter, _ context: WireContext) { writer.string(self) }
-    public static func read(from reader: WireReader, _ context: WireContext) throws -> String { try reader.string() }
+    package func write(to writer: WireWriter, _ context: WireContext) { writer.string(self) }
+    package static func read(from reader: WireReader, _ context: WireContext) throws -> String { try reader.string() }
 }
 
 /// Nothing: the result of an exercise that returns `Void`.
-public struct Nothing: WireValue {
-    public init() {}
-    public func write(to writer: WireWriter, _ context: WireContext) {}
-    public static func read(from reader: WireReader, _ context: WireContext) throws -> Nothing { Nothing() }
+package struct Nothing: WireValue {
+    package init() {}
+    package func write(to writer: WireWriter, _ context: WireContext) {}
+    package static func read(from reader: WireReader, _ context: WireContext) throws -> Nothing { Nothing() }
 }
 
 extension Array: WireValue where Element: WireValue {
-    public func write(to writer: WireWriter, _ context: WireContext) {
+    package func write(to writer: WireWriter, _ context: WireContext) {
         writer.int(count)
         for element in self { element.write(to: writer, context) }
     }
-    public static func read(from reader: WireReader, _ context: WireContext) throws -> [Element] {
+    package static func read(from reader: WireReader, _ context: WireContext) throws -> [Element] {
         try (0..<reader.count()).map { _ in try Element.read(from: reader, context) }
     }
-    public func writeState(to writer: WireWriter, _ context: WireContext) {
+    package func writeState(to writer: WireWriter, _ context: WireContext) {
         for element in self { element.writeState(to: writer, context) }
     }
-    public func readState(from reader: WireReader, _ context: WireContext) throws {
+    package func readState(from reader: WireReader, _ context: WireContext) throws {
         for element in self { try element.readState(from: reader, context) }
     }
 }
 
 extension Optional: WireValue where Wrapped: WireValue {
-    public func write(to writer: WireWriter, _ context: WireContext) {
+    package func write(to writer: WireWriter, _ context: WireContext) {
         writer.bool(self != nil)
         self?.write(to: writer, context)
     }
-    public static func read(from reader: WireReader, _ context: WireContext) throws -> Wrapped? {
+    package static func read(from reader: WireReader, _ context: WireContext) throws -> Wrapped? {
         try reader.bool() ? try Wrapped.read(from: reader, context) : nil
     }
 }
 
 extension ClosedRange: WireValue where Bound: WireValue {
-    public func write(to writer: WireWriter, _ context: WireContext) {
+    package func write(to writer: WireWriter, _ context: WireContext) {
         lowerBound.write(to: writer, context)
         upperBound.write(to: writer, context)
     }
-    public static func read(from reader: WireReader, _ context: WireContext) throws -> ClosedRange<Bound> {
+    package static func read(from reader: WireReader, _ context: WireContext) throws -> ClosedRange<Bound> {
         let lower = try Bound.read(from: reader, context), upper = try Bound.read(from: reader, context)
         guard lower <= upper else { throw WireError("a range whose lower bound is above its upper bound") }
         return lower...upper
@@ -184,36 +184,36 @@ extension ClosedRange: WireValue where Bound: WireValue {
 }
 
 /// Two results (exercises that return a tuple).
-public struct Pair<A: WireValue, B: WireValue>: WireValue {
-    public var first: A, second: B
-    public init(_ first: A, _ second: B) { (self.first, self.second) = (first, second) }
-    public func write(to writer: WireWriter, _ context: WireContext) {
+package struct Pair<A: WireValue, B: WireValue>: WireValue {
+    package var first: A, second: B
+    package init(_ first: A, _ second: B) { (self.first, self.second) = (first, second) }
+    package func write(to writer: WireWriter, _ context: WireContext) {
         first.write(to: writer, context)
         second.write(to: writer, context)
     }
-    public static func read(from reader: WireReader, _ context: WireContext) throws -> Pair {
+    package static func read(from reader: WireReader, _ context: WireContext) throws -> Pair {
         Pair(try A.read(from: reader, context), try B.read(from: reader, context))
     }
-    public func writeState(to writer: WireWriter, _ context: WireContext) {
+    package func writeState(to writer: WireWriter, _ context: WireContext) {
         first.writeState(to: writer, context)
         second.writeState(to: writer, context)
     }
-    public func readState(from reader: WireReader, _ context: WireContext) throws {
+    package func readState(from reader: WireReader, _ context: WireContext) throws {
         try first.readState(from: reader, context)
         try second.readState(from: reader, context)
     }
 }
 
 /// Three results.
-public struct Triple<A: WireValue, B: WireValue, C: WireValue>: WireValue {
-    public var first: A, second: B, third: C
-    public init(_ first: A, _ second: B, _ third: C) { (self.first, self.second, self.third) = (first, second, third) }
-    public func write(to writer: WireWriter, _ context: WireContext) {
+package struct Triple<A: WireValue, B: WireValue, C: WireValue>: WireValue {
+    package var first: A, second: B, third: C
+    package init(_ first: A, _ second: B, _ third: C) { (self.first, self.second, self.third) = (first, second, third) }
+    package func write(to writer: WireWriter, _ context: WireContext) {
         first.write(to: writer, context)
         second.write(to: writer, context)
         third.write(to: writer, context)
     }
-    public static func read(from reader: WireReader, _ context: WireContext) throws -> Triple {
+    package static func read(from reader: WireReader, _ context: WireContext) throws -> Triple {
         Triple(try A.read(from: reader, context), try B.read(from: reader, context), try C.read(from: reader, context))
     }
 }

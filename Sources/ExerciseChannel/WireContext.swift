@@ -4,14 +4,14 @@ import LabKit
 /// an object that goes out and comes back is the same object; the variables in the order
 /// they were first sent (the inputs a gradient flows back to); and the hooks for closures
 /// and for variables the other side made.
-public final class WireContext {
+package final class WireContext {
     private var objects: [Int: AnyObject] = [:]
     private var ids: [ObjectIdentifier: Int] = [:]
     private var nextID: Int
     /// Every variable of the call's arguments, in the order first written or read.
-    public private(set) var variables: [Variable] = []
+    package private(set) var variables: [Variable] = []
     /// Variables first met in a result (made by the other side), in order.
-    public private(set) var madeVariables: [Variable] = []
+    package private(set) var madeVariables: [Variable] = []
     private var registeringResult = false
     private var argumentCount: Int?
 
@@ -24,7 +24,7 @@ public final class WireContext {
     var callBack: ((Int, (WireWriter) -> Void, (WireReader) throws -> Void) throws -> Void)?
 
     /// The checks number objects from 1, the exercise process from 2⁴⁰: ids never collide.
-    public init(isExerciseSide: Bool) { nextID = isExerciseSide ? 1 << 40 : 1 }
+    package init(isExerciseSide: Bool) { nextID = isExerciseSide ? 1 << 40 : 1 }
 
     func id(of object: AnyObject) -> Int {
         if let id = ids[ObjectIdentifier(object)] { return id }
@@ -45,7 +45,7 @@ public final class WireContext {
     /// Marks the end of the arguments: their variables are the ones a gradient flows back to.
     func sealArguments() { argumentCount = variables.count }
     /// The variables among the call's arguments, in order.
-    public var argumentVariables: [Variable] { Array(variables.prefix(argumentCount ?? variables.count)) }
+    package var argumentVariables: [Variable] { Array(variables.prefix(argumentCount ?? variables.count)) }
 
     /// The object known by `id`, if any; an object of another type is a malformed message.
     func object<T: AnyObject>(_ id: Int, as type: T.Type) throws -> T? {

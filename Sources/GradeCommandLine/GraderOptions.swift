@@ -12,35 +12,35 @@ import LabRegistry
     import Glibc
 #endif
 
-public struct GraderOptions: ParsableArguments {
+package struct GraderOptions: ParsableArguments {
     @Option(help: "Labs to grade, e.g. 1,3 (default: all).")
-    public var labs: String?
+    package var labs: String?
 
     @Option(help: "Where results go.")
-    public var out = "out/grade"
+    package var out = "out/grade"
 
     @Option(help: "Time limit per check, in seconds.")
-    public var timeout: Double = 120
+    package var timeout: Double = 120
 
     @Option(help: "Memory limit per check, in MiB.")
-    public var memory: UInt64 = 4096
+    package var memory: UInt64 = 4096
 
     @Option(name: .customLong("output-limit"), help: "Output kept per check, in KiB (the rest is counted, not stored).")
-    public var outputLimit = 256
+    package var outputLimit = 256
 
     @Flag(
         name: .customLong("no-bubblewrap"),
         help: "Use the fallback sandbox even where bubblewrap works (to test it).")
-    public var noBubblewrap = false
+    package var noBubblewrap = false
 
     @Option(
         name: .customLong("scratch-path"),
         help: "Build folder for grading (kept between runs so the core is compiled once).")
-    public var scratchPath = ".build-grade"
+    package var scratchPath = ".build-grade"
 
-    public init() {}
+    package init() {}
 
-    public func validate() throws {
+    package func validate() throws {
         guard FileManager.default.fileExists(atPath: "Package.swift") else {
             throw ValidationError("run the grader from the kit's root folder (where Package.swift is)")
         }
@@ -51,7 +51,7 @@ public struct GraderOptions: ParsableArguments {
         _ = try selectedLabs()
     }
 
-    public func selectedLabs() throws -> [Int] {
+    package func selectedLabs() throws -> [Int] {
         guard let labs else { return LabRegistry.kit.numbers }
         let chosen = labs.split(separator: ",").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) }
         guard !chosen.isEmpty, chosen.allSatisfy(LabRegistry.kit.numbers.contains) else {
@@ -61,11 +61,11 @@ public struct GraderOptions: ParsableArguments {
         return chosen
     }
 
-    public var root: String { FileManager.default.currentDirectoryPath }
+    package var root: String { FileManager.default.currentDirectoryPath }
 
-    public func absolute(_ path: String) -> String { path.hasPrefix("/") ? path : "\(root)/\(path)" }
+    package func absolute(_ path: String) -> String { path.hasPrefix("/") ? path : "\(root)/\(path)" }
 
-    public var limits: Sandbox.Limits {
+    package var limits: Sandbox.Limits {
         var limits = Sandbox.Limits()
         limits.memoryBytes = memory << 20
         limits.outputBytes = outputLimit * 1024
@@ -74,7 +74,7 @@ public struct GraderOptions: ParsableArguments {
 
     /// Takes the scratch folder, detects the sandbox and says which; `refusingWeakSandbox` stops
     /// when the sandbox cannot keep students from each other (a class).
-    public func sandbox(refusingWeakSandbox: Bool) throws -> Sandbox {
+    package func sandbox(refusingWeakSandbox: Bool) throws -> Sandbox {
         signal(SIGPIPE, SIG_IGN)
         // The submission is composed under the scratch folder and SwiftPM takes target paths
         // only inside the package, so the scratch folder must be inside the kit.
@@ -93,7 +93,7 @@ public struct GraderOptions: ParsableArguments {
 
     /// The kit's folders no check may see (the instructor's, where they exist), the scratch
     /// folder, the output and `extra` (a class's submissions).
-    public func hide(from sandbox: Sandbox, extra: [String] = []) {
+    package func hide(from sandbox: Sandbox, extra: [String] = []) {
         let instructorFolders = [
             "Tests/Hidden",
             // instructor-only: begin
@@ -104,7 +104,7 @@ public struct GraderOptions: ParsableArguments {
         sandbox.hide(hidden).forEach(note)
     }
 
-    public func grader(sandbox: Sandbox, labs: [Int], only: Set<String>? = nil) -> Grader {
+    package func grader(sandbox: Sandbox, labs: [Int], only: Set<String>? = nil) -> Grader {
         Grader(
             kitRoot: root, scratchPath: absolute(scratchPath), timeout: timeout, labs: labs, only: only,
             sandbox: sandbox
@@ -112,7 +112,7 @@ public struct GraderOptions: ParsableArguments {
     }
 
     /// Before any grading: the files a run will write must be absent or the grader's own.
-    public func claimOutputs(_ files: [String]) throws {
+    package func claimOutputs(_ files: [String]) throws {
         try Notebook.prepareWritableFolder(out)
         for file in files where !OutputManifest.mayReplace(file, in: out) {
             throw NotGradesFile(path: "\(out)/\(file)")
@@ -121,7 +121,7 @@ public struct GraderOptions: ParsableArguments {
 }
 
 /// A line on standard error (progress and notes; results go to standard output).
-public func note(_ line: String) { ProgressDisplay.shared.write(line + "\n", to: .standardError) }
+package func note(_ line: String) { ProgressDisplay.shared.write(line + "\n", to: .standardError) }
 
 /// A line of the command's output, written above the progress line.
-public func say(_ line: String) { ProgressDisplay.shared.write(line + "\n") }
+package func say(_ line: String) { ProgressDisplay.shared.write(line + "\n") }

@@ -1,5 +1,5 @@
 /// Problems with data files, each with a message that says what to do.
-public enum DataError: Error, CustomStringConvertible, Equatable {
+package enum DataError: Error, CustomStringConvertible, Equatable {
     /// A dataset was not found; `looked` lists the folders searched.
     case missingDataset(name: String, looked: [String], hint: String)
     /// A file is missing, unreadable or not a regular file.
@@ -15,7 +15,7 @@ public enum DataError: Error, CustomStringConvertible, Equatable {
     /// A flag or argument is out of range.
     case invalidArgument(String)
 
-    public var description: String {
+    package var description: String {
         switch self {
         case let .missingDataset(name, looked, hint):
             return "The \(name) dataset was not found. Looked in:\n"

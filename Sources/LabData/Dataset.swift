@@ -2,15 +2,15 @@ import Foundation
 import LabKit
 
 /// Images and labels of one split. Shape legend: N images of height × width pixels.
-public struct DataSplit: Sendable {
+package struct DataSplit: Sendable {
     /// [N, height · width], pixels scaled to [0, 1].
-    public let images: Tensor
+    package let images: Tensor
     /// N labels in 0..<classCount.
-    public let labels: [Int]
+    package let labels: [Int]
 
-    public var count: Int { labels.count }
+    package var count: Int { labels.count }
 
-    public init(images: Tensor, labels: [Int]) {
+    package init(images: Tensor, labels: [Int]) {
         precondition(images.rowCount == labels.count, "\(images.rowCount) images but \(labels.count) labels")
         self.images = images
         self.labels = labels
@@ -18,26 +18,28 @@ public struct DataSplit: Sendable {
 }
 
 /// A labelled image dataset with a training and a held-out test split.
-public struct Dataset: Sendable {
-    public let name: String
+package struct Dataset: Sendable {
+    package let name: String
     /// Where it was read from (a folder), for reports.
-    public let location: String
-    public let train: DataSplit
-    public let test: DataSplit
-    public let classNames: [String]
+    package let location: String
+    package let train: DataSplit
+    package let test: DataSplit
+    package let classNames: [String]
     /// The image shape: every row of `images` is one height × width image, row by row.
-    public let height: Int, width: Int
+    package let height: Int, width: Int
 
-    public var classCount: Int { classNames.count }
+    package var classCount: Int { classNames.count }
+    /// (height, width), for figures that tile the images.
+    package var imageShape: (height: Int, width: Int) { (height, width) }
     /// Pixels per image, the input dimension D = height · width.
-    public var pixels: Int { height * width }
+    package var pixels: Int { height * width }
 
     /// A class name short enough for a column label ("T-shirt/top" → "T-shirt").
-    public func shortClassName(_ c: Int) -> String {
+    package func shortClassName(_ c: Int) -> String {
         String(classNames[c].split(separator: "/").first ?? "").prefix(10).description
     }
 
-    public init(
+    package init(
         name: String, location: String, train: DataSplit, test: DataSplit, classNames: [String], height: Int, width: Int
     ) {
         (self.name, self.location, self.train, self.test, self.classNames) = (name, location, train, test, classNames)

@@ -2,7 +2,7 @@ import Foundation
 import LabKit
 
 /// Where a lab's images come from (`--dataset NAME`, `--data-dir DIR`).
-public enum DatasetSource: Equatable, Sendable {
+package enum DatasetSource: Equatable, Sendable {
     /// The class-balanced Fashion-MNIST sample embedded in the package (6,000 train, 2,000 test).
     case sample
     /// The full Fashion-MNIST: `$LABKIT_DATA_DIR`, else /usr/share/datasets/fashion-mnist.
@@ -11,18 +11,18 @@ public enum DatasetSource: Equatable, Sendable {
     case folder(String)
 
     /// The folder of the embedded sample inside the package's resources.
-    public static var sampleFolder: String? {
+    package static var sampleFolder: String? {
         Bundle.module.url(forResource: "fashion-sample", withExtension: nil)?.path
     }
 
     /// The Debian package's folder.
-    public static let systemFashionMNIST = "/usr/share/datasets/fashion-mnist"
-    public static let installHint =
+    package static let systemFashionMNIST = "/usr/share/datasets/fashion-mnist"
+    package static let installHint =
         "Install the full Fashion-MNIST with:  sudo apt-get install dataset-fashion-mnist\n"
         + "or point LABKIT_DATA_DIR (or --data-dir) at a folder with train-images-idx3-ubyte(.gz) and the other three IDX files."
 
     /// Parses `--dataset` and `--data-dir`.
-    public static func from(name: String, dataDirectory: String?) throws -> DatasetSource {
+    package static func from(name: String, dataDirectory: String?) throws -> DatasetSource {
         if let dataDirectory { return .folder(dataDirectory) }
         switch name.lowercased() {
         case "sample": return .sample
@@ -32,19 +32,19 @@ public enum DatasetSource: Equatable, Sendable {
         }
     }
 
-    public static let fashionClassNames = [
+    package static let fashionClassNames = [
         "T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",
         "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot",
     ]
 
     /// How many images a load may hold as Float32 (256 Mi values = 1 GiB), across both splits.
-    public static let memoryBudget = 256 << 20
+    package static let memoryBudget = 256 << 20
 
     /// Loads the dataset, keeping the first `trainLimit` / `testLimit` images of each split.
     /// - Throws: `DataError.missingDataset` saying where it looked and how to install it,
     ///   `DataError.unreadableFile` / `.corruptFile` naming a damaged file and the cause, or
     ///   `DataError.tooLarge` (with the --train-size that would fit).
-    public func load(
+    package func load(
         trainLimit: Int? = nil, testLimit: Int? = nil, maximumPixels: Int? = nil,
         environment: [String: String] = ProcessInfo.processInfo.environment
     ) throws -> Dataset {
@@ -119,7 +119,7 @@ public enum DatasetSource: Equatable, Sendable {
 
     /// Loads the four IDX files of a folder. Class names are Fashion-MNIST's when the data
     /// is Fashion-MNIST (`classNames`, or recognised by its test labels), else the label values.
-    public static func loadFolder(
+    package static func loadFolder(
         _ folder: String, name: String, classNames: [String]?, trainLimit: Int? = nil, testLimit: Int? = nil,
         maximumPixels: Int? = nil
     ) throws -> Dataset {

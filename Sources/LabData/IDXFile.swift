@@ -16,20 +16,20 @@ import Foundation
 /// Files may be raw or one gzip stream (RFC 1952). A gzip file is inflated with zlib and its
 /// trailer checked: a wrong CRC-32 or length, a stream cut off before its trailer, or any
 /// byte after it is an error — as is any byte after the elements of a raw file.
-public struct IDXFile: Equatable, Sendable {
+package struct IDXFile: Equatable, Sendable {
     /// The dimensions of what was kept (the first one trimmed by `keepingFirst`).
-    public let dimensions: [Int]
-    public let bytes: [UInt8]
+    package let dimensions: [Int]
+    package let bytes: [UInt8]
     /// The first dimension the header declares (before `keepingFirst`).
-    public var declaredCount: Int
+    package var declaredCount: Int
 
-    public init(dimensions: [Int], bytes: [UInt8], declaredCount: Int? = nil) {
+    package init(dimensions: [Int], bytes: [UInt8], declaredCount: Int? = nil) {
         (self.dimensions, self.bytes, self.declaredCount) = (dimensions, bytes, declaredCount ?? dimensions.first ?? 0)
     }
 
     /// The largest array the reader accepts by default (256 Mi elements, 5× the full MNIST
     /// training images), so a hostile header cannot ask for a huge allocation.
-    public static let maximumElements = 256 << 20
+    package static let maximumElements = 256 << 20
 
     /// Reads and validates an IDX file of unsigned bytes (`.gz` or raw).
     /// - Parameters:
@@ -40,7 +40,7 @@ public struct IDXFile: Equatable, Sendable {
     ///   not a regular file), `DataError.corruptFile` (naming the byte where it went wrong) or
     ///   `DataError.tooLarge`.
     ///   - maximumItemSize: refuse, before reading the data, items (images) larger than this.
-    public static func read(
+    package static func read(
         _ path: String, keepingFirst limit: Int? = nil, maximumElements budget: Int = maximumElements,
         maximumItemSize: Int? = nil
     ) throws -> IDXFile {

@@ -11,8 +11,8 @@ import Foundation
 /// A clean-up never runs twice or on two threads at once: the signal's thread runs them holding
 /// the lock until the process exits, and `finish` (the normal path's clean-up) runs one under the
 /// same lock — so a signal that arrives while a folder is being removed waits for the removal.
-public enum Interrupts {
-    public struct Registration: Hashable, Sendable { let id: Int }
+package enum Interrupts {
+    package struct Registration: Hashable, Sendable { let id: Int }
 
     static let signals: [Int32] = [SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGPIPE]
     private static let lock = NSRecursiveLock()
@@ -25,7 +25,7 @@ public enum Interrupts {
     /// Runs `cleanup` if a signal ends the process before `remove` is called with the result.
     /// `message` (one sentence) tells the user what the interruption left as it was.
     @discardableResult
-    public static func onInterrupt(_ message: String, cleanup: @escaping () -> Void) -> Registration {
+    package static func onInterrupt(_ message: String, cleanup: @escaping () -> Void) -> Registration {
         lock.lock()
         defer { lock.unlock() }
         installHandlers()
@@ -35,14 +35,14 @@ public enum Interrupts {
     }
 
     /// The work is done: the clean-up is no longer needed.
-    public static func remove(_ registration: Registration) {
+    package static func remove(_ registration: Registration) {
         lock.lock()
         cleanups.removeAll { $0.id == registration.id }
         lock.unlock()
     }
 
     /// Runs the clean-up now (the normal path: a scratch folder that goes in any case).
-    public static func finish(_ registration: Registration) {
+    package static func finish(_ registration: Registration) {
         lock.lock()
         defer { lock.unlock() }
         guard let index = cleanups.firstIndex(where: { $0.id == registration.id }) else { return }
@@ -51,7 +51,7 @@ public enum Interrupts {
 
     /// Runs `body` with signals deferred: one that arrives meanwhile ends the process right after,
     /// with `afterMessage`, and without the clean-ups (what `body` did is complete).
-    public static func withSignalsHeld<T>(afterMessage: String, _ body: () throws -> T) rethrows -> T {
+    package static func withSignalsHeld<T>(afterMessage: String, _ body: () throws -> T) rethrows -> T {
         lock.lock(); heldDepth += 1; lock.unlock()
         defer {
             lock.lock(); heldDepth -= 1; let signal = heldDepth == 0 ? pending : nil; lock.unlock()

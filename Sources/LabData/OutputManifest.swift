@@ -9,11 +9,11 @@ import LabKit
 /// "hash  relative/path" line per file, the hash the FNV-1a of the bytes written (16 hex digits;
 /// a path may have several, e.g. while a run commits). A folder's files are the kit's to replace
 /// only when they are listed with their current hash: anything else is the user's.
-public enum OutputManifest {
-    public static let fileName = ".labkit-manifest"
+package enum OutputManifest {
+    package static let fileName = ".labkit-manifest"
 
     /// Path → hashes; nil when the folder has no manifest or it is not one.
-    public static func read(in folder: String) -> [String: Set<String>]? {
+    package static func read(in folder: String) -> [String: Set<String>]? {
         guard let text = try? String(contentsOfFile: "\(folder)/\(fileName)", encoding: .utf8),
             text.hasPrefix("# labkit output manifest\n")
         else { return nil }
@@ -29,7 +29,7 @@ public enum OutputManifest {
     }
 
     /// Writes the manifest whole (a temporary file renamed over it).
-    public static func write(_ entries: [String: Set<String>], in folder: String) throws {
+    package static func write(_ entries: [String: Set<String>], in folder: String) throws {
         let lines = entries.flatMap { path, hashes in hashes.map { "\($0)  \(path)\n" } }
         let text =
             "# labkit output manifest\n"
@@ -46,7 +46,7 @@ public enum OutputManifest {
     }
 
     /// FNV-1a (64 bits) of a regular file's bytes, as 16 hex digits; "" when it is not one.
-    public static func hash(of path: String) -> String {
+    package static func hash(of path: String) -> String {
         var info = stat()
         guard lstat(path, &info) == 0, info.st_mode & S_IFMT == S_IFREG,
             let data = FileManager.default.contents(atPath: path)
@@ -54,13 +54,13 @@ public enum OutputManifest {
         return hash(of: data)
     }
 
-    public static func hash(of data: Data) -> String {
+    package static func hash(of data: Data) -> String {
         let hex = String(fnv1a(data), radix: 16)
         return String(repeating: "0", count: 16 - hex.count) + hex
     }
 
     /// Whether `relative` in `folder` is absent or is a file the kit wrote, unchanged since.
-    public static func mayReplace(_ relative: String, in folder: String) -> Bool {
+    package static func mayReplace(_ relative: String, in folder: String) -> Bool {
         let path = "\(folder)/\(relative)"
         var info = stat()
         guard lstat(path, &info) == 0 else { return true }

@@ -8,43 +8,43 @@ import Foundation
 #endif
 
 /// The outcome of running one process with a time limit.
-public struct ProcessOutcome: Sendable {
-    public enum Ending: Sendable, Equatable {
+package struct ProcessOutcome: Sendable {
+    package enum Ending: Sendable, Equatable {
         case exited(Int32)
         case signalled(Int32)
         case timedOut(seconds: Double)
     }
-    public let ending: Ending
+    package let ending: Ending
     /// What it printed (stdout and stderr together), decoded lossily: the first
     /// `headBytes` and the last `tailBytes`, with a line saying how much was left out.
-    public let output: String
+    package let output: String
     /// Everything it printed, counted, though most of it was never stored.
-    public let outputBytes: Int
-    public let seconds: Double
+    package let outputBytes: Int
+    package let seconds: Double
 }
 
 /// How to start a child: environment, folder, limits and the descriptors it inherits.
-public struct SpawnOptions: Sendable {
-    public var environment: [String: String]?
-    public var directory: String?
-    public var timeout: Double
+package struct SpawnOptions: Sendable {
+    package var environment: [String: String]?
+    package var directory: String?
+    package var timeout: Double
     /// Kept of the output: this much from the start and `tailBytes` from the end.
-    public var headBytes = 192 * 1024
-    public var tailBytes = 64 * 1024
-    public var limits: cs_limits?
+    package var headBytes = 192 * 1024
+    package var tailBytes = 64 * 1024
+    package var limits: cs_limits?
     /// Run as this (uid, gid) — only possible when the grader is root.
-    public var user: (uid: Int32, gid: Int32)?
+    package var user: (uid: Int32, gid: Int32)?
     /// Parent descriptors passed to the child: (parent fd, fd number in the child).
-    public var inherited: [(parent: Int32, child: Int32)] = []
+    package var inherited: [(parent: Int32, child: Int32)] = []
     /// Read ends the runner drains while the child runs; each chunk goes to `onChannel`.
-    public var channels: [Int32] = []
-    public var onChannel: (@Sendable (Int32, [UInt8]) -> Void)?
+    package var channels: [Int32] = []
+    package var onChannel: (@Sendable (Int32, [UInt8]) -> Void)?
     /// Sees each chunk of the child's output as it arrives (e.g. to show a build's progress).
-    public var onOutput: (@Sendable ([UInt8]) -> Void)?
+    package var onOutput: (@Sendable ([UInt8]) -> Void)?
     /// Parent descriptors to close once the child has them (the parent's pipe ends).
-    public var closeAfterSpawn: [Int32] = []
+    package var closeAfterSpawn: [Int32] = []
 
-    public init(environment: [String: String]? = nil, directory: String? = nil, timeout: Double) {
+    package init(environment: [String: String]? = nil, directory: String? = nil, timeout: Double) {
         (self.environment, self.directory, self.timeout) = (environment, directory, timeout)
     }
 }
@@ -53,8 +53,8 @@ public struct SpawnOptions: Sendable {
 /// is capped while it is read, so a child that prints gigabytes costs time, not memory. A
 /// child runs in its own session; at its end the whole session is killed, and orphans it
 /// left behind (re-parented to the grader, a child subreaper) are found and killed too.
-public enum ChildProcess {
-    public static func run(
+package enum ChildProcess {
+    package static func run(
         _ executable: String, _ arguments: [String], environment: [String: String]? = nil,
         directory: String? = nil, timeout: Double
     ) -> ProcessOutcome {
@@ -63,7 +63,7 @@ public enum ChildProcess {
         return run(executable, arguments, options: options)
     }
 
-    public static func run(_ executable: String, _ arguments: [String], options: SpawnOptions) -> ProcessOutcome {
+    package static func run(_ executable: String, _ arguments: [String], options: SpawnOptions) -> ProcessOutcome {
         let start = Date()
         guard let path = resolve(executable) else {
             return ProcessOutcome(ending: .exited(127), output: "cannot find \(executable)", outputBytes: 0, seconds: 0)
@@ -165,11 +165,11 @@ public enum ChildProcess {
     }
 
     /// Makes the grader the subreaper of everything it starts (Linux), once.
-    public static func becomeSubreaper() { _ = cs_become_subreaper() }
+    package static func becomeSubreaper() { _ = cs_become_subreaper() }
 
     /// Kills and reaps every process re-parented to the grader that is not a child it is
     /// waiting for: what a check left behind after its own process ended.
-    public static func sweepOrphans() {
+    package static func sweepOrphans() {
         Live.shared.lock.lock()
         defer { Live.shared.lock.unlock() }
         for _ in 0..<5 {
@@ -213,7 +213,7 @@ public enum ChildProcess {
     /// interrupted), and waits (up to 10 s) until they are gone, so that nothing writes into a
     /// folder removed next. The session, not the process group: build tools such as SwiftPM put
     /// each compiler job in a group of its own.
-    public static func killRunningChildren() {
+    package static func killRunningChildren() {
         Live.shared.lock.lock()
         let sessions = Live.shared.pids
         Live.shared.lock.unlock()

@@ -13,24 +13,24 @@ import LabRegistry
 /// (`<out>/<student>/grade.json`) the moment they are graded. `gradebook.csv` is rebuilt
 /// from these files, so a grader that is killed loses at most the student in progress,
 /// and a re-run resumes where it stopped.
-public struct GradeRecord: Codable, Sendable {
+package struct GradeRecord: Codable, Sendable {
     /// The folder's name as the student gave it (lossy UTF-8).
-    public var student: String
+    package var student: String
     /// The sanitised name of the output folder and the gradebook row.
-    public var folder: String
+    package var folder: String
     /// The submission's and the kit's fingerprints: a changed one means "grade again".
-    public var submission: String
-    public var kit: String
-    public var scores: [String: Double]
-    public var total: Double
-    public var maxScore: Double
-    public var summary: String
+    package var submission: String
+    package var kit: String
+    package var scores: [String: Double]
+    package var total: Double
+    package var maxScore: Double
+    package var summary: String
     /// Per lab ("01"…): ok, not submitted, compile error, crash, time-out or failed checks.
-    public var labStatus: [String: String]?
+    package var labStatus: [String: String]?
 
-    public static let fileName = "grade.json"
+    package static let fileName = "grade.json"
 
-    public init(
+    package init(
         student: String, folder: String, submission: String, kit: String, scores: [String: Double],
         total: Double, maxScore: Double, summary: String, labStatus: [String: String]? = nil
     ) {
@@ -41,7 +41,7 @@ public struct GradeRecord: Codable, Sendable {
     }
 
     /// Keeps `earlier`'s scores and statuses for the labs not graded now, and recomputes the totals.
-    public mutating func merge(keepingFrom earlier: GradeRecord, labs graded: [Int]) {
+    package mutating func merge(keepingFrom earlier: GradeRecord, labs graded: [Int]) {
         for exercise in LabRegistry.kit.exercises where !graded.contains(exercise.lab) {
             if let score = earlier.scores[exercise.id] { scores[exercise.id] = score }
             let key = String(format: "%02d", exercise.lab)
@@ -54,7 +54,7 @@ public struct GradeRecord: Codable, Sendable {
     }
 
     /// Each lab's status in a report: the worst thing that happened to its checks.
-    public static func labStatus(_ report: GradeReport) -> [String: String] {
+    package static func labStatus(_ report: GradeReport) -> [String: String] {
         var status: [String: String] = [:]
         for lab in report.labs {
             let checks = report.results.filter { $0.exercise.lab == lab }.map(\.status)
@@ -76,12 +76,12 @@ public struct GradeRecord: Codable, Sendable {
         return status
     }
 
-    public static func load(_ path: String) -> GradeRecord? {
+    package static func load(_ path: String) -> GradeRecord? {
         guard let data = FileManager.default.contents(atPath: path) else { return nil }
         return try? JSONDecoder().decode(GradeRecord.self, from: data)
     }
 
-    public func save(in folder: String) throws {
+    package func save(in folder: String) throws {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
         try writeAtomically(try encoder.encode(self), to: "\(folder)/\(Self.fileName)")
@@ -90,7 +90,7 @@ public struct GradeRecord: Codable, Sendable {
     /// gradebook.csv from every record under `out`: a first row of the points available, then
     /// one row per student sorted by folder — the exercises, each lab's subtotal and status,
     /// the total. A student graded again for some labs only keeps the other labs' scores.
-    public static func gradebook(out: String, exercises: [Exercise]) -> String {
+    package static func gradebook(out: String, exercises: [Exercise]) -> String {
         let folders = ((try? FileManager.default.contentsOfDirectory(atPath: out)) ?? []).sorted()
         let byLab = Dictionary(grouping: exercises) { String(format: "%02d", $0.lab) }
         let labs = byLab.keys.sorted()
@@ -130,10 +130,10 @@ public struct GradeRecord: Codable, Sendable {
 /// Writes through a temporary file in the same folder and `rename(2)`: readers see the
 /// old file or the new one, never half of one.
 /// A file in the output folder that grade did not write (or that changed since it did).
-public struct NotGradesFile: Error, CustomStringConvertible {
-    public let path: String
-    public init(path: String) { self.path = path }
-    public var description: String {
+package struct NotGradesFile: Error, CustomStringConvertible {
+    package let path: String
+    package init(path: String) { self.path = path }
+    package var description: String {
         "\(path) exists and is not a file grade wrote (or it was changed since): grade replaces only its own files. "
             + "Move it away or choose another --out; nothing was written."
     }
@@ -141,7 +141,7 @@ public struct NotGradesFile: Error, CustomStringConvertible {
 
 /// Writes a file of grade's output whole (a temporary file renamed over it), and lists it in the
 /// folder's manifest; a file at `path` that grade did not write is never replaced.
-public func writeAtomically(_ data: Data, to path: String) throws {
+package func writeAtomically(_ data: Data, to path: String) throws {
     let folder = (path as NSString).deletingLastPathComponent, name = (path as NSString).lastPathComponent
     guard OutputManifest.mayReplace(name, in: folder) else { throw NotGradesFile(path: path) }
     let temporary = path + ".tmp-\(getpid())"
@@ -161,7 +161,7 @@ public func writeAtomically(_ data: Data, to path: String) throws {
 
 /// A fingerprint of the kit's grading inputs (checks, stubs, core, package), so that
 /// resuming never reuses a grade made by other checks.
-public func kitFingerprint(root: String) -> String {
+package func kitFingerprint(root: String) -> String {
     var hash: UInt64 = 0xcbf2_9ce4_8422_2325
     let fm = FileManager.default
     for top in ["Package.swift", "Labs", "Sources", "Tests/Graded", "Tests/Hidden"] {

@@ -4,7 +4,7 @@ import LabRegistry
 
 extension GradeReport {
     /// A score table per lab and exercise, for the terminal.
-    public func scoreTable() -> String {
+    package func scoreTable() -> String {
         var lines: [String] = []
         for lab in labs {
             let exercises = LabRegistry.kit.exercises(inLab: lab).filter { e in results.contains { $0.exercise == e } }
@@ -35,7 +35,7 @@ extension GradeReport {
 
     /// Every failed check with its whole message (hints included), for the terminal; an
     /// exercise that is not implemented yet gets one line.
-    public func failureDetails() -> String {
+    package func failureDetails() -> String {
         var blocks: [String] = []
         for exercise in LabRegistry.kit.exercises {
             let failed = results.filter { $0.exercise == exercise && $0.status != .passed }
@@ -55,7 +55,7 @@ extension GradeReport {
     }
 
     /// Gradescope's results.json: score, per-test name/score/max_score/output/visibility.
-    public func gradescopeJSON(executionSeconds: Double) throws -> Data {
+    package func gradescopeJSON(executionSeconds: Double) throws -> Data {
         var tests: [[String: Any]] = []
         // Each check's points rounded to thousandths, the last check of an exercise taking the
         // remainder, so the checks of an exercise add up to its points exactly (2/3 + 2/3 + 2/3
@@ -107,7 +107,7 @@ extension GradeReport {
     }
 
     /// A readable feedback file: the score table, then what went wrong, check by check.
-    public func feedbackMarkdown(student: String) -> String {
+    package func feedbackMarkdown(student: String) -> String {
         var text = ["# Feedback for \(Markdown.inline(student))", "", Markdown.codeBlock(scoreTable()), ""]
         for note in notes { text += [Self.noteMarkdown(note), ""] }
         for r in results where r.status != .passed {

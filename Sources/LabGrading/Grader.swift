@@ -10,9 +10,9 @@ import LabRegistry
     import Darwin
 #endif
 
-public enum GraderError: Error, CustomStringConvertible {
+package enum GraderError: Error, CustomStringConvertible {
     case scratchUnavailable(String)
-    public var description: String {
+    package var description: String {
         switch self {
         case .scratchUnavailable(let message): return message
         }
@@ -20,8 +20,8 @@ public enum GraderError: Error, CustomStringConvertible {
 }
 
 /// The result of one graded check.
-public struct CheckResult: Sendable {
-    public enum Status: String, Sendable {
+package struct CheckResult: Sendable {
+    package enum Status: String, Sendable {
         case passed, failed
         case notImplemented = "not implemented"
         case crashed
@@ -30,19 +30,19 @@ public struct CheckResult: Sendable {
         case compileError = "compile error"
     }
     /// "Lab01Checks.Lab01Checks/test_1_2_componentsAreOrthonormal".
-    public let name: String
-    public let exercise: Exercise
-    public let status: Status
-    public let score: Double
-    public let maxScore: Double
+    package let name: String
+    package let exercise: Exercise
+    package let status: Status
+    package let score: Double
+    package let maxScore: Double
     /// What the student should read: whole failure messages, the crash, or the compiler's errors.
-    public let feedback: String
+    package let feedback: String
 
     /// Whether the check is one of the instructors' hidden ones (Tests/Hidden).
-    public var isHidden: Bool { name.contains("HiddenChecks.") }
+    package var isHidden: Bool { name.contains("HiddenChecks.") }
 
     /// "componentsAreOrthonormal".
-    public var shortName: String {
+    package var shortName: String {
         if isHidden { return "hidden check" }
         let method = name.split(separator: "/").last.map(String.init) ?? name
         return String(method.dropFirst(exercise.testPrefix.count))
@@ -50,26 +50,26 @@ public struct CheckResult: Sendable {
 }
 
 /// A graded submission: every check of the graded labs.
-public struct GradeReport: Sendable {
-    public var results: [CheckResult]
-    public var labs: [Int]
-    public var notes: [String]
+package struct GradeReport: Sendable {
+    package var results: [CheckResult]
+    package var labs: [Int]
+    package var notes: [String]
     /// Which sandbox mode graded it (`Sandbox.description`).
-    public var sandbox: String = ""
+    package var sandbox: String = ""
 
-    public var score: Double { results.reduce(0) { $0 + $1.score } }
-    public var maxScore: Double { results.reduce(0) { $0 + $1.maxScore } }
+    package var score: Double { results.reduce(0) { $0 + $1.score } }
+    package var maxScore: Double { results.reduce(0) { $0 + $1.maxScore } }
 
-    public func score(of exercise: Exercise) -> Double {
+    package func score(of exercise: Exercise) -> Double {
         results.filter { $0.exercise == exercise }.reduce(0) { $0 + $1.score }
     }
     /// The part of the report about one lab.
-    public func restricted(toLab lab: Int) -> GradeReport {
+    package func restricted(toLab lab: Int) -> GradeReport {
         GradeReport(results: results.filter { $0.exercise.lab == lab }, labs: [lab], notes: [], sandbox: sandbox)
     }
 
     /// The points the graded checks of `exercise` can earn (all of its points unless `--only` chose some checks).
-    public func maxScore(of exercise: Exercise) -> Double {
+    package func maxScore(of exercise: Exercise) -> Double {
         results.filter { $0.exercise == exercise }.reduce(0) { $0 + $1.maxScore }
     }
 }
@@ -80,24 +80,24 @@ public struct GradeReport: Sendable {
 /// A lab that does not compile — or whose compiled code does what exercises may not (see
 /// `CompiledCodeInspection`) — costs that lab only: its module is swapped for the kit's
 /// stubs and its checks score 0 with the compiler's errors as feedback.
-public struct Grader: Sendable {
-    public let kitRoot: String
-    public let scratchPath: String
-    public let timeout: Double
-    public let labs: [Int]
+package struct Grader: Sendable {
+    package let kitRoot: String
+    package let scratchPath: String
+    package let timeout: Double
+    package let labs: [Int]
     /// What is graded when not every check of `labs`: exercises ("3.2") and checks by name
     /// ("probabilitiesZeroAndOne", or with its `test_3_2_` prefix).
-    public let only: Set<String>?
-    public let sandbox: Sandbox
-    public let log: @Sendable (String) -> Void
+    package let only: Set<String>?
+    package let sandbox: Sandbox
+    package let log: @Sendable (String) -> Void
     /// Whether this grading is the process's whole job, shown by the progress display in
     /// phases (each build, then the checks of every lab); a class grader shows one piece per
     /// student instead, and a grading is then that piece's detail.
-    public var ownsProgress = true
+    package var ownsProgress = true
     /// The labs there are, their exercises and points.
-    public var registry = LabRegistry.kit
+    package var registry = LabRegistry.kit
 
-    public init(
+    package init(
         kitRoot: String, scratchPath: String, timeout: Double, labs: [Int], only: Set<String>? = nil,
         sandbox: Sandbox, log: @escaping @Sendable (String) -> Void
     ) {
@@ -124,7 +124,7 @@ public struct Grader: Sendable {
 
     /// Takes the scratch folder for this process (an exclusive `flock` held until exit): two
     /// graders building in one folder would grade each other's submissions.
-    public static func lockScratch(_ scratchPath: String) throws {
+    package static func lockScratch(_ scratchPath: String) throws {
         try FileManager.default.createDirectory(atPath: scratchPath, withIntermediateDirectories: true)
         let path = "\(scratchPath)/grader.lock"
         let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
@@ -148,10 +148,10 @@ public struct Grader: Sendable {
     static let testBinary = "AutoencoderLabsPackageTests.xctest"
     static let serverBinary = "exercise-server"
 
-    public func grade(labsDirectory: String) -> GradeReport { grade(submission: RawPath(labsDirectory)) }
+    package func grade(labsDirectory: String) -> GradeReport { grade(submission: RawPath(labsDirectory)) }
 
     /// Grades a submission: a folder holding `Labs/LabNN/`, or the `Labs` folder itself.
-    public func grade(submission root: RawPath) -> GradeReport {
+    package func grade(submission root: RawPath) -> GradeReport {
         let fm = FileManager.default
         // Composed in a staging folder, then synced into the folder the build reads.
         let composed = "\(scratchPath)/submission", staged = "\(scratchPath)/staged"
@@ -528,7 +528,7 @@ public struct Grader: Sendable {
 
     /// Removes the temporary folders of graders that were killed (`/tmp/labkit-*-<pid>-*`
     /// whose pid no longer runs).
-    public static func removeStaleTemporaryFolders() {
+    package static func removeStaleTemporaryFolders() {
         for name in (try? FileManager.default.contentsOfDirectory(atPath: "/tmp")) ?? [] {
             let parts = name.split(separator: "-")
             guard parts.count == 4, parts[0] == "labkit", parts[1] == "checks" || parts[1] == "work",

@@ -12,23 +12,23 @@ import Foundation
 ///
 /// Quotes are ordinary tokens and JSON/Python string escapes are undone first, so code pasted
 /// into a string, a script or a Markdown block is found too.
-public enum LeakCheck {
-    public static let window = 32
-    public static let minimumBodyTokens = 12
+package enum LeakCheck {
+    package static let window = 32
+    package static let minimumBodyTokens = 12
 
-    public struct Leak: CustomStringConvertible, Sendable {
-        public let file: String, function: String, excerpt: String
-        public var description: String { "\(file): code of \(function) — \(excerpt)" }
+    package struct Leak: CustomStringConvertible, Sendable {
+        package let file: String, function: String, excerpt: String
+        package var description: String { "\(file): code of \(function) — \(excerpt)" }
     }
 
     /// A token: fixed text (operators, keywords, members, calls, labels, numbers) or a value name.
-    public enum Token: Hashable, Sendable {
+    package enum Token: Hashable, Sendable {
         case fixed(String)
         case name(String)
     }
 
     /// Tokens of `text`.
-    public static func tokens(_ text: String) -> [Token] {
+    package static func tokens(_ text: String) -> [Token] {
         let unescaped = text.replacingOccurrences(of: "\\n", with: "\n").replacingOccurrences(of: "\\\"", with: "\"")
             .replacingOccurrences(of: "\\\\", with: "\\")
         let chars = Array(unescaped.unicodeScalars)
@@ -82,7 +82,7 @@ public enum LeakCheck {
     ]
 
     /// The token streams of the bodies of the functions in a Swift source.
-    public static func functionBodies(_ source: String) -> [(name: String, tokens: [Token])] {
+    package static func functionBodies(_ source: String) -> [(name: String, tokens: [Token])] {
         let t = tokens(source)
         var bodies: [(String, [Token])] = []
         var k = 0
@@ -145,7 +145,7 @@ public enum LeakCheck {
 
     /// Every leak of a solution body (from `solutions`: file name → source) into `release`
     /// (relative path → text).
-    public static func leaks(solutions: [String: String], release: [String: String]) -> [Leak] {
+    package static func leaks(solutions: [String: String], release: [String: String]) -> [Leak] {
         var interner = Interner()
         var patterns: [Int: [[Int]: (String, String)]] = [:]  // length → canonical stretch → (function, excerpt)
         for (_, source) in solutions.sorted(by: { $0.key < $1.key }) {

@@ -20,7 +20,7 @@ final class OutputLines: @unchecked Sendable {
 
 /// The fraction done that a lab run as a child reports in its plain progress lines
 /// ("  [ 42 %, 1m10s left] lab03: …", see `ProgressDisplay`), passed to `update`.
-public func childProgressReader(_ update: @escaping @Sendable (Double) -> Void) -> @Sendable ([UInt8]) -> Void {
+package func childProgressReader(_ update: @escaping @Sendable (Double) -> Void) -> @Sendable ([UInt8]) -> Void {
     let reader = OutputLines { text in
         let trimmed = text.drop { $0 == " " }
         guard trimmed.hasPrefix("["), let percent = Int(trimmed.dropFirst().drop { $0 == " " }.prefix { $0.isNumber })
@@ -32,7 +32,7 @@ public func childProgressReader(_ update: @escaping @Sendable (Double) -> Void) 
 
 /// The fraction of a SwiftPM build done, from its "[120/326] Compiling …" lines, passed to
 /// `update` (for a build run as a child by a command of its own, e.g. `release`).
-public func swiftBuildProgressReader(_ update: @escaping @Sendable (Double) -> Void) -> @Sendable ([UInt8]) -> Void {
+package func swiftBuildProgressReader(_ update: @escaping @Sendable (Double) -> Void) -> @Sendable ([UInt8]) -> Void {
     let reader = OutputLines { line in
         guard line.hasPrefix("[") else { return }
         let numbers = line.dropFirst().prefix { $0 != "]" }.split(separator: "/").compactMap { Int($0) }

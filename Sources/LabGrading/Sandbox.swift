@@ -17,28 +17,28 @@ import Foundation
 /// grader can arrange it. Where bubblewrap cannot run, the fallback does what the OS allows:
 /// a throw-away copy of the binary, a fresh working directory, rlimits, its own session
 /// with the grader as child subreaper, and an unprivileged user when the grader is root.
-public struct Sandbox: Sendable {
-    public enum Mode: Sendable, Equatable {
+package struct Sandbox: Sendable {
+    package enum Mode: Sendable, Equatable {
         case bubblewrap(asUser: Bool)
         case fallback(reason: String)
     }
 
-    public struct Limits: Sendable {
-        public var memoryBytes: UInt64 = 4 << 30
-        public var outputBytes = 256 * 1024
-        public var processes: UInt64 = 512
-        public var tmpBytes: UInt64 = 256 << 20
-        public init() {}
+    package struct Limits: Sendable {
+        package var memoryBytes: UInt64 = 4 << 30
+        package var outputBytes = 256 * 1024
+        package var processes: UInt64 = 512
+        package var tmpBytes: UInt64 = 256 << 20
+        package init() {}
     }
 
-    public let mode: Mode
-    public let limits: Limits
+    package let mode: Mode
+    package let limits: Limits
     let bwrap: String?
     /// The unprivileged identity checks run as, when the grader is root.
     let nobody: (uid: Int32, gid: Int32)?
 
     /// Probes bubblewrap (unless `disabled`) and picks the strongest mode that works here.
-    public static func detect(limits: Limits = Limits(), disabled: Bool = false) -> Sandbox {
+    package static func detect(limits: Limits = Limits(), disabled: Bool = false) -> Sandbox {
         let nobody: (uid: Int32, gid: Int32)? = getuid() == 0 ? (65534, 65534) : nil
         guard !disabled else {
             return Sandbox(
@@ -85,7 +85,7 @@ public struct Sandbox: Sendable {
     /// Why this sandbox must not grade other people's code, if it must not: in the fallback
     /// without root the exercise process runs as the grader's own user, so it could signal the
     /// grader or read its files. (A student grading their own code may use it.)
-    public var refusesClassGrading: String? {
+    package var refusesClassGrading: String? {
         guard case .fallback(let reason) = mode, nobody == nil else { return nil }
         return "refusing to grade other people's submissions in the fallback sandbox (\(reason)) as an ordinary user: "
             + "their code would run as you and could signal this grader or read your files. Install bubblewrap "
@@ -93,7 +93,7 @@ public struct Sandbox: Sendable {
     }
 
     /// One line for the grader's output: which mode graded the run, and its limits.
-    public var description: String {
+    package var description: String {
         let memory =
             "\(limits.memoryBytes >> 20) MiB memory, \(limits.outputBytes / 1024) KiB output kept, \(limits.processes) processes"
         switch mode {
@@ -222,7 +222,7 @@ public struct Sandbox: Sendable {
     /// folders they must not read (the solutions, the hidden checks, the submissions, the
     /// grades). Returns a line per folder changed. Nothing to do with bubblewrap, which
     /// never shows them, or as an ordinary user, who cannot hide from themselves.
-    public func hide(_ folders: [String]) -> [String] {
+    package func hide(_ folders: [String]) -> [String] {
         guard case .fallback = mode, nobody != nil else { return [] }
         return folders.compactMap { folder in
             var info = stat()

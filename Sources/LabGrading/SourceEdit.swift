@@ -10,20 +10,20 @@ import Foundation
 /// Each entry replaces the first occurrence of `find` in `file` by `replace`:
 /// `{"exercise": "2.2", "mistake": "…", "file": "Lab02/Lab02Sparse.swift", "find": "…", "replace": "…"}`
 /// (alternatives say `"description"` where mutants say `"mistake"`).
-public struct SourceEdit: Decodable, Sendable {
-    public let exercise: String
+package struct SourceEdit: Decodable, Sendable {
+    package let exercise: String
     /// The mistake a mutant makes, or how an alternative is written.
-    public let what: String
+    package let what: String
     /// The file under Solutions/ to edit.
-    public let file: String
-    public let find: String
-    public let replace: String
+    package let file: String
+    package let find: String
+    package let replace: String
 
-    public var lab: Int { Int(exercise.split(separator: ".").first ?? "") ?? 0 }
+    package var lab: Int { Int(exercise.split(separator: ".").first ?? "") ?? 0 }
 
     enum CodingKeys: String, CodingKey { case exercise, mistake, description, file, find, replace }
 
-    public init(from decoder: Decoder) throws {
+    package init(from decoder: Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         exercise = try c.decode(String.self, forKey: .exercise)
         what = try c.decodeIfPresent(String.self, forKey: .mistake) ?? c.decode(String.self, forKey: .description)
@@ -33,7 +33,7 @@ public struct SourceEdit: Decodable, Sendable {
     }
 
     /// Reads every entry in the folder's JSON files.
-    public static func load(from folder: String) throws -> [SourceEdit] {
+    package static func load(from folder: String) throws -> [SourceEdit] {
         let files = try FileManager.default.contentsOfDirectory(atPath: folder).filter { $0.hasSuffix(".json") }
             .sorted()
         return try files.flatMap {
@@ -42,7 +42,7 @@ public struct SourceEdit: Decodable, Sendable {
     }
 
     /// Writes the edited copy of `solutions` into `destination`.
-    public func apply(solutions: String, destination: String) throws {
+    package func apply(solutions: String, destination: String) throws {
         let fm = FileManager.default
         try? fm.removeItem(atPath: destination)
         try fm.copyItem(atPath: solutions, toPath: destination)
@@ -50,7 +50,7 @@ public struct SourceEdit: Decodable, Sendable {
     }
 
     /// Makes the edit in a copy of the solutions.
-    public func apply(in copy: String) throws {
+    package func apply(in copy: String) throws {
         let path = "\(copy)/\(file)"
         let source = try String(contentsOfFile: path, encoding: .utf8)
         guard let range = source.range(of: find) else {
@@ -61,7 +61,7 @@ public struct SourceEdit: Decodable, Sendable {
 
     /// The edits in rounds of at most one per lab, in their order within each lab. One build
     /// grades a whole round: each lab is its own module, and a lab's checks call only that module.
-    public static func rounds(_ edits: [SourceEdit]) -> [[SourceEdit]] {
+    package static func rounds(_ edits: [SourceEdit]) -> [[SourceEdit]] {
         var queues = Dictionary(grouping: edits, by: \.lab).mapValues { ArraySlice($0) }
         var rounds: [[SourceEdit]] = []
         while queues.values.contains(where: { !$0.isEmpty }) {
@@ -71,9 +71,9 @@ public struct SourceEdit: Decodable, Sendable {
     }
 }
 
-public enum SourceEditError: Error, CustomStringConvertible {
+package enum SourceEditError: Error, CustomStringConvertible {
     case textNotFound(edit: SourceEdit)
-    public var description: String {
+    package var description: String {
         switch self {
         case .textNotFound(let e):
             return "\(e.exercise) \"\(e.what)\": the text to replace is no longer in Solutions/\(e.file):\n  \(e.find)"

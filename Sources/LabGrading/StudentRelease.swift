@@ -3,13 +3,13 @@ import LabRegistry
 
 /// What the student release holds, in one place: `release --out` copies exactly this, and a
 /// test checks it. (This file itself stays out of the release: it names what students never get.)
-public enum StudentRelease {
+package enum StudentRelease {
     /// Everything the student release holds: these paths of the kit (a file, or a folder whole),
     /// and nothing else — the labs and their handouts, the core, the public checks, the
     /// single-submission grader, the reference figures. Not the instructor's tools (class
     /// grading, release, figures, the bench and its peer scripts), the solutions, the hidden
     /// checks, the mutants and alternatives, CI or the contributor's guide.
-    public static func paths(_ registry: LabRegistry = .kit) -> [String] {
+    package static func paths(_ registry: LabRegistry = .kit) -> [String] {
         [
             ".gitignore", ".swift-version", ".github/workflows/grade.yml", "Package.swift", "TRUST.md", "Labs",
             "Figures",
@@ -27,12 +27,12 @@ public enum StudentRelease {
 
     /// Files inside `paths` that stay out: the grading library's editing of the solutions,
     /// and this list.
-    public static let excludedFiles = [
+    package static let excludedFiles = [
         "Sources/LabGrading/SourceEdit.swift", "Sources/LabGrading/StudentRelease.swift",
     ]
 
     /// Words no file of the student release may hold once the instructor-only blocks are out.
-    public static let forbiddenWords = [
+    package static let forbiddenWords = [
         "Solutions", "LABKIT_SOLUTIONS", "grade-class", "figure-gallery", "swift run release",
         "swift run figures", "swift run bench", "numpy_reference", "jax_reference",
     ]
@@ -40,14 +40,14 @@ public enum StudentRelease {
     /// Whether a line is the marker that opens (`begin`) or closes (`end`) an instructor-only
     /// block: the whole line, trimmed, is `// instructor-only: begin`, `# instructor-only: begin`
     /// or `<!-- instructor-only: begin -->` (and the same with `end`).
-    public static func isMarker(_ line: Substring, _ which: String) -> Bool {
+    package static func isMarker(_ line: Substring, _ which: String) -> Bool {
         let trimmed = line.trimmingCharacters(in: .whitespaces)
         return ["// ", "# "].contains { trimmed == $0 + "instructor-only: " + which }
             || trimmed == "<!-- instructor-only: \(which) -->"
     }
 
     /// The text of a file without its instructor-only blocks, the marker lines included.
-    public static func text(_ text: String) -> String {
+    package static func text(_ text: String) -> String {
         var kept: [Substring] = [], inside = false
         for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
             if isMarker(line, "begin") { inside = true; continue }
@@ -58,9 +58,9 @@ public enum StudentRelease {
     }
 
     /// Whether `file` (relative to the kit) goes to students.
-    public static func includes(_ file: String) -> Bool { includes(file, registry: .kit) }
+    package static func includes(_ file: String) -> Bool { includes(file, registry: .kit) }
 
-    public static func includes(_ file: String, registry: LabRegistry) -> Bool {
+    package static func includes(_ file: String, registry: LabRegistry) -> Bool {
         paths(registry).contains { file == $0 || file.hasPrefix($0 + "/") } && !excludedFiles.contains(file)
     }
 }

@@ -9,28 +9,28 @@ import LabKit
 #endif
 
 /// A path as the bytes the file system stores: a student's folder name need not be UTF-8.
-public struct RawPath: Sendable, Hashable {
-    public let bytes: [UInt8]
-    public init(_ bytes: [UInt8]) { self.bytes = bytes }
-    public init(_ string: String) { self.bytes = Array(string.utf8) }
+package struct RawPath: Sendable, Hashable {
+    package let bytes: [UInt8]
+    package init(_ bytes: [UInt8]) { self.bytes = bytes }
+    package init(_ string: String) { self.bytes = Array(string.utf8) }
 
-    public func appending(_ name: [UInt8]) -> RawPath { RawPath(bytes + [UInt8(ascii: "/")] + name) }
-    public func appending(_ name: String) -> RawPath { appending(Array(name.utf8)) }
+    package func appending(_ name: [UInt8]) -> RawPath { RawPath(bytes + [UInt8(ascii: "/")] + name) }
+    package func appending(_ name: String) -> RawPath { appending(Array(name.utf8)) }
     /// For messages: lossy UTF-8 (an invalid byte shows as U+FFFD).
-    public var display: String { String(decoding: bytes, as: UTF8.self) }
+    package var display: String { String(decoding: bytes, as: UTF8.self) }
 
-    public func withCString<R>(_ body: (UnsafePointer<CChar>) -> R) -> R {
+    package func withCString<R>(_ body: (UnsafePointer<CChar>) -> R) -> R {
         (bytes.map { CChar(bitPattern: $0) } + [0]).withUnsafeBufferPointer { body($0.baseAddress!) }
     }
 
     /// The entry's type, without following a symbolic link; nil if it does not exist.
-    public func kind() -> mode_t? {
+    package func kind() -> mode_t? {
         var info = stat()
         return withCString { lstat($0, &info) } == 0 ? info.st_mode & S_IFMT : nil
     }
 
     /// The names in a folder (raw bytes), sorted, without "." and "..".
-    public func entries() -> [[UInt8]] {
+    package func entries() -> [[UInt8]] {
         guard let folder = withCString({ opendir($0) }) else { return [] }
         defer { closedir(folder) }
         var names: [[UInt8]] = []
@@ -45,7 +45,7 @@ public struct RawPath: Sendable, Hashable {
 /// A name safe for a folder, a CSV cell and a terminal: ASCII letters, digits, `.`, `_`
 /// and `-`; any other byte becomes `_`, and a changed name gets a short hash of the
 /// original so that two odd names never collide.
-public func sanitisedName(_ raw: [UInt8]) -> String {
+package func sanitisedName(_ raw: [UInt8]) -> String {
     let safe = raw.map { byte -> Character in
         let c = Character(UnicodeScalar(byte))
         return byte < 128 && (c.isLetter || c.isNumber || c == "." || c == "_" || c == "-") ? c : "_"
@@ -58,13 +58,13 @@ public func sanitisedName(_ raw: [UInt8]) -> String {
 
 /// A submission copied for grading: only regular `.swift` files directly inside
 /// `Labs/LabNN/`, never following a link, each at most `maxFileBytes`.
-public struct SubmissionCopy: Sendable {
+package struct SubmissionCopy: Sendable {
     /// A line per entry that was not taken, for the student's feedback.
-    public var rejected: [String] = []
+    package var rejected: [String] = []
     /// The labs for which at least one gradable file was found.
-    public var labsFound: Set<Int> = []
+    package var labsFound: Set<Int> = []
     /// A fingerprint of every copied file's name and content.
-    public var fingerprint: UInt64 = 0xcbf2_9ce4_8422_2325
+    package var fingerprint: UInt64 = 0xcbf2_9ce4_8422_2325
 
     static let maxFileBytes = 1 << 20
     static let maxFilesPerLab = 64
@@ -94,7 +94,7 @@ public struct SubmissionCopy: Sendable {
     /// Copies from `root` (a student's folder holding `Labs/` at most three levels down, the
     /// `Labs` folder itself, or the lab files uploaded flat: `Lab02Sparse.swift` counts for
     /// Lab02) into `destination/LabNN/`.
-    public static func make(from root: RawPath, into destination: String, labs: [Int]) -> SubmissionCopy {
+    package static func make(from root: RawPath, into destination: String, labs: [Int]) -> SubmissionCopy {
         var copy = SubmissionCopy()
         let (labsFolder, shown) = Self.labsFolder(in: root)
         let expected = Set(labs.map { String(format: "Lab%02d", $0) })

@@ -3,10 +3,10 @@ import LabData
 import LabKit
 
 /// Helpers the labs share for evaluating models on test data.
-public enum Evaluation {
+package enum Evaluation {
     /// Applies `f` to the rows of `x` in chunks (bounding memory on large test sets) and
     /// stacks the results.
-    public static func inChunks(_ x: Tensor, size: Int = 1000, _ f: (Tensor) throws -> Tensor) rethrows -> Tensor {
+    package static func inChunks(_ x: Tensor, size: Int = 1000, _ f: (Tensor) throws -> Tensor) rethrows -> Tensor {
         var parts: [Tensor] = []
         for start in stride(from: 0, to: x.rowCount, by: size) {
             parts.append(try withoutGradients { try f(x.rows(start..<Swift.min(x.rowCount, start + size))) })
@@ -15,7 +15,7 @@ public enum Evaluation {
     }
 
     /// Mean squared error over all elements, accumulated in Double.
-    public static func meanSquaredError(_ a: Tensor, _ b: Tensor) -> Double {
+    package static func meanSquaredError(_ a: Tensor, _ b: Tensor) -> Double {
         precondition(a.shape == b.shape, "meanSquaredError: \(a.shape) vs \(b.shape)")
         var total = 0.0
         for (x, y) in zip(a.scalars, b.scalars) { total += Double(x - y) * Double(x - y) }
@@ -24,18 +24,19 @@ public enum Evaluation {
 
     /// The mean squared error between `f(input)`, computed in chunks, and `target`: a model's
     /// reconstruction error when `target` is `input`, its denoising error when `input` is corrupted.
-    public static func meanSquaredError(of f: (Tensor) throws -> Tensor, from input: Tensor, to target: Tensor) rethrows
+    package static func meanSquaredError(of f: (Tensor) throws -> Tensor, from input: Tensor, to target: Tensor)
+        rethrows
         -> Double
     {
         meanSquaredError(try inChunks(input, f), target)
     }
 
     /// Peak signal-to-noise ratio for images in [0, 1]: PSNR = 10 log₁₀(1 / MSE) dB.
-    public static func psnr(mse: Double) -> Double { 10 * log10(1 / Swift.max(mse, 1e-12)) }
+    package static func psnr(mse: Double) -> Double { 10 * log10(1 / Swift.max(mse, 1e-12)) }
 
     /// The adjusted Rand index (Hubert & Arabie, 1985): agreement of two partitions over all
     /// pairs of points, corrected for chance (0 for random labels, 1 for identical partitions).
-    public static func adjustedRandIndex(_ a: [Int], _ b: [Int]) -> Double {
+    package static func adjustedRandIndex(_ a: [Int], _ b: [Int]) -> Double {
         // Pairs of points together in both partitions, in a, and in b.
         var both: [[Int]: Double] = [:], rows: [Int: Double] = [:], columns: [Int: Double] = [:]
         for i in a.indices {
@@ -54,7 +55,7 @@ public enum Evaluation {
 
     /// Distinct example indices for figures: for each preferred class the first unused example
     /// of it, or, when the data has none, the first unused example of any class.
-    public static func showcase(_ labels: [Int], preferredClasses: [Int]) -> [Int] {
+    package static func showcase(_ labels: [Int], preferredClasses: [Int]) -> [Int] {
         var used = Set<Int>(), picks: [Int] = []
         for c in preferredClasses {
             guard
@@ -68,7 +69,7 @@ public enum Evaluation {
     }
 
     /// Indices of the first `perClass` examples of each class, class by class.
-    public static func examplesOfEachClass(_ labels: [Int], classes: Int, perClass: Int = 1) -> [Int] {
+    package static func examplesOfEachClass(_ labels: [Int], classes: Int, perClass: Int = 1) -> [Int] {
         (0..<classes).flatMap { c in labels.indices.filter { labels[$0] == c }.prefix(perClass) }
     }
 }

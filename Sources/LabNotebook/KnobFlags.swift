@@ -6,8 +6,8 @@
 /// knob never renames it), in declaration order, with its value as typed: "--beta 3.0", and
 /// "--code-sizes 2 8" for a list. An empty list, a nil and a false `@Flag` are left out; a true
 /// `@Flag` is the flag alone. `KnobFlagsTests` checks that the flags parse back to the same values.
-public enum KnobFlags {
-    public static func of(_ options: Any) -> [String] {
+package enum KnobFlags {
+    package static func of(_ options: Any) -> [String] {
         Mirror(reflecting: options).children.compactMap { child in
             guard let label = child.label, label.hasPrefix("_"), let value = parsedValue(of: child.value) else {
                 return nil

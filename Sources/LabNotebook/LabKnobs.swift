@@ -3,29 +3,29 @@ import ArgumentParser
 /// A lab's teaching hyperparameters as flags — the cell a notebook user would edit.
 /// Each lab declares its own (`--beta`, `--noise-level`, …) with today's values as defaults,
 /// once: a property `noiseLevel` is the flag `--noise-level`, and `flags` is derived from them.
-public protocol LabKnobs: ParsableArguments {}
+package protocol LabKnobs: ParsableArguments {}
 
 extension LabKnobs {
     /// The knobs as they would be typed, with their values ("--beta 3.0", "--rho 0.05"),
     /// recorded in report.md and metrics.json and compared before a saved model is reused —
     /// derived from the declared options (`KnobFlags`), so no knob can be left out.
-    public var flags: [String] { KnobFlags.of(self) }
+    package var flags: [String] { KnobFlags.of(self) }
 }
 
 /// Adam's step size and the minibatch size, shared by every lab, with each lab's defaults.
-public struct TrainingKnobs<Lab: LabProgram>: ParsableArguments {
+package struct TrainingKnobs<Lab: LabProgram>: ParsableArguments {
     @Option(
         help:
             "Adam's step size. Try 3× larger or smaller: too large and the loss jumps or turns NaN, too small and it falls slowly."
     )
-    public var learningRate: Float = Lab.defaultLearningRate
+    package var learningRate: Float = Lab.defaultLearningRate
 
     @Option(help: "Images per gradient step. Smaller batches take more, noisier steps per epoch.")
-    public var batchSize: Int = Lab.defaultBatchSize
+    package var batchSize: Int = Lab.defaultBatchSize
 
-    public init() {}
+    package init() {}
 
-    public func validate() throws {
+    package func validate() throws {
         guard learningRate.isFinite, learningRate > 0, learningRate <= 1 else {
             throw ValidationError("--learning-rate must be in (0, 1], got \(learningRate)")
         }
@@ -34,10 +34,10 @@ public struct TrainingKnobs<Lab: LabProgram>: ParsableArguments {
         }
     }
 
-    public var flags: [String] { KnobFlags.of(self) }
+    package var flags: [String] { KnobFlags.of(self) }
 }
 
 /// Checks a knob's value, with the flag's name in the message.
-public func requireKnob(_ condition: Bool, _ message: @autoclosure () -> String) throws {
+package func requireKnob(_ condition: Bool, _ message: @autoclosure () -> String) throws {
     if !condition { throw ValidationError(message()) }
 }

@@ -2,59 +2,59 @@ import ArgumentParser
 import LabData
 
 /// The flags every lab executable shares.
-public struct LabOptions: ParsableArguments, Sendable {
+package struct LabOptions: ParsableArguments, Sendable {
     @Option(
         help:
             "Dataset: sample (embedded, default) or fashion-mnist (the full set; apt-get install dataset-fashion-mnist)."
     )
-    public var dataset: String = "sample"
+    package var dataset: String = "sample"
 
     @Option(
         name: .customLong("data-dir"),
         help: ArgumentHelp(
             "A folder with the four standard IDX files (MNIST, KMNIST, …), gzipped or not.", valueName: "dir"))
-    public var dataDirectory: String?
+    package var dataDirectory: String?
 
     @Option(name: .customLong("train-size"), help: "Use the first N training images.")
-    public var trainSize: Int?
+    package var trainSize: Int?
 
     @Option(name: .customLong("test-size"), help: "Use the first N test images.")
-    public var testSize: Int?
+    package var testSize: Int?
 
     @Option(help: "Training epochs (each lab has its own default).")
-    public var epochs: Int?
+    package var epochs: Int?
 
     @Option(help: "Seed of every random draw (same seed, same numbers and figures).")
-    public var seed: UInt64 = 1
+    package var seed: UInt64 = 1
 
     @Option(
         name: .customLong("out"),
         help: ArgumentHelp(
             "Output folder for figures, report.md and metrics.json (default out/labNN).", valueName: "dir"))
-    public var outputDirectory: String?
+    package var outputDirectory: String?
 
     @Flag(
         help:
             "A fast run of a few seconds (small data, few epochs), for smoke tests; written to out/labNN-quick unless --out is given."
     )
-    public var quick = false
+    package var quick = false
 
     @Option(
         name: .customLong("from-section"),
         help: ArgumentHelp(
             "Re-run from section N: the sections before it run quietly and reuse the models the last run with the same flags saved (in OUT/models/), so nothing is retrained.",
             valueName: "N"))
-    public var fromSection: Int?
+    package var fromSection: Int?
 
     @Flag(help: "No progress display (the notebook's sections and tables still print).")
-    public var quiet = false
+    package var quiet = false
 
-    public init() {}
+    package init() {}
 
     /// The largest --epochs accepted (a run of a million epochs is a typo, not an experiment).
-    public static let maximumEpochs = 100_000
+    package static let maximumEpochs = 100_000
 
-    public func validate() throws {
+    package func validate() throws {
         if let trainSize, trainSize < 10 { throw ValidationError("--train-size must be at least 10, got \(trainSize)") }
         if let testSize, testSize < 10 { throw ValidationError("--test-size must be at least 10, got \(testSize)") }
         if let epochs, !(1...Self.maximumEpochs).contains(epochs) {
@@ -68,10 +68,11 @@ public struct LabOptions: ParsableArguments, Sendable {
     }
 
     /// The epochs to train: --epochs, else the lab's default (or its quick default).
-    public func epochs(default normal: Int, quick quickEpochs: Int) -> Int { epochs ?? (quick ? quickEpochs : normal) }
+    package func epochs(default normal: Int, quick quickEpochs: Int) -> Int { epochs ?? (quick ? quickEpochs : normal) }
 
     /// Loads the dataset the flags name, trimmed to --train-size / --test-size (or the quick sizes).
-    public func loadDataset(quickTrain: Int = 1000, quickTest: Int = 500, maximumPixels: Int? = nil) throws -> Dataset {
+    package func loadDataset(quickTrain: Int = 1000, quickTest: Int = 500, maximumPixels: Int? = nil) throws -> Dataset
+    {
         let train = trainSize ?? (quick ? quickTrain : nil), test = testSize ?? (quick ? quickTest : nil)
         return try DatasetSource.from(name: dataset, dataDirectory: dataDirectory).load(
             trainLimit: train, testLimit: test, maximumPixels: maximumPixels)

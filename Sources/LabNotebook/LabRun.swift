@@ -7,20 +7,20 @@ import LabKit
 ///     extension LabRun where Lab == Lab03 {
 ///         func train(_ data: Dataset) throws -> [TrainedDenoiser] { nb.section(…); … }
 ///     }
-public struct LabRun<Lab: LabProgram> {
+package struct LabRun<Lab: LabProgram> {
     /// The notebook the sections write to.
-    public let nb: Notebook
-    public let options: LabOptions
-    public let training: TrainingKnobs<Lab>
-    public let knobs: Lab.Knobs
+    package let nb: Notebook
+    package let options: LabOptions
+    package let training: TrainingKnobs<Lab>
+    package let knobs: Lab.Knobs
 
-    public init(nb: Notebook, options: LabOptions, training: TrainingKnobs<Lab>, knobs: Lab.Knobs) {
+    package init(nb: Notebook, options: LabOptions, training: TrainingKnobs<Lab>, knobs: Lab.Knobs) {
         (self.nb, self.options, self.training, self.knobs) = (nb, options, training, knobs)
     }
 
     /// The first section of every lab: the data the flags name. The lab's plan of work is
     /// known from here on (the progress display's total).
-    public func dataSection(explanation: String) throws -> Dataset {
+    package func dataSection(explanation: String) throws -> Dataset {
         let data = try nb.dataSection(options, explanation: explanation)
         let plan = Lab.plannedWork(self, data)
         let evaluation = Lab.evaluationShare * plan.reduce(0) { $0 + $1.weight }
@@ -38,7 +38,7 @@ extension LabRun {
     /// Trains `parameters` by minibatch Adam with the run's learning rate and batch size
     /// (`TrainingLoop`), and saves them with the run as `file`; a section before
     /// `--from-section` reuses the saved ones instead (see `Notebook.trained`).
-    public func trainWithAdam(
+    package func trainWithAdam(
         _ file: String, _ parameters: [Variable], on data: Tensor, epochs: Int, label: String,
         seed: UInt64, loss: (Tensor, inout SeededGenerator) throws -> LossTerms
     ) throws -> TrainingHistory {

@@ -4,7 +4,7 @@ import LabData
 import LabKit
 
 /// Errors of a lab run that the user can fix.
-public enum LabError: Error, CustomStringConvertible {
+package enum LabError: Error, CustomStringConvertible {
     case unwritableOutput(path: String, reason: String)
     /// A NaN or infinity in a result: where it appeared and in which section.
     case nonFinite(where: String, section: String)
@@ -13,7 +13,7 @@ public enum LabError: Error, CustomStringConvertible {
     /// The kit contradicts itself (a maintainer's mistake, caught when a lab runs).
     case inconsistentKit(String)
 
-    public var description: String {
+    package var description: String {
         switch self {
         case let .inconsistentKit(problem):
             return "Stopped: \(problem). Nothing was written; the previous output is unchanged."
@@ -32,7 +32,7 @@ public enum LabError: Error, CustomStringConvertible {
 }
 
 /// A lab: who it is, its knobs, and its notebook — the numbered sections it runs.
-public protocol LabProgram {
+package protocol LabProgram {
     /// The lab's own hyperparameters as flags.
     associatedtype Knobs: LabKnobs
     static var info: LabInfo { get }
@@ -51,31 +51,31 @@ public protocol LabProgram {
 }
 
 extension LabProgram {
-    public static var defaultBatchSize: Int { 128 }
+    package static var defaultBatchSize: Int { 128 }
     /// No plan: the display counts each training as it comes (and CI reports the lab).
-    public static func plannedWork(_ run: LabRun<Self>, _ data: Dataset) -> [PlannedWork] { [] }
+    package static func plannedWork(_ run: LabRun<Self>, _ data: Dataset) -> [PlannedWork] { [] }
     /// 5 %: after their last model, most labs' runs on 8,000 Fashion-MNIST images spend
     /// 1–4 % of the time before it (lab04 19 %, lab06 37 %: they say so).
-    public static var evaluationShare: Double { 0.05 }
+    package static var evaluationShare: Double { 0.05 }
 }
 
 /// The command line of every lab executable: the shared flags, then the lab's notebook.
 ///
 ///     LabCommand<Lab03>.main()
-public struct LabCommand<Program: LabProgram>: ParsableCommand {
-    public static var configuration: CommandConfiguration {
+package struct LabCommand<Program: LabProgram>: ParsableCommand {
+    package static var configuration: CommandConfiguration {
         CommandConfiguration(
             commandName: Program.info.name, abstract: "Lab \(Program.info.number) — \(Program.info.title).")
     }
 
-    @OptionGroup(title: "Data, training length and output") public var options: LabOptions
-    @OptionGroup(title: "Optimisation") public var training: TrainingKnobs<Program>
-    @OptionGroup(title: "This lab's knobs") public var knobs: Program.Knobs
+    @OptionGroup(title: "Data, training length and output") package var options: LabOptions
+    @OptionGroup(title: "Optimisation") package var training: TrainingKnobs<Program>
+    @OptionGroup(title: "This lab's knobs") package var knobs: Program.Knobs
 
-    public init() {}
+    package init() {}
 
     /// Sizes the lab cannot work with are refused here, before anything runs.
-    public func validate() throws {
+    package func validate() throws {
         let needs = Program.info.requirements
         if let n = options.trainSize, n < needs.train {
             throw ValidationError("\(Program.info.name) needs --train-size of at least \(needs.train), got \(n)")
@@ -88,7 +88,7 @@ public struct LabCommand<Program: LabProgram>: ParsableCommand {
         }
     }
 
-    public func run() throws {
+    package func run() throws {
         runLab(Program.info, options: options, knobs: training.flags + knobs.flags) { notebook in
             let run = LabRun(nb: notebook, options: options, training: training, knobs: knobs)
             ProgressDisplay.shared.start(Program.info.name, quiet: options.quiet)
@@ -109,7 +109,8 @@ public struct LabCommand<Program: LabProgram>: ParsableCommand {
 /// Runs a lab's body and turns every expected failure into a clear message and exit status:
 /// 2 for an exercise that is not implemented yet, 1 for bad data, output folders or a
 /// diverging loss. Nothing here crashes or prints a stack trace.
-public func runLab(_ info: LabInfo, options: LabOptions, knobs: [String] = [], body: (Notebook) throws -> Void) -> Never
+package func runLab(_ info: LabInfo, options: LabOptions, knobs: [String] = [], body: (Notebook) throws -> Void)
+    -> Never
 {
     let start = Date()
     var notebook: Notebook?
@@ -151,7 +152,7 @@ public func runLab(_ info: LabInfo, options: LabOptions, knobs: [String] = [], b
 
 /// Writes a line to standard output unbuffered, above the progress line (on standard error),
 /// so the two appear in order.
-public func emit(_ line: String) {
+package func emit(_ line: String) {
     ProgressDisplay.shared.write(line + "\n")
 }
 
@@ -166,17 +167,17 @@ func fail(_ message: String, status: Int32) -> Never {
 }
 
 /// Short number formats for tables.
-public enum Format {
+package enum Format {
     /// A number with `digits` significant digits ("0.0123", "12.8").
-    public static func number(_ value: Double, digits: Int = 4) -> String {
+    package static func number(_ value: Double, digits: Int = 4) -> String {
         guard value.isFinite else { return value.isNaN ? "NaN" : (value > 0 ? "∞" : "−∞") }
         return String(format: "%.\(digits)g", value)
     }
-    public static func number(_ value: Float, digits: Int = 4) -> String { number(Double(value), digits: digits) }
+    package static func number(_ value: Float, digits: Int = 4) -> String { number(Double(value), digits: digits) }
     /// A fixed number of decimals.
-    public static func fixed(_ value: Double, _ decimals: Int) -> String { String(format: "%.\(decimals)f", value) }
+    package static func fixed(_ value: Double, _ decimals: Int) -> String { String(format: "%.\(decimals)f", value) }
     /// A percentage with one decimal.
-    public static func percent(_ fraction: Double) -> String { String(format: "%.1f %%", 100 * fraction) }
+    package static func percent(_ fraction: Double) -> String { String(format: "%.1f %%", 100 * fraction) }
     /// A shape as "6000 × 784".
-    public static func shape(_ shape: [Int]) -> String { shape.map(String.init).joined(separator: " × ") }
+    package static func shape(_ shape: [Int]) -> String { shape.map(String.init).joined(separator: " × ") }
 }

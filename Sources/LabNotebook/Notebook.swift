@@ -4,23 +4,23 @@ import LabPlot
 import LabRegistry
 
 /// Who a lab is, for headers and reports.
-public struct LabInfo: Sendable {
-    public let number: Int
+package struct LabInfo: Sendable {
+    package let number: Int
     /// The lab's title, from the lab registry.
-    public let title: String
+    package let title: String
     /// The paper(s) the lab follows.
-    public let reference: String
+    package let reference: String
     /// One paragraph on what the lab shows.
-    public let summary: String
+    package let summary: String
 
     /// The smallest training and test sets, and the largest image, the lab works with.
-    public let requirements: (train: Int, test: Int, pixels: Int)
+    package let requirements: (train: Int, test: Int, pixels: Int)
     /// How many numbered sections the notebook has (`--from-section` must name one); every
     /// run checks it (`Notebook.finish`).
-    public let sections: Int?
+    package let sections: Int?
 
     /// A registered lab: its title comes from the lab registry.
-    public init(
+    package init(
         number: Int, sections: Int? = nil, reference: String, summary: String,
         requirements: (train: Int, test: Int, pixels: Int) = (10, 10, 64 * 64)
     ) {
@@ -33,7 +33,7 @@ public struct LabInfo: Sendable {
     }
 
     /// Any lab, registered or not (the notebook's own tests run labs the registry does not know).
-    public init(
+    package init(
         number: Int, title: String, sections: Int? = nil, reference: String, summary: String,
         requirements: (train: Int, test: Int, pixels: Int) = (10, 10, 64 * 64)
     ) {
@@ -44,7 +44,7 @@ public struct LabInfo: Sendable {
     }
 
     /// "lab01".
-    public var name: String { String(format: "lab%02d", number) }
+    package var name: String { String(format: "lab%02d", number) }
 }
 
 /// A lab's run as a notebook: numbered sections with explanations, aligned tables of what
@@ -56,10 +56,10 @@ public struct LabInfo: Sendable {
 /// notebook.table(["k", "test MSE"], rows)
 /// try notebook.figure(figure, name: "reconstructions", caption: "Original and reconstructed test images")
 /// ```
-public final class Notebook {
-    public let info: LabInfo
+package final class Notebook {
+    package let info: LabInfo
     /// Where the output ends up; it is written into `folder.staging` and moved here, file by file, by `finish()`.
-    public let outputDirectory: String
+    package let outputDirectory: String
     let folder: OutputFolder
     private var sectionNumber = 0
     private var sectionTitle = ""
@@ -68,15 +68,15 @@ public final class Notebook {
     private var report: [String] = []
     private var metrics: [String: Double] = [:]
     private var metricTexts: [String: String] = [:]
-    public private(set) var figures: [(name: String, caption: String)] = []
+    package private(set) var figures: [(name: String, caption: String)] = []
 
     /// The flags that decide the numbers (recorded in the report and with every saved model).
-    public let flags: String
+    package let flags: String
     /// Sections before this one run quietly and reuse saved models (`--from-section`).
-    public let fromSection: Int
+    package let fromSection: Int
 
     /// Prepares the output folder, failing early (before any training) if it cannot be written.
-    public init(info: LabInfo, outputDirectory: String, flags: String = "", fromSection: Int = 1) throws {
+    package init(info: LabInfo, outputDirectory: String, flags: String = "", fromSection: Int = 1) throws {
         self.info = info
         self.outputDirectory = outputDirectory
         self.flags = flags
@@ -102,7 +102,7 @@ public final class Notebook {
     }
 
     /// The number of the section being run (0 before the first).
-    public var currentSection: Int { sectionNumber }
+    package var currentSection: Int { sectionNumber }
 
     /// Whether the current section prints (all sections do, unless `--from-section` skips it).
     private var printing: Bool { sectionNumber >= fromSection }
@@ -111,7 +111,7 @@ public final class Notebook {
     private func show(_ line: String) { if printing { emit(line) } }
 
     /// Creates the folder if needed and checks that a file can be written in it.
-    public static func prepareWritableFolder(_ path: String) throws {
+    package static func prepareWritableFolder(_ path: String) throws {
         do {
             try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
         } catch {
@@ -126,7 +126,7 @@ public final class Notebook {
     }
 
     /// Starts the next numbered section with its explanation.
-    public func section(_ title: String, _ explanation: String) {
+    package func section(_ title: String, _ explanation: String) {
         sectionNumber += 1
         let heading = "\(sectionNumber). \(title)"
         sectionTitle = heading
@@ -137,14 +137,14 @@ public final class Notebook {
 
     /// A paragraph of results. Text that varies from run to run (timings) can stay out of
     /// the report, so reports from the same seed are byte-identical.
-    public func say(_ text: String, inReport: Bool = true) {
+    package func say(_ text: String, inReport: Bool = true) {
         show(wrap(text))
         if inReport { report += [text, ""] }
     }
 
     /// An aligned table on the terminal and a Markdown table in the report. Tables of values
     /// that vary from run to run (timings) stay out of the report with `inReport: false`.
-    public func table(_ headers: [String], _ rows: [[String]], inReport: Bool = true) {
+    package func table(_ headers: [String], _ rows: [[String]], inReport: Bool = true) {
         if nonFinite == nil, let cell = rows.joined().first(where: Self.readsNonFinite) {
             nonFinite = "the table \"\(headers.joined(separator: " | "))\" (a cell reads \(cell))"
             nonFiniteSection = sectionTitle
@@ -173,7 +173,7 @@ public final class Notebook {
     }
 
     /// Saves a figure as `NAME.png` in the output folder and shows it in the report.
-    public func figure(_ figure: Figure, name: String, caption: String) throws {
+    package func figure(_ figure: Figure, name: String, caption: String) throws {
         try stopIfNonFinite()
         let bad = figure.nonFiniteValues
         if !bad.isEmpty {
@@ -191,7 +191,7 @@ public final class Notebook {
     }
 
     /// The first section of every lab: loads the dataset the flags name and shows what was loaded.
-    public func dataSection(_ options: LabOptions, explanation: String) throws -> Dataset {
+    package func dataSection(_ options: LabOptions, explanation: String) throws -> Dataset {
         section("The data", explanation)
         let needs = info.requirements
         let data = try options.loadDataset(maximumPixels: needs.pixels)
@@ -218,7 +218,6 @@ public final class Notebook {
                 "\(info.name) needs training images that differ; in \(data.name) all \(data.train.count) are the same "
                     + "image (no pixel varies), so there is nothing to learn and no variance to divide by.")
         }
-        ImageGrid.imageShape = (data.height, data.width)
         table(
             ["split", "images", "shape", "mean pixel"],
             [
@@ -247,7 +246,7 @@ public final class Notebook {
     }
 
     /// Records a headline number for metrics.json.
-    public func metric(_ key: String, _ value: Double) {
+    package func metric(_ key: String, _ value: Double) {
         if !value.isFinite && nonFinite == nil {
             nonFinite = "the result \(key) (\(value))"; nonFiniteSection = sectionTitle
         }
@@ -268,10 +267,10 @@ public final class Notebook {
     }
     private var nonFiniteSection = ""
     /// Records a headline text for metrics.json (e.g. the dataset's name).
-    public func metric(_ key: String, _ text: String) { metricTexts[key] = text }
+    package func metric(_ key: String, _ text: String) { metricTexts[key] = text }
 
     /// Writes report.md and metrics.json.
-    public func finish() throws {
+    package func finish() throws {
         try stopIfNonFinite()
         report += [
             "---", "", "Generated by `swift run \(info.name)`. Figures and numbers are deterministic for a given seed.",

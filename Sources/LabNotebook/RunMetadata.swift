@@ -4,9 +4,9 @@ import LabKit
 
 /// What produced a run, for report.md and metrics.json: the exercises built in and the
 /// flags that change the numbers (not --out, so two runs with the same flags stay byte-identical).
-public enum RunMetadata {
+package enum RunMetadata {
     /// The folder the exercise modules were compiled from.
-    public static var exercises: String {
+    package static var exercises: String {
         #if LABKIT_EXERCISES_LABS
             return "Labs/ (your code)"
         // instructor-only: begin
@@ -19,7 +19,7 @@ public enum RunMetadata {
     }
 
     /// The flags that decide the numbers, as they would be typed.
-    public static func flags(_ options: LabOptions, knobs: [String] = []) -> String {
+    package static func flags(_ options: LabOptions, knobs: [String] = []) -> String {
         var parts = ["--dataset \(options.dataset)"]
         if let directory = options.dataDirectory { parts.append("--data-dir \(directory)") }
         if let n = options.trainSize { parts.append("--train-size \(n)") }
@@ -33,7 +33,7 @@ public enum RunMetadata {
 
     /// A fingerprint of the lab's exercise files (names and contents), to tell whether a saved
     /// model was trained with the code there now; nil when the folder cannot be read.
-    public static func exerciseFingerprint(lab: Int) -> String? {
+    package static func exerciseFingerprint(lab: Int) -> String? {
         #if LABKIT_EXERCISES_LABS
             let root = "Labs"
         // instructor-only: begin

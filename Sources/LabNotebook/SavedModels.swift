@@ -10,7 +10,7 @@ import LabKit
 /// NumPy reads it with a few lines (`scripts/read_safetensors.py`).
 extension Notebook {
     /// The subfolder of the output that holds the saved models.
-    public static let modelsFolder = "models"
+    package static let modelsFolder = "models"
 
     /// Trains a model with `train` (which updates `parameters` in place and returns what the
     /// notebook needs later, e.g. the loss history) and saves it with the run.
@@ -21,7 +21,7 @@ extension Notebook {
     /// `isUsable` vets a loaded record beyond its type (e.g. one entry per epoch); a record that
     /// fails it is not reused. `progressLabel` is the training's piece of the progress plan,
     /// which leaves the plan when the saved model is reused.
-    public func trained<Record: Codable>(
+    package func trained<Record: Codable>(
         _ name: String, parameters: [Variable], progressLabel: String,
         isUsable: (Record) -> Bool = { _ in true },
         train: () throws -> Record
@@ -46,7 +46,7 @@ extension Notebook {
 
     /// Removes the models a lab's run saved in `folder` (only those, unchanged since) and takes
     /// them out of its manifest; a file the user put in `models/` stays.
-    public static func removeSavedModels(in folder: String) throws {
+    package static func removeSavedModels(in folder: String) throws {
         guard var manifest = OutputFolder.readManifest(in: folder) else { return }
         for (relative, hashes) in manifest where relative.hasPrefix(modelsFolder + "/") {
             if hashes.contains(OutputFolder.hash(of: "\(folder)/\(relative)")) { unlink("\(folder)/\(relative)") }
@@ -57,8 +57,8 @@ extension Notebook {
     }
 
     /// Why a saved model cannot be reused.
-    public struct NotReusable: Error, CustomStringConvertible {
-        public let description: String
+    package struct NotReusable: Error, CustomStringConvertible {
+        package let description: String
     }
 
     private func path(_ name: String, in folder: String) -> String {

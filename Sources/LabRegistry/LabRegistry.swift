@@ -8,13 +8,13 @@ import Foundation
 ///
 /// `Package.swift` keeps its own list of lab numbers (SwiftPM caches the manifest); a test checks
 /// it against this one. Adding a lab: CONTRIBUTING.md, "Adding a lab".
-public struct LabRegistry: Sendable, Equatable, Codable {
-    public var labs: [Lab]
+package struct LabRegistry: Sendable, Equatable, Codable {
+    package var labs: [Lab]
 
-    public init(labs: [Lab]) { self.labs = labs }
+    package init(labs: [Lab]) { self.labs = labs }
 
     /// The kit's registry, read once from `labs.json`.
-    public static let kit: LabRegistry = {
+    package static let kit: LabRegistry = {
         do {
             guard let url = Bundle.module.url(forResource: "labs", withExtension: "json") else {
                 throw RegistryError.invalid("labs.json is not in the LabRegistry bundle")
@@ -27,13 +27,13 @@ public struct LabRegistry: Sendable, Equatable, Codable {
 
     /// Decodes a registry and checks it: lab numbers unique and increasing, each exercise's id
     /// "N.k" with N its lab's number, ids unique, points positive.
-    public init(json: Data) throws {
+    package init(json: Data) throws {
         let decoded = try JSONDecoder().decode(LabRegistry.self, from: json)
         try decoded.validate()
         self = decoded
     }
 
-    public func validate() throws {
+    package func validate() throws {
         let numbers = labs.map(\.number)
         guard numbers == numbers.sorted(), Set(numbers).count == numbers.count, numbers.allSatisfy({ $0 > 0 }) else {
             throw RegistryError.invalid("lab numbers must be positive, unique and in order: \(numbers)")
@@ -53,26 +53,26 @@ public struct LabRegistry: Sendable, Equatable, Codable {
     }
 
     /// The lab numbers, in order.
-    public var numbers: [Int] { labs.map(\.number) }
+    package var numbers: [Int] { labs.map(\.number) }
 
     /// Every exercise of every lab, in order.
-    public var exercises: [Exercise] { labs.flatMap(\.exercises) }
+    package var exercises: [Exercise] { labs.flatMap(\.exercises) }
 
-    public func lab(_ number: Int) -> Lab? { labs.first { $0.number == number } }
+    package func lab(_ number: Int) -> Lab? { labs.first { $0.number == number } }
 
-    public func exercises(inLab number: Int) -> [Exercise] { lab(number)?.exercises ?? [] }
+    package func exercises(inLab number: Int) -> [Exercise] { lab(number)?.exercises ?? [] }
 
     /// The exercise a graded check belongs to, from its name ("test_1_2_componentsAreOrthonormal",
     /// or with its class in front, "Lab01Checks.Lab01Checks/test_1_2_…").
-    public func exercise(forTest name: String) -> Exercise? {
+    package func exercise(forTest name: String) -> Exercise? {
         let method = name.split(separator: "/").last.map(String.init) ?? name
         return exercises.first { method.hasPrefix($0.testPrefix) }
     }
 }
 
-public enum RegistryError: Error, CustomStringConvertible {
+package enum RegistryError: Error, CustomStringConvertible {
     case invalid(String)
-    public var description: String {
+    package var description: String {
         switch self {
         case .invalid(let why): return why
         }
@@ -81,22 +81,22 @@ public enum RegistryError: Error, CustomStringConvertible {
 
 extension LabRegistry {
     /// One lab.
-    public struct Lab: Sendable, Equatable, Codable {
-        public var number: Int
+    package struct Lab: Sendable, Equatable, Codable {
+        package var number: Int
         /// "Denoising autoencoder": the notebook's header, the report's, the README's table.
-        public var title: String
+        package var title: String
         /// The file name of the lab's exercises in `Labs/LabNN/`.
-        public var exerciseFile: String
-        public var exercises: [Exercise]
+        package var exerciseFile: String
+        package var exercises: [Exercise]
         /// The PNG files a run writes into its output folder.
-        public var figures: [String]
+        package var figures: [String]
         /// Flags with values away from their defaults, which CI runs the lab with.
-        public var knobsAwayFromDefaults: [String]
+        package var knobsAwayFromDefaults: [String]
         /// The first notebook section after the lab's last training: `--from-section` with it
         /// reuses every saved model.
-        public var firstSectionAfterTraining: Int
+        package var firstSectionAfterTraining: Int
 
-        public init(
+        package init(
             number: Int, title: String, exerciseFile: String, exercises: [Exercise], figures: [String],
             knobsAwayFromDefaults: [String], firstSectionAfterTraining: Int
         ) {
@@ -106,26 +106,26 @@ extension LabRegistry {
         }
 
         /// "lab03": the notebook's executable and output folder.
-        public var name: String { String(format: "lab%02d", number) }
+        package var name: String { String(format: "lab%02d", number) }
         /// "Lab03": the exercise folders, the handout, the checks' target.
-        public var folder: String { String(format: "Lab%02d", number) }
+        package var folder: String { String(format: "Lab%02d", number) }
     }
 }
 
 /// One graded exercise.
-public struct Exercise: Sendable, Equatable, Codable {
+package struct Exercise: Sendable, Equatable, Codable {
     /// "1.2": lab 1, exercise 2. Graded checks are named test_1_2_… after it.
-    public let id: String
-    public let title: String
-    public let points: Double
+    package let id: String
+    package let title: String
+    package let points: Double
 
-    public init(id: String, title: String, points: Double) {
+    package init(id: String, title: String, points: Double) {
         (self.id, self.title, self.points) = (id, title, points)
     }
 
     /// The lab it belongs to: the number before the dot.
-    public var lab: Int { Int(id.split(separator: ".").first ?? "") ?? 0 }
+    package var lab: Int { Int(id.split(separator: ".").first ?? "") ?? 0 }
 
     /// The prefix of the graded checks' names: "test_1_2_".
-    public var testPrefix: String { "test_" + id.replacingOccurrences(of: ".", with: "_") + "_" }
+    package var testPrefix: String { "test_" + id.replacingOccurrences(of: ".", with: "_") + "_" }
 }

@@ -166,7 +166,7 @@ extension LabRun where Lab == Lab01 {
             subtitle: "signed pixel weights: red > 0, blue < 0")
         figure.add(
             ImageGrid(
-                title: "", images: components.columns(0..<shown).transposed, columns: 8,
+                title: "", imageShape: data.imageShape, images: components.columns(0..<shown).transposed, columns: 8,
                 columnLabels: (1...shown).map { "PC \($0)" }, scaling: .signed))
         try nb.figure(figure, name: "principal-components", caption: "The first principal components as images")
         return PCAFit(mean: centring.mean, components: components, variances: variances)
@@ -403,7 +403,7 @@ extension LabRun where Lab == Lab01 {
             + projected.arrayRows
         weights.add(
             ImageGrid(
-                title: "", tiles: tiles, columns: columns,
+                title: "", imageShape: data.imageShape, tiles: tiles, columns: columns,
                 rowLabels: ["PCA components", "decoder columns", "PCs projected on decoder span"],
                 scaling: .signed))
         try nb.figure(

@@ -324,7 +324,8 @@ extension LabRun where Lab == Lab02 {
             let mostUsed = FigureHelpers.largest(usage, count: shown)
             let incoming = model.encoder.weight.value.transposed.gatherRows(mostUsed)
             filters.add(
-                ImageGrid(title: model.name, images: incoming, columns: 8, scaling: .perTile),
+                ImageGrid(
+                    title: model.name, imageShape: data.imageShape, images: incoming, columns: 8, scaling: .perTile),
                 column: column)
         }
         try nb.figure(

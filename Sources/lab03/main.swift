@@ -196,7 +196,7 @@ extension LabRun where Lab == Lab03 {
         let figure = Figure(title: "The three corruption processes at three levels")
         figure.add(
             ImageGrid(
-                title: "", tiles: tiles, columns: levels.count + 1,
+                title: "", imageShape: data.imageShape, tiles: tiles, columns: levels.count + 1,
                 columnLabels: ["clean"] + levels.map(\.shortName)))
         try nb.figure(
             figure, name: "corruptions",
@@ -370,11 +370,11 @@ extension LabRun where Lab == Lab03 {
             caption: """
                 MSE of the corrupted input, the plain autoencoder and the denoiser against the noise level
                 """)
-        try filterAndLossFigures(models)
+        try filterAndLossFigures(models, data)
     }
 
     /// What training changed in the first layer (plain autoencoder and masking denoiser), and the losses.
-    func filterAndLossFigures(_ models: [TrainedDenoiser]) throws {
+    func filterAndLossFigures(_ models: [TrainedDenoiser], _ data: Dataset) throws {
         let filters = Figure(
             title: "What training wrote into the first layer: "
                 + "W − W_init for the 48 most changed units",
@@ -386,7 +386,8 @@ extension LabRun where Lab == Lab03 {
             let change = (weights - model.initialFilters).transposed  // [256, D]
             filters.add(
                 ImageGrid(
-                    title: model.name, images: FigureHelpers.rowsWithLargestNorms(change, count: 48),
+                    title: model.name, imageShape: data.imageShape,
+                    images: FigureHelpers.rowsWithLargestNorms(change, count: 48),
                     columns: 8, scaling: .signedShared, colorbarLabel: "change in weight W − W_init"),
                 column: column)
         }

@@ -320,7 +320,8 @@ extension LabRun where Lab == Lab04 {
         for (column, model) in [models.first!, models[Swift.min(2, models.count - 1)]].enumerated() {
             let incoming = model.encoder.weight.value.columns(0..<count).transposed
             filters.add(
-                ImageGrid(title: model.name, images: incoming, columns: 8, scaling: .signed),
+                ImageGrid(
+                    title: model.name, imageShape: data.imageShape, images: incoming, columns: 8, scaling: .signed),
                 column: column)
         }
         try nb.figure(filters, name: "filters", caption: "Encoder filters without and with the contractive penalty")

@@ -299,7 +299,7 @@ extension LabRun where Lab == Lab05 {
         let figureSamples = Figure(
             title: "Random samples from the \(large)-D VAE",
             subtitle: "z ~ N(0, I), decoded to Bernoulli means")
-        figureSamples.add(ImageGrid(title: "", images: samples, columns: 10))
+        figureSamples.add(ImageGrid(title: "", imageShape: data.imageShape, images: samples, columns: 10))
         try nb.figure(figureSamples, name: "samples", caption: "Images decoded from random codes z ~ N(0, I)")
 
         let ends = Evaluation.showcase(data.test.labels, preferredClasses: [0, 1, 2, 7, 5, 9, 3, 4])
@@ -313,7 +313,7 @@ extension LabRun where Lab == Lab05 {
         let figure = Figure(title: "Interpolation between the codes of two test images (\(large)-D VAE)")
         figure.add(
             ImageGrid(
-                title: "", tiles: tiles, columns: 10, rowLabels: labels,
+                title: "", imageShape: data.imageShape, tiles: tiles, columns: 10, rowLabels: labels,
                 columnLabels: (0..<10).map { "t = \(Format.fixed(Double($0) / 9, 2))" }))
         try nb.figure(
             figure, name: "interpolation",
@@ -349,7 +349,7 @@ extension LabRun where Lab == Lab05 {
                 """)
         figure.add(
             ImageGrid(
-                title: "", images: manifold, columns: 15,
+                title: "", imageShape: data.imageShape, images: manifold, columns: 15,
                 rowLabels: quantiles.reversed().map { "z₂ = " + label($0) },
                 columnLabels: quantiles.map(label), spacing: 0))
         try nb.figure(

@@ -278,7 +278,7 @@ extension LabRun where Lab == Lab06 {
         let decoded = zip(clusterings, representations).flatMap { $1.decode($0.centroids).arrayRows }
         prototypes.add(
             ImageGrid(
-                title: "", tiles: decoded, columns: k, rowLabels: clusterings.map(\.name),
+                title: "", imageShape: data.imageShape, tiles: decoded, columns: k, rowLabels: clusterings.map(\.name),
                 columnLabels: (1...k).map { "cluster \($0)" }))
         try nb.figure(
             prototypes, name: "prototypes",
@@ -325,7 +325,10 @@ extension LabRun where Lab == Lab06 {
                 + Array(repeating: [Float](repeating: 1, count: data.pixels), count: 10 - members.count)
         }
         let figure = Figure(title: "Ten test images from each autoencoder-code cluster")
-        figure.add(ImageGrid(title: "", tiles: tiles, columns: 10, rowLabels: (1...k).map { "cluster \($0)" }))
+        figure.add(
+            ImageGrid(
+                title: "", imageShape: data.imageShape, tiles: tiles, columns: 10,
+                rowLabels: (1...k).map { "cluster \($0)" }))
         try nb.figure(
             figure, name: "cluster-samples",
             caption: "Samples of every cluster found on autoencoder codes")

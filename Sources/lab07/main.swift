@@ -387,7 +387,7 @@ extension LabRun where Lab == Lab07 {
                 + "each filter responds to its own pattern")
         mapFigure.add(
             ImageGrid(
-                title: "",
+                title: "", imageShape: data.imageShape,
                 tiles: [example.scalars]
                     + tiles.map { tile in
                         let top = Swift.max(tile.max() ?? 1, 1e-6)

@@ -413,11 +413,13 @@ extension LabRun where Lab == Lab09 {
             rows: 2, columns: 1)
         figure.add(
             ImageGrid(
-                title: "most anomalous", images: data.test.images.gatherRows(most), columns: count,
+                title: "most anomalous", imageShape: data.imageShape, images: data.test.images.gatherRows(most),
+                columns: count,
                 columnLabels: labels(most)), row: 0)
         figure.add(
             ImageGrid(
-                title: "least anomalous", images: data.test.images.gatherRows(least), columns: count,
+                title: "least anomalous", imageShape: data.imageShape, images: data.test.images.gatherRows(least),
+                columns: count,
                 columnLabels: labels(least)), row: 1)
         try nb.figure(figure, name: "extremes", caption: "The test images with the highest and lowest scores")
     }

@@ -26,29 +26,29 @@ import Foundation
 /// ```
 /// In Python: `json.loads(raw[8:8 + n])` for the header, then
 /// `np.frombuffer(raw, "<f4", count, offset=8 + n + begin).reshape(shape)` for each tensor.
-public struct SafeTensors: Equatable, Sendable {
-    public var tensors: [String: Tensor]
-    public var metadata: [String: String]
+package struct SafeTensors: Equatable, Sendable {
+    package var tensors: [String: Tensor]
+    package var metadata: [String: String]
 
-    public init(tensors: [String: Tensor], metadata: [String: String] = [:]) {
+    package init(tensors: [String: Tensor], metadata: [String: String] = [:]) {
         self.tensors = tensors
         self.metadata = metadata
     }
 
     /// Why a file could not be read as safetensors.
-    public struct FormatError: Error, CustomStringConvertible {
-        public let path: String
-        public let reason: String
-        public var description: String { "\(path) is not a readable safetensors file: \(reason)." }
+    package struct FormatError: Error, CustomStringConvertible {
+        package let path: String
+        package let reason: String
+        package var description: String { "\(path) is not a readable safetensors file: \(reason)." }
     }
 
     // MARK: Writing
 
     /// The metadata key of the checksum.
-    public static let checksumKey = "fnv1a64"
+    package static let checksumKey = "fnv1a64"
 
     /// The file's bytes, with the checksum of everything else in the metadata.
-    public func encoded() -> Data {
+    package func encoded() -> Data {
         var contents = self
         contents.metadata[Self.checksumKey] = nil
         var sealed = contents
@@ -98,7 +98,7 @@ public struct SafeTensors: Equatable, Sendable {
 
     /// Writes the file whole: into a temporary name first, then renamed, so a reader never
     /// sees half a file.
-    public func write(to path: String) throws {
+    package func write(to path: String) throws {
         let temporary = path + ".partial"
         try encoded().write(to: URL(fileURLWithPath: temporary))
         guard rename(temporary, path) == 0 else {
@@ -112,14 +112,14 @@ public struct SafeTensors: Equatable, Sendable {
     /// Reads a file written by this type or by any safetensors writer (F32 tensors only). A
     /// checksum in the file is always verified; `requireChecksum` also refuses a file without one
     /// (the kit's own models always have it).
-    public init(contentsOf path: String, requireChecksum: Bool = false) throws {
+    package init(contentsOf path: String, requireChecksum: Bool = false) throws {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw FormatError(path: path, reason: "it cannot be read")
         }
         try self.init(data: data, path: path, requireChecksum: requireChecksum)
     }
 
-    public init(data: Data, path: String = "data", requireChecksum: Bool = false) throws {
+    package init(data: Data, path: String = "data", requireChecksum: Bool = false) throws {
         try self.init(unverified: data, path: path)
         guard let stored = metadata[Self.checksumKey] else {
             if requireChecksum {

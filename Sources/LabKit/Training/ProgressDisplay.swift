@@ -9,12 +9,12 @@ import Foundation
 /// A piece of a long job and its share of the work: a model's training (`epochs × cost`, where
 /// `cost` is the time of one of its epochs relative to the job's other models), one held-out
 /// class, one lab of a figure set.
-public struct PlannedWork: Sendable, Equatable {
-    public let label: String
-    public let weight: Double
-    public init(_ label: String, weight: Double) { (self.label, self.weight) = (label, weight) }
+package struct PlannedWork: Sendable, Equatable {
+    package let label: String
+    package let weight: Double
+    package init(_ label: String, weight: Double) { (self.label, self.weight) = (label, weight) }
     /// A model trained for `epochs` epochs, each `cost` times as long as the job's reference epoch.
-    public static func training(_ label: String, epochs: Int, cost: Double = 1) -> PlannedWork {
+    package static func training(_ label: String, epochs: Int, cost: Double = 1) -> PlannedWork {
         PlannedWork(label, weight: Double(max(epochs, 0)) * cost)
     }
 
@@ -24,7 +24,7 @@ public struct PlannedWork: Sendable, Equatable {
     /// on its input and output (a few operations per pixel). `factor` scales that for layers
     /// that are not dense (a convolution's epoch is several dense ones). Only the ratios
     /// between a job's pieces matter.
-    public static func dense(
+    package static func dense(
         _ label: String, _ widths: [Int], epochs: Int, examples: Int,
         factor: Double = 1
     ) -> PlannedWork {
@@ -53,13 +53,13 @@ public struct PlannedWork: Sendable, Equatable {
 /// (the figure set) can read it.
 ///
 /// There is one per process (`shared`) because there is one standard error to draw on.
-public final class ProgressDisplay: @unchecked Sendable {
-    public enum Style: Sendable { case live, lines, silent }
+package final class ProgressDisplay: @unchecked Sendable {
+    package enum Style: Sendable { case live, lines, silent }
 
-    public static let shared = ProgressDisplay()
+    package static let shared = ProgressDisplay()
 
     private let lock = NSLock()
-    public private(set) var style: Style
+    package private(set) var style: Style
     private var title = ""
     private var weights: [String: Double] = [:]
     private var planOrder: [String] = []
@@ -74,7 +74,7 @@ public final class ProgressDisplay: @unchecked Sendable {
     private var lastDraw = Date.distantPast
     private var lineShown = false
     /// Seconds between two plain lines.
-    public var lineInterval = 10.0
+    package var lineInterval = 10.0
 
     init() {
         let environment = ProcessInfo.processInfo.environment
@@ -84,7 +84,7 @@ public final class ProgressDisplay: @unchecked Sendable {
 
     /// Starts a job: clears what the display knew and starts its clock. `quiet` hides the
     /// progress (the permanent lines of `write` still appear).
-    public func start(_ title: String, plan: [PlannedWork] = [], quiet: Bool = false) {
+    package func start(_ title: String, plan: [PlannedWork] = [], quiet: Bool = false) {
         lock.lock(); defer { lock.unlock() }
         if quiet { style = .silent }
         self.title = title
@@ -94,7 +94,7 @@ public final class ProgressDisplay: @unchecked Sendable {
     }
 
     /// Replaces the plan of the running job (known once its data is loaded); the clock runs on.
-    public func plan(_ plan: [PlannedWork]) {
+    package func plan(_ plan: [PlannedWork]) {
         lock.lock(); defer { lock.unlock() }
         setPlan(plan)
     }
@@ -114,7 +114,7 @@ public final class ProgressDisplay: @unchecked Sendable {
     /// that is running (a model trained for one held-out class): it shows as that piece's
     /// detail. With no planned piece running it is added to the plan, with the mean weight of
     /// the planned ones.
-    public func update(_ label: String, fraction: Double, detail: String = "") {
+    package func update(_ label: String, fraction: Double, detail: String = "") {
         lock.lock(); defer { lock.unlock() }
         if weights[label] == nil, let outer = running, isPlanned(outer.label) {
             running = (outer.label, outer.fraction, [label, detail].filter { !$0.isEmpty }.joined(separator: " · "))
@@ -127,14 +127,14 @@ public final class ProgressDisplay: @unchecked Sendable {
     }
 
     /// Shows what is happening without counting it as planned work ("building the checks").
-    public func status(_ detail: String) {
+    package func status(_ detail: String) {
         lock.lock(); defer { lock.unlock() }
         running = running.map { ($0.label, $0.fraction, detail) } ?? ("", 0, detail)
         redraw(force: false)
     }
 
     /// The piece `label` is done; `summary`, when given, stays on screen as a permanent line.
-    public func finish(_ label: String, summary: String? = nil) {
+    package func finish(_ label: String, summary: String? = nil) {
         lock.lock(); defer { lock.unlock() }
         // A piece inside a planned one (see `update`) is that piece's detail: no line of its own.
         if weights[label] == nil, let outer = running, isPlanned(outer.label) { return }
@@ -147,14 +147,14 @@ public final class ProgressDisplay: @unchecked Sendable {
 
     /// The planned piece `label` will not be done in this run (its result was saved before):
     /// it leaves the total, and the time left is not extrapolated from it.
-    public func skip(_ label: String) {
+    package func skip(_ label: String) {
         lock.lock(); defer { lock.unlock() }
         skipped.insert(label)
     }
 
     /// Writes `text` as permanent output: on a terminal the live line is cleared first and
     /// drawn again after it.
-    public func write(_ text: String, to handle: FileHandle = .standardOutput) {
+    package func write(_ text: String, to handle: FileHandle = .standardOutput) {
         lock.lock(); defer { lock.unlock() }
         writeLocked(text, to: handle)
     }
@@ -163,7 +163,7 @@ public final class ProgressDisplay: @unchecked Sendable {
     /// and the planned ones neither done nor skipped, so a caller can tell that its plan is
     /// wrong (the kit's labs are checked in CI).
     @discardableResult
-    public func end() -> (unplanned: [String], notDone: [String]) {
+    package func end() -> (unplanned: [String], notDone: [String]) {
         lock.lock(); defer { lock.unlock() }
         clearLine()
         let notDone = planOrder.filter { finished[$0] == nil && !skipped.contains($0) && !unplanned.contains($0) }
@@ -172,7 +172,7 @@ public final class ProgressDisplay: @unchecked Sendable {
     }
 
     /// The fraction of the job done and the seconds left (nil until some work is done).
-    public func estimate() -> (fraction: Double, secondsLeft: Double?) {
+    package func estimate() -> (fraction: Double, secondsLeft: Double?) {
         lock.lock(); defer { lock.unlock() }
         return estimateLocked()
     }
@@ -255,7 +255,7 @@ public final class ProgressDisplay: @unchecked Sendable {
     }
 
     /// "12.3s", "4m05s", "1h02m".
-    public static func duration(_ seconds: Double) -> String {
+    package static func duration(_ seconds: Double) -> String {
         let s = max(seconds, 0)
         if s < 60 { return String(format: "%.1fs", s) }
         if s < 3600 { return String(format: "%dm%02ds", Int(s) / 60, Int(s) % 60) }

@@ -1,9 +1,9 @@
 /// Why training stopped early.
-public enum TrainingError: Error, CustomStringConvertible {
+package enum TrainingError: Error, CustomStringConvertible {
     /// The loss became NaN or ±∞.
     case nonFiniteLoss(label: String, epoch: Int, step: Int, value: Float, part: String?)
 
-    public var description: String {
+    package var description: String {
         switch self {
         case let .nonFiniteLoss(label, epoch, step, value, part):
             let which = part.map { " (its part \"\($0)\")" } ?? ""

@@ -2,29 +2,29 @@ import Foundation
 
 /// The loss of one minibatch: the total to differentiate, plus named parts to report
 /// (e.g. "reconstruction" and "penalty").
-public struct LossTerms {
-    public let total: Variable
-    public let parts: [(String, Float)]
-    public init(_ total: Variable, parts: [(String, Float)] = []) {
+package struct LossTerms {
+    package let total: Variable
+    package let parts: [(String, Float)]
+    package init(_ total: Variable, parts: [(String, Float)] = []) {
         self.total = total
         self.parts = parts
     }
 }
 
 /// Per-epoch averages of the loss and its parts.
-public struct TrainingHistory: Sendable, Codable {
-    public var loss: [Float] = []
-    public var parts: [String: [Float]] = [:]
-    public var partNames: [String] = []
+package struct TrainingHistory: Sendable, Codable {
+    package var loss: [Float] = []
+    package var parts: [String: [Float]] = [:]
+    package var partNames: [String] = []
     /// Wall time of the training; not saved with a model (it differs from run to run).
-    public var seconds: Double = 0
-    public init() {}
+    package var seconds: Double = 0
+    package init() {}
 
     private enum CodingKeys: String, CodingKey { case loss, parts, partNames }
 
     /// Whether this is the whole history of `epochs` epochs: one loss, and one value of every
     /// named part, per epoch (what a saved history must hold to be reused).
-    public func covers(epochs: Int) -> Bool {
+    package func covers(epochs: Int) -> Bool {
         loss.count == epochs && Set(parts.keys) == Set(partNames) && parts.values.allSatisfy { $0.count == epochs }
     }
 }
@@ -42,14 +42,14 @@ public struct TrainingHistory: Sendable, Codable {
 ///     return LossTerms(meanSquaredError(predictions: model(noisy), targets: batch))
 /// }
 /// ```
-public struct TrainingLoop {
-    public var epochs: Int
-    public var batchSize: Int
-    public var label: String
-    public var generator: SeededGenerator
-    public var silent: Bool
+package struct TrainingLoop {
+    package var epochs: Int
+    package var batchSize: Int
+    package var label: String
+    package var generator: SeededGenerator
+    package var silent: Bool
 
-    public init(epochs: Int, batchSize: Int = 128, label: String, seed: UInt64, silent: Bool = false) {
+    package init(epochs: Int, batchSize: Int = 128, label: String, seed: UInt64, silent: Bool = false) {
         self.epochs = epochs
         self.batchSize = batchSize
         self.label = label
@@ -57,7 +57,7 @@ public struct TrainingLoop {
         self.silent = silent
     }
 
-    public mutating func run(
+    package mutating func run(
         on data: Tensor, optimizer: Optimizer,
         afterEpoch: ((Int, TrainingHistory) throws -> Void)? = nil,
         loss: (Tensor, inout SeededGenerator) throws -> LossTerms
@@ -76,16 +76,16 @@ public struct TrainingLoop {
     }
 
     /// What one step reports: its loss and the named parts of it.
-    public struct StepResult {
-        public let loss: Float
-        public let parts: [(String, Float)]
-        public init(loss: Float, parts: [(String, Float)] = []) { (self.loss, self.parts) = (loss, parts) }
+    package struct StepResult {
+        package let loss: Float
+        package let parts: [(String, Float)]
+        package init(loss: Float, parts: [(String, Float)] = []) { (self.loss, self.parts) = (loss, parts) }
     }
 
     /// The same epochs over examples 0..<n, where `step` does a whole update on one minibatch of
     /// example indices (e.g. a classifier's, whose labels the indices pick) and returns its loss.
     /// Stops with `TrainingError.nonFiniteLoss` as soon as a step returns a NaN or infinite loss.
-    public mutating func run(
+    package mutating func run(
         examples n: Int, afterEpoch: ((Int, TrainingHistory) throws -> Void)? = nil,
         step: ([Int], inout SeededGenerator) throws -> StepResult
     ) throws -> TrainingHistory {

@@ -1,25 +1,25 @@
 /// Where a text's anchor point sits relative to the text.
-public enum TextAnchor: Sendable {
+package enum TextAnchor: Sendable {
     case left, center, right
 }
 
 /// The vertical position of a text's anchor point.
-public enum TextBaseline: Sendable {
+package enum TextBaseline: Sendable {
     case top, middle, bottom
 }
 
 extension Canvas {
     /// The width of `text` in pixels in a font style.
-    public func textWidth(_ text: String, style: FontStyle = .regular) -> Double {
+    package func textWidth(_ text: String, style: FontStyle = .regular) -> Double {
         Fonts.face(style)?.width(text) ?? 0
     }
 
     /// The height of a line of text (ascent + descent) in a font style.
-    public func lineHeight(_ style: FontStyle = .regular) -> Double { Double(Fonts.face(style)?.lineHeight ?? 12) }
+    package func lineHeight(_ style: FontStyle = .regular) -> Double { Double(Fonts.face(style)?.lineHeight ?? 12) }
 
     /// Draws one line of text. `rotated` turns it 90° counter-clockwise (for y-axis labels);
     /// the anchor then refers to the text's own direction.
-    public func text(
+    package func text(
         _ text: String, at point: Point, style: FontStyle = .regular, color: Color = .text,
         anchor: TextAnchor = .left, baseline: TextBaseline = .middle, rotated: Bool = false
     ) {

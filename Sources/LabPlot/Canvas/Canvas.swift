@@ -1,21 +1,21 @@
 /// A point in pixel coordinates (x to the right, y down), fractional for antialiasing.
-public struct Point: Equatable, Sendable {
-    public var x: Double, y: Double
-    public init(_ x: Double, _ y: Double) { (self.x, self.y) = (x, y) }
+package struct Point: Equatable, Sendable {
+    package var x: Double, y: Double
+    package init(_ x: Double, _ y: Double) { (self.x, self.y) = (x, y) }
 }
 
 /// A rectangle in pixel coordinates.
-public struct Rect: Equatable, Sendable {
-    public var x: Double, y: Double, width: Double, height: Double
-    public init(x: Double, y: Double, width: Double, height: Double) {
+package struct Rect: Equatable, Sendable {
+    package var x: Double, y: Double, width: Double, height: Double
+    package init(x: Double, y: Double, width: Double, height: Double) {
         (self.x, self.y, self.width, self.height) = (x, y, width, height)
     }
-    public var maxX: Double { x + width }
-    public var maxY: Double { y + height }
-    public var midX: Double { x + width / 2 }
-    public var midY: Double { y + height / 2 }
+    package var maxX: Double { x + width }
+    package var maxY: Double { y + height }
+    package var midX: Double { x + width / 2 }
+    package var midY: Double { y + height / 2 }
     /// The rectangle shrunk by the given margins.
-    public func inset(left: Double = 0, top: Double = 0, right: Double = 0, bottom: Double = 0) -> Rect {
+    package func inset(left: Double = 0, top: Double = 0, right: Double = 0, bottom: Double = 0) -> Rect {
         Rect(
             x: x + left, y: y + top, width: Swift.max(1, width - left - right),
             height: Swift.max(1, height - top - bottom))
@@ -27,11 +27,11 @@ public struct Rect: Equatable, Sendable {
 /// Every shape is drawn by coverage: a pixel's share of the shape (from its distance to
 /// the shape's edge) blends the colour in, so lines and markers have smooth edges. Pixels
 /// are kept as Float and rounded once when the image is made, so drawing is deterministic.
-public final class Canvas {
-    public let width: Int, height: Int
+package final class Canvas {
+    package let width: Int, height: Int
     private var rgb: [Float]
 
-    public init(width: Int, height: Int, background: Color = .white) {
+    package init(width: Int, height: Int, background: Color = .white) {
         precondition(width > 0 && height > 0, "canvas size \(width)×\(height) must be positive")
         self.width = width
         self.height = height
@@ -43,7 +43,7 @@ public final class Canvas {
 
     /// Blends `color` into pixel (x, y) with opacity `alpha` ∈ [0, 1].
     @inline(__always)
-    public func blend(_ x: Int, _ y: Int, _ color: Color, _ alpha: Float) {
+    package func blend(_ x: Int, _ y: Int, _ color: Color, _ alpha: Float) {
         guard x >= 0, y >= 0, x < width, y < height, alpha > 0 else { return }
         let a = Swift.min(alpha, 1), i = 3 * (y * width + x)
         rgb[i] += (color.red - rgb[i]) * a
@@ -52,13 +52,13 @@ public final class Canvas {
     }
 
     /// The colour at (x, y) (for tests).
-    public func color(atX x: Int, y: Int) -> Color {
+    package func color(atX x: Int, y: Int) -> Color {
         let i = 3 * (y * width + x)
         return Color(red: rgb[i], green: rgb[i + 1], blue: rgb[i + 2])
     }
 
     /// Fills a rectangle; fractional edges get partial coverage.
-    public func fill(_ r: Rect, _ color: Color, alpha: Float = 1) {
+    package func fill(_ r: Rect, _ color: Color, alpha: Float = 1) {
         let x0 = Swift.max(0, Int(r.x.rounded(.down))), x1 = Swift.min(width - 1, Int(r.maxX.rounded(.up)) - 1)
         let y0 = Swift.max(0, Int(r.y.rounded(.down))), y1 = Swift.min(height - 1, Int(r.maxY.rounded(.up)) - 1)
         guard x0 <= x1, y0 <= y1 else { return }
@@ -72,14 +72,14 @@ public final class Canvas {
     }
 
     /// Strokes a rectangle's outline.
-    public func stroke(_ r: Rect, _ color: Color, width lineWidth: Double = 1) {
+    package func stroke(_ r: Rect, _ color: Color, width lineWidth: Double = 1) {
         polyline(
             [Point(r.x, r.y), Point(r.maxX, r.y), Point(r.maxX, r.maxY), Point(r.x, r.maxY), Point(r.x, r.y)],
             color, width: lineWidth)
     }
 
     /// A straight line of the given width with round caps; `dash` (on, off) in pixels.
-    public func line(
+    package func line(
         from a: Point, to b: Point, _ color: Color, width lineWidth: Double = 1.5,
         dash: (Double, Double)? = nil, alpha: Float = 1
     ) {
@@ -100,7 +100,7 @@ public final class Canvas {
 
     /// A connected line through `points` with round joins. Coverage is the maximum over the
     /// segments, so joins are not drawn twice (no dark dots where segments meet).
-    public func polyline(_ points: [Point], _ color: Color, width lineWidth: Double = 1.5, alpha: Float = 1) {
+    package func polyline(_ points: [Point], _ color: Color, width lineWidth: Double = 1.5, alpha: Float = 1) {
         let points = points.filter { $0.x.isFinite && $0.y.isFinite }
         guard let first = points.first else { return }
         let half = lineWidth / 2
@@ -137,7 +137,7 @@ public final class Canvas {
     }
 
     /// A filled disc with an antialiased edge.
-    public func fillCircle(center c: Point, radius r: Double, _ color: Color, alpha: Float = 1) {
+    package func fillCircle(center c: Point, radius r: Double, _ color: Color, alpha: Float = 1) {
         let x0 = Swift.max(0, Int(c.x - r - 1)), x1 = Swift.min(width - 1, Int(c.x + r + 1))
         let y0 = Swift.max(0, Int(c.y - r - 1)), y1 = Swift.min(height - 1, Int(c.y + r + 1))
         guard x0 <= x1, y0 <= y1 else { return }
@@ -151,7 +151,7 @@ public final class Canvas {
     }
 
     /// A circle's outline.
-    public func strokeCircle(
+    package func strokeCircle(
         center c: Point, radius r: Double, _ color: Color, width lineWidth: Double = 1, alpha: Float = 1
     ) {
         let pad = r + lineWidth + 1
@@ -169,7 +169,7 @@ public final class Canvas {
 
     /// Draws grayscale values (0 = black, 1 = white) as a w×h image, each value a
     /// `scale`×`scale` block, with its top-left corner at (x, y).
-    public func drawGray(_ values: [Float], width w: Int, height h: Int, atX x: Int, y: Int, scale: Int) {
+    package func drawGray(_ values: [Float], width w: Int, height h: Int, atX x: Int, y: Int, scale: Int) {
         drawPixels(width: w, height: h, atX: x, y: y, scale: scale) { i in
             let v = values[i].isFinite ? Swift.min(1, Swift.max(0, values[i])) : 0
             return Color(red: v, green: v, blue: v)
@@ -177,7 +177,7 @@ public final class Canvas {
     }
 
     /// Draws a w×h grid of colours, each a `scale`×`scale` block.
-    public func drawPixels(width w: Int, height h: Int, atX x: Int, y: Int, scale: Int, color: (Int) -> Color) {
+    package func drawPixels(width w: Int, height h: Int, atX x: Int, y: Int, scale: Int, color: (Int) -> Color) {
         for row in 0..<h {
             for column in 0..<w {
                 let c = color(row * w + column)
@@ -196,12 +196,12 @@ public final class Canvas {
     }
 
     /// The canvas as an 8-bit RGB image.
-    public func image() -> Image {
+    package func image() -> Image {
         Image(
             width: width, height: height, format: .rgb,
             pixels: rgb.map { UInt8(Swift.min(255, Swift.max(0, ($0 * 255).rounded()))) })
     }
 
     /// Renders and writes the canvas as a PNG (atomically; see `PNGFile.write`).
-    public func save(to path: String) throws { try PNGFile.write(image(), to: path) }
+    package func save(to path: String) throws { try PNGFile.write(image(), to: path) }
 }

@@ -1,45 +1,45 @@
 /// An sRGB colour with components in [0, 1].
-public struct Color: Equatable, Sendable {
-    public var red: Float, green: Float, blue: Float
+package struct Color: Equatable, Sendable {
+    package var red: Float, green: Float, blue: Float
 
-    public init(red: Float, green: Float, blue: Float) {
+    package init(red: Float, green: Float, blue: Float) {
         (self.red, self.green, self.blue) = (red, green, blue)
     }
 
     /// A colour from a 0xRRGGBB literal.
-    public init(hex: UInt32) {
+    package init(hex: UInt32) {
         self.init(
             red: Float((hex >> 16) & 0xFF) / 255, green: Float((hex >> 8) & 0xFF) / 255, blue: Float(hex & 0xFF) / 255)
     }
 
     /// The colour a fraction t of the way from self to other.
-    public func mixed(with other: Color, _ t: Float) -> Color {
+    package func mixed(with other: Color, _ t: Float) -> Color {
         Color(
             red: red + (other.red - red) * t, green: green + (other.green - green) * t,
             blue: blue + (other.blue - blue) * t)
     }
 
     /// Relative luminance (for choosing black or white text on a coloured cell).
-    public var luminance: Float { 0.2126 * red + 0.7152 * green + 0.0722 * blue }
+    package var luminance: Float { 0.2126 * red + 0.7152 * green + 0.0722 * blue }
 
-    public static let black = Color(hex: 0x000000)
-    public static let white = Color(hex: 0xFFFFFF)
-    public static let text = Color(hex: 0x222222)
-    public static let axis = Color(hex: 0x444444)
-    public static let grid = Color(hex: 0xE3E3E3)
-    public static let lightText = Color(hex: 0x666666)
+    package static let black = Color(hex: 0x000000)
+    package static let white = Color(hex: 0xFFFFFF)
+    package static let text = Color(hex: 0x222222)
+    package static let axis = Color(hex: 0x444444)
+    package static let grid = Color(hex: 0xE3E3E3)
+    package static let lightText = Color(hex: 0x666666)
 
     /// Ten distinguishable colours for classes and series (Tableau 10), in a fixed order.
-    public static let categorical: [Color] = [
+    package static let categorical: [Color] = [
         0x4E79A7, 0xF28E2B, 0xE15759, 0x76B7B2, 0x59A14F, 0xEDC948, 0xB07AA1, 0xFF9DA7, 0x9C755F, 0xBAB0AC,
     ].map { Color(hex: $0) }
 
     /// The i-th categorical colour (wrapping around after ten).
-    public static func category(_ i: Int) -> Color { categorical[((i % 10) + 10) % 10] }
+    package static func category(_ i: Int) -> Color { categorical[((i % 10) + 10) % 10] }
 }
 
 /// A perceptually uniform colour map: equal steps in value look like equal steps in colour.
-public enum Colormap: Sendable {
+package enum Colormap: Sendable {
     /// viridis (van der Walt & Smith, 2015; CC0), 17 control points, linearly interpolated.
     case viridis
     /// white → blue, for counts where 0 should look empty (e.g. confusion matrices).
@@ -58,7 +58,7 @@ public enum Colormap: Sendable {
     ]
 
     /// The colour of t ∈ [0, 1] (clamped).
-    public func color(_ t: Float) -> Color {
+    package func color(_ t: Float) -> Color {
         let t = t.isFinite ? Swift.min(1, Swift.max(0, t)) : 0
         switch self {
         case .viridis:

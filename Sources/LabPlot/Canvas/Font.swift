@@ -2,7 +2,7 @@ import Foundation
 
 /// The kit's built-in fonts: DejaVu Sans glyphs pre-rendered (antialiased) into atlases that
 /// ship as resources (see scripts/make_font_atlas.py), so no font needs to be installed.
-public enum FontStyle: String, CaseIterable, Sendable {
+package enum FontStyle: String, CaseIterable, Sendable {
     case small, regular, bold, title
 }
 

@@ -2,12 +2,12 @@ import CPNG
 import Foundation
 
 /// What can go wrong reading or writing a PNG — always a Swift error, never a crash.
-public enum PNGError: Error, CustomStringConvertible, Equatable {
+package enum PNGError: Error, CustomStringConvertible, Equatable {
     case libpng(path: String, message: String)
     case cannotCreateFolder(path: String, reason: String)
     case cannotWrite(path: String, reason: String)
 
-    public var description: String {
+    package var description: String {
         switch self {
         case let .libpng(path, message): return "PNG error for \(path): \(message)"
         case let .cannotCreateFolder(path, reason): return "cannot create the output folder \(path): \(reason)"
@@ -18,12 +18,12 @@ public enum PNGError: Error, CustomStringConvertible, Equatable {
 
 /// Reads and writes PNG files with the system libpng's simplified API, which reports errors
 /// through return values (`image.message`) instead of longjmp.
-public enum PNGFile {
+package enum PNGFile {
     /// Writes `image` to `path` atomically: the PNG goes to a temporary file in the same
     /// folder, which is then renamed over `path`, so an interrupted run never leaves a
     /// half-written figure. Missing folders are created. The file holds no timestamp, so the
     /// same pixels give the same bytes (with the same zlib).
-    public static func write(_ image: Image, to path: String) throws {
+    package static func write(_ image: Image, to path: String) throws {
         let url = URL(fileURLWithPath: path)
         let folder = url.deletingLastPathComponent().path
         do {
@@ -62,7 +62,7 @@ public enum PNGFile {
     }
 
     /// Reads a PNG as 8-bit gray, RGB or RGBA (whichever is closest to the file's own format).
-    public static func read(from path: String) throws -> Image {
+    package static func read(from path: String) throws -> Image {
         var control = png_image()
         control.version = labkit_png_image_version
         defer { png_image_free(&control) }

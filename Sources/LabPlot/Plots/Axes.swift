@@ -1,18 +1,18 @@
 import Foundation
 
 /// A data range mapped onto a pixel range, linear or log₁₀.
-public struct Scale: Sendable {
-    public var low: Double, high: Double
-    public var logarithmic: Bool
+package struct Scale: Sendable {
+    package var low: Double, high: Double
+    package var logarithmic: Bool
     /// Ticks only at whole numbers (for counts such as epochs or k).
-    public var integerTicks = false
+    package var integerTicks = false
 
-    public init(low: Double, high: Double, logarithmic: Bool = false) {
+    package init(low: Double, high: Double, logarithmic: Bool = false) {
         (self.low, self.high, self.logarithmic) = (low, high, logarithmic)
     }
 
     /// A scale around the given values with 4 % padding (log scales pad by a factor).
-    public static func fitting(
+    package static func fitting(
         _ values: [Double], logarithmic: Bool = false, includeZero: Bool = false, padding: Double = 0.04
     ) -> Scale {
         var finite = values.filter { $0.isFinite && (!logarithmic || $0 > 0) }
@@ -34,36 +34,36 @@ public struct Scale: Sendable {
     }
 
     /// Position of v as a fraction of the range (0 at low, 1 at high).
-    public func fraction(_ v: Double) -> Double {
+    package func fraction(_ v: Double) -> Double {
         logarithmic ? (log10(v) - log10(low)) / (log10(high) - log10(low)) : (v - low) / (high - low)
     }
 
-    public var ticks: [Double] {
+    package var ticks: [Double] {
         logarithmic ? Ticks.logarithmic(low, high) : Ticks.linear(low, high, integers: integerTicks)
     }
-    public var tickLabels: [String] { logarithmic ? Ticks.logLabels(ticks) : Ticks.labels(ticks) }
+    package var tickLabels: [String] { logarithmic ? Ticks.logLabels(ticks) : Ticks.labels(ticks) }
 }
 
 /// The frame of a 2-D plot: title, axis labels, ticks, grid lines, and the map from data
 /// coordinates to pixels. Line, scatter and bar plots draw inside it.
-public struct Axes {
-    public var title: String
-    public var xLabel: String, yLabel: String
-    public var x: Scale, y: Scale
+package struct Axes {
+    package var title: String
+    package var xLabel: String, yLabel: String
+    package var x: Scale, y: Scale
     /// The plotting area in pixels (inside the labels and ticks).
-    public private(set) var plotArea = Rect(x: 0, y: 0, width: 1, height: 1)
+    package private(set) var plotArea = Rect(x: 0, y: 0, width: 1, height: 1)
 
-    public init(title: String, xLabel: String, yLabel: String, x: Scale, y: Scale) {
+    package init(title: String, xLabel: String, yLabel: String, x: Scale, y: Scale) {
         (self.title, self.xLabel, self.yLabel, self.x, self.y) = (title, xLabel, yLabel, x, y)
     }
 
     /// The pixel position of a data point.
-    public func point(_ dx: Double, _ dy: Double) -> Point {
+    package func point(_ dx: Double, _ dy: Double) -> Point {
         Point(plotArea.x + x.fraction(dx) * plotArea.width, plotArea.maxY - y.fraction(dy) * plotArea.height)
     }
 
     /// Lays the axes out in `rect` and draws the title, grid, ticks and labels.
-    public mutating func draw(on canvas: Canvas, in rect: Rect, xTickLabels: [(Double, String)]? = nil) {
+    package mutating func draw(on canvas: Canvas, in rect: Rect, xTickLabels: [(Double, String)]? = nil) {
         let tickLabelWidth = y.tickLabels.map { canvas.textWidth($0, style: .small) }.max() ?? 20
         let left = 14 + (yLabel.isEmpty ? 0 : canvas.lineHeight(.regular) + 6) + tickLabelWidth + 8
         let top = title.isEmpty ? 12 : canvas.lineHeight(.bold) + 16
@@ -105,18 +105,18 @@ public struct Axes {
 }
 
 /// A legend: a box of (swatch, label) rows in a corner of the plot area.
-public struct Legend {
-    public enum Swatch {
+package struct Legend {
+    package enum Swatch {
         case line(Color, dashed: Bool)
         case marker(Color)
         case box(Color)
     }
-    public enum Corner: Sendable { case topRight, topLeft, bottomRight, bottomLeft }
+    package enum Corner: Sendable { case topRight, topLeft, bottomRight, bottomLeft }
 
-    public var entries: [(Swatch, String)]
-    public var corner: Corner
+    package var entries: [(Swatch, String)]
+    package var corner: Corner
 
-    public init(_ entries: [(Swatch, String)], corner: Corner = .topRight) {
+    package init(_ entries: [(Swatch, String)], corner: Corner = .topRight) {
         self.entries = entries
         self.corner = corner
     }
@@ -134,14 +134,14 @@ public struct Legend {
     }
 
     /// The height `drawRows` takes above a plot `width` points wide (0 without entries).
-    public func rowsHeight(on canvas: Canvas, width: Double) -> Double {
+    package func rowsHeight(on canvas: Canvas, width: Double) -> Double {
         let count = rows(on: canvas, width: width).count
         return count == 0 ? 0 : Double(count) * (canvas.lineHeight(.small) + 6) + 6
     }
 
     /// The entries in rows centred in `area` (a band `rowsHeight` tall, above the plot), so the
     /// legend never covers what is plotted.
-    public func drawRows(on canvas: Canvas, in area: Rect) {
+    package func drawRows(on canvas: Canvas, in area: Rect) {
         let laidOut = rows(on: canvas, width: area.width)
         let rowHeight = canvas.lineHeight(.small) + 6
         var y = area.y + 6 + rowHeight / 2
@@ -169,7 +169,7 @@ public struct Legend {
         }
     }
 
-    public func draw(on canvas: Canvas, in area: Rect) {
+    package func draw(on canvas: Canvas, in area: Rect) {
         guard !entries.isEmpty else { return }
         let rowHeight = canvas.lineHeight(.small) + 4
         let width = 44 + (entries.map { canvas.textWidth($0.1, style: .small) }.max() ?? 0)

@@ -5,21 +5,21 @@
 /// position only, so their axis fits the values and small differences show (accuracies of 0.71
 /// against 0.72). The legend sits in a row above the plot, clear of every mark; `references` are
 /// dashed horizontal lines (chance level), and `yRange` fixes the axis (an AUC ends at 1).
-public struct BarChart: Panel {
-    public enum Style: Sendable { case bars, points }
+package struct BarChart: Panel {
+    package enum Style: Sendable { case bars, points }
 
-    public var nonFiniteCount: Int { series.reduce(0) { $0 + countNonFinite($1.values) } }
-    public var title: String, xLabel: String, yLabel: String
-    public var categories: [String]
-    public var series: [(name: String, values: [Double])]
-    public var logY: Bool
+    package var nonFiniteCount: Int { series.reduce(0) { $0 + countNonFinite($1.values) } }
+    package var title: String, xLabel: String, yLabel: String
+    package var categories: [String]
+    package var series: [(name: String, values: [Double])]
+    package var logY: Bool
     /// For each series and category, the (low, high) ends of an error bar; empty for none.
-    public var ranges: [[(low: Double, high: Double)]]
-    public var style: Style
-    public var yRange: (low: Double, high: Double)?
-    public var references: [(value: Double, label: String)]
+    package var ranges: [[(low: Double, high: Double)]]
+    package var style: Style
+    package var yRange: (low: Double, high: Double)?
+    package var references: [(value: Double, label: String)]
 
-    public init(
+    package init(
         title: String, xLabel: String, yLabel: String, categories: [String],
         series: [(name: String, values: [Double])], logY: Bool = false,
         ranges: [[(low: Double, high: Double)]] = [], style: Style = .bars,
@@ -31,7 +31,7 @@ public struct BarChart: Panel {
         (self.ranges, self.style, self.yRange, self.references) = (ranges, style, yRange, references)
     }
 
-    public func draw(on canvas: Canvas, in rect: Rect) {
+    package func draw(on canvas: Canvas, in rect: Rect) {
         let n = Double(categories.count)
         let legend = Legend(
             (series.count > 1 ? series.enumerated().map { (.box(.category($0.offset)), $0.element.name) } : [])
@@ -99,19 +99,19 @@ public struct BarChart: Panel {
 
 /// Histograms of one or more samples on shared bins, drawn as translucent bars, with
 /// optional vertical reference lines (e.g. the target sparsity ρ).
-public struct Histogram: Panel {
-    public var nonFiniteCount: Int { samples.reduce(0) { $0 + countNonFinite($1.values) } }
-    public var title: String, xLabel: String, yLabel: String
-    public var samples: [(name: String, values: [Double])]
-    public var bins: Int
-    public var range: (Double, Double)?
-    public var markers: [(Double, String, Color)]
-    public var logY: Bool
+package struct Histogram: Panel {
+    package var nonFiniteCount: Int { samples.reduce(0) { $0 + countNonFinite($1.values) } }
+    package var title: String, xLabel: String, yLabel: String
+    package var samples: [(name: String, values: [Double])]
+    package var bins: Int
+    package var range: (Double, Double)?
+    package var markers: [(Double, String, Color)]
+    package var logY: Bool
     /// Each sample scaled to unit area (count / (n · bin width)), so that samples of different
     /// sizes compare by shape: 50 anomalies against 450 normal images.
-    public var density: Bool
+    package var density: Bool
 
-    public init(
+    package init(
         title: String, xLabel: String, yLabel: String? = nil, samples: [(name: String, values: [Double])],
         bins: Int = 40, range: (Double, Double)? = nil, markers: [(Double, String, Color)] = [], logY: Bool = false,
         density: Bool = false
@@ -124,7 +124,7 @@ public struct Histogram: Panel {
     }
 
     /// Counts per bin for each sample (densities when `density`).
-    public func counts() -> (edges: [Double], counts: [[Double]]) {
+    package func counts() -> (edges: [Double], counts: [[Double]]) {
         let all = samples.flatMap(\.values).filter(\.isFinite)
         let (lo, hi) = range ?? ((all.min() ?? 0), Swift.max((all.max() ?? 1), (all.min() ?? 0) + 1e-9))
         let width = (hi - lo) / Double(bins)
@@ -140,7 +140,7 @@ public struct Histogram: Panel {
         return (edges, counts)
     }
 
-    public func draw(on canvas: Canvas, in rect: Rect) {
+    package func draw(on canvas: Canvas, in rect: Rect) {
         let (edges, counts) = counts()
         let top = counts.flatMap { $0 }.max() ?? 1
         var axes = Axes(

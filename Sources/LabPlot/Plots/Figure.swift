@@ -1,5 +1,5 @@
 /// Anything that can draw itself into a rectangle of a figure.
-public protocol Panel {
+package protocol Panel {
     func draw(on canvas: Canvas, in rect: Rect)
     /// The height the panel needs at a given width, if it has a natural one (image grids).
     func preferredHeight(forWidth width: Double) -> Double?
@@ -8,7 +8,7 @@ public protocol Panel {
 }
 
 extension Panel {
-    public func preferredHeight(forWidth width: Double) -> Double? { nil }
+    package func preferredHeight(forWidth width: Double) -> Double? { nil }
 }
 
 /// The number of NaN or infinite entries.
@@ -24,15 +24,15 @@ func countNonFinite<S: Sequence>(_ values: S) -> Int where S.Element: BinaryFloa
 /// try figure.save(to: "out/lab03/loss.png")
 /// ```
 /// Figures default to 1200 px wide, large enough to read on a laptop screen.
-public final class Figure {
-    public let width: Int
+package final class Figure {
+    package let width: Int
     private let fixedHeight: Int?
-    public var title: String
-    public var subtitle: String
-    public let rows: Int, columns: Int
+    package var title: String
+    package var subtitle: String
+    package let rows: Int, columns: Int
     private var panels: [(Panel, Int, Int, Int, Int)] = []
 
-    public init(
+    package init(
         title: String = "", subtitle: String = "", width: Int = 1200, height: Int? = nil, rows: Int = 1,
         columns: Int = 1
     ) {
@@ -47,14 +47,14 @@ public final class Figure {
     /// Places a panel in a cell (spanning several cells if asked).
     /// Panel titles (or positions) with NaN or infinite values, and how many: a lab stops
     /// instead of drawing them as black tiles or missing lines.
-    public var nonFiniteValues: [(panel: String, count: Int)] {
+    package var nonFiniteValues: [(panel: String, count: Int)] {
         panels.enumerated().compactMap { i, entry in
             let count = entry.0.nonFiniteCount
             return count > 0 ? ("panel \(i + 1)", count) : nil
         }
     }
 
-    public func add(_ panel: Panel, row: Int = 0, column: Int = 0, rowSpan: Int = 1, columnSpan: Int = 1) {
+    package func add(_ panel: Panel, row: Int = 0, column: Int = 0, rowSpan: Int = 1, columnSpan: Int = 1) {
         precondition(
             row >= 0 && column >= 0 && row + rowSpan <= rows && column + columnSpan <= columns,
             "panel at (\(row), \(column)) span \(rowSpan)×\(columnSpan) outside a \(rows)×\(columns) figure")
@@ -62,7 +62,7 @@ public final class Figure {
     }
 
     /// The height in pixels: as given, or what the panels need (image grids), or a default.
-    public var height: Int {
+    package var height: Int {
         if let fixedHeight { return fixedHeight }
         let cellWidth = (Double(width) - 20) / Double(columns) - 12
         let needed = panels.compactMap { panel, _, _, rowSpan, columnSpan in
@@ -76,7 +76,7 @@ public final class Figure {
     }
 
     /// Draws the figure.
-    public func render() -> Canvas {
+    package func render() -> Canvas {
         let height = self.height
         let canvas = Canvas(width: width, height: height)
         var top = 10.0
@@ -102,5 +102,5 @@ public final class Figure {
     }
 
     /// Renders the figure and writes it as a PNG (atomically).
-    public func save(to path: String) throws { try render().save(to: path) }
+    package func save(to path: String) throws { try render().save(to: path) }
 }

@@ -2,19 +2,19 @@ import Foundation
 
 /// A matrix of values as coloured cells with a colour bar, optionally with the numbers in
 /// the cells (confusion matrices, activations of units × examples).
-public struct Heatmap: Panel {
-    public var nonFiniteCount: Int { values.reduce(0) { $0 + countNonFinite($1) } }
-    public var title: String, xLabel: String, yLabel: String
+package struct Heatmap: Panel {
+    package var nonFiniteCount: Int { values.reduce(0) { $0 + countNonFinite($1) } }
+    package var title: String, xLabel: String, yLabel: String
     /// [rows][columns].
-    public var values: [[Double]]
-    public var rowLabels: [String], columnLabels: [String]
-    public var colormap: Colormap
+    package var values: [[Double]]
+    package var rowLabels: [String], columnLabels: [String]
+    package var colormap: Colormap
     /// printf format for cell annotations ("%.0f" for counts), or nil for none.
-    public var annotationFormat: String?
-    public var range: (Double, Double)?
-    public var colorbarLabel: String
+    package var annotationFormat: String?
+    package var range: (Double, Double)?
+    package var colorbarLabel: String
 
-    public init(
+    package init(
         title: String, xLabel: String, yLabel: String, values: [[Double]], rowLabels: [String] = [],
         columnLabels: [String] = [],
         colormap: Colormap = .viridis, annotationFormat: String? = nil, range: (Double, Double)? = nil,
@@ -28,7 +28,7 @@ public struct Heatmap: Panel {
         )
     }
 
-    public func draw(on canvas: Canvas, in rect: Rect) {
+    package func draw(on canvas: Canvas, in rect: Rect) {
         let rows = values.count, columns = values.first?.count ?? 0
         guard rows > 0, columns > 0 else { return }
         let flat = values.flatMap { $0 }.filter(\.isFinite)

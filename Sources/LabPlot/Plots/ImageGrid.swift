@@ -1,8 +1,8 @@
 /// Many small grayscale images tiled in a grid: reconstructions, filters, decoded manifolds.
-public struct ImageGrid: Panel {
-    public var nonFiniteCount: Int { tiles.reduce(0) { $0 + countNonFinite($1) } }
+package struct ImageGrid: Panel {
+    package var nonFiniteCount: Int { tiles.reduce(0) { $0 + countNonFinite($1) } }
     /// How tile intensities map to black…white.
-    public enum Scaling: Sendable {
+    package enum Scaling: Sendable {
         /// Values are already in [0, 1] (pixels).
         case unit
         /// Each tile stretched to its own 2nd…98th percentile, so a few extreme weights do not
@@ -19,39 +19,38 @@ public struct ImageGrid: Panel {
         case signedShared
     }
 
-    public var title: String
+    package var title: String
     /// Each tile's tileWidth·tileHeight values, row-major.
-    public var tiles: [[Float]]
-    public var tileWidth: Int, tileHeight: Int
-    public var columns: Int
-    public var rowLabels: [String], columnLabels: [String]
+    package var tiles: [[Float]]
+    package var tileWidth: Int, tileHeight: Int
+    package var columns: Int
+    package var rowLabels: [String], columnLabels: [String]
     /// A caption above each tile (e.g. "input", "filter 3"), for grids whose tiles are all different.
-    public var tileLabels: [String] = []
-    public var scaling: Scaling
+    package var tileLabels: [String] = []
+    package var scaling: Scaling
     /// Pixels between tiles (in screen pixels).
-    public var spacing: Int
+    package var spacing: Int
     /// When not empty, a colour bar with this label is drawn on the right (for `.signedShared`
     /// and `.global`, whose colours mean the same value in every tile).
-    public var colorbarLabel = ""
+    package var colorbarLabel = ""
 
-    /// The shape of the images being shown (height, width), used when a grid is not given one:
-    /// a lab sets it once from its dataset, so 20 × 24 images tile as 20 × 24.
-    nonisolated(unsafe) public static var imageShape = (height: 28, width: 28)
-
-    /// The tile shape for tiles of `count` values: the image shape if it fits, else a square.
-    static func inferredShape(_ count: Int) -> (height: Int, width: Int) {
-        if count == imageShape.height * imageShape.width { return imageShape }
+    /// The tile shape for tiles of `count` values: `imageShape` if it fits, else a square, else a row.
+    static func inferredShape(_ count: Int, imageShape: (height: Int, width: Int)?) -> (height: Int, width: Int) {
+        if let imageShape, count == imageShape.height * imageShape.width { return imageShape }
         let side = Int(Double(count).squareRoot().rounded())
         if side * side == count { return (side, side) }
         return (1, count)
     }
 
-    public init(
-        title: String, tiles: [[Float]], tileWidth: Int? = nil, tileHeight: Int? = nil, columns: Int,
+    /// `imageShape` (height, width) is the shape of the dataset's images: tiles of that many
+    /// values take it (20 × 24 images tile as 20 × 24), unless `tileWidth` and `tileHeight` say otherwise.
+    package init(
+        title: String, imageShape: (height: Int, width: Int)? = nil, tiles: [[Float]], tileWidth: Int? = nil,
+        tileHeight: Int? = nil, columns: Int,
         rowLabels: [String] = [], columnLabels: [String] = [], tileLabels: [String] = [], scaling: Scaling = .unit,
         spacing: Int = 3, colorbarLabel: String = ""
     ) {
-        let inferred = Self.inferredShape(tiles.first?.count ?? 0)
+        let inferred = Self.inferredShape(tiles.first?.count ?? 0, imageShape: imageShape)
         let (tileWidth, tileHeight) = (tileWidth ?? inferred.width, tileHeight ?? inferred.height)
         precondition(
             tiles.allSatisfy { $0.count == tileWidth * tileHeight },
@@ -92,12 +91,12 @@ public struct ImageGrid: Panel {
             ))
     }
 
-    public func preferredHeight(forWidth width: Double) -> Double? {
+    package func preferredHeight(forWidth width: Double) -> Double? {
         let z = zoom(forWidth: width)
         return headerHeight + Double(rows * (tileHeight * z + captionHeight) + (rows - 1) * spacing) + 10
     }
 
-    public func draw(on canvas: Canvas, in rect: Rect) {
+    package func draw(on canvas: Canvas, in rect: Rect) {
         guard !tiles.isEmpty else { return }
         let rows = self.rows
         let area = rect.inset(left: labelWidth, top: headerHeight, right: colorbarWidth, bottom: 2)

@@ -1,35 +1,35 @@
 /// Curves of y against x: loss curves, error against noise level, MSE against k.
-public struct LinePlot: Panel {
-    public var nonFiniteCount: Int { series.reduce(0) { $0 + countNonFinite($1.x) + countNonFinite($1.y) } }
-    public struct Series {
-        public var name: String
-        public var x: [Double], y: [Double]
-        public var color: Color?
-        public var dashed: Bool
-        public var markers: Bool
-        public init(
+package struct LinePlot: Panel {
+    package var nonFiniteCount: Int { series.reduce(0) { $0 + countNonFinite($1.x) + countNonFinite($1.y) } }
+    package struct Series {
+        package var name: String
+        package var x: [Double], y: [Double]
+        package var color: Color?
+        package var dashed: Bool
+        package var markers: Bool
+        package init(
             _ name: String, x: [Double], y: [Double], color: Color? = nil, dashed: Bool = false, markers: Bool = false
         ) {
             precondition(x.count == y.count, "series \(name): \(x.count) x values but \(y.count) y values")
             (self.name, self.x, self.y, self.color, self.dashed, self.markers) = (name, x, y, color, dashed, markers)
         }
         /// y against 1, 2, 3, … (e.g. a loss per epoch).
-        public init(_ name: String, y: [Float], color: Color? = nil, dashed: Bool = false, markers: Bool = false) {
+        package init(_ name: String, y: [Float], color: Color? = nil, dashed: Bool = false, markers: Bool = false) {
             self.init(
                 name, x: (0..<y.count).map { Double($0 + 1) }, y: y.map(Double.init), color: color, dashed: dashed,
                 markers: markers)
         }
     }
 
-    public var title: String, xLabel: String, yLabel: String
-    public var series: [Series]
-    public var logY: Bool
-    public var includeZero: Bool
-    public var legend: Legend.Corner
+    package var title: String, xLabel: String, yLabel: String
+    package var series: [Series]
+    package var logY: Bool
+    package var includeZero: Bool
+    package var legend: Legend.Corner
     /// Horizontal reference lines (value, label, colour), drawn dashed.
-    public var references: [(Double, String, Color)]
+    package var references: [(Double, String, Color)]
 
-    public init(
+    package init(
         title: String, xLabel: String, yLabel: String, series: [Series], logY: Bool = false,
         includeZero: Bool = false, legend: Legend.Corner = .topRight, references: [(Double, String, Color)] = []
     ) {
@@ -37,7 +37,7 @@ public struct LinePlot: Panel {
         (self.logY, self.includeZero, self.legend, self.references) = (logY, includeZero, legend, references)
     }
 
-    public func draw(on canvas: Canvas, in rect: Rect) {
+    package func draw(on canvas: Canvas, in rect: Rect) {
         let xs = series.flatMap(\.x), ys = series.flatMap(\.y) + references.map(\.0)
         var xScale = Scale.fitting(xs, padding: 0.02)
         xScale.integerTicks = xs.allSatisfy { $0 == $0.rounded() }

@@ -1,17 +1,17 @@
 /// Points coloured by class, with a legend of class names (e.g. 2-D codes of test images).
-public struct ScatterPlot: Panel {
-    public var nonFiniteCount: Int { countNonFinite(x) + countNonFinite(y) }
-    public var title: String, xLabel: String, yLabel: String
-    public var x: [Double], y: [Double]
+package struct ScatterPlot: Panel {
+    package var nonFiniteCount: Int { countNonFinite(x) + countNonFinite(y) }
+    package var title: String, xLabel: String, yLabel: String
+    package var x: [Double], y: [Double]
     /// The class of each point (an index into `classNames` and the categorical palette).
-    public var classes: [Int]
-    public var classNames: [String]
-    public var markerRadius: Double
-    public var alpha: Float
+    package var classes: [Int]
+    package var classNames: [String]
+    package var markerRadius: Double
+    package var alpha: Float
     /// Extra points drawn on top as large outlined markers (e.g. centroids).
-    public var highlights: [(Double, Double, Int)]
+    package var highlights: [(Double, Double, Int)]
 
-    public init(
+    package init(
         title: String, xLabel: String, yLabel: String, x: [Double], y: [Double], classes: [Int],
         classNames: [String], markerRadius: Double = 2.6, alpha: Float = 0.7, highlights: [(Double, Double, Int)] = []
     ) {
@@ -24,7 +24,7 @@ public struct ScatterPlot: Panel {
         )
     }
 
-    public func draw(on canvas: Canvas, in rect: Rect) {
+    package func draw(on canvas: Canvas, in rect: Rect) {
         let legendWidth = 30 + (classNames.map { canvas.textWidth($0, style: .small) }.max() ?? 0)
         var axes = Axes(
             title: title, xLabel: xLabel, yLabel: yLabel,

@@ -1,10 +1,10 @@
 import Foundation
 
 /// Tick positions at "nice" values (1, 2, 2.5 or 5 × 10ᵏ) and their labels.
-public enum Ticks {
+package enum Ticks {
     /// About `target` ticks covering [low, high].
     /// With `integers`, steps are whole numbers (epochs, k, iterations).
-    public static func linear(_ low: Double, _ high: Double, target: Int = 6, integers: Bool = false) -> [Double] {
+    package static func linear(_ low: Double, _ high: Double, target: Int = 6, integers: Bool = false) -> [Double] {
         guard low.isFinite, high.isFinite, high > low else { return [low] }
         var step = niceStep((high - low) / Double(target))
         if integers { step = step < 1 ? 1 : (step == 2.5 ? 2 : step.rounded()) }
@@ -19,7 +19,7 @@ public enum Ticks {
 
     /// Ticks for a log₁₀ axis over [low, high] (both > 0): powers of ten, plus 2× and 5× when
     /// the range spans less than two decades.
-    public static func logarithmic(_ low: Double, _ high: Double) -> [Double] {
+    package static func logarithmic(_ low: Double, _ high: Double) -> [Double] {
         guard low > 0, high > low else { return [low] }
         let (e0, e1) = (Int(log10(low).rounded(.down)), Int(log10(high).rounded(.up)))
         let decades = log10(high / low)
@@ -44,7 +44,7 @@ public enum Ticks {
     }
 
     /// Labels for ticks, with just enough decimals to tell neighbours apart.
-    public static func labels(_ ticks: [Double]) -> [String] {
+    package static func labels(_ ticks: [Double]) -> [String] {
         let largest = ticks.map(abs).max() ?? 0
         if largest != 0 && (largest < 1e-3 || largest >= 1e5) { return ticks.map(scientific) }
         let step = ticks.count > 1 ? zip(ticks, ticks.dropFirst()).map { abs($1 - $0) }.min()! : 1
@@ -54,7 +54,7 @@ public enum Ticks {
     }
 
     /// Labels for log-axis ticks: 10⁻³ as "0.001" when short, else "1e-4".
-    public static func logLabels(_ ticks: [Double]) -> [String] {
+    package static func logLabels(_ ticks: [Double]) -> [String] {
         ticks.map { v in
             let e = log10(v)
             if e >= -3 && e < 5 { return String(format: "%g", v) }
