@@ -1,8 +1,8 @@
-// Graded checks for Lab 09 (anomaly detection): scores against loops written here from their
-// definitions (never against a reference implementation), on rectangular images with a defect placed between
-// any tiling's seams; the ROC curve and AUC against hand-worked cases and the pairwise
-// definition on scores full of ties; the threshold and precision/recall/F1 against known
-// answers; PCA's error against an explicit projection. Tolerances allow Float arithmetic inside
+// Graded checks for Lab 09 (anomaly detection): scores against values worked out beforehand
+// (never against a reference implementation), on rectangular images with a defect placed between
+// any tiling's seams; the ROC curve and AUC against hand-worked cases with ties; the threshold
+// and precision/recall/F1 against known answers; PCA's error for a known basis. The hidden
+// checks compare with the definitions on random inputs full of ties. Tolerances allow Float arithmetic inside
 // (1e-6), far below what one mishandled tie changes (≥ 5e-5 here).
 import Foundation
 import LabKit
@@ -18,24 +18,20 @@ import func ExerciseCalls.rocAUC
 import func ExerciseCalls.rocCurve
 
 final class Lab09Checks: GradedTestCase {
-    static func rows(_ t: Tensor) -> [[Double]] {
-        (0..<t.rowCount).map { n in (0..<t.columnCount).map { Double(t[n, $0]) } }
-    }
-
-    /// (1/D) Σ (aᵢ − bᵢ)².
-    static func meanSquared(_ a: [Double], _ b: [Double]) -> Double {
-        var total = 0.0
-        for (u, v) in zip(a, b) { total += (u - v) * (u - v) }
-        return total / Double(a.count)
-    }
-
     // MARK: Exercise 9.1
 
     func test_9_1_meanSquaredErrorPerImage() {
-        var rng = SeededGenerator(seed: 91)
-        let x = Tensor.randomUniform([4, 6], using: &rng), y = Tensor.randomUniform([4, 6], using: &rng)
+        let x = Tensor([
+            [0.1, 0.9, 0.4, 0.0, 0.7, 0.3], [1.0, 0.2, 0.3, 0.8, 0.5, 0.6], [0.0, 0.0, 1.0, 1.0, 0.25, 0.75],
+            [0.6, 0.4, 0.2, 0.9, 0.1, 0.35],
+        ])
+        let y = Tensor([
+            [0.2, 0.7, 0.4, 0.1, 0.9, 0.3], [0.5, 0.2, 0.6, 0.8, 0.1, 0.6], [0.0, 0.5, 1.0, 0.0, 0.25, 0.5],
+            [0.6, 0.4, 0.2, 0.9, 0.1, 0.35],
+        ])
         guard let got = graded({ try reconstructionErrors(images: x, reconstructions: y) }) else { return }
-        let expected = zip(Self.rows(x), Self.rows(y)).map { Self.meanSquared($0, $1) }
+        // Worked out beforehand in double precision; the last image is reconstructed exactly.
+        let expected = [0.016666665176550594, 0.0833333343267441, 0.21875, 0]
         expect(
             got.count == 4, "4 images of 6 pixels: expected 4 scores, got \(got.count)",
             hint: "one score per row (image).")
@@ -49,23 +45,6 @@ final class Lab09Checks: GradedTestCase {
 
     // MARK: Exercise 9.2
 
-    /// The patch-max error from its definition.
-    static func patchMax(_ x: Tensor, _ y: Tensor, h: Int, w: Int, p: Int) -> [Double] {
-        zip(rows(x), rows(y)).map { a, b in
-            var worst = 0.0
-            for top in 0...(h - p) {
-                for left in 0...(w - p) {
-                    var total = 0.0
-                    for i in 0..<p {
-                        for j in 0..<p { let k = (top + i) * w + left + j; total += (a[k] - b[k]) * (a[k] - b[k]) }
-                    }
-                    worst = max(worst, total / Double(p * p))
-                }
-            }
-            return worst
-        }
-    }
-
     func test_9_2_aSmallDefectBetweenTheSeams() {
         // A 5 × 7 image, 2 × 2 windows: one bright 2 × 2 defect at rows 1–2, columns 3–4 — across the
         // seams of a tiling by 2 × 2 tiles in both directions — and faint noise elsewhere.
@@ -76,7 +55,7 @@ final class Lab09Checks: GradedTestCase {
         y[1, 4 * w + 6] = 0.9  // the bottom-right corner of image 1
         guard let got = graded({ try patchMaxErrors(images: x, reconstructions: y, height: h, width: w, patch: 2) })
         else { return }
-        let expected = Self.patchMax(x, y, h: h, w: w, p: 2)
+        let expected = [0.9752250005487353, 0.16949999089539064]  // worked out beforehand in double precision
         expect(got.count == 2, "2 images: expected 2 scores, got \(got.count)", hint: "one score per image.")
         guard got.count == 2 else { return }
         for n in 0..<2 {
@@ -89,38 +68,9 @@ final class Lab09Checks: GradedTestCase {
         }
     }
 
-    func test_9_2_matchesTheDefinitionOnRectangularImages() {
-        var rng = SeededGenerator(seed: 92)
-        for (h, w, p) in [(4, 6, 3), (6, 3, 2), (3, 3, 3), (5, 4, 1)] {
-            let x = Tensor.randomUniform([3, h * w], using: &rng), y = Tensor.randomUniform([3, h * w], using: &rng)
-            guard let got = graded({ try patchMaxErrors(images: x, reconstructions: y, height: h, width: w, patch: p) })
-            else { return }
-            let expected = Self.patchMax(x, y, h: h, w: w, p: p)
-            expect(
-                got.count == 3 && zip(got, expected).allSatisfy { abs(Double($0) - $1) <= 1e-5 },
-                "\(h) × \(w) images, \(p) × \(p) windows: expected \(expected.map { Float($0) }), got \(got)",
-                hint:
-                    "pixel (y, x) is column y·W + x; windows span p rows and p columns; divide each window's sum by p²."
-            )
-        }
-    }
-
     // MARK: Exercise 9.3
 
     typealias Point = (falsePositiveRate: Double, truePositiveRate: Double)
-
-    /// The ROC points from the definition: one per distinct threshold, flagging score ≥ t.
-    static func definitionCurve(_ scores: [Float], _ truth: [Bool]) -> [Point] {
-        let positives = Double(truth.filter { $0 }.count), negatives = Double(truth.count) - positives
-        return [(0, 0)]
-            + Set(scores).sorted(by: >).map { t in
-                let flagged = zip(scores, truth).filter { $0.0 >= t }
-                return (
-                    Double(flagged.filter { !$0.1 }.count) / negatives,
-                    Double(flagged.filter { $0.1 }.count) / positives
-                )
-            }
-    }
 
     /// The same curve: the same points (repeats allowed), in order, from (0, 0) to (1, 1).
     func expectSameCurve(
@@ -146,27 +96,7 @@ final class Lab09Checks: GradedTestCase {
             "scores [0.1, 0.8, 0.9, 0.3, 0.8] with anomalies at 0.8 and 0.9")
     }
 
-    func test_9_3_matchesTheDefinitionOnManyTies() {
-        var rng = SeededGenerator(seed: 93)
-        for _ in 0..<5 {
-            let n = 40
-            let truth = (0..<n).map { $0 % 4 == 0 || rng.nextInt(below: 5) == 0 }
-            // Scores on a coarse grid, so that many are tied, anomalies a little higher on average.
-            let scores = truth.map { Float(rng.nextInt(below: 6) + ($0 ? 2 : 0)) / 10 }
-            guard let got = graded({ try rocCurve(scores: scores, isAnomaly: truth) }) else { return }
-            expectSameCurve(got, Self.definitionCurve(scores, truth), "40 images with scores on 8 levels")
-        }
-    }
-
     // MARK: Exercise 9.4
-
-    /// The pairwise (Mann–Whitney) definition.
-    static func pairwiseAUC(_ scores: [Float], _ truth: [Bool]) -> Double {
-        let a = zip(scores, truth).filter { $0.1 }.map(\.0), b = zip(scores, truth).filter { !$0.1 }.map(\.0)
-        var total = 0.0
-        for s in a { for t in b { total += s > t ? 1 : s == t ? 0.5 : 0 } }
-        return total / Double(a.count * b.count)
-    }
 
     func test_9_4_knownAreas() {
         let cases: [([Float], [Bool], Double, String)] = [
@@ -185,18 +115,6 @@ final class Lab09Checks: GradedTestCase {
                 "AUC with \(what) (scores \(scores), anomalies \(truth.map { $0 ? 1 : 0 }))",
                 hint: "the probability that an anomaly outscores a normal image, ties counting ½ — the trapezoids "
                     + "under the exact curve, not rectangles.")
-        }
-    }
-
-    func test_9_4_matchesThePairwiseDefinition() {
-        var rng = SeededGenerator(seed: 94)
-        for size in [30, 200] {
-            let truth = (0..<size).map { $0 % 3 == 0 || rng.nextInt(below: 4) == 0 }
-            let scores = truth.map { Float(rng.nextInt(below: 10) + ($0 ? 3 : 0)) / 7 }
-            guard let got = graded({ try rocAUC(scores: scores, isAnomaly: truth) }) else { return }
-            expectClose(
-                got, Self.pairwiseAUC(scores, truth), tolerance: 1e-6, "AUC of \(size) scores on 13 levels, many tied",
-                hint: "count every (anomaly, normal) pair: 1 when the anomaly scores higher, ½ when tied.")
         }
     }
 
@@ -290,24 +208,18 @@ final class Lab09Checks: GradedTestCase {
     // MARK: Exercise 9.7
 
     func test_9_7_residualOfTheProjection() {
-        var rng = SeededGenerator(seed: 97)
-        let d = 5
-        // Two orthonormal directions and a mean that is not zero.
-        let basis = orthonormalizedColumns(Tensor.randomNormal([d, 2], using: &rng))
-        let mean = Tensor([0.5, -0.2, 0.1, 0.3, 0.8]), x = Tensor.randomNormal([4, d], using: &rng)
+        // Two orthonormal directions, (1, 2, 2, 0, 0)/3 and (0, 0, 0, 3, 4)/5, and a mean that is not zero.
+        let basis = Tensor([[1.0 / 3, 0], [2.0 / 3, 0], [2.0 / 3, 0], [0, 0.6], [0, 0.8]])
+        let mean = Tensor([0.5, -0.2, 0.1, 0.3, 0.8])
+        let x = Tensor([
+            [1.2, -0.5, 0.3, 2.0, -1.1], [0.0, 0.4, -0.9, 0.6, 1.5], [-1.3, 0.8, 0.2, -0.4, 0.9],
+            [0.7, 0.7, -0.7, 1.1, 0.0],
+        ])
         guard let got = graded({ try pcaReconstructionErrors(images: x, mean: mean, components: basis) }) else {
             return
         }
-        let v = Self.rows(basis.transposed)
-        let expected = Self.rows(x).map { row -> Double in
-            let centred = (0..<d).map { row[$0] - Double(mean[$0]) }
-            var projection = [Double](repeating: 0, count: d)
-            for u in v {
-                let c = zip(centred, u).reduce(0.0) { $0 + $1.0 * $1.1 }
-                for j in 0..<d { projection[j] += c * u[j] }
-            }
-            return Self.meanSquared(centred, projection)
-        }
+        // Worked out beforehand in double precision.
+        let expected = [1.3684444744984314, 0.29092444069904794, 0.92332441192272, 0.545324445424504]
         expect(
             got.count == 4 && zip(got, expected).allSatisfy { abs(Double($0) - $1) <= 1e-5 },
             "PCA error of 4 images with 2 components and a non-zero mean: expected \(expected.map { Float($0) }), got \(got)",
