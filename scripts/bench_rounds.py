@@ -4,7 +4,9 @@
 Each round runs, one after another: `bench` (release), `bench` (debug build, --no-kmeans),
 ../shared/bench/numpy_reference.py, scripts/numpy_gemm_shapes.py, ../shared/bench/jax_reference.py,
 scripts/jax_conv_autoencoder.py and scripts/sklearn_kmeans.py, so that a drift in the machine's speed hits every program alike.
-Prints every run's JSON, then one summary JSON object of medians over the rounds.
+Prints every run's JSON, then one summary JSON object of medians over the rounds, with the CPU
+(model, vector extensions, caches, as the bench reads them) beside every ratio; every round must
+report the same CPU (a ratio never mixes two machines).
 
 Build first (both configurations, with the reference solutions for lab06's k-means):
     LABKIT_SOLUTIONS=1 swift build -c release --product bench
@@ -49,6 +51,12 @@ def main():
         runs["jax_conv"].append(run([sys.executable, os.path.join(HERE, "jax_conv_autoencoder.py")], env))
         runs["sklearn"].append(run([sys.executable, os.path.join(HERE, "sklearn_kmeans.py")], env))
 
+    cpus = {json.dumps(r["cpu"], sort_keys=True) for r in runs["release"] + runs["debug"]}
+    if len(cpus) != 1:
+        sys.exit(f"bench_rounds.py: the rounds ran on different CPUs ({cpus}); ratios would mix machines")
+    cpu = runs["release"][0]["cpu"]
+    cpu_line = f"{cpu['model']}; {' '.join(cpu['vector_extensions'])}; {', '.join(cpu['caches'])}; {cpu['logical_cpus']} CPUs"
+
     def med(name, key, sub=None):
         values = [(r[key][sub] if sub else r[key]) for r in runs[name]]
         return statistics.median(values)
@@ -56,6 +64,7 @@ def main():
     step = {n: med(n, "train_step_ms") for n in ("release", "debug", "numpy", "jax")}
     shapes = list(runs["numpy"][0]["matmul_gflops"])
     summary = {
+        "cpu": cpu_line,
         "rounds": args.rounds,
         "train_step_ms_median": step,
         "step_ratio_to_jax": round(step["release"] / step["jax"], 3),
@@ -83,6 +92,21 @@ def main():
         summary["kmeans_60k_s_median"] = {"labkit": ours, "sklearn": theirs, "ratio": round(ours / theirs, 3),
                                           "labkit_best_inertia": kmeans[0]["best_inertia"],
                                           "sklearn_best_inertia": runs["sklearn"][0]["best_inertia"]}
+    # The CPU beside every ratio, so a ratio copied out of this summary still says where it was measured.
+    def tag(node):
+        if isinstance(node, dict):
+            for key in list(node):
+                if key.startswith("ratio") or key.endswith("_ratio") or "_ratio_" in key or key.startswith("step_ratio"):
+                    node[key] = {"value": node[key], "cpu": cpu_line}
+                else:
+                    tag(node[key])
+    for key in list(summary):
+        if key != "cpu":
+            if "ratio" in key or "_over_" in key:
+                summary[key] = {"value": summary[key], "cpu": cpu_line}
+            else:
+                tag(summary[key])
+    print(f"# measured on: {cpu_line}")
     print(json.dumps(summary, indent=1))
 
 
