@@ -121,7 +121,7 @@ var targets: [Target] = [
 ]
 
 // instructor-only: begin
-// The instructor's tools: class grading, the release, the reference figures, the bench.
+// The instructor's tools: class grading, the similarity report, the release, the reference figures, the bench.
 targets += [
     .executableTarget(
         name: "grade-class",
@@ -141,6 +141,12 @@ targets += [
         name: "release",
         dependencies: ["LabGrading", "LabNotebook", "LabRegistry", argumentParser]),
     .testTarget(name: "LabGradingTests", dependencies: ["LabGrading", "LabRegistry"]),
+    // The similarity report of a graded class: token fingerprints, an index, the report.
+    .target(name: "LabSimilarity", dependencies: ["LabGrading", "LabRegistry"], swiftSettings: optimizedSwift),
+    .executableTarget(
+        name: "similarity", dependencies: ["LabSimilarity", "LabRegistry", "LabKit", argumentParser],
+        swiftSettings: optimizedSwift),
+    .testTarget(name: "LabSimilarityTests", dependencies: ["LabSimilarity", "LabRegistry"], exclude: ["Class"]),
 ]
 // instructor-only: end
 

@@ -34,7 +34,7 @@ package enum StudentRelease {
     /// Words no file of the student release may hold once the instructor-only blocks are out.
     package static let forbiddenWords = [
         "Solutions", "LABKIT_SOLUTIONS", "grade-class", "figure-gallery", "swift run release",
-        "swift run figures", "swift run bench", "numpy_reference", "jax_reference",
+        "swift run figures", "swift run bench", "swift run similarity", "numpy_reference", "jax_reference",
     ]
 
     /// Whether a line is the marker that opens (`begin`) or closes (`end`) an instructor-only
