@@ -77,6 +77,10 @@ struct Similarity: ParsableCommand {
         display.finish("writing the report")
         display.end()
         for note in classSubmissions.notes { display.write("note: \(note)\n", to: .standardError) }
+        if classSubmissions.documents.isEmpty {
+            display.write(
+                "note: no submission has a lab file (Labs/LabNN/*.swift) of the labs compared\n", to: .standardError)
+        }
         let top = index.pairs.first.map {
             "; the closest pair: \(classSubmissions.students[$0.first]) and \(classSubmissions.students[$0.second]), "
                 + String(format: "%.0f %%", 100 * $0.score)

@@ -26,6 +26,17 @@ final class ProgressDisplayTests: XCTestCase {
         XCTAssertEqual(notDone, [])
     }
 
+    /// A compiler's [n/N] grows N as it goes: 83 % of a piece must not become 80 %.
+    func testAPieceNeverGoesBack() {
+        let d = display()
+        d.update("b", fraction: 0.83)
+        d.update("b", fraction: 0.80, detail: "compiling")
+        XCTAssertEqual(d.estimate().fraction, 0.83 * 3 / 4, accuracy: 1e-12)
+        d.finish("b")
+        d.update("a", fraction: 0.1)
+        XCTAssertEqual(d.estimate().fraction, (3 + 0.1) / 4, accuracy: 1e-12, "a new piece starts from its own 0")
+    }
+
     func testAReusedPieceLeavesTheTotal() {
         let d = display()
         d.skip("b")

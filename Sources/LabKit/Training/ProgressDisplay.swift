@@ -109,7 +109,8 @@ package final class ProgressDisplay: @unchecked Sendable {
         (finished, skipped, running, unplanned, workStart) = ([:], [], nil, [], nil)
     }
 
-    /// Reports that `fraction` (0…1) of the piece `label` is done; `detail` says where it is
+    /// Reports that `fraction` (0…1) of the piece `label` is done (never less than it last
+    /// reported for the running piece); `detail` says where it is
     /// ("epoch 3/15 · loss 0.0213"). A piece the plan does not name is part of the planned piece
     /// that is running (a model trained for one held-out class): it shows as that piece's
     /// detail. With no planned piece running it is added to the plan, with the mean weight of
@@ -120,7 +121,9 @@ package final class ProgressDisplay: @unchecked Sendable {
             running = (outer.label, outer.fraction, [label, detail].filter { !$0.isEmpty }.joined(separator: " · "))
         } else {
             if weights[label] == nil { addUnplanned(label) }
-            running = (label, min(max(fraction, 0), 1), detail)
+            // A piece never goes back (a compiler's [n/N] grows its N as it finds more to do).
+            let floor = running?.label == label ? running!.fraction : 0
+            running = (label, max(floor, min(max(fraction, 0), 1)), detail)
             if workStart == nil { workStart = Date() }
         }
         redraw(force: false)
