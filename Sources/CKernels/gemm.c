@@ -17,6 +17,7 @@
 #include "CKernels.h"
 
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -143,6 +144,38 @@ void ck_sgemm_tile(int n, int *mr, int *nr) {
 }
 
 static int round_up(int x, int m) { return (x + m - 1) / m * m; }
+
+/// The per-core L2 cache in bytes, as Linux reports it (sysfs), read once; 1 MiB where it says
+/// nothing. It sets which loop order the product takes (see `panelOuter`), never the k-blocks,
+/// so a result is the same bits on every CPU.
+static size_t l2_bytes(void) {
+    static _Atomic size_t cached = 0;
+    size_t bytes = cached;
+    if (bytes) return bytes;
+    bytes = 1u << 20;
+    for (int index = 0; index < 8; index++) {
+        char path[96], text[32];
+        snprintf(path, sizeof path, "/sys/devices/system/cpu/cpu0/cache/index%d/level", index);
+        FILE *f = fopen(path, "r");
+        if (!f) break;
+        int level = fgets(text, sizeof text, f) ? atoi(text) : 0;
+        fclose(f);
+        if (level != 2) continue;
+        snprintf(path, sizeof path, "/sys/devices/system/cpu/cpu0/cache/index%d/size", index);
+        f = fopen(path, "r");
+        if (!f) break;
+        if (fgets(text, sizeof text, f)) {
+            char *unit;
+            long value = strtol(text, &unit, 10);
+            size_t scale = *unit == 'M' ? 1u << 20 : *unit == 'K' ? 1u << 10 : 1;
+            if (value > 0) bytes = (size_t)value * scale;
+        }
+        fclose(f);
+        break;
+    }
+    cached = bytes;
+    return bytes;
+}
 static int min_int(int a, int b) { return a < b ? a : b; }
 
 /// Packs k [p0, p0+kc) × columns [j0, jEnd) of op(B) into nr-column panels, zero-padded.
@@ -219,9 +252,9 @@ void ck_sgemm_block(int M, int N, int K,
         // With few rows of C, each element of B is used by one or two tiles: reading B's rows in
         // place beats copying them into panels (only a last, partial panel is still copied).
         int inPlaceB = csB == 1 && m1 - m0 <= 2 * mr;
-        // A packed block of B up to a quarter of a 1 MiB L2 is walked one panel at a time (the
-        // panel stays in L1 while every row tile uses it); a larger one row tile by row tile.
-        int panelOuter = !inPlaceB && (size_t)kcStep * (size_t)ncMax * sizeof(float) <= (256u << 10);
+        // A packed block of B up to a quarter of the L2 is walked one panel at a time (the panel
+        // stays in L1 while every row tile uses it); a larger one row tile by row tile.
+        int panelOuter = !inPlaceB && (size_t)kcStep * (size_t)ncMax * sizeof(float) <= l2_bytes() / 4;
 
         for (int jc = n0; jc < n1; jc += NC) {
             int nc = min_int(NC, n1 - jc);
