@@ -260,14 +260,24 @@ def main():
     attack(labs, 3, "denoisingLoss", "compile_error")
     expected["walter-warning-and-error"] = TOTAL - POINTS[3]
 
-    # Delegation: lab 7's output size taken from the kit's ConvolutionShape instead of the
-    # formula the exercise is about. It passes the checks; the grader sets lab 7 aside.
+    # Delegation: lab 7's im2col from the kit's convolution with identity filters (whose
+    # outputs are the patches) instead of the copying the exercise is about. It passes the
+    # checks; the grader sets lab 7 aside.
     labs = student(out, "ursula-delegates")
     path = os.path.join(labs, FILES[7])
     text = open(path).read()
-    body = "    switch padding {\n    case .valid: return (n - k) / s + 1\n    case .same: return (n + s - 1) / s\n    }"
-    assert body in text
-    open(path, "w").write(text.replace(body, "    ConvolutionShape(height: n, width: n, channels: 1, kernel: k, stride: s, padding: padding).outputHeight"))
+    start = text.index("public func im2col(")
+    end = text.index("\n}\n", start) + 3
+    open(path, "w").write(text[:start] + """public func im2col(_ images: Tensor, _ shape: ConvolutionShape) throws -> Tensor {
+    let (k, s, padding) = (shape.kernel, shape.stride, shape.padding)
+    let ho = try convolutionOutputSize(inputSize: shape.height, kernel: k, stride: s, padding: padding)
+    let wo = try convolutionOutputSize(inputSize: shape.width, kernel: k, stride: s, padding: padding)
+    let grid = ConvolutionGrid(shape, outputHeight: ho, outputWidth: wo)
+    let p = shape.patchSize
+    let y = conv2d(Variable(images), filters: Variable(.identity(p)), bias: Variable(.zeros([p])), grid).value
+    return y.reshaped([images.rowCount * ho * wo, p])
+}
+""" + text[end:])
     expected["ursula-delegates"] = TOTAL - POINTS[7]
 
     # A folder name that is not UTF-8, with a correct submission.

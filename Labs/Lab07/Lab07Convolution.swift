@@ -10,8 +10,8 @@
 // ("same") or not ("valid"). Shape legend: N images, H × W × C each, F filters, output Ho × Wo.
 //
 // These exercises are the convolution itself, so they may not call the kit's: the grader sets
-// aside lab 7 code that uses conv2d, convTranspose2d, Conv2D, ConvTranspose2D or
-// ConvolutionShape's output sizes (outputHeight, outputWidth, outputSize) — use your 7.1.
+// aside lab 7 code that uses conv2d, convTranspose2d, Conv2D or ConvTranspose2D (a convolution
+// with identity filters is im2col). The kit's convolutions take their output sizes from your 7.1.
 //
 // Replace each stub with your code; `swift run lab07` runs the lab and `swift run grade --labs 7`
 // grades it. The handout is Labs/Lab07.md.

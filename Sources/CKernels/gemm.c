@@ -203,6 +203,16 @@ static void pack_a_edge(int rows, int mr, int kc, const float *a, ptrdiff_t rsA,
         for (int i = 0; i < mr; i++) dst[p * mr + i] = i < rows ? a[i * rsA + p * csA] : 0.0f;
 }
 
+/// A tile of a gathered op(A) (element (i, p) at base[rowOffsets[i] + colOffsets[p]]), packed
+/// into an mr-row panel padded with zeros: element (i, p) at dst[p*mr + i].
+static void pack_a_gather(int rows, int mr, int kc, const float *base, const ptrdiff_t *rowOffsets,
+                          const ptrdiff_t *colOffsets, float *dst) {
+    for (int p = 0; p < kc; p++) {
+        const float *column = base + colOffsets[p];
+        for (int i = 0; i < mr; i++) dst[p * mr + i] = i < rows ? column[rowOffsets[i]] : 0.0f;
+    }
+}
+
 /// A buffer of at least `count` floats, 64-byte aligned, kept per thread and grown as needed
 /// (so a training loop does not allocate and fault in fresh pages for every product).
 static float *scratch(float **buffer, size_t *capacity, size_t count) {
@@ -228,12 +238,11 @@ static void run_tile(kernel_choice kernel, int rows, int cols, int kc, const flo
         for (int j = 0; j < cols; j++) c[j] = overwrite ? edge[i * kernel.nr + j] : c[j] + edge[i * kernel.nr + j];
 }
 
-void ck_sgemm_block(int M, int N, int K,
-                    const float *A, ptrdiff_t rsA, ptrdiff_t csA,
-                    const float *B, ptrdiff_t rsB, ptrdiff_t csB,
-                    float beta, float *C, ptrdiff_t ldc,
-                    int m0, int m1, int n0, int n1, const ck_epilogue *epilogue) {
-    (void)M;
+/// The product, with op(A) read through its strides or, when `rowOffsets` is not NULL,
+/// gathered: element (i, p) at A[rowOffsets[i] + colOffsets[p]] (every tile packed).
+static void sgemm_block(int N, int K, const float *A, ptrdiff_t rsA, ptrdiff_t csA, const ptrdiff_t *rowOffsets,
+                        const ptrdiff_t *colOffsets, const float *B, ptrdiff_t rsB, ptrdiff_t csB, float beta,
+                        float *C, ptrdiff_t ldc, int m0, int m1, int n0, int n1, const ck_epilogue *epilogue) {
     if (m1 <= m0 || n1 <= n0) return;
     if (K == 0) {
         if (beta == 0.0f)
@@ -264,9 +273,12 @@ void ck_sgemm_block(int M, int N, int K,
                 if (!inPlaceB) pack_b(kc, round_up(nc, nr), nr, B, rsB, csB, pc, jc, jc + nc, b);
                 // Where each row tile of op(A) is read: in place, or (a partial last tile) packed.
                 #define TILE_OF_A(ir, rows, aTile, rs, cs)                                        \
-                    const float *aTile = A + (ir) * rsA + pc * csA;                               \
+                    const float *aTile = A + (rowOffsets ? 0 : (ir) * rsA + pc * csA);            \
                     ptrdiff_t rs = rsA, cs = csA;                                                 \
-                    if ((rows) < mr) {                                                            \
+                    if (rowOffsets) {                                                             \
+                        pack_a_gather(rows, mr, kc, A, rowOffsets + (ir), colOffsets + pc, a);    \
+                        aTile = a, rs = 1, cs = mr;                                               \
+                    } else if ((rows) < mr) {                                                     \
                         pack_a_edge(rows, mr, kc, aTile, rsA, csA, a);                            \
                         aTile = a, rs = 1, cs = mr;                                               \
                     }
@@ -302,4 +314,59 @@ void ck_sgemm_block(int M, int N, int K,
     }
     if (epilogue && (epilogue->bias || epilogue->activation != CK_ACTIVATION_IDENTITY))
         ck_bias_activation(C, ldc, m0, m1, n0, n1, epilogue->bias, epilogue->activation);
+}
+
+void ck_sgemm_block(int M, int N, int K,
+                    const float *A, ptrdiff_t rsA, ptrdiff_t csA,
+                    const float *B, ptrdiff_t rsB, ptrdiff_t csB,
+                    float beta, float *C, ptrdiff_t ldc,
+                    int m0, int m1, int n0, int n1, const ck_epilogue *epilogue) {
+    (void)M;
+    sgemm_block(N, K, A, rsA, csA, NULL, NULL, B, rsB, csB, beta, C, ldc, m0, m1, n0, n1, epilogue);
+}
+
+void ck_sgemm_gather_block(int M, int N, int K, const float *base, const ptrdiff_t *rowOffsets,
+                           const ptrdiff_t *colOffsets, const float *B, ptrdiff_t rsB, ptrdiff_t csB,
+                           float beta, float *C, ptrdiff_t ldc,
+                           int m0, int m1, int n0, int n1, const ck_epilogue *epilogue) {
+    (void)M;
+    sgemm_block(N, K, base, 0, 0, rowOffsets, colOffsets, B, rsB, csB, beta, C, ldc, m0, m1, n0, n1, epilogue);
+}
+
+void ck_sgemm_scatter_add(int M, int N, int K, const float *A, ptrdiff_t rsA, ptrdiff_t csA,
+                          const float *B, ptrdiff_t rsB, ptrdiff_t csB, float *C, const ptrdiff_t *rowOffsets,
+                          const ptrdiff_t *colOffsets, int m0, int m1) {
+    (void)M;
+    if (m1 <= m0 || N <= 0 || K <= 0) return;
+    static _Thread_local float *packB, *packA, *rowsOfC;
+    static _Thread_local size_t packBCapacity, packACapacity, rowsOfCCapacity;
+    kernel_choice kernel = choose_kernel(N);
+    int mr = kernel.mr, nr = kernel.nr, np = round_up(N, nr);
+    int kblocks = (K + KC - 1) / KC, kcStep = (K + kblocks - 1) / kblocks;
+    // All of B, packed once: k-block by k-block, each block's nr-column panels side by side.
+    float *b = scratch(&packB, &packBCapacity, (size_t)K * (size_t)np);
+    for (int pc = 0; pc < K; pc += kcStep) pack_b(min_int(kcStep, K - pc), np, nr, B, rsB, csB, pc, 0, N, b + (size_t)pc * np);
+    float *a = scratch(&packA, &packACapacity, (size_t)kcStep * (size_t)mr);
+    float *tile = scratch(&rowsOfC, &rowsOfCCapacity, (size_t)mr * (size_t)np);
+    for (int ir = m0; ir < m1; ir += mr) {
+        int rows = min_int(mr, m1 - ir);
+        for (int jr = 0; jr < N; jr += nr) {
+            for (int pc = 0; pc < K; pc += kcStep) {
+                int kc = min_int(kcStep, K - pc);
+                const float *aTile = A + ir * rsA + pc * csA;
+                ptrdiff_t rs = rsA, cs = csA;
+                if (rows < mr) {
+                    pack_a_edge(rows, mr, kc, aTile, rsA, csA, a);
+                    aTile = a, rs = 1, cs = mr;
+                }
+                kernel.run(kc, aTile, rs, cs, b + (size_t)pc * np + (size_t)jr * kc, nr, tile + jr, np, pc > 0);
+            }
+        }
+        // The tile's rows whole, one after another: each element of C receives its terms in row order.
+        for (int i = 0; i < rows; i++) {
+            float *target = C + rowOffsets[ir + i];
+            const float *row = tile + (size_t)i * np;
+            for (int j = 0; j < N; j++) target[colOffsets[j]] += row[j];
+        }
+    }
 }

@@ -162,13 +162,33 @@ extension Dense: WireLayer {
     }
 }
 
-/// The settings of a convolution layer: its geometry and its activation.
+/// The settings of a convolution layer: its geometry (the input's shape and the grid of
+/// positions) and its activation.
 struct ConvolutionSettings {
-    let shape: ConvolutionShape, activation: Activation
+    let grid: ConvolutionGrid, activation: Activation
+
+    static func write(_ grid: ConvolutionGrid, _ activation: Activation, to writer: WireWriter, _ context: WireContext)
+    {
+        grid.shape.write(to: writer, context)
+        writer.int(grid.outputHeight)
+        writer.int(grid.outputWidth)
+        activation.write(to: writer, context)
+    }
 
     static func read(from reader: WireReader, _ context: WireContext) throws -> ConvolutionSettings {
-        ConvolutionSettings(
-            shape: try ConvolutionShape.read(from: reader, context),
+        let shape = try ConvolutionShape.read(from: reader, context)
+        let (ho, wo) = (try reader.int(), try reader.int())
+        // The same conditions as ConvolutionGrid's, so a bad message is an error, not a crash.
+        let (k, s) = (shape.kernel, shape.stride)
+        let fits =
+            shape.padding == .valid
+            ? (ho - 1) * s + k <= shape.height && (wo - 1) * s + k <= shape.width
+            : (ho - 1) * s < shape.height + k && (wo - 1) * s < shape.width + k
+        guard ho > 0, wo > 0, ho < 1 << 24, wo < 1 << 24, fits else {
+            throw WireError("an impossible convolution grid \(ho)×\(wo) for \(shape)")
+        }
+        return ConvolutionSettings(
+            grid: ConvolutionGrid(shape, outputHeight: ho, outputWidth: wo),
             activation: try Activation.read(from: reader, context))
     }
 }
@@ -177,20 +197,19 @@ extension Conv2D: WireLayer {
     static var parameterCount: Int { 2 }
     var wireParameters: [Variable] { [filters, bias] }
     func writeSettings(to writer: WireWriter, _ context: WireContext) {
-        shape.write(to: writer, context)
-        activation.write(to: writer, context)
+        ConvolutionSettings.write(grid, activation, to: writer, context)
     }
     static func readSettings(from reader: WireReader, _ context: WireContext) throws -> ConvolutionSettings {
         try ConvolutionSettings.read(from: reader, context)
     }
     static func make(_ settings: ConvolutionSettings, parameters p: [Tensor]) throws -> Self {
-        guard p[0].rank == 2, p[0].shape[0] == settings.shape.patchSize, p[1].shape == [p[0].shape[1]] else {
-            throw WireError("a convolution with filters \(p[0].shape) for \(settings.shape)")
+        guard p[0].rank == 2, p[0].shape[0] == settings.grid.shape.patchSize, p[1].shape == [p[0].shape[1]] else {
+            throw WireError("a convolution with filters \(p[0].shape) for \(settings.grid)")
         }
         var unused = SeededGenerator(seed: 0)
         guard
             let layer = Conv2D(
-                settings.shape, filters: p[0].shape[1], activation: settings.activation,
+                settings.grid, filters: p[0].shape[1], activation: settings.activation,
                 using: &unused) as? Self
         else { throw WireError("not a convolution") }
         return layer
@@ -201,20 +220,21 @@ extension ConvTranspose2D: WireLayer {
     static var parameterCount: Int { 2 }
     var wireParameters: [Variable] { [filters, bias] }
     func writeSettings(to writer: WireWriter, _ context: WireContext) {
-        shape.write(to: writer, context)
-        activation.write(to: writer, context)
+        ConvolutionSettings.write(grid, activation, to: writer, context)
     }
     static func readSettings(from reader: WireReader, _ context: WireContext) throws -> ConvolutionSettings {
         try ConvolutionSettings.read(from: reader, context)
     }
     static func make(_ settings: ConvolutionSettings, parameters p: [Tensor]) throws -> Self {
-        guard p[0].rank == 2, p[0].shape[0] == settings.shape.patchSize, p[1].shape == [settings.shape.channels] else {
-            throw WireError("a transposed convolution with filters \(p[0].shape) for \(settings.shape)")
+        guard p[0].rank == 2, p[0].shape[0] == settings.grid.shape.patchSize,
+            p[1].shape == [settings.grid.shape.channels]
+        else {
+            throw WireError("a transposed convolution with filters \(p[0].shape) for \(settings.grid)")
         }
         var unused = SeededGenerator(seed: 0)
         guard
             let layer = ConvTranspose2D(
-                settings.shape, inputChannels: p[0].shape[1], activation: settings.activation,
+                settings.grid, inputChannels: p[0].shape[1], activation: settings.activation,
                 using: &unused) as? Self
         else { throw WireError("not a transposed convolution") }
         return layer

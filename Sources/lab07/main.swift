@@ -91,13 +91,28 @@ extension LabRun where Lab == Lab07 {
     var filters: [Int] { knobs.filters.isEmpty ? [16, 8, 8] : knobs.filters }
     var epochs: Int { options.epochs(default: 10, quick: 16) }
 
+    /// The side of a 3 × 3 stride-2 "same" convolution's output on a side of n: your 7.1, which
+    /// every convolution of this lab is built with.
+    func outputSide(_ n: Int) throws -> Int {
+        let m = try convolutionOutputSize(inputSize: n, kernel: 3, stride: 2, padding: .same)
+        // Beyond these no kernel position touches the image: no convolution can be built on it.
+        guard m >= 1, (m - 1) * 2 < n + 3 else {
+            throw UnusableResult(
+                "convolutionOutputSize(inputSize: \(n), kernel: 3, stride: 2, padding: .same) returned \(m), "
+                    + "which no 3 × 3 stride-2 convolution of \(n) pixels has; this lab builds its convolutions "
+                    + "with your 7.1 (Labs/Lab07/Lab07Convolution.swift)")
+        }
+        return m
+    }
+
     /// The encoder's convolutions for images of the data's size.
-    func encoderShapes(_ data: Dataset) -> [ConvolutionShape] {
+    func encoderGrids(_ data: Dataset) throws -> [ConvolutionGrid] {
         var (h, w, c) = (data.height, data.width, 1)
-        return filters.map { count in
+        return try filters.map { count in
             let shape = ConvolutionShape(height: h, width: w, channels: c, kernel: 3, stride: 2, padding: .same)
-            (h, w, c) = (shape.outputHeight, shape.outputWidth, count)
-            return shape
+            let grid = ConvolutionGrid(shape, outputHeight: try outputSide(h), outputWidth: try outputSide(w))
+            (h, w, c) = (grid.outputHeight, grid.outputWidth, count)
+            return grid
         }
     }
 
@@ -106,29 +121,36 @@ extension LabRun where Lab == Lab07 {
             "Output sizes (exercises 7.1, 7.5)",
             """
             A k × k kernel with stride s gives ⌊(n − k)/s⌋ + 1 positions without padding ("valid") and ⌈n/s⌉ with \
-            zero padding ("same"). The encoder's 3 × 3 stride-2 "same" convolutions, by your formula (7.1) and the \
-            kit's, and the input sizes each output size could have come from (7.5):
+            zero padding ("same"). The encoder's 3 × 3 stride-2 "same" convolutions, which this lab builds with your \
+            formula (7.1), and the input sizes each output size could have come from (7.5):
             """)
-        var rows: [[String]] = [], mismatches = 0
-        for shape in encoderShapes(data) {
-            let mine = try convolutionOutputSize(inputSize: shape.height, kernel: 3, stride: 2, padding: .same)
+        var rows: [[String]] = [], wrong = 0
+        for grid in try encoderGrids(data) {
+            let (n, mine) = (grid.shape.height, grid.outputHeight)
             let back = try transposedOutputSizes(outputSize: mine, kernel: 3, stride: 2, padding: .same)
-            if mine != shape.outputHeight { mismatches += 1 }
+            // "same" at stride s: the kernel sits on pixels 0, s, 2s, … up to the last one, so
+            // (m − 1)·s < n ≤ m·s; and n must be among the sizes 7.5 gives back.
+            let fits = (mine - 1) * 2 < n && n <= mine * 2
+            if !fits || !back.contains(n) { wrong += 1 }
             rows.append([
-                "\(shape.height) × \(shape.width) × \(shape.channels)", "\(mine)", "\(shape.outputHeight)",
-                "\(back.lowerBound)…\(back.upperBound)",
+                "\(grid.shape.height) × \(grid.shape.width) × \(grid.shape.channels)", "\(mine)",
+                "\(back.lowerBound)…\(back.upperBound)", fits && back.contains(n) ? "yes" : "no",
             ])
         }
-        nb.table(["input", "your output size", "the kit's", "inputs that give it"], rows)
-        if mismatches == 0 {
+        nb.table(["input", "your output size", "inputs that give it", "consistent"], rows)
+        if wrong == 0 {
             nb.say(
                 """
-                Your sizes agree with the kit's. Each output size comes from a range of input sizes: a transposed \
-                convolution cannot know which one to return to unless it is told, so the decoder takes the shape of \
-                the convolution it undoes.
+                Your sizes place a kernel on every second pixel, and 7.5 gives each input back. Each output size \
+                comes from a range of input sizes: a transposed convolution cannot know which one to return to \
+                unless it is told, so the decoder takes the geometry of the convolution it undoes.
                 """)
         } else {
-            nb.say("Your output size differs from the kit's in \(mismatches) layers: check ⌈n/s⌉ (7.1).")
+            nb.say(
+                """
+                In \(wrong) layers your output size does not place a kernel on every second pixel, or 7.5 does not \
+                give the input back: check ⌈n/s⌉ (7.1) and its inverse (7.5). The lab's convolutions use your sizes.
+                """)
         }
     }
 
@@ -145,13 +167,15 @@ extension LabRun where Lab == Lab07 {
         let shape = ConvolutionShape(
             height: data.height, width: data.width, channels: 1, kernel: 3, stride: 2,
             padding: .same)
+        let grid = ConvolutionGrid(
+            shape, outputHeight: try outputSide(data.height), outputWidth: try outputSide(data.width))
         let x = data.test.images.rows(0..<Swift.min(64, data.test.count))
         let w = Tensor.randomNormal([9, 4], using: &rng), b = Tensor.randomNormal([4], using: &rng)
         let start = Date()
         let patches = try im2col(x, shape)
         let mine = try convolution(patches: patches, filters: w, bias: b, shape)
         let seconds = Date().timeIntervalSince(start)
-        let kit = conv2d(Variable(x), filters: Variable(w), bias: Variable(b), shape).value
+        let kit = conv2d(Variable(x), filters: Variable(w), bias: Variable(b), grid).value
         let difference = mine.shape == kit.shape ? Double((mine - kit).abs().max()) : .infinity
         let p = Tensor.randomNormal(patches.shape, using: &rng)
         let folded = try col2im(p, shape)
@@ -189,10 +213,12 @@ extension LabRun where Lab == Lab07 {
             """)
         var rng = SeededGenerator(seed: options.seed &+ 8)
         let shape = ConvolutionShape(height: 7, width: 7, channels: 8, kernel: 3, stride: 2, padding: .same)
+        let side = try outputSide(7)
+        let grid = ConvolutionGrid(shape, outputHeight: side, outputWidth: side)
         let w = Tensor.randomNormal([shape.patchSize, 8], using: &rng)
-        let z = Tensor.randomNormal([3, shape.outputHeight * shape.outputWidth * 8], using: &rng)
-        let mine = try col2im(Tensor.matmul(z.reshaped([3 * 16, 8]), w, transposeB: true), shape)
-        let kit = convTranspose2d(Variable(z), filters: Variable(w), bias: Variable(.zeros([8])), shape).value
+        let z = Tensor.randomNormal([3, grid.positions * 8], using: &rng)
+        let mine = try col2im(Tensor.matmul(z.reshaped([3 * grid.positions, 8]), w, transposeB: true), shape)
+        let kit = convTranspose2d(Variable(z), filters: Variable(w), bias: Variable(.zeros([8])), grid).value
         let difference = mine.shape == kit.shape ? Double((mine - kit).abs().max()) : .infinity
         nb.table(
             ["check", "value"],
@@ -207,6 +233,12 @@ extension LabRun where Lab == Lab07 {
     }
 }
 
+/// An exercise's result the lab cannot go on with, and why.
+struct UnusableResult: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}
+
 /// The three models: a convolutional and a dense autoencoder with the same code size, and the
 /// convolutional one trained as a denoiser.
 struct Models {
@@ -216,16 +248,16 @@ struct Models {
 
 extension LabRun where Lab == Lab07 {
     /// A convolutional autoencoder for the data's images, its output starting at the mean pixel.
-    func convAutoencoder(_ data: Dataset, using rng: inout SeededGenerator) -> ConvAutoencoder {
-        ConvAutoencoder(
+    func convAutoencoder(_ data: Dataset, using rng: inout SeededGenerator) throws -> ConvAutoencoder {
+        try ConvAutoencoder(
             height: data.height, width: data.width, filters: filters, outputMean: data.train.images.mean(),
-            using: &rng)
+            outputSize: outputSide, using: &rng)
     }
 
     func train(_ data: Dataset) throws -> Models {
         var rng = SeededGenerator(seed: options.seed)
-        let conv = convAutoencoder(data, using: &rng), code = conv.codeShape
-        let sizes = encoderShapes(data).map { "\($0.outputHeight)×\($0.outputWidth)" }.joined(separator: " → ")
+        let conv = try convAutoencoder(data, using: &rng), code = conv.codeShape
+        let sizes = try encoderGrids(data).map { "\($0.outputHeight)×\($0.outputWidth)" }.joined(separator: " → ")
         nb.section(
             "Train a convolutional and a dense autoencoder (exercise 7.6)",
             """
@@ -242,7 +274,7 @@ extension LabRun where Lab == Lab07 {
         let dense = Autoencoder(
             sizes: [data.pixels, 256, conv.codeSize], hidden: .relu, code: .identity,
             output: .sigmoid, using: &rng)
-        let denoiser = convAutoencoder(data, using: &rng)
+        let denoiser = try convAutoencoder(data, using: &rng)
         let train = data.train.images, sigma = knobs.noiseLevel
         let convHistory = try trainWithAdam(
             "conv-ae", conv.parameters, on: train, epochs: epochs, label: "conv AE",

@@ -3,32 +3,43 @@ import XCTest
 @testable import LabKit
 
 final class ConvolutionTests: XCTestCase {
-    func testOutputSizesFollowTheFormulas() {
-        typealias S = ConvolutionShape
-        // valid: ⌊(n − k)/s⌋ + 1;  same: ⌈n/s⌉
-        XCTAssertEqual(S.outputSize(28, kernel: 3, stride: 1, padding: .valid), 26)
-        XCTAssertEqual(S.outputSize(28, kernel: 5, stride: 2, padding: .valid), 12)
-        XCTAssertEqual(S.outputSize(7, kernel: 3, stride: 2, padding: .valid), 3)
-        XCTAssertEqual(S.outputSize(28, kernel: 3, stride: 2, padding: .same), 14)
-        XCTAssertEqual(S.outputSize(7, kernel: 3, stride: 2, padding: .same), 4)
-        XCTAssertEqual(S.outputSize(5, kernel: 3, stride: 1, padding: .same), 5)
-        let shape = S(height: 7, width: 8, channels: 2, kernel: 3, stride: 2, padding: .same)
-        XCTAssertEqual([shape.outputHeight, shape.outputWidth, shape.padTop, shape.padLeft], [4, 4, 1, 0])
+    /// "same" pads (Ho − 1)·s + k − H rows in total, the smaller half on top, and likewise columns.
+    func testSamePaddingPutsTheSmallerHalfOnTopAndLeft() {
+        let grid = ConvolutionGrid(
+            ConvolutionShape(height: 7, width: 8, channels: 2, kernel: 3, stride: 2, padding: .same),
+            outputHeight: 4, outputWidth: 4)
+        XCTAssertEqual([grid.paddedHeight, grid.paddedWidth, grid.top, grid.left], [9, 9, 1, 0])
+        // A stride larger than the kernel: no padding, and the last rows are never under the kernel.
+        let sparse = ConvolutionGrid(
+            ConvolutionShape(height: 11, width: 13, channels: 1, kernel: 2, stride: 6, padding: .same),
+            outputHeight: 2, outputWidth: 3)
+        XCTAssertEqual([sparse.paddedHeight, sparse.paddedWidth, sparse.top, sparse.left], [8, 14, 0, 0])
+    }
+
+    /// Grids of every kind: stride 1 and 2, "same" with even and odd padding, "valid", a kernel of
+    /// 1, a kernel larger than the stride on both sides, and a stride larger than the kernel.
+    static let grids: [ConvolutionGrid] = [
+        (5, 6, 3, 3, 1, ConvolutionShape.Padding.same, 5, 6), (7, 7, 2, 3, 2, .same, 4, 4),
+        (6, 5, 1, 2, 2, .valid, 3, 2),
+        (8, 9, 2, 5, 2, .same, 4, 5), (4, 4, 3, 1, 1, .valid, 4, 4), (8, 8, 2, 5, 3, .same, 3, 3),
+        (11, 13, 2, 2, 6, .same, 2, 3), (6, 9, 3, 4, 3, .valid, 1, 2),
+    ].map { h, w, c, k, s, padding, ho, wo in
+        ConvolutionGrid(
+            ConvolutionShape(height: h, width: w, channels: c, kernel: k, stride: s, padding: padding),
+            outputHeight: ho, outputWidth: wo)
     }
 
     /// conv2d against the definition, a loop over every output value:
     /// y[n, i, j, f] = b[f] + Σ_{ky, kx, c} x[n, i·s + ky − top, j·s + kx − left, c] · W[(ky·k + kx)·C + c, f].
     func testConvolutionMatchesANaiveLoop() {
         var rng = SeededGenerator(seed: 11)
-        for (h, w, c, f, k, s, padding) in [
-            (5, 6, 3, 4, 3, 1, ConvolutionShape.Padding.same), (7, 7, 2, 3, 3, 2, .same),
-            (6, 5, 1, 2, 2, 2, .valid), (8, 9, 2, 5, 5, 2, .same), (4, 4, 3, 2, 1, 1, .valid),
-        ] {
-            let shape = ConvolutionShape(height: h, width: w, channels: c, kernel: k, stride: s, padding: padding)
+        for grid in Self.grids {
+            let shape = grid.shape, f = 4
+            let (h, w, c, k, s) = (shape.height, shape.width, shape.channels, shape.kernel, shape.stride)
             let x = Tensor.randomNormal([3, h * w * c], using: &rng)
             let weights = Tensor.randomNormal([k * k * c, f], using: &rng), bias = Tensor.randomNormal([f], using: &rng)
-            let y = conv2d(Variable(x), filters: Variable(weights), bias: Variable(bias), shape).value
-            let (ho, wo, top, left) = (shape.outputHeight, shape.outputWidth, shape.padTop, shape.padLeft)
+            let y = conv2d(Variable(x), filters: Variable(weights), bias: Variable(bias), grid).value
+            let (ho, wo, top, left) = (grid.outputHeight, grid.outputWidth, grid.top, grid.left)
             XCTAssertEqual(y.shape, [3, ho * wo * f])
             var worst: Float = 0
             for n in 0..<3 {
@@ -52,31 +63,24 @@ final class ConvolutionTests: XCTestCase {
                     }
                 }
             }
-            XCTAssertLessThan(worst, 1e-4, "\(shape)")
+            XCTAssertLessThan(worst, 1e-4, "\(grid)")
         }
     }
 
-    /// foldPatches is the adjoint of patches, and convTranspose2d of conv2d:
-    /// ⟨patches(x), P⟩ = ⟨x, fold(P)⟩ and ⟨conv(u; W), v⟩ = ⟨u, convᵀ(v; W)⟩.
-    func testTransposesAreAdjoints() {
+    /// convTranspose2d is the adjoint of conv2d: ⟨conv(u; W), v⟩ = ⟨u, convᵀ(v; W)⟩, on every grid.
+    func testTheTransposeIsTheAdjoint() {
         var rng = SeededGenerator(seed: 12)
-        for shape in [
-            ConvolutionShape(height: 7, width: 7, channels: 2, kernel: 3, stride: 2, padding: .same),
-            ConvolutionShape(height: 6, width: 9, channels: 3, kernel: 4, stride: 3, padding: .valid),
-        ] {
+        for grid in Self.grids {
+            let shape = grid.shape, f = 4
             let x = Tensor.randomNormal([2, shape.imageSize], using: &rng)
-            let p = Tensor.randomNormal([2 * shape.outputHeight * shape.outputWidth, shape.patchSize], using: &rng)
-            XCTAssertEqual(
-                Double((Tensor.patches(of: x, shape) * p).sum()), Double((x * Tensor.foldPatches(p, shape)).sum()),
-                accuracy: 1e-3)
-            let f = 4, w = Tensor.randomNormal([shape.patchSize, f], using: &rng)
-            let v = Tensor.randomNormal([2, shape.outputHeight * shape.outputWidth * f], using: &rng)
-            let forward = conv2d(Variable(x), filters: Variable(w), bias: Variable(.zeros([f])), shape).value
+            let w = Tensor.randomNormal([shape.patchSize, f], using: &rng)
+            let v = Tensor.randomNormal([2, grid.positions * f], using: &rng)
+            let forward = conv2d(Variable(x), filters: Variable(w), bias: Variable(.zeros([f])), grid).value
             let back = convTranspose2d(
-                Variable(v), filters: Variable(w), bias: Variable(.zeros([shape.channels])), shape
+                Variable(v), filters: Variable(w), bias: Variable(.zeros([shape.channels])), grid
             ).value
             XCTAssertEqual(back.shape, x.shape)
-            XCTAssertEqual(Double((forward * v).sum()), Double((x * back).sum()), accuracy: 1e-3)
+            XCTAssertEqual(Double((forward * v).sum()), Double((x * back).sum()), accuracy: 1e-3, "\(grid)")
         }
     }
 
@@ -85,12 +89,12 @@ final class ConvolutionTests: XCTestCase {
     func testGradientsMatchFiniteDifferences() throws {
         var rng = SeededGenerator(seed: 13)
         let shape = ConvolutionShape(height: 5, width: 4, channels: 2, kernel: 3, stride: 2, padding: .same)
-        let positions = shape.outputHeight * shape.outputWidth
+        let grid = ConvolutionGrid(shape, outputHeight: 3, outputWidth: 2), positions = grid.positions
         let x = Tensor.randomNormal([2, shape.imageSize], using: &rng)
         let w = Tensor.randomNormal([shape.patchSize, 3], using: &rng), b = Tensor.randomNormal([3], using: &rng)
         let r = Variable(Tensor.randomNormal([2, positions * 3], using: &rng))
         let forward = try checkGradients(at: [x, w, b], step: 1e-2) { v in
-            (conv2d(v[0], filters: v[1], bias: v[2], shape) * r).sum()
+            (conv2d(v[0], filters: v[1], bias: v[2], grid) * r).sum()
         }
         XCTAssertLessThan(forward.maxRelativeError, 1e-2, forward.summary)
 
@@ -99,7 +103,7 @@ final class ConvolutionTests: XCTestCase {
             bt = Tensor.randomNormal([shape.channels], using: &rng)
         let rt = Variable(Tensor.randomNormal([2, shape.imageSize], using: &rng))
         let transposed = try checkGradients(at: [y, wt, bt], step: 1e-2) { v in
-            (convTranspose2d(v[0], filters: v[1], bias: v[2], shape) * rt).sum()
+            (convTranspose2d(v[0], filters: v[1], bias: v[2], grid) * rt).sum()
         }
         XCTAssertLessThan(transposed.maxRelativeError, 1e-2, transposed.summary)
 
@@ -120,29 +124,35 @@ final class ConvolutionTests: XCTestCase {
         XCTAssertEqual(y.scalars, [6, -1, 8, -3])
     }
 
-    /// The images of a batch are split over the cores: any split gives the same bits.
+    /// The rows of a batch are split over the cores: any split, and a batch of one, gives the same bits.
     func testBatchesGiveTheSameBitsAsSingleImages() {
         var rng = SeededGenerator(seed: 14)
         let shape = ConvolutionShape(height: 9, width: 9, channels: 3, kernel: 3, stride: 2, padding: .same)
-        let x = Tensor.randomNormal([11, shape.imageSize], using: &rng)
-        let whole = Tensor.patches(of: x, shape)
+        let grid = ConvolutionGrid(shape, outputHeight: 5, outputWidth: 5)
+        let x = Tensor.randomNormal([11, shape.imageSize], using: &rng), w = Tensor.randomNormal([27, 4], using: &rng)
+        let z = Tensor.randomNormal([11, 25 * 4], using: &rng)
+        let (zeros4, zeros3) = (Variable(Tensor.zeros([4])), Variable(Tensor.zeros([3])))
+        let whole = conv2d(Variable(x), filters: Variable(w), bias: zeros4, grid).value
         let oneByOne = Tensor.concatenate(
-            (0..<11).map { Tensor.patches(of: x.rows($0..<($0 + 1)), shape) }, alongAxis: 0)
+            (0..<11).map { conv2d(Variable(x.rows($0..<($0 + 1))), filters: Variable(w), bias: zeros4, grid).value },
+            alongAxis: 0)
         XCTAssertEqual(whole, oneByOne)
-        let folded = Tensor.foldPatches(whole, shape)
-        let foldedOne = Tensor.concatenate(
-            (0..<11).map { i in
-                Tensor.foldPatches(whole.rows((i * 25)..<((i + 1) * 25)), shape)
+        let back = convTranspose2d(Variable(z), filters: Variable(w), bias: zeros3, grid).value
+        let backOne = Tensor.concatenate(
+            (0..<11).map {
+                convTranspose2d(Variable(z.rows($0..<($0 + 1))), filters: Variable(w), bias: zeros3, grid).value
             }, alongAxis: 0)
-        XCTAssertEqual(folded, foldedOne)
+        XCTAssertEqual(back, backOne)
     }
 
     func testLayersInitialiseAndChainShapes() {
         var rng = SeededGenerator(seed: 15)
         let first = ConvolutionShape(height: 28, width: 28, channels: 1, kernel: 3, stride: 2)
-        let encoder = Conv2D(first, filters: 16, activation: .relu, using: &rng)
+        let encoder = Conv2D(
+            ConvolutionGrid(first, outputHeight: 14, outputWidth: 14), filters: 16, activation: .relu, using: &rng)
         let second = ConvolutionShape(height: 14, width: 14, channels: 16, kernel: 3, stride: 2)
-        let decoder = ConvTranspose2D(second, inputChannels: 8, using: &rng)
+        let decoder = ConvTranspose2D(
+            ConvolutionGrid(second, outputHeight: 7, outputWidth: 7), inputChannels: 8, using: &rng)
         XCTAssertEqual(encoder.filters.shape, [9, 16])
         XCTAssertEqual(decoder.filters.shape, [144, 8])
         let x = Tensor.randomUniform([4, 784], low: 0, high: 1, using: &rng)

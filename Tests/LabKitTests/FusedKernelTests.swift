@@ -40,7 +40,7 @@ final class FusedKernelTests: XCTestCase {
     func testConvolutionsWithTheirActivationAreBitIdenticalToTheUnfusedOnes() throws {
         var rng = SeededGenerator(seed: 44)
         let shape = ConvolutionShape(height: 9, width: 7, channels: 3, kernel: 3, stride: 2, padding: .same)
-        let positions = shape.outputHeight * shape.outputWidth
+        let grid = ConvolutionGrid(shape, outputHeight: 5, outputWidth: 4), positions = grid.positions
         for activation in [Activation.identity, .relu, .sigmoid, .tanh] {
             for transposed in [false, true] {
                 let xv = Tensor.randomNormal([5, transposed ? positions * 4 : shape.imageSize], using: &rng)
@@ -54,10 +54,10 @@ final class FusedKernelTests: XCTestCase {
                     )
                     let y: Variable
                     switch (transposed, fused) {
-                    case (false, true): y = conv2d(x, filters: w, bias: b, shape, activation: activation)
-                    case (false, false): y = activation(conv2d(x, filters: w, bias: b, shape))
-                    case (true, true): y = convTranspose2d(x, filters: w, bias: b, shape, activation: activation)
-                    case (true, false): y = activation(convTranspose2d(x, filters: w, bias: b, shape))
+                    case (false, true): y = conv2d(x, filters: w, bias: b, grid, activation: activation)
+                    case (false, false): y = activation(conv2d(x, filters: w, bias: b, grid))
+                    case (true, true): y = convTranspose2d(x, filters: w, bias: b, grid, activation: activation)
+                    case (true, false): y = activation(convTranspose2d(x, filters: w, bias: b, grid))
                     }
                     var lossWeights = SeededGenerator(seed: 45)  // the same loss for both
                     try (y * Tensor.randomNormal(y.shape, using: &lossWeights)).sum().backward()

@@ -26,6 +26,24 @@ void ck_sgemm_block(int M, int N, int K,
                     float beta, float *C, ptrdiff_t ldc,
                     int m0, int m1, int n0, int n1, const ck_epilogue *epilogue);
 
+/// The same product with op(A) gathered from memory: element (i, p) of op(A) is
+/// base[rowOffsets[i] + colOffsets[p]] (offsets in floats; M of them and K of them). A
+/// convolution is one such product over a zero-padded image: a row per output position, a
+/// column per kernel tap and channel, and no patch matrix in memory.
+void ck_sgemm_gather_block(int M, int N, int K, const float *base, const ptrdiff_t *rowOffsets,
+                           const ptrdiff_t *colOffsets, const float *B, ptrdiff_t rsB, ptrdiff_t csB,
+                           float beta, float *C, ptrdiff_t ldc,
+                           int m0, int m1, int n0, int n1, const ck_epilogue *epilogue);
+
+/// The product of rows [m0, m1) of op(A) (M×K) and op(B) (K×N), each element (i, j) added
+/// onto C[rowOffsets[i] + colOffsets[j]]: element after element in row order, so an element of
+/// C that several receive gets them in the order of their rows. The adjoint of the gathered
+/// product (a transposed convolution onto its padded image). Rows whose targets overlap must
+/// be given to one call.
+void ck_sgemm_scatter_add(int M, int N, int K, const float *A, ptrdiff_t rsA, ptrdiff_t csA,
+                          const float *B, ptrdiff_t rsB, ptrdiff_t csB, float *C, const ptrdiff_t *rowOffsets,
+                          const ptrdiff_t *colOffsets, int m0, int m1);
+
 /// The name of the micro-kernel the running CPU uses for wide products ("avx512 8x32",
 /// "avx2+fma 6x16" or "portable 6x16").
 const char *ck_sgemm_kernel_name(void);

@@ -1,83 +1,83 @@
-// Convolution, transposed convolution and max pooling on channels-last image batches
-// (see `ConvolutionShape`). Each is a few matrix products around `Tensor.patches` (im2col)
-// and its adjoint `Tensor.foldPatches` (col2im), so it runs on the packed GEMM.
+// Convolution and transposed convolution on channels-last image batches (see
+// `ConvolutionGrid`), each one gathered matrix product over the zero-padded images
+// (`Tensor.convolve`) or its adjoint (`Tensor.convolutionAdjoint`), so they run on the packed
+// GEMM without writing a patch matrix; and max pooling.
 
-/// 2-D convolution: y = patches(x) · W + b.
+/// 2-D convolution: y[n, i, j, f] = b[f] + Σ_{ky, kx, c} x[n, i·s − top + ky, j·s − left + kx, c] · W[(ky·k + kx)·C + c, f],
+/// with zeros outside the image.
 ///
 /// Shapes: x [N, H·W·C], filters W [k·k·C, F] (one column per filter), bias b [F]
-/// → y [N, Ho·Wo·F], channels last. With G = ∂L/∂y seen as [N·Ho·Wo, F] and P = patches(x):
+/// → y [N, Ho·Wo·F], channels last. With G = ∂L/∂y seen as [N·Ho·Wo, F]:
 ///
-///     ∂W = Pᵀ · G,    ∂b = Σ_rows G,    ∂x = foldPatches(G · Wᵀ)
+///     ∂W[tap, f] = Σ_positions x̃[position + tap] · G[position, f],    ∂b = Σ_rows G,
+///     ∂x = the adjoint of the convolution applied to G (`Tensor.convolutionAdjoint`)
 ///
 /// A ReLU or sigmoid `activation` is applied in the same node (bias and activation as the
 /// matrix product's epilogue, see `dense`), bit for bit `activation(conv2d(x, …))`.
 public func conv2d(
-    _ x: Variable, filters: Variable, bias: Variable, _ shape: ConvolutionShape,
+    _ x: Variable, filters: Variable, bias: Variable, _ grid: ConvolutionGrid,
     activation: Activation = .identity
 ) -> Variable {
     guard let fused = FusedActivation(activation) else {
-        return activation(conv2d(x, filters: filters, bias: bias, shape))
+        return activation(conv2d(x, filters: filters, bias: bias, grid))
     }
     let (w, b) = (filters.value, bias.value)
     require(
-        w.shape == [shape.patchSize, w.columnCount] && b.count == w.columnCount,
-        "conv2d: filters \(w.shape) and bias \(b.shape) do not fit \(shape) (filters need [\(shape.patchSize), F], bias [F])"
+        w.shape == [grid.shape.patchSize, w.columnCount] && b.count == w.columnCount,
+        "conv2d: filters \(w.shape) and bias \(b.shape) do not fit \(grid) (filters need [\(grid.shape.patchSize), F], bias [F])"
     )
-    let n = x.value.rowCount, f = w.columnCount, positions = shape.outputHeight * shape.outputWidth
-    let patches = Tensor.patches(of: x.value, shape)
-    let y = Tensor.affine(patches, w, bias: b, activation: fused)  // [N·Ho·Wo, F]
-    return Variable(y.reshaped([n, positions * f]), inputs: [x, filters, bias]) { g in
+    let n = x.value.rowCount, f = w.columnCount
+    let y = Tensor.convolve(x.value, w, grid, bias: b, activation: fused)  // [N·Ho·Wo, F]
+    return Variable(y.reshaped([n, grid.positions * f]), inputs: [x, filters, bias]) { g in
         let (g2, gb) = Tensor.activationPullback(
-            g.reshaped([n * positions, f]), output: y, fused, biasGradient: bias.requiresGradient)
+            g.reshaped([n * grid.positions, f]), output: y, fused, biasGradient: bias.requiresGradient)
         return [
-            x.requiresGradient ? Tensor.foldPatches(Tensor.matmul(g2, w, transposeB: true), shape) : nil,
-            filters.requiresGradient ? Tensor.matmul(patches, g2, transposeA: true) : nil,
+            x.requiresGradient ? Tensor.convolutionAdjoint(g2, w, grid, images: n) : nil,
+            filters.requiresGradient ? Tensor.convolutionFilterGradient(x.value, g2, grid) : nil,
             gb,
         ]
     }
 }
 
-/// Transposed convolution: the adjoint of `conv2d` in its input, y = foldPatches(x · Wᵀ) + b.
+/// Transposed convolution: the adjoint of `conv2d` in its input, plus a bias.
 ///
-/// `shape` describes the convolution being transposed — from images of height × width ×
+/// `grid` describes the convolution being transposed — from images of height × width ×
 /// C_out to the Ho × Wo grid of `x` — which fixes the output size (a stride-2 "same"
 /// convolution maps both 7 and 8 to 4, so 4 alone would not say which to go back to).
 ///
 /// Shapes: x [N, Ho·Wo·C_in], filters W [k·k·C_out, C_in], bias b [C_out] → y [N, H·W·C_out].
-/// With G = ∂L/∂y and Q = patches(G) [N·Ho·Wo, k·k·C_out]:
-///
-///     ∂x = Q · W,    ∂W = Qᵀ · x,    ∂b = Σ over images and pixels of G, per channel
-///
-/// Without the bias, ⟨conv2d(u; W), v⟩ = ⟨u, convTranspose2d(v; W)⟩ for all u, v.
+/// With G = ∂L/∂y: ∂x = conv2d(G; W) without its bias, ∂W[tap, c] = Σ_positions G̃[position + tap] · x[position, c],
+/// ∂b = Σ over images and pixels of G, per channel. Without the bias,
+/// ⟨conv2d(u; W), v⟩ = ⟨u, convTranspose2d(v; W)⟩ for all u, v.
 ///
 /// A ReLU or sigmoid `activation` is applied in the same node, bit for bit
 /// `activation(convTranspose2d(x, …))`.
 public func convTranspose2d(
-    _ x: Variable, filters: Variable, bias: Variable, _ shape: ConvolutionShape,
+    _ x: Variable, filters: Variable, bias: Variable, _ grid: ConvolutionGrid,
     activation: Activation = .identity
 ) -> Variable {
     guard let fused = FusedActivation(activation) else {
-        return activation(convTranspose2d(x, filters: filters, bias: bias, shape))
+        return activation(convTranspose2d(x, filters: filters, bias: bias, grid))
     }
-    let (w, b) = (filters.value, bias.value)
-    let positions = shape.outputHeight * shape.outputWidth, cIn = w.columnCount
+    let (w, b, shape) = (filters.value, bias.value, grid.shape)
+    let cIn = w.columnCount
     require(
-        w.rowCount == shape.patchSize && b.count == shape.channels && x.value.columnCount == positions * cIn,
-        "convTranspose2d: input \(x.shape), filters \(w.shape) and bias \(b.shape) do not fit the transpose of \(shape)"
+        w.rowCount == shape.patchSize && b.count == shape.channels && x.value.columnCount == grid.positions * cIn,
+        "convTranspose2d: input \(x.shape), filters \(w.shape) and bias \(b.shape) do not fit the transpose of \(grid)"
     )
     let n = x.value.rowCount
-    let rows = x.value.reshaped([n * positions, cIn])
-    var y = Tensor.foldPatches(Tensor.matmul(rows, w, transposeB: true), shape).reshaped([
+    let rows = x.value.reshaped([n * grid.positions, cIn])
+    var y = Tensor.convolutionAdjoint(rows, w, grid, images: n).reshaped([
         n * shape.height * shape.width, shape.channels,
     ])
     y.applyBiasAndActivation(b, fused)
     return Variable(y.reshaped([n, shape.imageSize]), inputs: [x, filters, bias]) { g in
         let (gz, gb) = Tensor.activationPullback(
             g.reshaped(y.shape), output: y, fused, biasGradient: bias.requiresGradient)
-        let q = Tensor.patches(of: gz.reshaped([n, shape.imageSize]), shape)
+        let images = gz.reshaped([n, shape.imageSize])
         return [
-            x.requiresGradient ? Tensor.matmul(q, w).reshaped([n, positions * cIn]) : nil,
-            filters.requiresGradient ? Tensor.matmul(q, rows, transposeA: true) : nil,
+            x.requiresGradient ? Tensor.convolve(images, w, grid).reshaped([n, grid.positions * cIn]) : nil,
+            filters.requiresGradient ? Tensor.convolutionFilterGradient(images, rows, grid) : nil,
             gb,
         ]
     }

@@ -5,14 +5,15 @@
 public final class Conv2D: Layer {
     public let filters: Variable
     public let bias: Variable
-    public let shape: ConvolutionShape
+    public let grid: ConvolutionGrid
     public let activation: Activation
 
     public init(
-        _ shape: ConvolutionShape, filters count: Int, activation: Activation = .identity,
+        _ grid: ConvolutionGrid, filters count: Int, activation: Activation = .identity,
         initialization: WeightInitialization? = nil, name: String = "conv", using generator: inout SeededGenerator
     ) {
-        self.shape = shape
+        self.grid = grid
+        let shape = grid.shape
         self.activation = activation
         filters = Variable(
             convolutionWeights(
@@ -26,31 +27,32 @@ public final class Conv2D: Layer {
     public var filterCount: Int { filters.value.columnCount }
     /// The output images' shape, for the next layer: Ho × Wo × F.
     public var outputSize: (height: Int, width: Int, channels: Int) {
-        (shape.outputHeight, shape.outputWidth, filterCount)
+        (grid.outputHeight, grid.outputWidth, filterCount)
     }
 
     public func callAsFunction(_ x: Variable) -> Variable {
-        conv2d(x, filters: filters, bias: bias, shape, activation: activation)
+        conv2d(x, filters: filters, bias: bias, grid, activation: activation)
     }
     public var parameters: [Variable] { [filters, bias] }
 }
 
 /// A transposed convolution layer y = activation(convTranspose2d(x; W) + b): it undoes the
-/// geometry of the convolution `shape` describes, from its Ho × Wo × C_in output grid back to
-/// its H × W × C_out input grid (C_out = `shape.channels`).
+/// geometry of the convolution `grid` describes, from its Ho × Wo × C_in output grid back to
+/// its H × W × C_out input grid (C_out = `grid.shape.channels`).
 ///
 /// Shapes: x [N, Ho·Wo·C_in] → y [N, H·W·C_out]; W [k·k·C_out, C_in]; b [C_out].
 public final class ConvTranspose2D: Layer {
     public let filters: Variable
     public let bias: Variable
-    public let shape: ConvolutionShape
+    public let grid: ConvolutionGrid
     public let activation: Activation
 
     public init(
-        _ shape: ConvolutionShape, inputChannels: Int, activation: Activation = .identity,
+        _ grid: ConvolutionGrid, inputChannels: Int, activation: Activation = .identity,
         initialization: WeightInitialization? = nil, name: String = "deconv", using generator: inout SeededGenerator
     ) {
-        self.shape = shape
+        self.grid = grid
+        let shape = grid.shape
         self.activation = activation
         // Each output value gathers ≈ k·k·C_in / s² inputs; the fans mirror the convolution's.
         filters = Variable(
@@ -62,7 +64,7 @@ public final class ConvTranspose2D: Layer {
     }
 
     public func callAsFunction(_ x: Variable) -> Variable {
-        convTranspose2d(x, filters: filters, bias: bias, shape, activation: activation)
+        convTranspose2d(x, filters: filters, bias: bias, grid, activation: activation)
     }
     public var parameters: [Variable] { [filters, bias] }
 }

@@ -1,5 +1,5 @@
 /// A convolutional autoencoder on channels-last images: an encoder of 3 × 3, stride-2,
-/// "same" convolutions, each halving the image (rounding up), and a decoder of transposed
+/// "same" convolutions, each halving the image, and a decoder of transposed
 /// convolutions that retrace the same sizes back.
 ///
 /// With `channels: [16, 8, 8]` on 28 × 28 × 1 images:
@@ -17,17 +17,20 @@ public final class ConvAutoencoder {
     public let encoderLayers: [Conv2D]
     public let decoderLayers: [ConvTranspose2D]
 
+    /// `outputSize(n)` is the side of a stride-2 "same" convolution's output on a side of n
+    /// (lab07 passes its exercise 7.1).
     public init(
         height: Int, width: Int, channels inputChannels: Int = 1, filters: [Int] = [16, 8, 8], kernel: Int = 3,
-        outputMean: Float? = nil, using generator: inout SeededGenerator
-    ) {
+        outputMean: Float? = nil, outputSize: (Int) throws -> Int, using generator: inout SeededGenerator
+    ) rethrows {
         require(!filters.isEmpty, "a convolutional autoencoder needs at least one layer")
-        var shapes: [ConvolutionShape] = []
+        var shapes: [ConvolutionGrid] = []
         var (h, w, c) = (height, width, inputChannels)
         for count in filters {
             let shape = ConvolutionShape(height: h, width: w, channels: c, kernel: kernel, stride: 2, padding: .same)
-            shapes.append(shape)
-            (h, w, c) = (shape.outputHeight, shape.outputWidth, count)
+            let grid = ConvolutionGrid(shape, outputHeight: try outputSize(h), outputWidth: try outputSize(w))
+            shapes.append(grid)
+            (h, w, c) = (grid.outputHeight, grid.outputWidth, count)
         }
         encoderLayers = zip(shapes, filters).enumerated().map { i, layer in
             Conv2D(

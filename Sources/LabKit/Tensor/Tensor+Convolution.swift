@@ -1,14 +1,11 @@
-/// The geometry of a 2-D convolution over a batch of images.
+import CKernels
+
+/// The geometry of a 2-D convolution's input over a batch of images.
 ///
 /// Images are the rows of a matrix, each height × width × channels values in HWC order
 /// ("channels last": the batch is NHWC). With one channel this is the kit's usual [N, H·W]
-/// layout, and the matrix product of the image patches with the filters writes the next
-/// layer's channels-last output directly, with no transpose.
-///
-/// A k × k kernel moves by `stride`. Each output size, along either axis:
-///
-///     valid (no padding):      ⌊(n − k) / s⌋ + 1
-///     same (zero padding):     ⌈n / s⌉, padding (⌈n/s⌉ − 1)·s + k − n in total, the smaller half first
+/// layout. A k × k kernel moves by `stride`, over the image padded with zeros ("same") or not
+/// ("valid"). How many positions that gives is the convolution's `ConvolutionGrid`.
 public struct ConvolutionShape: Equatable, Sendable, CustomStringConvertible {
     public enum Padding: String, Sendable { case valid, same }
 
@@ -29,112 +26,222 @@ public struct ConvolutionShape: Equatable, Sendable, CustomStringConvertible {
         )
     }
 
-    /// The output size along one axis of length n.
-    public static func outputSize(_ n: Int, kernel: Int, stride: Int, padding: Padding) -> Int {
-        // The kernel's first position is 0, then every stride, up to the last one where it
-        // still fits (valid) or still starts inside the image (same, whose padding makes it fit).
-        let lastStart = padding == .valid ? n - kernel : n - 1
-        return lastStart / stride + 1
-    }
-
-    public var outputHeight: Int { Self.outputSize(height, kernel: kernel, stride: stride, padding: padding) }
-    public var outputWidth: Int { Self.outputSize(width, kernel: kernel, stride: stride, padding: padding) }
     /// Values in one patch: k · k · C.
     public var patchSize: Int { kernel * kernel * channels }
     /// Values in one input image: H · W · C.
     public var imageSize: Int { height * width * channels }
 
-    /// Zero rows above the image (and columns left of it) that "same" padding adds.
-    var padTop: Int { padding == .valid ? 0 : Swift.max(0, (outputHeight - 1) * stride + kernel - height) / 2 }
-    var padLeft: Int { padding == .valid ? 0 : Swift.max(0, (outputWidth - 1) * stride + kernel - width) / 2 }
-
     public var description: String {
-        "\(height)×\(width)×\(channels), \(kernel)×\(kernel) kernel, stride \(stride), \(padding) → \(outputHeight)×\(outputWidth)"
+        "\(height)×\(width)×\(channels), \(kernel)×\(kernel) kernel, stride \(stride), \(padding)"
     }
 }
 
-// `patches` and `foldPatches` stay inside the core: lab07 asks students to write them
-// (im2col and col2im), so the kit must not hand them out.
-extension Tensor {
-    /// The patches a convolution sees ("im2col"): one row per output position — image n,
-    /// output row i, output column j, in that order — holding the k × k × C input values under
-    /// the kernel there, in (ky, kx, c) order, with zeros where the kernel covers padding.
-    ///
-    /// Shapes: images [N, H·W·C] → [N·Ho·Wo, k·k·C]. A convolution is then one matrix product:
-    /// `patches(of: x, shape) · W`, W [k·k·C, F], gives [N·Ho·Wo, F] = [N, Ho·Wo·F] channels last.
-    static func patches(of images: Tensor, _ shape: ConvolutionShape) -> Tensor {
+/// A convolution layer's geometry: the input's shape and the grid of kernel positions, Ho × Wo,
+/// which the caller gives (lab07 computes it with the student's exercise 7.1).
+///
+/// Kernel position (i, j) covers pixels (i·s − top + ky, j·s − left + kx), ky, kx < k. "same"
+/// pads the image with (Ho − 1)·s + k − H rows in total (none if that is negative), the smaller
+/// half on top, and likewise columns, the smaller half on the left; "valid" pads nothing and
+/// needs every position inside the image.
+public struct ConvolutionGrid: Equatable, Sendable, CustomStringConvertible {
+    public let shape: ConvolutionShape
+    public let outputHeight: Int, outputWidth: Int
+
+    public init(_ shape: ConvolutionShape, outputHeight: Int, outputWidth: Int) {
         require(
-            images.rank == 2 && images.columnCount == shape.imageSize,
-            "patches: images \(images.shape) do not hold \(shape.height)×\(shape.width)×\(shape.channels) images")
-        let n = images.rowCount, (ho, wo) = (shape.outputHeight, shape.outputWidth), p = shape.patchSize
-        var out = [Float](repeating: 0, count: n * ho * wo * p)
+            outputHeight > 0 && outputWidth > 0, "a convolution needs positions, got \(outputHeight)×\(outputWidth)")
+        let (k, s) = (shape.kernel, shape.stride)
+        if shape.padding == .valid {
+            require(
+                (outputHeight - 1) * s + k <= shape.height && (outputWidth - 1) * s + k <= shape.width,
+                "\(outputHeight)×\(outputWidth) positions of a valid \(k)×\(k) kernel at stride \(s) do not fit \(shape)"
+            )
+        } else {
+            require(
+                (outputHeight - 1) * s < shape.height + k && (outputWidth - 1) * s < shape.width + k,
+                "\(outputHeight)×\(outputWidth) positions at stride \(s) reach past \(shape) and its padding")
+        }
+        (self.shape, self.outputHeight, self.outputWidth) = (shape, outputHeight, outputWidth)
+    }
+
+    /// Output positions per image: Ho · Wo.
+    public var positions: Int { outputHeight * outputWidth }
+
+    public var description: String { "\(shape) → \(outputHeight)×\(outputWidth)" }
+
+    /// The rows (and columns) the kernel positions span, padding included: (Ho − 1)·s + k.
+    var paddedHeight: Int { (outputHeight - 1) * shape.stride + shape.kernel }
+    var paddedWidth: Int { (outputWidth - 1) * shape.stride + shape.kernel }
+    /// Zero rows above the image (and columns left of it).
+    var top: Int { shape.padding == .valid ? 0 : Swift.max(0, paddedHeight - shape.height) / 2 }
+    var left: Int { shape.padding == .valid ? 0 : Swift.max(0, paddedWidth - shape.width) / 2 }
+}
+
+// A convolution is one matrix product over the zero-padded images, read in place: row (n, i, j)
+// of the product is output position (i, j) of image n, column (ky, kx, c) is a tap of the kernel,
+// and element (row, column) is the padded pixel under that tap — at offset
+// position(n, i, j) + tap(ky, kx, c) of the padded batch. The GEMM gathers its tiles through the
+// two offset tables (`ck_sgemm_gather_block`), so no patch matrix is ever written.
+extension Tensor {
+    /// images [N, H·W·C] → the padded batch [N, Hp·Wp·C] (Hp × Wp: every row and column a kernel
+    /// position covers), the image at (top, left), zeros around it.
+    static func paddedImages(_ images: Tensor, _ grid: ConvolutionGrid) -> [Float] {
+        let s = grid.shape
+        require(
+            images.rank == 2 && images.columnCount == s.imageSize,
+            "convolution: images \(images.shape) do not hold \(s.height)×\(s.width)×\(s.channels) images")
+        let (n, hp, wp, c) = (images.rowCount, grid.paddedHeight, grid.paddedWidth, s.channels)
+        let (rows, columns) = (Swift.min(s.height, hp - grid.top), Swift.min(s.width, wp - grid.left))
+        var out = [Float](repeating: 0, count: n * hp * wp * c)
         images.scalars.withUnsafeBufferPointer { src in
             out.withUnsafeMutableBufferPointer { dst in
-                nonisolated(unsafe) let (s, d) = (src.baseAddress!, dst.baseAddress!)
-                forEachImage(n) { image in
-                    Self.visitPatches(shape, image: image) { row, column, source, count in
-                        (d + row * p + column).update(from: s + source, count: count)
+                for image in 0..<n {
+                    for y in 0..<rows {
+                        let from = src.baseAddress! + (image * s.height + y) * s.width * c
+                        let to = dst.baseAddress! + ((image * hp + y + grid.top) * wp + grid.left) * c
+                        to.update(from: from, count: columns * c)
                     }
                 }
             }
         }
-        return Tensor(shape: [n * ho * wo, p], scalars: out)
+        return out
     }
 
-    /// The adjoint of `patches` ("col2im"): adds every value of every patch row back onto the
-    /// image pixel it was read from (padding positions are dropped).
-    ///
-    /// Shapes: patches [N·Ho·Wo, k·k·C] → images [N, H·W·C]. For any x and P,
-    /// ⟨patches(x), P⟩ = ⟨x, foldPatches(P)⟩ — which makes it the gradient of `patches`.
-    static func foldPatches(_ patches: Tensor, _ shape: ConvolutionShape) -> Tensor {
-        let perImage = shape.outputHeight * shape.outputWidth
+    /// Where output position (n, i, j) starts in the padded batch: (n·Hp·Wp + i·s·Wp + j·s)·C.
+    static func positionOffsets(_ grid: ConvolutionGrid, images n: Int) -> [Int] {
+        let (hp, wp, c, s) = (grid.paddedHeight, grid.paddedWidth, grid.shape.channels, grid.shape.stride)
+        var out: [Int] = []
+        out.reserveCapacity(n * grid.positions)
+        for image in 0..<n {
+            for i in 0..<grid.outputHeight {
+                for j in 0..<grid.outputWidth { out.append((image * hp * wp + i * s * wp + j * s) * c) }
+            }
+        }
+        return out
+    }
+
+    /// Where tap (ky, kx, c) is from a position's start: (ky·Wp + kx)·C + c.
+    static func tapOffsets(_ grid: ConvolutionGrid) -> [Int] {
+        let (k, c, wp) = (grid.shape.kernel, grid.shape.channels, grid.paddedWidth)
+        return (0..<(k * k * c)).map { tap in ((tap / c) / k * wp + (tap / c) % k) * c + tap % c }
+    }
+
+    /// The convolution: y [N·Ho·Wo, F] = act(Σ_taps x̃[position + tap] · W[tap, f] + b), for
+    /// images x [N, H·W·C] and filters W [k·k·C, F], one product with its bias and activation in
+    /// the epilogue.
+    static func convolve(
+        _ images: Tensor, _ filters: Tensor, _ grid: ConvolutionGrid, bias: Tensor? = nil,
+        activation: FusedActivation = .identity
+    ) -> Tensor {
+        let padded = paddedImages(images, grid)
+        let (rows, taps) = (positionOffsets(grid, images: images.rowCount), tapOffsets(grid))
         require(
-            patches.rank == 2 && patches.columnCount == shape.patchSize && patches.rowCount % perImage == 0,
-            "foldPatches: \(patches.shape) are not \(shape.patchSize)-value patches of \(shape)")
-        let n = patches.rowCount / perImage, p = shape.patchSize, size = shape.imageSize
-        var out = [Float](repeating: 0, count: n * size)
-        patches.scalars.withUnsafeBufferPointer { src in
-            out.withUnsafeMutableBufferPointer { dst in
-                nonisolated(unsafe) let (s, d) = (src.baseAddress!, dst.baseAddress!)
-                forEachImage(n) { image in
-                    Self.visitPatches(shape, image: image) { row, column, target, count in
-                        let from = s + row * p + column, to = d + target
-                        for i in 0..<count { to[i] += from[i] }
+            filters.shape == [taps.count, filters.columnCount],
+            "convolution: filters \(filters.shape) do not fit \(grid)")
+        return gatheredProduct(
+            padded, rows: rows, columns: taps, filters.scalars, n: filters.columnCount, bias: bias?.scalars,
+            activation: activation)
+    }
+
+    /// The filters' gradient: ∂W [k·k·C, F] = Σ over positions of x̃[position + tap] · g[position, f],
+    /// the same gather read the other way (a row per tap, the positions summed in order).
+    static func convolutionFilterGradient(_ images: Tensor, _ g: Tensor, _ grid: ConvolutionGrid) -> Tensor {
+        let padded = paddedImages(images, grid)
+        let (positions, taps) = (positionOffsets(grid, images: images.rowCount), tapOffsets(grid))
+        require(g.rowCount == positions.count, "convolution: gradient \(g.shape) does not fit \(grid)")
+        let out = gatheredProduct(padded, rows: taps, columns: positions, g.scalars, n: g.columnCount)
+        return out
+    }
+
+    /// The adjoint of `convolve` in its images: for z [N·Ho·Wo, F] and W [k·k·C, F], the images
+    /// [N, H·W·C] with ⟨convolve(x; W), z⟩ = ⟨x, adjoint(z; W)⟩ — the input's gradient, and the
+    /// transposed convolution. Each position's z · Wᵀ (a value per tap) is added onto the padded
+    /// pixel under that tap as the product is formed (`ck_sgemm_scatter_add`), then the padding is
+    /// cut off. The images are split over the cores; each image's sums go in position order.
+    static func convolutionAdjoint(_ z: Tensor, _ filters: Tensor, _ grid: ConvolutionGrid, images n: Int) -> Tensor {
+        let s = grid.shape
+        let (f, c, hp, wp) = (filters.columnCount, s.channels, grid.paddedHeight, grid.paddedWidth)
+        require(
+            z.shape == [n * grid.positions, f] && filters.rowCount == s.patchSize,
+            "convolution: \(z.shape) and filters \(filters.shape) do not fit \(grid)")
+        let (rows, taps) = (positionOffsets(grid, images: n), tapOffsets(grid))
+        var padded = [Float](repeating: 0, count: n * hp * wp * c)
+        let threads = Swift.min(matmulThreads, n, Swift.max(1, z.count * taps.count / (1 << 18)))
+        z.scalars.withUnsafeBufferPointer { pz in
+            filters.scalars.withUnsafeBufferPointer { pw in
+                padded.withUnsafeMutableBufferPointer { pp in
+                    rows.withUnsafeBufferPointer { pr in
+                        taps.withUnsafeBufferPointer { pt in
+                            let (Z, W, P, R, T) = (
+                                pz.baseAddress, pw.baseAddress, pp.baseAddress, pr.baseAddress, pt.baseAddress
+                            )
+                            // Thread t takes whole images, so no two threads add onto one pixel.
+                            Parallel.forEach(threads) { t in
+                                let first = n * t / threads, last = n * (t + 1) / threads
+                                ck_sgemm_scatter_add(
+                                    Int32(rows.count), Int32(taps.count), Int32(f), Z, f, 1, W, 1, f, P, R, T,
+                                    Int32(first * grid.positions), Int32(last * grid.positions))
+                            }
+                        }
                     }
                 }
             }
         }
-        return Tensor(shape: [n, size], scalars: out)
-    }
-
-    /// Calls `copy(patchRow, offsetInPatch, imageOffset, count)` for every run of values a
-    /// patch shares with the image (a run is one kernel row's columns inside the image, all
-    /// channels: contiguous in both). Padding is skipped.
-    @inline(__always)
-    static func visitPatches(_ shape: ConvolutionShape, image: Int, _ copy: (Int, Int, Int, Int) -> Void) {
-        let (h, w, c, k, s) = (shape.height, shape.width, shape.channels, shape.kernel, shape.stride)
-        let (ho, wo, top, left) = (shape.outputHeight, shape.outputWidth, shape.padTop, shape.padLeft)
-        let first = image * ho * wo
-        for position in 0..<(ho * wo) {
-            let (y0, x0) = (position / wo * s - top, position % wo * s - left)  // the kernel's top-left pixel
-            // The kernel columns inside the image: one contiguous run of pixels and channels per row.
-            let kxStart = Swift.max(0, -x0), kxEnd = Swift.min(k, w - x0)
-            guard kxStart < kxEnd else { continue }
-            for ky in Swift.max(0, -y0)..<Swift.max(Swift.max(0, -y0), Swift.min(k, h - y0)) {
-                copy(
-                    first + position, (ky * k + kxStart) * c, ((image * h + y0 + ky) * w + x0 + kxStart) * c,
-                    (kxEnd - kxStart) * c)
+        // The image's pixels out of the padded batch.
+        let (rowsKept, columnsKept) = (Swift.min(s.height, hp - grid.top), Swift.min(s.width, wp - grid.left))
+        var out = [Float](repeating: 0, count: n * s.imageSize)
+        padded.withUnsafeBufferPointer { src in
+            out.withUnsafeMutableBufferPointer { dst in
+                for image in 0..<n {
+                    for y in 0..<rowsKept {
+                        (dst.baseAddress! + (image * s.height + y) * s.width * c).update(
+                            from: src.baseAddress! + ((image * hp + y + grid.top) * wp + grid.left) * c,
+                            count: columnsKept * c)
+                    }
+                }
             }
         }
+        return Tensor(shape: [n, s.imageSize], scalars: out)
     }
 
-    /// Runs `body` for each image index, split over the cores. Each image writes only its own
-    /// rows, so the result is the same bits for any split.
-    static func forEachImage(_ count: Int, _ body: @Sendable (Int) -> Void) {
-        let chunks = Swift.min(count, 8)
-        guard chunks > 1 else { for i in 0..<count { body(i) }; return }
-        Parallel.forEach(chunks) { chunk in
-            for i in stride(from: chunk, to: count, by: chunks) { body(i) }
+    /// C [M, N] = Ã · B with Ã[i, p] = base[rows[i] + columns[p]] and B [K, N] row-major (K =
+    /// columns.count), split over the cores by whole tiles of rows; bias and activation in the epilogue.
+    static func gatheredProduct(
+        _ base: [Float], rows: [Int], columns: [Int], _ b: [Float], n: Int, bias: [Float]? = nil,
+        activation: FusedActivation = .identity
+    ) -> Tensor {
+        let (m, k) = (rows.count, columns.count)
+        var c = [Float](repeating: 0, count: m * n)
+        let tile = matmulTile(columns: n).rows
+        let threads = m * n * k < 1 << 18 ? 1 : Swift.min(matmulThreads, (m + tile - 1) / tile)
+        let chunk = ((m + threads - 1) / threads + tile - 1) / tile * tile
+        withOptionalPointer(bias) { pBias in
+            var epilogue = ck_epilogue(bias: pBias, activation: Int32(activation.kernelCode.rawValue))
+            let fused = pBias != nil || activation != .identity
+            withUnsafePointer(to: &epilogue) { pEpilogue in
+                base.withUnsafeBufferPointer { pa in
+                    b.withUnsafeBufferPointer { pb in
+                        c.withUnsafeMutableBufferPointer { pc in
+                            rows.withUnsafeBufferPointer { pr in
+                                columns.withUnsafeBufferPointer { pk in
+                                    let (A, B, C, R, K) = (
+                                        pa.baseAddress, pb.baseAddress, pc.baseAddress, pr.baseAddress, pk.baseAddress
+                                    )
+                                    let E = fused ? pEpilogue : nil
+                                    // Each thread writes its own rows of C.
+                                    Parallel.forEach(threads) { t in
+                                        let m0 = Swift.min(m, t * chunk), m1 = Swift.min(m, m0 + chunk)
+                                        ck_sgemm_gather_block(
+                                            Int32(m), Int32(n), Int32(k), A, R, K, B, n, 1, 0, C, n, Int32(m0),
+                                            Int32(m1), 0, Int32(n), E)
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
         }
+        return Tensor(shape: [m, n], scalars: c)
     }
 }

@@ -156,7 +156,8 @@ final class Lab07Checks: GradedTestCase {
     static func model() -> ConvAutoencoder {
         var rng = SeededGenerator(seed: 76)
         // One convolution and one transposed convolution: no ReLU kink for a finite step to cross.
-        return ConvAutoencoder(height: 6, width: 5, filters: [3], using: &rng)
+        // 6 × 5 images, one 3 × 3 stride-2 "same" convolution: 3 × 3 positions.
+        return ConvAutoencoder(height: 6, width: 5, filters: [3], outputSize: { _ in 3 }, using: &rng)
     }
 
     func test_7_6_lossIsTheMeanSquaredErrorAgainstTheCleanImages() {
