@@ -207,9 +207,24 @@ static void pack_a_edge(int rows, int mr, int kc, const float *a, ptrdiff_t rsA,
 /// into an mr-row panel padded with zeros: element (i, p) at dst[p*mr + i].
 static void pack_a_gather(int rows, int mr, int kc, const float *base, const ptrdiff_t *rowOffsets,
                           const ptrdiff_t *colOffsets, float *dst) {
-    for (int p = 0; p < kc; p++) {
-        const float *column = base + colOffsets[p];
-        for (int i = 0; i < mr; i++) dst[p * mr + i] = i < rows ? column[rowOffsets[i]] : 0.0f;
+    // The inner loop walks the table whose neighbours lie closer in memory (a position's taps, or
+    // a tap's channels), so that reads go forward through a few cache lines at a time.
+    ptrdiff_t rowStep = rows > 1 ? rowOffsets[1] - rowOffsets[0] : PTRDIFF_MAX;
+    ptrdiff_t colStep = kc > 1 ? colOffsets[1] - colOffsets[0] : PTRDIFF_MAX;
+    if (colStep < 0) colStep = -colStep;
+    if (rowStep < 0) rowStep = -rowStep;
+    if (colStep <= rowStep) {
+        for (int i = 0; i < rows; i++) {
+            const float *row = base + rowOffsets[i];
+            for (int p = 0; p < kc; p++) dst[p * mr + i] = row[colOffsets[p]];
+        }
+        for (int i = rows; i < mr; i++)
+            for (int p = 0; p < kc; p++) dst[p * mr + i] = 0.0f;
+    } else {
+        for (int p = 0; p < kc; p++) {
+            const float *column = base + colOffsets[p];
+            for (int i = 0; i < mr; i++) dst[p * mr + i] = i < rows ? column[rowOffsets[i]] : 0.0f;
+        }
     }
 }
 

@@ -27,13 +27,14 @@ public func conv2d(
         "conv2d: filters \(w.shape) and bias \(b.shape) do not fit \(grid) (filters need [\(grid.shape.patchSize), F], bias [F])"
     )
     let n = x.value.rowCount, f = w.columnCount
-    let y = Tensor.convolve(x.value, w, grid, bias: b, activation: fused)  // [N·Ho·Wo, F]
+    let batch = Tensor.PaddedBatch(x.value, grid)
+    let y = Tensor.convolve(batch, w, bias: b, activation: fused)  // [N·Ho·Wo, F]
     return Variable(y.reshaped([n, grid.positions * f]), inputs: [x, filters, bias]) { g in
         let (g2, gb) = Tensor.activationPullback(
             g.reshaped([n * grid.positions, f]), output: y, fused, biasGradient: bias.requiresGradient)
         return [
             x.requiresGradient ? Tensor.convolutionAdjoint(g2, w, grid, images: n) : nil,
-            filters.requiresGradient ? Tensor.convolutionFilterGradient(x.value, g2, grid) : nil,
+            filters.requiresGradient ? Tensor.convolutionFilterGradient(batch, g2) : nil,
             gb,
         ]
     }
@@ -74,10 +75,10 @@ public func convTranspose2d(
     return Variable(y.reshaped([n, shape.imageSize]), inputs: [x, filters, bias]) { g in
         let (gz, gb) = Tensor.activationPullback(
             g.reshaped(y.shape), output: y, fused, biasGradient: bias.requiresGradient)
-        let images = gz.reshaped([n, shape.imageSize])
+        let batch = Tensor.PaddedBatch(gz.reshaped([n, shape.imageSize]), grid)
         return [
-            x.requiresGradient ? Tensor.convolve(images, w, grid).reshaped([n, grid.positions * cIn]) : nil,
-            filters.requiresGradient ? Tensor.convolutionFilterGradient(images, rows, grid) : nil,
+            x.requiresGradient ? Tensor.convolve(batch, w).reshaped([n, grid.positions * cIn]) : nil,
+            filters.requiresGradient ? Tensor.convolutionFilterGradient(batch, rows) : nil,
             gb,
         ]
     }

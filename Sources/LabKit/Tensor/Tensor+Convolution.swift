@@ -126,31 +126,37 @@ extension Tensor {
         return (0..<(k * k * c)).map { tap in ((tap / c) / k * wp + (tap / c) % k) * c + tap % c }
     }
 
-    /// The convolution: y [N·Ho·Wo, F] = act(Σ_taps x̃[position + tap] · W[tap, f] + b), for
-    /// images x [N, H·W·C] and filters W [k·k·C, F], one product with its bias and activation in
-    /// the epilogue.
+    /// A batch of images as the convolutions read it: zero-padded, with its offset tables. Made
+    /// once per layer and step; the forward product and the filters' gradient both read it.
+    struct PaddedBatch {
+        let padded: [Float], positions: [Int], taps: [Int]
+
+        init(_ images: Tensor, _ grid: ConvolutionGrid) {
+            padded = Tensor.paddedImages(images, grid)
+            positions = Tensor.positionOffsets(grid, images: images.rowCount)
+            taps = Tensor.tapOffsets(grid)
+        }
+    }
+
+    /// The convolution: y [N·Ho·Wo, F] = act(Σ_taps x̃[position + tap] · W[tap, f] + b), for the
+    /// padded images x̃ and filters W [k·k·C, F], one product with its bias and activation in the
+    /// epilogue.
     static func convolve(
-        _ images: Tensor, _ filters: Tensor, _ grid: ConvolutionGrid, bias: Tensor? = nil,
-        activation: FusedActivation = .identity
+        _ batch: PaddedBatch, _ filters: Tensor, bias: Tensor? = nil, activation: FusedActivation = .identity
     ) -> Tensor {
-        let padded = paddedImages(images, grid)
-        let (rows, taps) = (positionOffsets(grid, images: images.rowCount), tapOffsets(grid))
         require(
-            filters.shape == [taps.count, filters.columnCount],
-            "convolution: filters \(filters.shape) do not fit \(grid)")
+            filters.shape == [batch.taps.count, filters.columnCount],
+            "convolution: filters \(filters.shape) do not fit the \(batch.taps.count) taps")
         return gatheredProduct(
-            padded, rows: rows, columns: taps, filters.scalars, n: filters.columnCount, bias: bias?.scalars,
-            activation: activation)
+            batch.padded, rows: batch.positions, columns: batch.taps, filters.scalars, n: filters.columnCount,
+            bias: bias?.scalars, activation: activation)
     }
 
     /// The filters' gradient: ∂W [k·k·C, F] = Σ over positions of x̃[position + tap] · g[position, f],
     /// the same gather read the other way (a row per tap, the positions summed in order).
-    static func convolutionFilterGradient(_ images: Tensor, _ g: Tensor, _ grid: ConvolutionGrid) -> Tensor {
-        let padded = paddedImages(images, grid)
-        let (positions, taps) = (positionOffsets(grid, images: images.rowCount), tapOffsets(grid))
-        require(g.rowCount == positions.count, "convolution: gradient \(g.shape) does not fit \(grid)")
-        let out = gatheredProduct(padded, rows: taps, columns: positions, g.scalars, n: g.columnCount)
-        return out
+    static func convolutionFilterGradient(_ batch: PaddedBatch, _ g: Tensor) -> Tensor {
+        require(g.rowCount == batch.positions.count, "convolution: gradient \(g.shape) does not fit the positions")
+        return gatheredProduct(batch.padded, rows: batch.taps, columns: batch.positions, g.scalars, n: g.columnCount)
     }
 
     /// The adjoint of `convolve` in its images: for z [N·Ho·Wo, F] and W [k·k·C, F], the images
