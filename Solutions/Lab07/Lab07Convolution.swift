@@ -121,7 +121,8 @@ public func col2im(_ patches: Tensor, _ shape: ConvolutionShape) throws -> Tenso
 ///
 /// a row per output position and a column per filter, which is the channels-last layout of the
 /// output images: reshape [N·Ho·Wo, F] to [N, Ho·Wo·F].
-/// - Parameters: patches P [N·Ho·Wo, k·k·C]; filters W; bias b; shape (Ho·Wo from your 7.1, so N = rows / (Ho·Wo)).
+/// - Parameters: patches P [N·Ho·Wo, k·k·C]; filters W; bias b; shape (Ho·Wo from your 7.1,
+///   so N = rows / (Ho·Wo)).
 /// - Returns: y [N, Ho·Wo·F].
 ///
 /// Hints: `Tensor.matmul(a, b)`; adding a [F] vector to an [R, F] matrix adds it to every row;

@@ -19,7 +19,8 @@ package enum DatasetSource: Equatable, Sendable {
     package static let systemFashionMNIST = "/usr/share/datasets/fashion-mnist"
     package static let installHint =
         "Install the full Fashion-MNIST with:  sudo apt-get install dataset-fashion-mnist\n"
-        + "or point LABKIT_DATA_DIR (or --data-dir) at a folder with train-images-idx3-ubyte(.gz) and the other three IDX files."
+        + "or point LABKIT_DATA_DIR (or --data-dir) at a folder with train-images-idx3-ubyte(.gz) "
+        + "and the other three IDX files."
 
     /// Parses `--dataset` and `--data-dir`.
     package static func from(name: String, dataDirectory: String?) throws -> DatasetSource {
@@ -65,7 +66,8 @@ package enum DatasetSource: Equatable, Sendable {
                 var isFolder: ObjCBool = false
                 guard FileManager.default.fileExists(atPath: custom, isDirectory: &isFolder), isFolder.boolValue else {
                     throw DataError.invalidArgument(
-                        "LABKIT_DATA_DIR is set to \(custom), which is not a folder. Unset it to use \(Self.systemFashionMNIST), or point it at a folder with the four IDX files."
+                        "LABKIT_DATA_DIR is set to \(custom), which is not a folder. Unset it to use "
+                            + "\(Self.systemFashionMNIST), or point it at a folder with the four IDX files."
                     )
                 }
                 folder = custom
@@ -84,7 +86,8 @@ package enum DatasetSource: Equatable, Sendable {
                 throw DataError.missingDataset(
                     name: "IDX", looked: [folder],
                     hint:
-                        "--data-dir needs a folder holding train-images-idx3-ubyte, train-labels-idx1-ubyte, t10k-images-idx3-ubyte and t10k-labels-idx1-ubyte (each optionally .gz)."
+                        "--data-dir needs a folder holding train-images-idx3-ubyte, train-labels-idx1-ubyte, "
+                        + "t10k-images-idx3-ubyte and t10k-labels-idx1-ubyte (each optionally .gz)."
                 )
             }
             return try Self.loadFolder(
@@ -152,7 +155,8 @@ package enum DatasetSource: Equatable, Sendable {
         }
         guard files[2].dimensions[1...] == files[0].dimensions[1...] else {
             throw DataError.mismatch(
-                "the training images are \(files[0].dimensions[1]) × \(files[0].dimensions[2]) but the test images are \(files[2].dimensions[1]) × \(files[2].dimensions[2]) (\(paths[0]), \(paths[2]))"
+                "the training images are \(files[0].dimensions[1]) × \(files[0].dimensions[2]) but the test images "
+                    + "are \(files[2].dimensions[1]) × \(files[2].dimensions[2]) (\(paths[0]), \(paths[2]))"
             )
         }
         let train = try split(images: files[0], labels: files[1], paths: (paths[0], paths[1]))

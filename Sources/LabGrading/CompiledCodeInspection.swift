@@ -88,14 +88,16 @@ enum CompiledCodeInspection {
             }
             for other in forbiddenModules + otherLabModules(than: lab) where mentions(plain, module: other) {
                 problems.append(
-                    "\(source): reaches into \(other) (@_silgen_name, @_extern or import \(other) are not allowed in exercises)"
+                    "\(source): reaches into \(other) "
+                        + "(@_silgen_name, @_extern or import \(other) are not allowed in exercises)"
                 )
             }
             for identifier in forbiddenKitSymbols[lab] ?? []
             where mentions(plain, module: "LabKit") && plain.contains(identifier) {
                 let name = identifier.drop { $0.isNumber }
                 problems.append(
-                    "\(source): calls the kit's \(name), which these exercises write themselves (use your own functions)"
+                    "\(source): calls the kit's \(name), which these exercises write themselves "
+                        + "(use your own functions)"
                 )
             }
         }

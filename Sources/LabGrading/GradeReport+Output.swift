@@ -112,7 +112,8 @@ extension GradeReport {
         for note in notes { text += [Self.noteMarkdown(note), ""] }
         for r in results where r.status != .passed {
             text += [
-                "## " + Markdown.inline("\(r.exercise.id) \(r.exercise.title) — \(r.shortName) (\(r.status.rawValue))"),
+                "## "
+                    + Markdown.inline("\(r.exercise.id) \(r.exercise.title) — \(r.shortName) (\(r.status.rawValue))"),
                 "",
                 Markdown.codeBlock(r.feedback), "",
             ]

@@ -41,7 +41,8 @@ package struct PairSimilarity: Sendable {
 ///
 /// What everybody has is not evidence: fingerprints of the stub (the scaffold every student
 /// starts from) are dropped, and so are those in more than `commonLimit` submissions of a lab
-/// (idioms and the lab's obvious code: a quarter of the class, at least 3). What is left is each student's own code; two students
+/// (idioms and the lab's obvious code: a quarter of the class, at least 3). What is left is each
+/// student's own code; two students
 /// who share much of it rank high whatever they renamed, reformatted or reordered.
 package struct SimilarityIndex: Sendable {
     package let documents: [LabDocument]

@@ -73,7 +73,8 @@ package struct SimilarityReport {
         if !index.pairs.isEmpty { out += ["## Where the matches are", ""] }
         for pair in index.pairs.prefix(shown) {
             out += [
-                "### \(Self.inline(students[pair.first])) and \(Self.inline(students[pair.second])): \(Self.percent(pair.score))",
+                "### \(Self.inline(students[pair.first])) and \(Self.inline(students[pair.second])): "
+                    + Self.percent(pair.score),
                 "",
             ]
             for match in pair.labs {
@@ -83,7 +84,8 @@ package struct SimilarityReport {
                 for region in match.regions {
                     out.append(
                         "- lab \(match.lab): \(Self.inline(students[pair.first])) `\(Self.code(a.file))` lines "
-                            + "\(region.first.lowerBound)–\(region.first.upperBound) ↔ \(Self.inline(students[pair.second])) "
+                            + "\(region.first.lowerBound)–\(region.first.upperBound) ↔ "
+                            + "\(Self.inline(students[pair.second])) "
                             + "`\(Self.code(b.file))` lines \(region.second.lowerBound)–\(region.second.upperBound)")
                     out +=
                         ["", "  ```swift"] + Self.excerpt(a, region.first).map { "  " + $0 } + ["  ```", "  ```swift"]
@@ -128,8 +130,9 @@ package struct SimilarityReport {
             "<!DOCTYPE html>", "<html lang=\"en\"><head><meta charset=\"utf-8\">",
             "<title>Similarity of \(students.count) submissions</title>",
             "<style>body{font:15px/1.45 system-ui,sans-serif;margin:2em auto;max-width:1300px;padding:0 1em;color:#222}"
-                + "table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #ccc;padding:.25em .6em;text-align:left}"
-                + "td.n{text-align:right}pre{margin:0;font:12px/1.35 ui-monospace,monospace;white-space:pre;overflow-x:auto}"
+                + "table{border-collapse:collapse;margin:1em 0}"
+                + "td,th{border:1px solid #ccc;padding:.25em .6em;text-align:left}td.n{text-align:right}"
+                + "pre{margin:0;font:12px/1.35 ui-monospace,monospace;white-space:pre;overflow-x:auto}"
                 + ".pair td{vertical-align:top;width:50%}.bar{display:inline-block;height:.7em;background:#c0392b}"
                 + "h3{margin-top:2em}</style></head><body>",
             "<h1>Similarity of \(students.count) submissions</h1>", "<p>\(Self.escape(method))</p>",
@@ -139,7 +142,8 @@ package struct SimilarityReport {
             out.append("<p>No two submissions share code beyond the stub and what the whole class shares.</p>")
         } else {
             out.append(
-                "<table><tr><th>rank</th><th>student</th><th>student</th><th>score</th><th>shared</th><th>by lab</th></tr>"
+                "<table><tr><th>rank</th><th>student</th><th>student</th><th>score</th><th>shared</th>"
+                    + "<th>by lab</th></tr>"
             )
             for (r, pair) in index.pairs.prefix(ranked).enumerated() {
                 let anchor = r < shown ? "<a href=\"#pair\(r + 1)\">\(r + 1)</a>" : "\(r + 1)"
@@ -174,7 +178,8 @@ package struct SimilarityReport {
                 }
                 for region in match.regions {
                     out.append(
-                        "<p>Lab \(match.lab): \(Self.escape(a.file)) lines \(region.first.lowerBound)–\(region.first.upperBound)"
+                        "<p>Lab \(match.lab): \(Self.escape(a.file)) lines "
+                            + "\(region.first.lowerBound)–\(region.first.upperBound)"
                             + " ↔ lines \(region.second.lowerBound)–\(region.second.upperBound)</p>")
                     out.append(
                         "<table class=\"pair\"><tr><th>\(Self.escape(students[pair.first]))</th>"

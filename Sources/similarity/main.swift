@@ -86,7 +86,8 @@ struct Similarity: ParsableCommand {
                 + String(format: "%.0f %%", 100 * $0.score)
         }
         print(
-            "Compared \(classSubmissions.students.count) submissions (\(classSubmissions.documents.count) lab files) in "
+            "Compared \(classSubmissions.students.count) submissions "
+                + "(\(classSubmissions.documents.count) lab files) in "
                 + String(format: "%.1f s", Date().timeIntervalSince(started)) + (top ?? "; no pair shares code")
                 + ".\nWrote \(out)/similarity.md and \(out)/similarity.html.")
     }

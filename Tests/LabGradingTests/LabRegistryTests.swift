@@ -154,7 +154,8 @@ final class LabRegistryTests: XCTestCase {
             } catch { return "\(error)" }
         }
         let lab =
-            #""title": "T", "exerciseFile": "F.swift", "figures": [], "knobsAwayFromDefaults": [], "firstSectionAfterTraining": 1"#
+            #""title": "T", "exerciseFile": "F.swift", "figures": [], "knobsAwayFromDefaults": [], "#
+            + #""firstSectionAfterTraining": 1"#
         XCTAssertNil(
             refused(#"{"labs": [{"number": 1, \#(lab), "exercises": [{"id": "1.1", "title": "A", "points": 1}]}]}"#))
         XCTAssertEqual(

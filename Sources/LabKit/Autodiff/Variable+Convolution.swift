@@ -3,8 +3,9 @@
 // (`Tensor.convolve`) or its adjoint (`Tensor.convolutionAdjoint`), so they run on the packed
 // GEMM without writing a patch matrix; and max pooling.
 
-/// 2-D convolution: y[n, i, j, f] = b[f] + Σ_{ky, kx, c} x[n, i·s − top + ky, j·s − left + kx, c] · W[(ky·k + kx)·C + c, f],
-/// with zeros outside the image.
+/// 2-D convolution, with zeros outside the image:
+///
+///     y[n, i, j, f] = b[f] + Σ_{ky, kx, c} x[n, i·s − top + ky, j·s − left + kx, c] · W[(ky·k + kx)·C + c, f]
 ///
 /// Shapes: x [N, H·W·C], filters W [k·k·C, F] (one column per filter), bias b [F]
 /// → y [N, Ho·Wo·F], channels last. With G = ∂L/∂y seen as [N·Ho·Wo, F]:
@@ -24,7 +25,8 @@ public func conv2d(
     let (w, b) = (filters.value, bias.value)
     require(
         w.shape == [grid.shape.patchSize, w.columnCount] && b.count == w.columnCount,
-        "conv2d: filters \(w.shape) and bias \(b.shape) do not fit \(grid) (filters need [\(grid.shape.patchSize), F], bias [F])"
+        "conv2d: filters \(w.shape) and bias \(b.shape) do not fit \(grid) "
+            + "(filters need [\(grid.shape.patchSize), F], bias [F])"
     )
     let n = x.value.rowCount, f = w.columnCount
     let batch = Tensor.PaddedBatch(x.value, grid)
@@ -33,7 +35,7 @@ public func conv2d(
         let (g2, gb) = Tensor.activationPullback(
             g.reshaped([n * grid.positions, f]), output: y, fused, biasGradient: bias.requiresGradient)
         return [
-            x.requiresGradient ? Tensor.convolutionAdjoint(g2, w, grid, images: n) : nil,
+            x.requiresGradient ? Tensor.convolutionAdjoint(g2, w, grid, images: n, reusing: batch) : nil,
             filters.requiresGradient ? Tensor.convolutionFilterGradient(batch, g2) : nil,
             gb,
         ]

@@ -54,7 +54,8 @@ public struct ConvolutionGrid: Equatable, Sendable, CustomStringConvertible {
         if shape.padding == .valid {
             require(
                 (outputHeight - 1) * s + k <= shape.height && (outputWidth - 1) * s + k <= shape.width,
-                "\(outputHeight)×\(outputWidth) positions of a valid \(k)×\(k) kernel at stride \(s) do not fit \(shape)"
+                "\(outputHeight)×\(outputWidth) positions of a valid \(k)×\(k) kernel at stride \(s) "
+                    + "do not fit \(shape)"
             )
         } else {
             require(
@@ -164,13 +165,16 @@ extension Tensor {
     /// transposed convolution. Each position's z · Wᵀ (a value per tap) is added onto the padded
     /// pixel under that tap as the product is formed (`ck_sgemm_scatter_add`), then the padding is
     /// cut off. The images are split over the cores; each image's sums go in position order.
-    static func convolutionAdjoint(_ z: Tensor, _ filters: Tensor, _ grid: ConvolutionGrid, images n: Int) -> Tensor {
+    /// `batch`, when given, is the forward product's (its offset tables are the same).
+    static func convolutionAdjoint(
+        _ z: Tensor, _ filters: Tensor, _ grid: ConvolutionGrid, images n: Int, reusing batch: PaddedBatch? = nil
+    ) -> Tensor {
         let s = grid.shape
         let (f, c, hp, wp) = (filters.columnCount, s.channels, grid.paddedHeight, grid.paddedWidth)
         require(
             z.shape == [n * grid.positions, f] && filters.rowCount == s.patchSize,
             "convolution: \(z.shape) and filters \(filters.shape) do not fit \(grid)")
-        let (rows, taps) = (positionOffsets(grid, images: n), tapOffsets(grid))
+        let (rows, taps) = batch.map { ($0.positions, $0.taps) } ?? (positionOffsets(grid, images: n), tapOffsets(grid))
         var padded = [Float](repeating: 0, count: n * hp * wp * c)
         let threads = Swift.min(matmulThreads, n, Swift.max(1, z.count * taps.count / (1 << 18)))
         z.scalars.withUnsafeBufferPointer { pz in
