@@ -279,24 +279,46 @@ static void sgemm_block(int N, int K, const float *A, ptrdiff_t rsA, ptrdiff_t c
         // A packed block of B up to a quarter of the L2 is walked one panel at a time (the panel
         // stays in L1 while every row tile uses it); a larger one row tile by row tile.
         int panelOuter = !inPlaceB && (size_t)kcStep * (size_t)ncMax * sizeof(float) <= l2_bytes() / 4;
+        // A tall op(A) read in place (k-means's N×784 data against 10 centroids) would be streamed
+        // from memory once per k-block, a strip of every row at a time. When all of B packs into a
+        // quarter of the L2, B is packed whole and each row tile of A takes every k-block in turn,
+        // so A is read once, row after row. The sums are the same, in the same order.
+        int wholeB = !inPlaceB && !rowOffsets && (size_t)K * (size_t)ncMax * sizeof(float) <= l2_bytes() / 4 &&
+                     (size_t)(m1 - m0) * (size_t)K * sizeof(float) > l2_bytes();
+        if (wholeB) b = scratch(&packB, &packBCapacity, (size_t)K * (size_t)ncMax);
 
-        for (int jc = n0; jc < n1; jc += NC) {
+        // Where each row tile of op(A) is read: in place, or (a partial last tile) packed.
+        #define TILE_OF_A(ir, rows, aTile, rs, cs)                                        \
+            const float *aTile = A + (rowOffsets ? 0 : (ir) * rsA + pc * csA);            \
+            ptrdiff_t rs = rsA, cs = csA;                                                 \
+            if (rowOffsets) {                                                             \
+                pack_a_gather(rows, mr, kc, A, rowOffsets + (ir), colOffsets + pc, a);    \
+                aTile = a, rs = 1, cs = mr;                                               \
+            } else if ((rows) < mr) {                                                     \
+                pack_a_edge(rows, mr, kc, aTile, rsA, csA, a);                            \
+                aTile = a, rs = 1, cs = mr;                                               \
+            }
+        for (int jc = n0; jc < n1 && wholeB; jc += NC) {
+            int nc = min_int(NC, n1 - jc), np = round_up(nc, nr);
+            for (int pc = 0; pc < K; pc += kcStep)
+                pack_b(min_int(kcStep, K - pc), np, nr, B, rsB, csB, pc, jc, jc + nc, b + (size_t)pc * np);
+            for (int ir = m0; ir < m1; ir += mr) {
+                int rows = min_int(mr, m1 - ir);
+                for (int pc = 0; pc < K; pc += kcStep) {
+                    int kc = min_int(kcStep, K - pc);
+                    TILE_OF_A(ir, rows, aTile, rs, cs)
+                    for (int jr = 0; jr < nc; jr += nr)
+                        run_tile(kernel, rows, min_int(nr, nc - jr), kc, aTile, rs, cs, b + (size_t)pc * np + jr * kc,
+                                 nr, C + ir * ldc + jc + jr, ldc, pc == 0 && beta == 0.0f);
+                }
+            }
+        }
+        for (int jc = n0; jc < n1 && !wholeB; jc += NC) {
             int nc = min_int(NC, n1 - jc);
             for (int pc = 0; pc < K; pc += kcStep) {
                 int kc = min_int(kcStep, K - pc);
                 int overwrite = (pc == 0 && beta == 0.0f);
                 if (!inPlaceB) pack_b(kc, round_up(nc, nr), nr, B, rsB, csB, pc, jc, jc + nc, b);
-                // Where each row tile of op(A) is read: in place, or (a partial last tile) packed.
-                #define TILE_OF_A(ir, rows, aTile, rs, cs)                                        \
-                    const float *aTile = A + (rowOffsets ? 0 : (ir) * rsA + pc * csA);            \
-                    ptrdiff_t rs = rsA, cs = csA;                                                 \
-                    if (rowOffsets) {                                                             \
-                        pack_a_gather(rows, mr, kc, A, rowOffsets + (ir), colOffsets + pc, a);    \
-                        aTile = a, rs = 1, cs = mr;                                               \
-                    } else if ((rows) < mr) {                                                     \
-                        pack_a_edge(rows, mr, kc, aTile, rsA, csA, a);                            \
-                        aTile = a, rs = 1, cs = mr;                                               \
-                    }
                 if (panelOuter) {
                     for (int jr = 0; jr < nc; jr += nr)
                         for (int ir = m0; ir < m1; ir += mr) {
@@ -323,9 +345,9 @@ static void sgemm_block(int N, int K, const float *A, ptrdiff_t rsA, ptrdiff_t c
                         run_tile(kernel, rows, cols, kc, aTile, rs, cs, bPanel, bStride, C + ir * ldc + jc + jr, ldc, overwrite);
                     }
                 }
-                #undef TILE_OF_A
             }
         }
+        #undef TILE_OF_A
     }
     if (epilogue && (epilogue->bias || epilogue->activation != CK_ACTIVATION_IDENTITY))
         ck_bias_activation(C, ldc, m0, m1, n0, n1, epilogue->bias, epilogue->activation);

@@ -69,6 +69,10 @@ void ck_bias_activation(float *y, ptrdiff_t ld, int m0, int m1, int n0, int n1,
 void ck_bias_activation_pullback(const float *g, const float *y, float *gz, ptrdiff_t ld,
                                  int rows, int n0, int n1, int activation, float *gbias);
 
+/// out[i] = Σ_j x[i*cols + j] for the rows [r0, r1), each summed left to right in float (the
+/// plain loop's order and bits), several rows at a time.
+void ck_sum_rows(const float *x, ptrdiff_t cols, ptrdiff_t r0, ptrdiff_t r1, float *out);
+
 /// y[i] = 1 / (1 + exp(-x[i])) for n elements, vectorised where the CPU allows.
 void ck_sigmoid(const float *x, float *y, ptrdiff_t n);
 
