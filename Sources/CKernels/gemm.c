@@ -28,30 +28,40 @@
 
 enum { KC = 256, NC = 2048, MR_MAX = 16, NR_MAX = 32 };
 
+/// What a micro-kernel does with its tile of C: C = acc, C = C + acc, or (a k-block walked in
+/// several calls) acc starts from C's values, and C = acc.
+enum { STORE = 0, ADD = 1, CONTINUE = 2 };
+
 /// acc = Σ_p op(A)[i, p]·B̃[p, j] over one k-block for an MR×NR tile, where op(A)[i, p] is at
 /// a[i*rsA + p*csA] and B̃[p, j] at b[p*rsB + j] (a packed NR-column panel, rsB = NR, or rows of
-/// B in place); then C = acc or C = C + acc.
+/// B in place); then C = acc, C + acc, or, CONTINUE, the chain went on from C's values.
 typedef void (*micro_kernel)(int kc, const float *a, ptrdiff_t rsA, ptrdiff_t csA,
-                             const float *b, ptrdiff_t rsB, float *c, ptrdiff_t ldc, int accumulate);
+                             const float *b, ptrdiff_t rsB, float *c, ptrdiff_t ldc, int mode);
 
 static void kernel_portable(int kc, const float *a, ptrdiff_t rsA, ptrdiff_t csA,
-                            const float *b, ptrdiff_t rsB, float *c, ptrdiff_t ldc, int accumulate) {
+                            const float *b, ptrdiff_t rsB, float *c, ptrdiff_t ldc, int mode) {
     enum { MR = 6, NR = 16 };
-    float acc[MR][NR] = {{0}};
+    float acc[MR][NR];
+    for (int i = 0; i < MR; i++)
+        for (int j = 0; j < NR; j++) acc[i][j] = mode == CONTINUE ? c[i * ldc + j] : 0.0f;
     for (int p = 0; p < kc; p++, a += csA, b += rsB)
         for (int i = 0; i < MR; i++)
             for (int j = 0; j < NR; j++) acc[i][j] += a[i * rsA] * b[j];
     for (int i = 0; i < MR; i++)
-        for (int j = 0; j < NR; j++) c[i * ldc + j] = accumulate ? c[i * ldc + j] + acc[i][j] : acc[i][j];
+        for (int j = 0; j < NR; j++) c[i * ldc + j] = mode == ADD ? c[i * ldc + j] + acc[i][j] : acc[i][j];
 }
 
 #if defined(CK_X86)
 /// 6×16: twelve 8-wide accumulators (AVX2 has 16 registers).
 CK_AVX2 static void kernel_avx2(int kc, const float *a, ptrdiff_t rsA, ptrdiff_t csA,
-                                const float *b, ptrdiff_t rsB, float *c, ptrdiff_t ldc, int accumulate) {
+                                const float *b, ptrdiff_t rsB, float *c, ptrdiff_t ldc, int mode) {
     enum { MR = 6 };
     __m256 acc[MR][2];
-    for (int i = 0; i < MR; i++) acc[i][0] = acc[i][1] = _mm256_setzero_ps();
+    for (int i = 0; i < MR; i++) {
+        int from = mode == CONTINUE;
+        acc[i][0] = from ? _mm256_loadu_ps(c + i * ldc) : _mm256_setzero_ps();
+        acc[i][1] = from ? _mm256_loadu_ps(c + i * ldc + 8) : _mm256_setzero_ps();
+    }
     for (int p = 0; p < kc; p++, a += csA, b += rsB) {
         __m256 b0 = _mm256_loadu_ps(b), b1 = _mm256_loadu_ps(b + 8);
         for (int i = 0; i < MR; i++) {
@@ -62,7 +72,7 @@ CK_AVX2 static void kernel_avx2(int kc, const float *a, ptrdiff_t rsA, ptrdiff_t
     }
     for (int i = 0; i < MR; i++) {
         float *ci = c + i * ldc;
-        if (accumulate) {
+        if (mode == ADD) {
             acc[i][0] = _mm256_add_ps(_mm256_loadu_ps(ci), acc[i][0]);
             acc[i][1] = _mm256_add_ps(_mm256_loadu_ps(ci + 8), acc[i][1]);
         }
@@ -71,23 +81,28 @@ CK_AVX2 static void kernel_avx2(int kc, const float *a, ptrdiff_t rsA, ptrdiff_t
     }
 }
 
-/// 8×32: sixteen 16-wide accumulators (AVX-512 has 32 registers).
-CK_AVX512 static void kernel_avx512(int kc, const float *a, ptrdiff_t rsA, ptrdiff_t csA,
-                                    const float *b, ptrdiff_t rsB, float *c, ptrdiff_t ldc, int accumulate) {
-    enum { MR = 8 };
-    __m512 acc[MR][2];
-    for (int i = 0; i < MR; i++) acc[i][0] = acc[i][1] = _mm512_setzero_ps();
+/// rows×32 for rows ≤ 8: two 16-wide accumulators a row (AVX-512 has 32 registers). Inlined with
+/// a constant `rows`, so each size is its own fully unrolled kernel.
+CK_AVX512 static inline __attribute__((always_inline)) void avx512_rows_by_32(
+    const int rows, int kc, const float *a, ptrdiff_t rsA, ptrdiff_t csA, const float *b, ptrdiff_t rsB, float *c,
+    ptrdiff_t ldc, int mode) {
+    __m512 acc[8][2];
+    for (int i = 0; i < rows; i++) {
+        int from = mode == CONTINUE;
+        acc[i][0] = from ? _mm512_loadu_ps(c + i * ldc) : _mm512_setzero_ps();
+        acc[i][1] = from ? _mm512_loadu_ps(c + i * ldc + 16) : _mm512_setzero_ps();
+    }
     for (int p = 0; p < kc; p++, a += csA, b += rsB) {
         __m512 b0 = _mm512_loadu_ps(b), b1 = _mm512_loadu_ps(b + 16);
-        for (int i = 0; i < MR; i++) {
+        for (int i = 0; i < rows; i++) {
             __m512 ai = _mm512_set1_ps(a[i * rsA]);
             acc[i][0] = _mm512_fmadd_ps(ai, b0, acc[i][0]);
             acc[i][1] = _mm512_fmadd_ps(ai, b1, acc[i][1]);
         }
     }
-    for (int i = 0; i < MR; i++) {
+    for (int i = 0; i < rows; i++) {
         float *ci = c + i * ldc;
-        if (accumulate) {
+        if (mode == ADD) {
             acc[i][0] = _mm512_add_ps(_mm512_loadu_ps(ci), acc[i][0]);
             acc[i][1] = _mm512_add_ps(_mm512_loadu_ps(ci + 16), acc[i][1]);
         }
@@ -96,25 +111,49 @@ CK_AVX512 static void kernel_avx512(int kc, const float *a, ptrdiff_t rsA, ptrdi
     }
 }
 
+/// 8×32: sixteen 16-wide accumulators.
+CK_AVX512 static void kernel_avx512(int kc, const float *a, ptrdiff_t rsA, ptrdiff_t csA,
+                                    const float *b, ptrdiff_t rsB, float *c, ptrdiff_t ldc, int mode) {
+    avx512_rows_by_32(8, kc, a, rsA, csA, b, rsB, c, ldc, mode);
+}
+
+/// The last rows < 8 of a product, without padding them to 8 (their sums are the same bits).
+CK_AVX512 static void kernel_avx512_short(int rows, int kc, const float *a, ptrdiff_t rsA, ptrdiff_t csA,
+                                          const float *b, ptrdiff_t rsB, float *c, ptrdiff_t ldc, int mode) {
+    switch (rows) {
+    case 1: avx512_rows_by_32(1, kc, a, rsA, csA, b, rsB, c, ldc, mode); break;
+    case 2: avx512_rows_by_32(2, kc, a, rsA, csA, b, rsB, c, ldc, mode); break;
+    case 3: avx512_rows_by_32(3, kc, a, rsA, csA, b, rsB, c, ldc, mode); break;
+    case 4: avx512_rows_by_32(4, kc, a, rsA, csA, b, rsB, c, ldc, mode); break;
+    case 5: avx512_rows_by_32(5, kc, a, rsA, csA, b, rsB, c, ldc, mode); break;
+    case 6: avx512_rows_by_32(6, kc, a, rsA, csA, b, rsB, c, ldc, mode); break;
+    default: avx512_rows_by_32(7, kc, a, rsA, csA, b, rsB, c, ldc, mode); break;
+    }
+}
+
 /// 16×16: sixteen accumulators of one register each, for products narrower than 32 columns.
 CK_AVX512 static void kernel_avx512_narrow(int kc, const float *a, ptrdiff_t rsA, ptrdiff_t csA,
-                                           const float *b, ptrdiff_t rsB, float *c, ptrdiff_t ldc, int accumulate) {
+                                           const float *b, ptrdiff_t rsB, float *c, ptrdiff_t ldc, int mode) {
     enum { MR = 16 };
     __m512 acc[MR];
-    for (int i = 0; i < MR; i++) acc[i] = _mm512_setzero_ps();
+    for (int i = 0; i < MR; i++) acc[i] = mode == CONTINUE ? _mm512_loadu_ps(c + i * ldc) : _mm512_setzero_ps();
     for (int p = 0; p < kc; p++, a += csA, b += rsB) {
         __m512 b0 = _mm512_loadu_ps(b);
         for (int i = 0; i < MR; i++) acc[i] = _mm512_fmadd_ps(_mm512_set1_ps(a[i * rsA]), b0, acc[i]);
     }
     for (int i = 0; i < MR; i++) {
         float *ci = c + i * ldc;
-        if (accumulate) acc[i] = _mm512_add_ps(_mm512_loadu_ps(ci), acc[i]);
+        if (mode == ADD) acc[i] = _mm512_add_ps(_mm512_loadu_ps(ci), acc[i]);
         _mm512_storeu_ps(ci, acc[i]);
     }
 }
 #endif
 
-typedef struct { const char *name; int mr, nr; micro_kernel run; } kernel_choice;
+/// A kernel of fewer rows than mr, for a product's last rows (NULL: they are padded to mr).
+typedef void (*short_kernel)(int rows, int kc, const float *a, ptrdiff_t rsA, ptrdiff_t csA,
+                             const float *b, ptrdiff_t rsB, float *c, ptrdiff_t ldc, int mode);
+
+typedef struct { const char *name; int mr, nr; micro_kernel run; short_kernel runShort; } kernel_choice;
 
 /// The best kernel a product may use (tests lower it to compare kernels).
 static _Atomic int kernelLimit = CK_KERNEL_BEST;
@@ -127,12 +166,15 @@ void ck_sgemm_limit_kernels(int limit) { kernelLimit = limit; }
 static kernel_choice choose_kernel(int n) {
     int limit = kernelLimit;
 #if defined(CK_X86)
-    if (limit >= CK_KERNEL_BEST && ck_cpu_has_avx512() && n >= 32) return (kernel_choice){"avx512 8x32", 8, 32, kernel_avx512};
-    if (limit >= CK_KERNEL_BEST && ck_cpu_has_avx512()) return (kernel_choice){"avx512 16x16", 16, 16, kernel_avx512_narrow};
-    if (limit >= CK_KERNEL_AVX2 && ck_cpu_has_avx2_fma()) return (kernel_choice){"avx2+fma 6x16", 6, 16, kernel_avx2};
+    if (limit >= CK_KERNEL_BEST && ck_cpu_has_avx512() && n >= 32)
+        return (kernel_choice){"avx512 8x32", 8, 32, kernel_avx512, kernel_avx512_short};
+    if (limit >= CK_KERNEL_BEST && ck_cpu_has_avx512())
+        return (kernel_choice){"avx512 16x16", 16, 16, kernel_avx512_narrow, NULL};
+    if (limit >= CK_KERNEL_AVX2 && ck_cpu_has_avx2_fma())
+        return (kernel_choice){"avx2+fma 6x16", 6, 16, kernel_avx2, NULL};
 #endif
     (void)limit;
-    return (kernel_choice){"portable 6x16", 6, 16, kernel_portable};
+    return (kernel_choice){"portable 6x16", 6, 16, kernel_portable, NULL};
 }
 
 const char *ck_sgemm_kernel_name(void) { return choose_kernel(NR_MAX).name; }
@@ -183,12 +225,16 @@ static void pack_b(int kc, int nc, int nr, const float *B, ptrdiff_t rsB, ptrdif
                    int p0, int j0, int jEnd, float *dst) {
     for (int jr = 0; jr < nc; jr += nr, dst += nr * kc) {
         int cols = min_int(nr, jEnd - (j0 + jr));
+        if (cols < 0) cols = 0;
         const float *src = B + p0 * rsB + (j0 + jr) * csB;
-        if (cols == nr && csB == 1) {
-            for (int p = 0; p < kc; p++) memcpy(dst + p * nr, src + p * rsB, sizeof(float) * (size_t)nr);
-        } else if (cols == nr && rsB == 1) {
+        if (csB == 1) {
+            for (int p = 0; p < kc; p++) {
+                memcpy(dst + p * nr, src + p * rsB, sizeof(float) * (size_t)cols);
+                memset(dst + p * nr + cols, 0, sizeof(float) * (size_t)(nr - cols));
+            }
+        } else if (rsB == 1) {
             for (int j = 0; j < nr; j++)
-                for (int p = 0; p < kc; p++) dst[p * nr + j] = src[j * csB + p];
+                for (int p = 0; p < kc; p++) dst[p * nr + j] = j < cols ? src[j * csB + p] : 0.0f;
         } else {
             for (int p = 0; p < kc; p++)
                 for (int j = 0; j < nr; j++) dst[p * nr + j] = j < cols ? src[p * rsB + j * csB] : 0.0f;
@@ -240,17 +286,68 @@ static float *scratch(float **buffer, size_t *capacity, size_t count) {
 }
 
 /// One MR×NR tile of C from a k-block: the kernel straight into C, or for a tile cut by the
-/// edge of C, into a scratch tile and then the same add.
+/// right edge of C, into a scratch tile and then the same add. A tile cut by the bottom edge
+/// runs the kernel's short form where it has one (its A is then read in place).
 static void run_tile(kernel_choice kernel, int rows, int cols, int kc, const float *a, ptrdiff_t rsA, ptrdiff_t csA,
                      const float *b, ptrdiff_t rsB, float *c, ptrdiff_t ldc, int overwrite) {
-    if (rows == kernel.mr && cols == kernel.nr) {
-        kernel.run(kc, a, rsA, csA, b, rsB, c, ldc, !overwrite);
+    int shortRows = rows < kernel.mr && kernel.runShort;
+    if (cols == kernel.nr && (rows == kernel.mr || shortRows)) {
+        if (shortRows) kernel.runShort(rows, kc, a, rsA, csA, b, rsB, c, ldc, overwrite ? STORE : ADD);
+        else kernel.run(kc, a, rsA, csA, b, rsB, c, ldc, overwrite ? STORE : ADD);
         return;
     }
     float edge[MR_MAX * NR_MAX];
-    kernel.run(kc, a, rsA, csA, b, rsB, edge, kernel.nr, 0);
+    if (shortRows) kernel.runShort(rows, kc, a, rsA, csA, b, rsB, edge, kernel.nr, STORE);
+    else kernel.run(kc, a, rsA, csA, b, rsB, edge, kernel.nr, STORE);
     for (int i = 0; i < rows; i++, c += ldc)
         for (int j = 0; j < cols; j++) c[j] = overwrite ? edge[i * kernel.nr + j] : c[j] + edge[i * kernel.nr + j];
+}
+
+/// Few rows of C (at most two row tiles) against a B read in place that is too large for the
+/// cache: k-means's update, a 10 × 60,000 one-hot matrix times 60,000 images of 784 pixels.
+/// Tile after tile down its own strip of B, each k-block would be read from memory in strips
+/// of 128 bytes a row — twice as slow as reading it row after row. So each k-block is walked
+/// GROUP rows at a time across every tile, the tiles' accumulators kept between groups in a
+/// scratch block (CONTINUE), and added to C when the k-block ends: the same chains of sums.
+static void sgemm_few_rows_deep_b(kernel_choice kernel, int K, int kcStep, const float *A, ptrdiff_t rsA,
+                                  ptrdiff_t csA, const float *B, ptrdiff_t rsB, float beta, float *C,
+                                  ptrdiff_t ldc, int m0, int m1, int n0, int n1, float *panel, float *aEdge) {
+    enum { GROUP = 8 };
+    static _Thread_local float *partial;
+    static _Thread_local size_t partialCapacity;
+    int mr = kernel.mr, nr = kernel.nr, width = n1 - n0, np = round_up(width, nr);
+    float *sums = scratch(&partial, &partialCapacity, (size_t)round_up(m1 - m0, mr) * (size_t)np);
+    for (int pc = 0; pc < K; pc += kcStep) {
+        int kc = min_int(kcStep, K - pc), cut = width % nr;
+        // A last panel narrower than nr cannot be read in place (the kernel reads nr columns).
+        if (cut) pack_b(kc, nr, nr, B, rsB, 1, pc, n1 - cut, n1, panel);
+        for (int g0 = 0; g0 < kc; g0 += GROUP) {
+            int g = min_int(GROUP, kc - g0), mode = g0 == 0 ? STORE : CONTINUE;
+            for (int jr = 0; jr < width; jr += nr) {
+                int whole = width - jr >= nr;
+                const float *bTile = whole ? B + (pc + g0) * rsB + n0 + jr : panel + g0 * nr;
+                ptrdiff_t bStride = whole ? rsB : nr;
+                for (int ir = m0; ir < m1; ir += mr) {
+                    int rows = min_int(mr, m1 - ir);
+                    const float *aTile = A + ir * rsA + (pc + g0) * csA;
+                    float *sumsTile = sums + (size_t)(ir - m0) * np + jr;
+                    if (rows == mr) {
+                        kernel.run(g, aTile, rsA, csA, bTile, bStride, sumsTile, np, mode);
+                    } else if (kernel.runShort) {
+                        kernel.runShort(rows, g, aTile, rsA, csA, bTile, bStride, sumsTile, np, mode);
+                    } else {
+                        pack_a_edge(rows, mr, g, aTile, rsA, csA, aEdge);
+                        kernel.run(g, aEdge, 1, mr, bTile, bStride, sumsTile, np, mode);
+                    }
+                }
+            }
+        }
+        for (int i = m0; i < m1; i++) {
+            float *row = C + i * ldc + n0;
+            const float *blockSums = sums + (size_t)(i - m0) * np;
+            for (int j = 0; j < width; j++) row[j] = pc == 0 && beta == 0.0f ? blockSums[j] : row[j] + blockSums[j];
+        }
+    }
 }
 
 /// The product, with op(A) read through its strides or, when `rowOffsets` is not NULL,
@@ -286,6 +383,8 @@ static void sgemm_block(int N, int K, const float *A, ptrdiff_t rsA, ptrdiff_t c
         int wholeB = !inPlaceB && !rowOffsets && (size_t)K * (size_t)ncMax * sizeof(float) <= l2_bytes() / 4 &&
                      (size_t)(m1 - m0) * (size_t)K * sizeof(float) > l2_bytes();
         if (wholeB) b = scratch(&packB, &packBCapacity, (size_t)K * (size_t)ncMax);
+        int deepB = inPlaceB && !rowOffsets && (size_t)K * (size_t)(n1 - n0) * sizeof(float) > l2_bytes();
+        if (deepB) sgemm_few_rows_deep_b(kernel, K, kcStep, A, rsA, csA, B, rsB, beta, C, ldc, m0, m1, n0, n1, b, a);
 
         // Where each row tile of op(A) is read: in place, or (a partial last tile) packed.
         #define TILE_OF_A(ir, rows, aTile, rs, cs)                                        \
@@ -294,11 +393,11 @@ static void sgemm_block(int N, int K, const float *A, ptrdiff_t rsA, ptrdiff_t c
             if (rowOffsets) {                                                             \
                 pack_a_gather(rows, mr, kc, A, rowOffsets + (ir), colOffsets + pc, a);    \
                 aTile = a, rs = 1, cs = mr;                                               \
-            } else if ((rows) < mr) {                                                     \
+            } else if ((rows) < mr && !kernel.runShort) {                                 \
                 pack_a_edge(rows, mr, kc, aTile, rsA, csA, a);                            \
                 aTile = a, rs = 1, cs = mr;                                               \
             }
-        for (int jc = n0; jc < n1 && wholeB; jc += NC) {
+        for (int jc = n0; jc < n1 && wholeB && !deepB; jc += NC) {
             int nc = min_int(NC, n1 - jc), np = round_up(nc, nr);
             for (int pc = 0; pc < K; pc += kcStep)
                 pack_b(min_int(kcStep, K - pc), np, nr, B, rsB, csB, pc, jc, jc + nc, b + (size_t)pc * np);
@@ -313,7 +412,7 @@ static void sgemm_block(int N, int K, const float *A, ptrdiff_t rsA, ptrdiff_t c
                 }
             }
         }
-        for (int jc = n0; jc < n1 && !wholeB; jc += NC) {
+        for (int jc = n0; jc < n1 && !wholeB && !deepB; jc += NC) {
             int nc = min_int(NC, n1 - jc);
             for (int pc = 0; pc < K; pc += kcStep) {
                 int kc = min_int(kcStep, K - pc);

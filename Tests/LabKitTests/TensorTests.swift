@@ -31,6 +31,25 @@ final class TensorTests: XCTestCase {
         XCTAssertEqual(x.sum(), 21)
     }
 
+    /// Row sums of a large matrix (every core, several rows at once, a last group of rows short)
+    /// are the plain loop's: each row added left to right in Float.
+    func testRowSumsOfALargeMatrixAreThePlainLoopsBits() {
+        var rng = SeededGenerator(seed: 5)
+        for (rows, columns) in [(2_003, 785), (9, 200_000), (300_001, 4)] {
+            let x = Tensor.randomNormal([rows, columns], using: &rng)
+            var expected = [Float](repeating: 0, count: rows)
+            for i in 0..<rows {
+                var acc: Float = 0
+                for j in 0..<columns { acc += x.scalars[i * columns + j] }
+                expected[i] = acc
+            }
+            XCTAssertEqual(x.sum(alongAxis: 1).scalars, expected, "\(rows)×\(columns)")
+            XCTAssertEqual(x.sum(alongAxis: 1, keepingDimension: true).shape, [rows, 1])
+        }
+        XCTAssertEqual(Tensor.zeros([0, 5]).sum(alongAxis: 1).shape, [0])
+        XCTAssertEqual(Tensor.zeros([3, 0]).sum(alongAxis: 1).scalars, [0, 0, 0])
+    }
+
     func testElementwiseFunctionsMatchLibm() {
         let values: [Float] = [-30, -5, -1, -0.1, 0, 0.1, 1, 5, 30]
         let x = Tensor(values)
