@@ -120,32 +120,48 @@ CK_AVX512 static void kernel_avx512(int kc, const float *a, ptrdiff_t rsA, ptrdi
 /// The last rows < 8 of a product, without padding them to 8 (their sums are the same bits).
 CK_AVX512 static void kernel_avx512_short(int rows, int kc, const float *a, ptrdiff_t rsA, ptrdiff_t csA,
                                           const float *b, ptrdiff_t rsB, float *c, ptrdiff_t ldc, int mode) {
+#define CK_ROWS_CASE(r) case r: avx512_rows_by_32(r, kc, a, rsA, csA, b, rsB, c, ldc, mode); break;
     switch (rows) {
-    case 1: avx512_rows_by_32(1, kc, a, rsA, csA, b, rsB, c, ldc, mode); break;
-    case 2: avx512_rows_by_32(2, kc, a, rsA, csA, b, rsB, c, ldc, mode); break;
-    case 3: avx512_rows_by_32(3, kc, a, rsA, csA, b, rsB, c, ldc, mode); break;
-    case 4: avx512_rows_by_32(4, kc, a, rsA, csA, b, rsB, c, ldc, mode); break;
-    case 5: avx512_rows_by_32(5, kc, a, rsA, csA, b, rsB, c, ldc, mode); break;
-    case 6: avx512_rows_by_32(6, kc, a, rsA, csA, b, rsB, c, ldc, mode); break;
+    CK_ROWS_CASE(1) CK_ROWS_CASE(2) CK_ROWS_CASE(3) CK_ROWS_CASE(4) CK_ROWS_CASE(5) CK_ROWS_CASE(6)
     default: avx512_rows_by_32(7, kc, a, rsA, csA, b, rsB, c, ldc, mode); break;
     }
+#undef CK_ROWS_CASE
 }
 
-/// 16×16: sixteen accumulators of one register each, for products narrower than 32 columns.
-CK_AVX512 static void kernel_avx512_narrow(int kc, const float *a, ptrdiff_t rsA, ptrdiff_t csA,
-                                           const float *b, ptrdiff_t rsB, float *c, ptrdiff_t ldc, int mode) {
-    enum { MR = 16 };
-    __m512 acc[MR];
-    for (int i = 0; i < MR; i++) acc[i] = mode == CONTINUE ? _mm512_loadu_ps(c + i * ldc) : _mm512_setzero_ps();
+/// rows×16 for rows ≤ 16: one 16-wide accumulator a row, for products narrower than 32 columns.
+CK_AVX512 static inline __attribute__((always_inline)) void avx512_rows_by_16(
+    const int rows, int kc, const float *a, ptrdiff_t rsA, ptrdiff_t csA, const float *b, ptrdiff_t rsB, float *c,
+    ptrdiff_t ldc, int mode) {
+    __m512 acc[16];
+    for (int i = 0; i < rows; i++) acc[i] = mode == CONTINUE ? _mm512_loadu_ps(c + i * ldc) : _mm512_setzero_ps();
     for (int p = 0; p < kc; p++, a += csA, b += rsB) {
         __m512 b0 = _mm512_loadu_ps(b);
-        for (int i = 0; i < MR; i++) acc[i] = _mm512_fmadd_ps(_mm512_set1_ps(a[i * rsA]), b0, acc[i]);
+        for (int i = 0; i < rows; i++) acc[i] = _mm512_fmadd_ps(_mm512_set1_ps(a[i * rsA]), b0, acc[i]);
     }
-    for (int i = 0; i < MR; i++) {
+    for (int i = 0; i < rows; i++) {
         float *ci = c + i * ldc;
         if (mode == ADD) acc[i] = _mm512_add_ps(_mm512_loadu_ps(ci), acc[i]);
         _mm512_storeu_ps(ci, acc[i]);
     }
+}
+
+/// 16×16: sixteen accumulators of one register each.
+CK_AVX512 static void kernel_avx512_narrow(int kc, const float *a, ptrdiff_t rsA, ptrdiff_t csA,
+                                           const float *b, ptrdiff_t rsB, float *c, ptrdiff_t ldc, int mode) {
+    avx512_rows_by_16(16, kc, a, rsA, csA, b, rsB, c, ldc, mode);
+}
+
+/// The last rows < 16 of a narrow product (a filters' gradient has a row per tap: 9, 72, 144).
+CK_AVX512 static void kernel_avx512_narrow_short(int rows, int kc, const float *a, ptrdiff_t rsA, ptrdiff_t csA,
+                                                 const float *b, ptrdiff_t rsB, float *c, ptrdiff_t ldc, int mode) {
+#define CK_ROWS_CASE(r) case r: avx512_rows_by_16(r, kc, a, rsA, csA, b, rsB, c, ldc, mode); break;
+    switch (rows) {
+    CK_ROWS_CASE(1) CK_ROWS_CASE(2) CK_ROWS_CASE(3) CK_ROWS_CASE(4) CK_ROWS_CASE(5)
+    CK_ROWS_CASE(6) CK_ROWS_CASE(7) CK_ROWS_CASE(8) CK_ROWS_CASE(9) CK_ROWS_CASE(10)
+    CK_ROWS_CASE(11) CK_ROWS_CASE(12) CK_ROWS_CASE(13) CK_ROWS_CASE(14)
+    default: avx512_rows_by_16(15, kc, a, rsA, csA, b, rsB, c, ldc, mode); break;
+    }
+#undef CK_ROWS_CASE
 }
 #endif
 
@@ -169,7 +185,7 @@ static kernel_choice choose_kernel(int n) {
     if (limit >= CK_KERNEL_BEST && ck_cpu_has_avx512() && n >= 32)
         return (kernel_choice){"avx512 8x32", 8, 32, kernel_avx512, kernel_avx512_short};
     if (limit >= CK_KERNEL_BEST && ck_cpu_has_avx512())
-        return (kernel_choice){"avx512 16x16", 16, 16, kernel_avx512_narrow, NULL};
+        return (kernel_choice){"avx512 16x16", 16, 16, kernel_avx512_narrow, kernel_avx512_narrow_short};
     if (limit >= CK_KERNEL_AVX2 && ck_cpu_has_avx2_fma())
         return (kernel_choice){"avx2+fma 6x16", 6, 16, kernel_avx2, NULL};
 #endif
@@ -186,6 +202,11 @@ void ck_sgemm_tile(int n, int *mr, int *nr) {
 }
 
 static int round_up(int x, int m) { return (x + m - 1) / m * m; }
+
+int ck_sgemm_k_block(int K) {
+    int kblocks = (K + KC - 1) / KC;
+    return kblocks ? (K + kblocks - 1) / kblocks : 0;
+}
 
 /// The per-core L2 cache in bytes, as Linux reports it (sysfs), read once; 1 MiB where it says
 /// nothing. It sets which loop order the product takes (see `panelOuter`), never the k-blocks,
@@ -366,7 +387,7 @@ static void sgemm_block(int N, int K, const float *A, ptrdiff_t rsA, ptrdiff_t c
         int mr = kernel.mr, nr = kernel.nr;
         // Equal k-blocks (e.g. 784 = 4 × 196) avoid a short last block; they depend on K only,
         // so the summation order never depends on how the caller split the work.
-        int kblocks = (K + KC - 1) / KC, kcStep = (K + kblocks - 1) / kblocks;
+        int kcStep = ck_sgemm_k_block(K);
         int ncMax = min_int(NC, round_up(n1 - n0, nr));
         float *b = scratch(&packB, &packBCapacity, (size_t)kcStep * (size_t)ncMax);
         float *a = scratch(&packA, &packACapacity, (size_t)kcStep * (size_t)mr);
@@ -478,7 +499,7 @@ void ck_sgemm_scatter_add(int M, int N, int K, const float *A, ptrdiff_t rsA, pt
     static _Thread_local size_t packBCapacity, packACapacity, rowsOfCCapacity;
     kernel_choice kernel = choose_kernel(N);
     int mr = kernel.mr, nr = kernel.nr, np = round_up(N, nr);
-    int kblocks = (K + KC - 1) / KC, kcStep = (K + kblocks - 1) / kblocks;
+    int kcStep = ck_sgemm_k_block(K);
     // All of B, packed once: k-block by k-block, each block's nr-column panels side by side.
     float *b = scratch(&packB, &packBCapacity, (size_t)K * (size_t)np);
     for (int pc = 0; pc < K; pc += kcStep) pack_b(min_int(kcStep, K - pc), np, nr, B, rsB, csB, pc, 0, N, b + (size_t)pc * np);

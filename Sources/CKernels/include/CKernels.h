@@ -44,6 +44,12 @@ void ck_sgemm_scatter_add(int M, int N, int K, const float *A, ptrdiff_t rsA, pt
                           const float *B, ptrdiff_t rsB, ptrdiff_t csB, float *C, const ptrdiff_t *rowOffsets,
                           const ptrdiff_t *colOffsets, int m0, int m1);
 
+/// The length of a product's k-blocks (the last may be shorter): K in equal blocks of at most
+/// 256. Each element of C is the sum, in block order, of one chain of fused multiply-adds per
+/// block; a product computed block by block into separate tiles, which are then added in that
+/// order, has the same bits.
+int ck_sgemm_k_block(int K);
+
 /// The name of the micro-kernel the running CPU uses for wide products ("avx512 8x32",
 /// "avx2+fma 6x16" or "portable 6x16").
 const char *ck_sgemm_kernel_name(void);
@@ -72,6 +78,10 @@ void ck_bias_activation_pullback(const float *g, const float *y, float *gz, ptrd
 /// out[i] = Σ_j x[i*cols + j] for the rows [r0, r1), each summed left to right in float (the
 /// plain loop's order and bits), several rows at a time.
 void ck_sum_rows(const float *x, ptrdiff_t cols, ptrdiff_t r0, ptrdiff_t r1, float *out);
+
+/// out[j] = Σ_i x[i*cols + j], each column summed top to bottom in float (the plain loop's
+/// order and bits).
+void ck_sum_columns(const float *x, ptrdiff_t rows, ptrdiff_t cols, float *out);
 
 /// y[i] = 1 / (1 + exp(-x[i])) for n elements, vectorised where the CPU allows.
 void ck_sigmoid(const float *x, float *y, ptrdiff_t n);

@@ -199,7 +199,11 @@ extension Tensor {
         }
         // The image's pixels out of the padded batch.
         let (rowsKept, columnsKept) = (Swift.min(s.height, hp - grid.top), Swift.min(s.width, wp - grid.left))
-        var out = [Float](repeating: 0, count: n * s.imageSize)
+        // Pixels no kernel position reaches (a valid convolution's last rows or columns) stay 0.
+        var out =
+            rowsKept == s.height && columnsKept == s.width
+            ? [Float](unsafeUninitializedCapacity: n * s.imageSize) { _, count in count = n * s.imageSize }
+            : [Float](repeating: 0, count: n * s.imageSize)
         padded.withUnsafeBufferPointer { src in
             out.withUnsafeMutableBufferPointer { dst in
                 for image in 0..<n {
@@ -221,8 +225,12 @@ extension Tensor {
         activation: FusedActivation = .identity
     ) -> Tensor {
         let (m, k) = (rows.count, columns.count)
-        var c = [Float](repeating: 0, count: m * n)
         let tile = matmulTile(columns: n).rows
+        if bias == nil && activation == .identity && m * n * k >= 1 << 18 && (m + tile - 1) / tile < matmulThreads {
+            return deepGatheredProduct(base, rows: rows, columns: columns, b, n: n)
+        }
+        // Every element is written by the kernel (beta 0), so skip zero-filling.
+        var c = [Float](unsafeUninitializedCapacity: m * n) { _, count in count = m * n }
         let threads = m * n * k < 1 << 18 ? 1 : Swift.min(matmulThreads, (m + tile - 1) / tile)
         let chunk = ((m + threads - 1) / threads + tile - 1) / tile * tile
         withOptionalPointer(bias) { pBias in
@@ -251,6 +259,43 @@ extension Tensor {
                     }
                 }
             }
+        }
+        return Tensor(shape: [m, n], scalars: c)
+    }
+
+    /// The gathered product when C has too few rows to share out (a filters' gradient: a row per
+    /// tap, 9 of them for a 3 × 3 kernel on one channel, summed over every position of the
+    /// batch): the cores take its k-blocks instead, each block's sums into a C of its own, and
+    /// those are added in block order — the order one product adds them in, so the same bits.
+    static func deepGatheredProduct(_ base: [Float], rows: [Int], columns: [Int], _ b: [Float], n: Int) -> Tensor {
+        let (m, k) = (rows.count, columns.count)
+        let step = Int(ck_sgemm_k_block(Int32(k))), blocks = (k + step - 1) / step
+        var partial = [Float](unsafeUninitializedCapacity: blocks * m * n) { _, count in count = blocks * m * n }
+        base.withUnsafeBufferPointer { pa in
+            b.withUnsafeBufferPointer { pb in
+                partial.withUnsafeMutableBufferPointer { pc in
+                    rows.withUnsafeBufferPointer { pr in
+                        columns.withUnsafeBufferPointer { pk in
+                            let (A, B, C, R, K) = (
+                                pa.baseAddress, pb.baseAddress!, pc.baseAddress!, pr.baseAddress, pk.baseAddress!
+                            )
+                            let threads = Swift.min(matmulThreads, blocks)
+                            Parallel.forEach(threads) { t in
+                                for block in stride(from: t, to: blocks, by: threads) {
+                                    let p0 = block * step, kc = Swift.min(step, k - p0)
+                                    ck_sgemm_gather_block(
+                                        Int32(m), Int32(n), Int32(kc), A, R, K + p0, B + p0 * n, n, 1, 0,
+                                        C + block * m * n, n, 0, Int32(m), 0, Int32(n), nil)
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        var c = Array(partial[0..<(m * n)])
+        for block in 1..<Swift.max(1, blocks) {
+            for i in 0..<(m * n) { c[i] += partial[block * m * n + i] }
         }
         return Tensor(shape: [m, n], scalars: c)
     }

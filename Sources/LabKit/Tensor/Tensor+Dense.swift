@@ -41,11 +41,16 @@ extension Tensor {
     mutating func applyBiasAndActivation(_ bias: Tensor, _ activation: FusedActivation) {
         require(rank == 2 && bias.count == columnCount, "bias \(bias.shape) does not fit \(shape)")
         let (rows, columns) = (rowCount, columnCount)
+        let parts = count < 1 << 16 ? 1 : Parallel.threads
         bias.scalars.withUnsafeBufferPointer { pb in
             scalars.withUnsafeMutableBufferPointer { py in
-                ck_bias_activation(
-                    py.baseAddress, columns, 0, Int32(rows), 0, Int32(columns), pb.baseAddress,
-                    Int32(activation.kernelCode.rawValue))
+                let (Y, B) = (py.baseAddress, pb.baseAddress)
+                // Blocks of rows on every core; each element's arithmetic is its own.
+                Parallel.forEach(parts) { part in
+                    ck_bias_activation(
+                        Y, columns, Int32(rows * part / parts), Int32(rows * (part + 1) / parts), 0, Int32(columns),
+                        B, Int32(activation.kernelCode.rawValue))
+                }
             }
         }
     }
@@ -53,12 +58,32 @@ extension Tensor {
     /// The backward sweep of a dense layer's epilogue: from g = ∂L/∂y and the layer's output y,
     /// ∂z = g ⊙ act'(z) and (when asked) ∂b = Σ_rows ∂z, summed in row order. Large sweeps are
     /// split by columns over the cores; each column is one thread's, so the bits never change.
+    /// A sweep too narrow to split by columns (a convolution's 16, 8 or 1 channels over
+    /// N·Ho·Wo rows) is split by rows, and ∂b then summed over ∂z in row order on its own.
     static func activationPullback(
         _ g: Tensor, output y: Tensor, _ activation: FusedActivation, biasGradient: Bool
     ) -> (Tensor, Tensor?) {
         if activation == .identity { return (g, biasGradient ? g.sum(alongAxis: 0) : nil) }
         let (rows, columns) = (g.rowCount, g.columnCount)
         var gz = [Float](unsafeUninitializedCapacity: g.count) { _, count in count = g.count }
+        if g.count >= 1 << 16 && columns < 16 * Parallel.threads {
+            let parts = Parallel.threads
+            g.scalars.withUnsafeBufferPointer { pg in
+                y.scalars.withUnsafeBufferPointer { py in
+                    gz.withUnsafeMutableBufferPointer { pz in
+                        let (G, Y, Z) = (pg.baseAddress!, py.baseAddress!, pz.baseAddress!)
+                        Parallel.forEach(parts) { part in
+                            let r0 = rows * part / parts, r1 = rows * (part + 1) / parts
+                            ck_bias_activation_pullback(
+                                G + r0 * columns, Y + r0 * columns, Z + r0 * columns, columns, Int32(r1 - r0), 0,
+                                Int32(columns), Int32(activation.kernelCode.rawValue), nil)
+                        }
+                    }
+                }
+            }
+            let dz = Tensor(shape: g.shape, scalars: gz)
+            return (dz, biasGradient ? dz.sum(alongAxis: 0) : nil)
+        }
         var gb = [Float](repeating: 0, count: biasGradient ? columns : 0)
         let parts = g.count < 1 << 16 ? 1 : Swift.min(Parallel.threads, Swift.max(1, columns / 16))
         g.scalars.withUnsafeBufferPointer { pg in

@@ -20,8 +20,14 @@ extension Tensor {
     /// across each row (one value per row). The result drops that axis unless
     /// `keepingDimension`, in which case it has size 1 ([1, D] or [N, 1]).
     public func sum(alongAxis axis: Int, keepingDimension: Bool = false) -> Tensor {
+        require(axis == 0 || axis == 1, "axis must be 0 or 1, got \(axis)")
         if axis == 1 { return rowSums(keepingDimension: keepingDimension) }
-        return reduce(alongAxis: axis, keepingDimension: keepingDimension, initial: 0, +)
+        let (r, c) = (rowCount, columnCount)
+        let out = [Float](unsafeUninitializedCapacity: c) { o, count in
+            scalars.withUnsafeBufferPointer { ck_sum_columns($0.baseAddress, r, c, o.baseAddress) }
+            count = c
+        }
+        return Tensor(shape: keepingDimension ? [1, c] : [c], scalars: out)
     }
 
     /// Σ across each row, left to right (CKernels' row sums: several rows at once, blocks of rows
