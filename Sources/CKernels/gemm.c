@@ -248,10 +248,12 @@ static void pack_b(int kc, int nc, int nr, const float *B, ptrdiff_t rsB, ptrdif
         int cols = min_int(nr, jEnd - (j0 + jr));
         if (cols < 0) cols = 0;
         const float *src = B + p0 * rsB + (j0 + jr) * csB;
-        if (csB == 1) {
+        if (cols == nr && csB == 1) {
+            for (int p = 0; p < kc; p++) memcpy(dst + p * nr, src + p * rsB, sizeof(float) * (size_t)nr);
+        } else if (csB == 1) {
             for (int p = 0; p < kc; p++) {
-                memcpy(dst + p * nr, src + p * rsB, sizeof(float) * (size_t)cols);
-                memset(dst + p * nr + cols, 0, sizeof(float) * (size_t)(nr - cols));
+                for (int j = 0; j < cols; j++) dst[p * nr + j] = src[p * rsB + j];
+                for (int j = cols; j < nr; j++) dst[p * nr + j] = 0.0f;
             }
         } else if (rsB == 1) {
             for (int j = 0; j < nr; j++)
@@ -270,6 +272,58 @@ static void pack_a_edge(int rows, int mr, int kc, const float *a, ptrdiff_t rsA,
         for (int i = 0; i < mr; i++) dst[p * mr + i] = i < rows ? a[i * rsA + p * csA] : 0.0f;
 }
 
+#if defined(CK_X86)
+/// A 16×16 block transposed in registers: row i of the input becomes column i.
+CK_AVX512 static inline void transpose_16x16(__m512 r[16]) {
+    __m512 t[16];
+    for (int i = 0; i < 8; i++) {  // per 128-bit lane: pairs of rows interleaved
+        t[2 * i] = _mm512_unpacklo_ps(r[2 * i], r[2 * i + 1]);
+        t[2 * i + 1] = _mm512_unpackhi_ps(r[2 * i], r[2 * i + 1]);
+    }
+    for (int i = 0; i < 4; i++) {  // per 128-bit lane k: r[4i + j] holds column 4k + j of rows 4i…4i+3
+        __m512d a = _mm512_castps_pd(t[4 * i]), b = _mm512_castps_pd(t[4 * i + 2]);
+        __m512d c = _mm512_castps_pd(t[4 * i + 1]), d = _mm512_castps_pd(t[4 * i + 3]);
+        r[4 * i] = _mm512_castpd_ps(_mm512_unpacklo_pd(a, b));
+        r[4 * i + 1] = _mm512_castpd_ps(_mm512_unpackhi_pd(a, b));
+        r[4 * i + 2] = _mm512_castpd_ps(_mm512_unpacklo_pd(c, d));
+        r[4 * i + 3] = _mm512_castpd_ps(_mm512_unpackhi_pd(c, d));
+    }
+    __m512 out[16];
+    for (int j = 0; j < 4; j++) {  // the four row groups' lanes gathered into whole columns
+        __m512 ab02 = _mm512_shuffle_f32x4(r[j], r[4 + j], 0x88), ab13 = _mm512_shuffle_f32x4(r[j], r[4 + j], 0xdd);
+        __m512 cd02 = _mm512_shuffle_f32x4(r[8 + j], r[12 + j], 0x88);
+        __m512 cd13 = _mm512_shuffle_f32x4(r[8 + j], r[12 + j], 0xdd);
+        out[j] = _mm512_shuffle_f32x4(ab02, cd02, 0x88);
+        out[4 + j] = _mm512_shuffle_f32x4(ab13, cd13, 0x88);
+        out[8 + j] = _mm512_shuffle_f32x4(ab02, cd02, 0xdd);
+        out[12 + j] = _mm512_shuffle_f32x4(ab13, cd13, 0xdd);
+    }
+    for (int i = 0; i < 16; i++) r[i] = out[i];
+}
+
+/// pack_a_gather's walk along the rows for a 16-row tile, where the columns come in runs of 16
+/// consecutive offsets (a convolution's taps over 16 channels): each run is 16 loads of 16 values,
+/// transposed in registers and stored as 16 columns of the panel; the rest one value at a time.
+CK_AVX512 static void pack_a_gather_16_rows(int kc, const float *base, const ptrdiff_t *rowOffsets,
+                                            const ptrdiff_t *colOffsets, float *dst) {
+    int p = 0;
+    while (p < kc) {
+        int run = p + 16 <= kc && colOffsets[p + 15] - colOffsets[p] == 15;
+        for (int q = 1; run && q < 15; q++) run = colOffsets[p + q] == colOffsets[p] + q;
+        if (run) {
+            __m512 r[16];
+            for (int i = 0; i < 16; i++) r[i] = _mm512_loadu_ps(base + rowOffsets[i] + colOffsets[p]);
+            transpose_16x16(r);
+            for (int q = 0; q < 16; q++) _mm512_storeu_ps(dst + (p + q) * 16, r[q]);
+            p += 16;
+        } else {
+            for (int i = 0; i < 16; i++) dst[p * 16 + i] = base[rowOffsets[i] + colOffsets[p]];
+            p += 1;
+        }
+    }
+}
+#endif
+
 /// A tile of a gathered op(A) (element (i, p) at base[rowOffsets[i] + colOffsets[p]]), packed
 /// into an mr-row panel padded with zeros: element (i, p) at dst[p*mr + i].
 static void pack_a_gather(int rows, int mr, int kc, const float *base, const ptrdiff_t *rowOffsets,
@@ -281,6 +335,12 @@ static void pack_a_gather(int rows, int mr, int kc, const float *base, const ptr
     if (colStep < 0) colStep = -colStep;
     if (rowStep < 0) rowStep = -rowStep;
     if (colStep <= rowStep) {
+#if defined(CK_X86)
+        if (rows == 16 && mr == 16 && ck_cpu_has_avx512()) {
+            pack_a_gather_16_rows(kc, base, rowOffsets, colOffsets, dst);
+            return;
+        }
+#endif
         for (int i = 0; i < rows; i++) {
             const float *row = base + rowOffsets[i];
             for (int p = 0; p < kc; p++) dst[p * mr + i] = row[colOffsets[p]];
@@ -288,12 +348,24 @@ static void pack_a_gather(int rows, int mr, int kc, const float *base, const ptr
         for (int i = rows; i < mr; i++)
             for (int p = 0; p < kc; p++) dst[p * mr + i] = 0.0f;
     } else {
+        // The tile's rows fall into runs of consecutive offsets (a filter gradient's taps: the C
+        // channels under one kernel cell), each copied as a block from every column.
+        int runStart[MR_MAX + 1], runs = 0;
+        for (int i = 0; i < rows; i++)
+            if (i == 0 || rowOffsets[i] != rowOffsets[i - 1] + 1) runStart[runs++] = i;
+        runStart[runs] = rows;
         for (int p = 0; p < kc; p++) {
             const float *column = base + colOffsets[p];
-            for (int i = 0; i < mr; i++) dst[p * mr + i] = i < rows ? column[rowOffsets[i]] : 0.0f;
+            float *out = dst + p * mr;
+            for (int r = 0; r < runs; r++) {
+                const float *from = column + rowOffsets[runStart[r]] - runStart[r];
+                for (int i = runStart[r]; i < runStart[r + 1]; i++) out[i] = from[i];
+            }
+            for (int i = rows; i < mr; i++) out[i] = 0.0f;
         }
     }
 }
+
 
 /// A buffer of at least `count` floats, 64-byte aligned, kept per thread and grown as needed
 /// (so a training loop does not allocate and fault in fresh pages for every product).

@@ -67,6 +67,30 @@ final class ConvolutionTests: XCTestCase {
         }
     }
 
+    /// The convolution's gathered products sum in the kernels' order, on geometries that take
+    /// every packing path: 16 channels (runs of 16 taps, packed by transposing in registers), 8
+    /// and 1 channels, and a filters' gradient with 9 tap rows (shared over the cores by k-blocks).
+    func testGatheredProductsSumInTheKernelsOrder() throws {
+        try XCTSkipIf(Tensor.matmulKernelName.hasPrefix("portable"), "the portable kernel need not fuse its adds")
+        var rng = SeededGenerator(seed: 17)
+        for (side, channels, images, filters) in [(14, 16, 16, 8), (7, 8, 24, 8), (28, 1, 16, 16), (15, 17, 6, 3)] {
+            let shape = ConvolutionShape(height: side, width: side, channels: channels, kernel: 3, stride: 2)
+            let grid = ConvolutionGrid(shape, outputHeight: (side + 1) / 2, outputWidth: (side + 1) / 2)
+            let batch = Tensor.PaddedBatch(Tensor.randomNormal([images, shape.imageSize], using: &rng), grid)
+            // The gathered matrix written out: a row per position, a column per tap.
+            let gathered = Tensor(
+                shape: [batch.positions.count, batch.taps.count],
+                scalars: batch.positions.flatMap { position in batch.taps.map { batch.padded[position + $0] } })
+            let w = Tensor.randomNormal([batch.taps.count, filters], using: &rng)
+            let g = Tensor.randomNormal([batch.positions.count, filters], using: &rng)
+            XCTAssertEqual(
+                Tensor.convolve(batch, w).scalars, productInTheKernelsOrder(gathered, w), "\(shape): forward")
+            XCTAssertEqual(
+                Tensor.convolutionFilterGradient(batch, g).scalars,
+                productInTheKernelsOrder(gathered, g, transposeA: true), "\(shape): filters' gradient")
+        }
+    }
+
     /// convTranspose2d is the adjoint of conv2d: ⟨conv(u; W), v⟩ = ⟨u, convᵀ(v; W)⟩, on every grid.
     func testTheTransposeIsTheAdjoint() {
         var rng = SeededGenerator(seed: 12)

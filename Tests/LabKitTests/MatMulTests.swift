@@ -73,31 +73,6 @@ final class MatMulTests: XCTestCase {
         XCTAssertEqual(threaded.scalars, columnsOnly)
     }
 
-    /// The order in which every kernel sums an element of C, written out: k in equal blocks of at
-    /// most 256, each block's terms fused-multiply-added in order onto 0, the blocks' sums added
-    /// to C in order.
-    func chainedProduct(_ a: Tensor, _ b: Tensor, _ ta: Bool, _ tb: Bool) -> [Float] {
-        let (m, k) = ta ? (a.shape[1], a.shape[0]) : (a.shape[0], a.shape[1])
-        let n = tb ? b.shape[0] : b.shape[1]
-        let (pa, pb) = (a.scalars, b.scalars)
-        let blocks = (k + 255) / 256, step = (k + blocks - 1) / blocks
-        var c = [Float](repeating: 0, count: m * n)
-        for i in 0..<m {
-            for j in 0..<n {
-                var total: Float = 0
-                for start in stride(from: 0, to: k, by: step) {
-                    var acc: Float = 0
-                    for p in start..<Swift.min(k, start + step) {
-                        acc = acc.addingProduct(ta ? pa[p * m + i] : pa[i * k + p], tb ? pb[j * k + p] : pb[p * n + j])
-                    }
-                    total = start == 0 ? acc : total + acc
-                }
-                c[i * n + j] = total
-            }
-        }
-        return c
-    }
-
     /// Products large enough for the paths that stream a big operand (a tall A against a narrow
     /// B; a few rows of C against a deep B) sum in exactly the kernels' order.
     func testProductsOfEveryPathSumInTheKernelsOrder() throws {
@@ -110,7 +85,7 @@ final class MatMulTests: XCTestCase {
         ] {
             let a = Tensor.randomNormal(ta ? [k, m] : [m, k], using: &rng),
                 b = Tensor.randomNormal(tb ? [n, k] : [k, n], using: &rng)
-            let expected = chainedProduct(a, b, ta, tb)
+            let expected = productInTheKernelsOrder(a, b, transposeA: ta, transposeB: tb)
             for limit in [CK_KERNEL_BEST, CK_KERNEL_AVX2] {
                 ck_sgemm_limit_kernels(Int32(limit))
                 if Tensor.matmulKernelName.hasPrefix("portable") { continue }

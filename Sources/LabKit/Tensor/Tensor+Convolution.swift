@@ -93,32 +93,48 @@ extension Tensor {
             "convolution: images \(images.shape) do not hold \(s.height)×\(s.width)×\(s.channels) images")
         let (n, hp, wp, c) = (images.rowCount, grid.paddedHeight, grid.paddedWidth, s.channels)
         let (rows, columns) = (Swift.min(s.height, hp - grid.top), Swift.min(s.width, wp - grid.left))
-        var out = [Float](repeating: 0, count: n * hp * wp * c)
-        images.scalars.withUnsafeBufferPointer { src in
-            out.withUnsafeMutableBufferPointer { dst in
+        let (rowLength, imageLength) = (wp * c, hp * wp * c)
+        // Each padded row written once: zeros left of the image, its pixels, zeros to the right;
+        // the rows above and below it zeros.
+        return [Float](unsafeUninitializedCapacity: n * imageLength) { dst, count in
+            images.scalars.withUnsafeBufferPointer { src in
                 for image in 0..<n {
-                    for y in 0..<rows {
-                        let from = src.baseAddress! + (image * s.height + y) * s.width * c
-                        let to = dst.baseAddress! + ((image * hp + y + grid.top) * wp + grid.left) * c
-                        to.update(from: from, count: columns * c)
+                    let padded = dst.baseAddress! + image * imageLength
+                    for y in 0..<hp {
+                        let row = padded + y * rowLength, imageRow = y - grid.top
+                        guard imageRow >= 0 && imageRow < rows else {
+                            row.initialize(repeating: 0, count: rowLength)
+                            continue
+                        }
+                        row.initialize(repeating: 0, count: grid.left * c)
+                        (row + grid.left * c).initialize(
+                            from: src.baseAddress! + (image * s.height + imageRow) * s.width * c, count: columns * c)
+                        (row + (grid.left + columns) * c).initialize(
+                            repeating: 0, count: rowLength - (grid.left + columns) * c)
                     }
                 }
             }
+            count = n * imageLength
         }
-        return out
     }
 
     /// Where output position (n, i, j) starts in the padded batch: (n·Hp·Wp + i·s·Wp + j·s)·C.
     static func positionOffsets(_ grid: ConvolutionGrid, images n: Int) -> [Int] {
         let (hp, wp, c, s) = (grid.paddedHeight, grid.paddedWidth, grid.shape.channels, grid.shape.stride)
-        var out: [Int] = []
-        out.reserveCapacity(n * grid.positions)
-        for image in 0..<n {
-            for i in 0..<grid.outputHeight {
-                for j in 0..<grid.outputWidth { out.append((image * hp * wp + i * s * wp + j * s) * c) }
+        let (ho, wo) = (grid.outputHeight, grid.outputWidth)
+        return [Int](unsafeUninitializedCapacity: n * ho * wo) { out, count in
+            var at = 0
+            for image in 0..<n {
+                for i in 0..<ho {
+                    let rowStart = (image * hp * wp + i * s * wp) * c
+                    for j in 0..<wo {
+                        out[at] = rowStart + j * s * c
+                        at += 1
+                    }
+                }
             }
+            count = at
         }
-        return out
     }
 
     /// Where tap (ky, kx, c) is from a position's start: (ky·Wp + kx)·C + c.
