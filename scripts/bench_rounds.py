@@ -55,7 +55,7 @@ def main():
     if len(cpus) != 1:
         sys.exit(f"bench_rounds.py: the rounds ran on different CPUs ({cpus}); ratios would mix machines")
     cpu = runs["release"][0]["cpu"]
-    cpu_line = f"{cpu['model']}; {' '.join(cpu['vector_extensions'])}; {', '.join(cpu['caches'])}; {cpu['logical_cpus']} CPUs"
+    cpu_line = f"{cpu['model']} ({cpu.get('cpuid', 'cpuid unknown')}); {' '.join(cpu['vector_extensions'])}; {', '.join(cpu['caches'])}; {cpu['logical_cpus']} CPUs"
 
     def med(name, key, sub=None):
         values = [(r[key][sub] if sub else r[key]) for r in runs[name]]

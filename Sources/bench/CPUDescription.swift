@@ -5,6 +5,9 @@ import Foundation
 /// machines are never read as one.
 struct CPUDescription {
     var model = "unknown"
+    /// Vendor, family, model and stepping as cpuid gives them ("AuthenticAMD 25/17/1"): a model
+    /// name such as "AMD EPYC" can cover several generations.
+    var identity = "unknown"
     /// The extensions among SSE4.2, AVX, FMA, AVX2 and AVX-512 (F, BW, VL, VNNI, BF16) it has.
     var vectorExtensions: [String] = []
     /// "L1d 32K", "L2 1024K", "L3 32768K (shared by 2)".
@@ -20,6 +23,11 @@ struct CPUDescription {
                 .map { $0.trimmingCharacters(in: .whitespaces) }
         }
         cpu.model = field("model name") ?? cpu.model
+        if let vendor = field("vendor_id"), let family = field("cpu family"), let number = field("model\t"),
+            let stepping = field("stepping")
+        {
+            cpu.identity = "\(vendor) \(family)/\(number)/\(stepping)"
+        }
         let flags = Set((field("flags") ?? "").split(separator: " ").map(String.init))
         let shown = [
             "sse4_2", "avx", "fma", "avx2", "avx512f", "avx512bw", "avx512vl", "avx512_vnni", "avx512_bf16",
@@ -50,7 +58,7 @@ struct CPUDescription {
         func list(_ items: [String]) -> String { "[" + items.map { "\"\($0)\"" }.joined(separator: ", ") + "]" }
         let model = model.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
         return """
-            {"model": "\(model)", "vector_extensions": \(list(vectorExtensions)), "caches": \(list(caches)), \
+            {"model": "\(model)", "cpuid": "\(identity)", "vector_extensions": \(list(vectorExtensions)), "caches": \(list(caches)), \
             "logical_cpus": \(logicalCPUs)}
             """
     }
