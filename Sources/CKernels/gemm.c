@@ -81,87 +81,65 @@ CK_AVX2 static void kernel_avx2(int kc, const float *a, ptrdiff_t rsA, ptrdiff_t
     }
 }
 
-/// rows×32 for rows ≤ 8: two 16-wide accumulators a row (AVX-512 has 32 registers). Inlined with
-/// a constant `rows`, so each size is its own fully unrolled kernel.
-CK_AVX512 static inline __attribute__((always_inline)) void avx512_rows_by_32(
-    const int rows, int kc, const float *a, ptrdiff_t rsA, ptrdiff_t csA, const float *b, ptrdiff_t rsB, float *c,
-    ptrdiff_t ldc, int mode) {
-    __m512 acc[8][2];
-    for (int i = 0; i < rows; i++) {
-        int from = mode == CONTINUE;
-        acc[i][0] = from ? _mm512_loadu_ps(c + i * ldc) : _mm512_setzero_ps();
-        acc[i][1] = from ? _mm512_loadu_ps(c + i * ldc + 16) : _mm512_setzero_ps();
-    }
+/// A tile of `rows` rows and 16·`wide` columns (wide 1 or 2): `wide` 16-float accumulators a
+/// row, at most 16 of them in all (AVX-512 has 32 registers). Inlined with constant sizes, so each
+/// shape is its own fully unrolled kernel.
+CK_AVX512 static inline __attribute__((always_inline)) void avx512_tile(
+    const int rows, const int wide, int kc, const float *a, ptrdiff_t rsA, ptrdiff_t csA, const float *b,
+    ptrdiff_t rsB, float *c, ptrdiff_t ldc, int mode) {
+    __m512 acc[16][2];
+    for (int i = 0; i < rows; i++)
+        for (int v = 0; v < wide; v++)
+            acc[i][v] = mode == CONTINUE ? _mm512_loadu_ps(c + i * ldc + 16 * v) : _mm512_setzero_ps();
     for (int p = 0; p < kc; p++, a += csA, b += rsB) {
-        __m512 b0 = _mm512_loadu_ps(b), b1 = _mm512_loadu_ps(b + 16);
+        __m512 bv[2];
+        for (int v = 0; v < wide; v++) bv[v] = _mm512_loadu_ps(b + 16 * v);
         for (int i = 0; i < rows; i++) {
             __m512 ai = _mm512_set1_ps(a[i * rsA]);
-            acc[i][0] = _mm512_fmadd_ps(ai, b0, acc[i][0]);
-            acc[i][1] = _mm512_fmadd_ps(ai, b1, acc[i][1]);
+            for (int v = 0; v < wide; v++) acc[i][v] = _mm512_fmadd_ps(ai, bv[v], acc[i][v]);
         }
     }
-    for (int i = 0; i < rows; i++) {
-        float *ci = c + i * ldc;
-        if (mode == ADD) {
-            acc[i][0] = _mm512_add_ps(_mm512_loadu_ps(ci), acc[i][0]);
-            acc[i][1] = _mm512_add_ps(_mm512_loadu_ps(ci + 16), acc[i][1]);
+    for (int i = 0; i < rows; i++)
+        for (int v = 0; v < wide; v++) {
+            float *ci = c + i * ldc + 16 * v;
+            if (mode == ADD) acc[i][v] = _mm512_add_ps(_mm512_loadu_ps(ci), acc[i][v]);
+            _mm512_storeu_ps(ci, acc[i][v]);
         }
-        _mm512_storeu_ps(ci, acc[i][0]);
-        _mm512_storeu_ps(ci + 16, acc[i][1]);
-    }
 }
 
-/// 8×32: sixteen 16-wide accumulators.
-CK_AVX512 static void kernel_avx512(int kc, const float *a, ptrdiff_t rsA, ptrdiff_t csA,
-                                    const float *b, ptrdiff_t rsB, float *c, ptrdiff_t ldc, int mode) {
-    avx512_rows_by_32(8, kc, a, rsA, csA, b, rsB, c, ldc, mode);
-}
-
-/// The last rows < 8 of a product, without padding them to 8 (their sums are the same bits).
-CK_AVX512 static void kernel_avx512_short(int rows, int kc, const float *a, ptrdiff_t rsA, ptrdiff_t csA,
-                                          const float *b, ptrdiff_t rsB, float *c, ptrdiff_t ldc, int mode) {
-#define CK_ROWS_CASE(r) case r: avx512_rows_by_32(r, kc, a, rsA, csA, b, rsB, c, ldc, mode); break;
+/// A tile of 1 to 16 rows (a product's last rows, not padded to the kernel's: their sums are the
+/// same bits), with a kernel compiled for each count.
+CK_AVX512 static inline __attribute__((always_inline)) void avx512_short_tile(
+    int rows, const int wide, int kc, const float *a, ptrdiff_t rsA, ptrdiff_t csA, const float *b, ptrdiff_t rsB,
+    float *c, ptrdiff_t ldc, int mode) {
+#define CK_ROWS_CASE(r) case r: avx512_tile(r, wide, kc, a, rsA, csA, b, rsB, c, ldc, mode); return;
     switch (rows) {
     CK_ROWS_CASE(1) CK_ROWS_CASE(2) CK_ROWS_CASE(3) CK_ROWS_CASE(4) CK_ROWS_CASE(5) CK_ROWS_CASE(6)
-    default: avx512_rows_by_32(7, kc, a, rsA, csA, b, rsB, c, ldc, mode); break;
+    CK_ROWS_CASE(7) CK_ROWS_CASE(8) CK_ROWS_CASE(9) CK_ROWS_CASE(10) CK_ROWS_CASE(11) CK_ROWS_CASE(12)
+    CK_ROWS_CASE(13) CK_ROWS_CASE(14) CK_ROWS_CASE(15) CK_ROWS_CASE(16)
     }
 #undef CK_ROWS_CASE
 }
 
-/// rows×16 for rows ≤ 16: one 16-wide accumulator a row, for products narrower than 32 columns.
-CK_AVX512 static inline __attribute__((always_inline)) void avx512_rows_by_16(
-    const int rows, int kc, const float *a, ptrdiff_t rsA, ptrdiff_t csA, const float *b, ptrdiff_t rsB, float *c,
-    ptrdiff_t ldc, int mode) {
-    __m512 acc[16];
-    for (int i = 0; i < rows; i++) acc[i] = mode == CONTINUE ? _mm512_loadu_ps(c + i * ldc) : _mm512_setzero_ps();
-    for (int p = 0; p < kc; p++, a += csA, b += rsB) {
-        __m512 b0 = _mm512_loadu_ps(b);
-        for (int i = 0; i < rows; i++) acc[i] = _mm512_fmadd_ps(_mm512_set1_ps(a[i * rsA]), b0, acc[i]);
-    }
-    for (int i = 0; i < rows; i++) {
-        float *ci = c + i * ldc;
-        if (mode == ADD) acc[i] = _mm512_add_ps(_mm512_loadu_ps(ci), acc[i]);
-        _mm512_storeu_ps(ci, acc[i]);
-    }
+/// 8×32: sixteen 16-wide accumulators; and its last rows (fewer than 8).
+CK_AVX512 static void kernel_avx512(int kc, const float *a, ptrdiff_t rsA, ptrdiff_t csA,
+                                    const float *b, ptrdiff_t rsB, float *c, ptrdiff_t ldc, int mode) {
+    avx512_tile(8, 2, kc, a, rsA, csA, b, rsB, c, ldc, mode);
+}
+CK_AVX512 static void kernel_avx512_short(int rows, int kc, const float *a, ptrdiff_t rsA, ptrdiff_t csA,
+                                          const float *b, ptrdiff_t rsB, float *c, ptrdiff_t ldc, int mode) {
+    avx512_short_tile(rows < 8 ? rows : 7, 2, kc, a, rsA, csA, b, rsB, c, ldc, mode);
 }
 
-/// 16×16: sixteen accumulators of one register each.
+/// 16×16: sixteen accumulators of one register each, for products narrower than 32 columns; and
+/// its last rows (a filters' gradient has a row per tap: 9, 72, 144).
 CK_AVX512 static void kernel_avx512_narrow(int kc, const float *a, ptrdiff_t rsA, ptrdiff_t csA,
                                            const float *b, ptrdiff_t rsB, float *c, ptrdiff_t ldc, int mode) {
-    avx512_rows_by_16(16, kc, a, rsA, csA, b, rsB, c, ldc, mode);
+    avx512_tile(16, 1, kc, a, rsA, csA, b, rsB, c, ldc, mode);
 }
-
-/// The last rows < 16 of a narrow product (a filters' gradient has a row per tap: 9, 72, 144).
 CK_AVX512 static void kernel_avx512_narrow_short(int rows, int kc, const float *a, ptrdiff_t rsA, ptrdiff_t csA,
                                                  const float *b, ptrdiff_t rsB, float *c, ptrdiff_t ldc, int mode) {
-#define CK_ROWS_CASE(r) case r: avx512_rows_by_16(r, kc, a, rsA, csA, b, rsB, c, ldc, mode); break;
-    switch (rows) {
-    CK_ROWS_CASE(1) CK_ROWS_CASE(2) CK_ROWS_CASE(3) CK_ROWS_CASE(4) CK_ROWS_CASE(5)
-    CK_ROWS_CASE(6) CK_ROWS_CASE(7) CK_ROWS_CASE(8) CK_ROWS_CASE(9) CK_ROWS_CASE(10)
-    CK_ROWS_CASE(11) CK_ROWS_CASE(12) CK_ROWS_CASE(13) CK_ROWS_CASE(14)
-    default: avx512_rows_by_16(15, kc, a, rsA, csA, b, rsB, c, ldc, mode); break;
-    }
-#undef CK_ROWS_CASE
+    avx512_short_tile(rows, 1, kc, a, rsA, csA, b, rsB, c, ldc, mode);
 }
 #endif
 
