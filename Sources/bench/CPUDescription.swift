@@ -58,8 +58,8 @@ struct CPUDescription {
         func list(_ items: [String]) -> String { "[" + items.map { "\"\($0)\"" }.joined(separator: ", ") + "]" }
         let model = model.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
         return """
-            {"model": "\(model)", "cpuid": "\(identity)", "vector_extensions": \(list(vectorExtensions)), "caches": \(list(caches)), \
-            "logical_cpus": \(logicalCPUs)}
+            {"model": "\(model)", "cpuid": "\(identity)", "vector_extensions": \(list(vectorExtensions)), "caches": \
+            \(list(caches)), "logical_cpus": \(logicalCPUs)}
             """
     }
 }

@@ -138,7 +138,8 @@ for (m, k, n, ta, tb) in [
 
 let x = Tensor.randomUniform([128, 784], using: &rng)
 let labels = (0..<128).map { $0 % 10 }
-// The reference step: 784-256-64-256-784 (ReLU hidden, sigmoid output, MSE), as in numpy_reference.py and jax_reference.py.
+// The reference step: 784-256-64-256-784 (ReLU hidden, sigmoid output, MSE), as in numpy_reference.py and
+// jax_reference.py.
 let model = Autoencoder(sizes: [784, 256, 64], hidden: .relu, code: .relu, output: .sigmoid, using: &rng)
 let stepMs = try stepMilliseconds(model.parameters) { meanSquaredError(predictions: model(Variable(x)), targets: x) }
 
@@ -196,7 +197,8 @@ labSteps.append(
             meanSquaredError(predictions: codes(Variable(x)), targets: x)
         }
     ))
-// lab07: ConvAutoencoder (28×28×1 → 14×14×16 → 7×7×8 → 4×4×8 and back); compare with scripts/jax_conv_autoencoder.py.
+// lab07: ConvAutoencoder (28×28×1 → 14×14×16 → 7×7×8 → 4×4×8 and back); compare with
+// scripts/jax_conv_autoencoder.py.
 // The sides of its stride-2 "same" convolutions, written out (the bench does not need lab 7's 7.1).
 let convModel = ConvAutoencoder(height: 28, width: 28, outputSize: { [28: 14, 14: 7, 7: 4][$0]! }, using: &rng)
 let convStepMs = try stepMilliseconds(convModel.parameters, inner: 10) {
@@ -280,8 +282,9 @@ print(
     String(
         format: """
             {"implementation": "AutoencoderLabs LabKit (%@, kernel %@, %d threads)", "cpu_count": %d, "cpu": %@, \
-            "matmul_gflops": {%@}, "step_gemm_gflops": {%@}, "train_step_ms": %.3f, "epoch_s_60k": %.2f, "conv_ae_step_ms": %.3f, \
-            "lab_step_ms": {%@}, "kmeans_60k": %@, "load_fashion_mnist_s": %@, "peak_rss_mib": %.1f}
+            "matmul_gflops": {%@}, "step_gemm_gflops": {%@}, "train_step_ms": %.3f, "epoch_s_60k": %.2f, \
+            "conv_ae_step_ms": %.3f, "lab_step_ms": {%@}, "kmeans_60k": %@, "load_fashion_mnist_s": %@, \
+            "peak_rss_mib": %.1f}
             """, configuration, Tensor.matmulKernelName, Tensor.matmulThreads,
         ProcessInfo.processInfo.activeProcessorCount, CPUDescription.current().json,
         gflopsJSON, stepGemmJSON, stepMs, stepMs * 60000 / 128 / 1e3, convStepMs, labStepsJSON, kMeansJSON, loadSeconds,

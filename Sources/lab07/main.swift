@@ -35,8 +35,8 @@ enum Lab07: LabProgram {
             Images have structure a dense layer ignores: nearby pixels belong together, and an edge means the same \
             wherever it is. A convolution slides one small set of weights over the whole image. We write the \
             convolution arithmetic (output sizes, im2col, its adjoint col2im, the convolution as one matrix \
-            product), then train a convolutional autoencoder 28×28×1 → 14×14×16 → 7×7×8 → 4×4×8 and back against \
-            a dense one with the same 128-value code, and use it to remove noise.
+            product), then train a convolutional autoencoder 28×28×1 → 14×14×16 → 7×7×8 → 4×4×8 and back \
+            against a dense one with the same 128-value code, and use it to remove noise.
             """)
 
     static let defaultLearningRate: Float = 2e-3
@@ -62,8 +62,8 @@ enum Lab07: LabProgram {
     static func notebook(_ run: LabRun<Lab07>) throws {
         let data = try run.dataSection(
             explanation: """
-                Images x ∈ [0, 1]^(H·W), one channel, stored channels-last (HWC): with one channel that is the usual \
-                row of H·W pixels.
+                Images x ∈ [0, 1]^(H·W), one channel, stored channels-last (HWC): with one channel that is the \
+                usual row of H·W pixels.
                 """)
         try run.outputSizes(data)
         try run.convolutionByMatrixProduct(data)
@@ -120,9 +120,9 @@ extension LabRun where Lab == Lab07 {
         nb.section(
             "Output sizes (exercises 7.1, 7.5)",
             """
-            A k × k kernel with stride s gives ⌊(n − k)/s⌋ + 1 positions without padding ("valid") and ⌈n/s⌉ with \
-            zero padding ("same"). The encoder's 3 × 3 stride-2 "same" convolutions, which this lab builds with your \
-            formula (7.1), and the input sizes each output size could have come from (7.5):
+            A k × k kernel with stride s gives ⌊(n − k)/s⌋ + 1 positions without padding ("valid") and \
+            ⌈n/s⌉ with zero padding ("same"). The encoder's 3 × 3 stride-2 "same" convolutions, which this lab \
+            builds with your formula (7.1), and the input sizes each output size could have come from (7.5):
             """)
         var rows: [[String]] = [], wrong = 0
         for grid in try encoderGrids(data) {
@@ -160,8 +160,8 @@ extension LabRun where Lab == Lab07 {
             """
             im2col (7.2) copies every k × k × C patch into a row; the convolution is then P·W + b (7.4), one \
             column of W per filter. Its adjoint col2im (7.3) adds patch values back onto their pixels: \
-            ⟨im2col(x), P⟩ = ⟨x, col2im(P)⟩ for all x and P. On test images with random 3 × 3 filters, against the \
-            kit's convolution:
+            ⟨im2col(x), P⟩ = ⟨x, col2im(P)⟩ for all x and P. On test images with random 3 × 3 filters, \
+            against the kit's convolution:
             """)
         var rng = SeededGenerator(seed: options.seed &+ 7)
         let shape = ConvolutionShape(
@@ -208,8 +208,9 @@ extension LabRun where Lab == Lab07 {
             "The transposed convolution is the convolution's gradient",
             """
             The decoder draws with transposed convolutions: y = col2im(z · Wᵀ). It is the adjoint of the \
-            convolution, ⟨conv(u; W), v⟩ = ⟨u, convᵀ(v; W)⟩, and so also the convolution's gradient with respect to \
-            its input. Your col2im (7.3) against the kit's transposed convolution, going back from 4 × 4 to 7 × 7:
+            convolution, ⟨conv(u; W), v⟩ = ⟨u, convᵀ(v; W)⟩, and so also the convolution's gradient with \
+            respect to its input. Your col2im (7.3) against the kit's transposed convolution, going back from 4 × 4 \
+            to 7 × 7:
             """)
         var rng = SeededGenerator(seed: options.seed &+ 8)
         let shape = ConvolutionShape(height: 7, width: 7, channels: 8, kernel: 3, stride: 2, padding: .same)
@@ -263,8 +264,8 @@ extension LabRun where Lab == Lab07 {
             """
             Convolutional: \(data.height)×\(data.width)×1 → \(sizes) with \
             \(filters.map(String.init).joined(separator: ", ")) filters (3 × 3, \
-            stride 2, ReLU), a linear \(code.height)×\(code.width)×\(code.channels) = \(conv.codeSize)-value code, and \
-            transposed convolutions back to a sigmoid output whose bias starts at the logit of the mean \
+            stride 2, ReLU), a linear \(code.height)×\(code.width)×\(code.channels) = \(conv.codeSize)-value code, \
+            and transposed convolutions back to a sigmoid output whose bias starts at the logit of the mean \
             training pixel (\(Format.fixed(Double(data.train.images.mean()), 3))), so training starts from the \
             average image. Dense: \
             \(data.pixels)-256-\(conv.codeSize)-256-\(data.pixels) (ReLU, linear code, sigmoid output), the same code \

@@ -5,7 +5,8 @@
 
 /// 2-D convolution, with zeros outside the image:
 ///
-///     y[n, i, j, f] = b[f] + Σ_{ky, kx, c} x[n, i·s − top + ky, j·s − left + kx, c] · W[(ky·k + kx)·C + c, f]
+///     y[n, i, j, f] = b[f] + Σ_{ky, kx, c} x[n, i·s − top + ky, j·s − left + kx, c]
+///                                           · W[(ky·k + kx)·C + c, f]
 ///
 /// Shapes: x [N, H·W·C], filters W [k·k·C, F] (one column per filter), bias b [F]
 /// → y [N, Ho·Wo·F], channels last. With G = ∂L/∂y seen as [N·Ho·Wo, F]:
@@ -49,7 +50,8 @@ public func conv2d(
 /// convolution maps both 7 and 8 to 4, so 4 alone would not say which to go back to).
 ///
 /// Shapes: x [N, Ho·Wo·C_in], filters W [k·k·C_out, C_in], bias b [C_out] → y [N, H·W·C_out].
-/// With G = ∂L/∂y: ∂x = conv2d(G; W) without its bias, ∂W[tap, c] = Σ_positions G̃[position + tap] · x[position, c],
+/// With G = ∂L/∂y: ∂x = conv2d(G; W) without its bias,
+/// ∂W[tap, c] = Σ_positions G̃[position + tap] · x[position, c],
 /// ∂b = Σ over images and pixels of G, per channel. Without the bias,
 /// ⟨conv2d(u; W), v⟩ = ⟨u, convTranspose2d(v; W)⟩ for all u, v.
 ///

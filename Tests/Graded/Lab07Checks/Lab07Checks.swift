@@ -1,8 +1,9 @@
 // Graded checks for Lab 07 (convolutional autoencoder): output sizes against known answers and
 // their defining property, im2col, col2im and the convolution against hand-worked cases (never
 // against a reference implementation), the loss by its value and finite differences. The hidden
-// checks compare im2col with its definition and col2im by adjointness on many shapes. Images are rectangular, multi-channel and strided, so a swapped axis, a
-// wrong padding split or a wrong patch order shows.
+// checks compare im2col with its definition and col2im by adjointness on many shapes. Images are
+// rectangular, multi-channel and strided, so a swapped axis, a wrong padding split or a wrong patch
+// order shows.
 import Foundation
 import LabKit
 import LabTesting
@@ -56,7 +57,8 @@ final class Lab07Checks: GradedTestCase {
         expectClose(
             got, expected, tolerance: 0, "im2col of a 3×4×2 image, 3×3 kernel, stride 2, same",
             hint: "one row per output position (n, i, j) in that order; columns in (ky, kx, c) order; pixel "
-                + "(i·s + ky − top, j·s + kx − left); same padding puts the smaller half of the padding on top and left."
+                + "(i·s + ky − top, j·s + kx − left); same padding puts the smaller half of the padding on top "
+                + "and left."
         )
     }
 
@@ -73,7 +75,8 @@ final class Lab07Checks: GradedTestCase {
             Int(got.sum()) == 10 * 13 * 2 && got.scalars.allSatisfy { $0 == 0 || $0 == 1 },
             "a 4×5×2 image of ones: expected 260 ones and zeros for the padding, got a sum of \(got.sum())",
             hint:
-                "padding positions are 0; at stride 1 with same padding every pixel is under the kernel at each offset that fits."
+                "padding positions are 0; at stride 1 with same padding every pixel is under the kernel at each offset "
+                + "that fits."
         )
     }
 
@@ -91,8 +94,8 @@ final class Lab07Checks: GradedTestCase {
         expectClose(
             got, expected, tolerance: 0, "col2im of patches 1…72 onto a 3×4×2 image (3×3 kernel, stride 2, same)",
             hint:
-                "add (+=) every patch value onto the pixel it was read from — the same positions as your im2col — and "
-                + "skip the entries that came from padding.")
+                "add (+=) every patch value onto the pixel it was read from — the same positions as your "
+                + "im2col — and skip the entries that came from padding.")
     }
 
     func test_7_3_overlapsAddUp() {
@@ -104,7 +107,8 @@ final class Lab07Checks: GradedTestCase {
             got, Tensor([[1, 2, 1, 2, 4, 2, 1, 2, 1]]), tolerance: 0,
             "col2im of all-one patches (3×3 image, 2×2 kernel)",
             hint:
-                "each pixel receives the sum of all the patch entries read from it: the centre is in 4 patches, corners in 1."
+                "each pixel receives the sum of all the patch entries read from it: the centre is in 4 patches, "
+                + "corners in 1."
         )
     }
 
@@ -143,9 +147,11 @@ final class Lab07Checks: GradedTestCase {
                 expect(
                     Array(range) == expected,
                     "k = \(k), s = \(s), \(padding), output \(m): expected input sizes "
-                        + "\(expected.first ?? 0)…\(expected.last ?? 0), got \(range.lowerBound)…\(range.upperBound)",
+                        + "\(expected.first ?? 0)…\(expected.last ?? 0), "
+                        + "got \(range.lowerBound)…\(range.upperBound)",
                     hint:
-                        "all n with the output size of 7.1 equal to m: ⌊·⌋ and ⌈·⌉ send s consecutive sizes to the same m."
+                        "all n with the output size of 7.1 equal to m: ⌊·⌋ and ⌈·⌉ send s consecutive sizes "
+                        + "to the same m."
                 )
             }
         }
@@ -173,7 +179,9 @@ final class Lab07Checks: GradedTestCase {
             hint: "average over all N·D values.")
         expectClose(
             Double(loss.value.scalars.first ?? .nan), expected, tolerance: 1e-6, "loss of a 6×5 model on 3 images",
-            hint: "mean over N·D of (g(f(input)) − clean)²: the output for the input, compared with the clean images.")
+            hint:
+                "mean over N·D of (g(f(input)) − clean)²: the output for the input, compared with the clean "
+                + "images.")
     }
 
     func test_7_6_gradientsReachEveryLayer() {
