@@ -455,9 +455,9 @@ static void sgemm_block(int N, int K, const float *A, ptrdiff_t rsA, ptrdiff_t c
                      (size_t)(m1 - m0) * (size_t)K * sizeof(float) > l2_bytes();
         if (wholeB) b = scratch(&packB, &packBCapacity, (size_t)K * (size_t)ncMax);
         int deepB = inPlaceB && !rowOffsets && (size_t)K * (size_t)(n1 - n0) * sizeof(float) > l2_bytes();
-        if (deepB) sgemm_few_rows_deep_b(kernel, K, kcStep, A, rsA, csA, B, rsB, beta, C, ldc, m0, m1, n0, n1, b, a);
 
-        // Where each row tile of op(A) is read: in place, or (a partial last tile) packed.
+        // Where each row tile of op(A) is read: in place, or packed (gathered, or a partial last
+        // tile for a kernel without a short form).
         #define TILE_OF_A(ir, rows, aTile, rs, cs)                                        \
             const float *aTile = A + (rowOffsets ? 0 : (ir) * rsA + pc * csA);            \
             ptrdiff_t rs = rsA, cs = csA;                                                 \
@@ -468,51 +468,58 @@ static void sgemm_block(int N, int K, const float *A, ptrdiff_t rsA, ptrdiff_t c
                 pack_a_edge(rows, mr, kc, aTile, rsA, csA, a);                            \
                 aTile = a, rs = 1, cs = mr;                                               \
             }
-        for (int jc = n0; jc < n1 && wholeB && !deepB; jc += NC) {
-            int nc = min_int(NC, n1 - jc), np = round_up(nc, nr);
-            for (int pc = 0; pc < K; pc += kcStep)
-                pack_b(min_int(kcStep, K - pc), np, nr, B, rsB, csB, pc, jc, jc + nc, b + (size_t)pc * np);
-            for (int ir = m0; ir < m1; ir += mr) {
-                int rows = min_int(mr, m1 - ir);
-                for (int pc = 0; pc < K; pc += kcStep) {
-                    int kc = min_int(kcStep, K - pc);
-                    TILE_OF_A(ir, rows, aTile, rs, cs)
-                    for (int jr = 0; jr < nc; jr += nr)
-                        run_tile(kernel, rows, min_int(nr, nc - jr), kc, aTile, rs, cs, b + (size_t)pc * np + jr * kc,
-                                 nr, C + ir * ldc + jc + jr, ldc, pc == 0 && beta == 0.0f);
-                }
-            }
-        }
-        for (int jc = n0; jc < n1 && !wholeB && !deepB; jc += NC) {
-            int nc = min_int(NC, n1 - jc);
-            for (int pc = 0; pc < K; pc += kcStep) {
-                int kc = min_int(kcStep, K - pc);
-                int overwrite = (pc == 0 && beta == 0.0f);
-                if (!inPlaceB) pack_b(kc, round_up(nc, nr), nr, B, rsB, csB, pc, jc, jc + nc, b);
-                if (panelOuter) {
-                    for (int jr = 0; jr < nc; jr += nr)
-                        for (int ir = m0; ir < m1; ir += mr) {
-                            int rows = min_int(mr, m1 - ir);
-                            TILE_OF_A(ir, rows, aTile, rs, cs)
-                            run_tile(kernel, rows, min_int(nr, nc - jr), kc, aTile, rs, cs, b + jr * kc, nr,
-                                     C + ir * ldc + jc + jr, ldc, overwrite);
-                        }
-                    continue;
-                }
+        if (deepB) {
+            sgemm_few_rows_deep_b(kernel, K, kcStep, A, rsA, csA, B, rsB, beta, C, ldc, m0, m1, n0, n1, b, a);
+        } else if (wholeB) {
+            for (int jc = n0; jc < n1; jc += NC) {
+                int nc = min_int(NC, n1 - jc), np = round_up(nc, nr);
+                for (int pc = 0; pc < K; pc += kcStep)
+                    pack_b(min_int(kcStep, K - pc), np, nr, B, rsB, csB, pc, jc, jc + nc, b + (size_t)pc * np);
                 for (int ir = m0; ir < m1; ir += mr) {
                     int rows = min_int(mr, m1 - ir);
-                    TILE_OF_A(ir, rows, aTile, rs, cs)
-                    for (int jr = 0; jr < nc; jr += nr) {
-                        int cols = min_int(nr, nc - jr);
-                        const float *bPanel = b + jr * kc;
-                        ptrdiff_t bStride = nr;
-                        if (inPlaceB && cols == nr) {
-                            bPanel = B + pc * rsB + jc + jr, bStride = rsB;
-                        } else if (inPlaceB) {
-                            pack_b(kc, nr, nr, B, rsB, csB, pc, jc + jr, jc + nc, b);
-                            bPanel = b;
+                    for (int pc = 0; pc < K; pc += kcStep) {
+                        int kc = min_int(kcStep, K - pc);
+                        TILE_OF_A(ir, rows, aTile, rs, cs)
+                        for (int jr = 0; jr < nc; jr += nr)
+                            run_tile(kernel, rows, min_int(nr, nc - jr), kc, aTile, rs, cs,
+                                     b + (size_t)pc * np + jr * kc, nr, C + ir * ldc + jc + jr, ldc,
+                                     pc == 0 && beta == 0.0f);
+                    }
+                }
+            }
+        } else {
+            for (int jc = n0; jc < n1; jc += NC) {
+                int nc = min_int(NC, n1 - jc);
+                for (int pc = 0; pc < K; pc += kcStep) {
+                    int kc = min_int(kcStep, K - pc);
+                    int overwrite = (pc == 0 && beta == 0.0f);
+                    if (!inPlaceB) pack_b(kc, round_up(nc, nr), nr, B, rsB, csB, pc, jc, jc + nc, b);
+                    if (panelOuter) {
+                        for (int jr = 0; jr < nc; jr += nr)
+                            for (int ir = m0; ir < m1; ir += mr) {
+                                int rows = min_int(mr, m1 - ir);
+                                TILE_OF_A(ir, rows, aTile, rs, cs)
+                                run_tile(kernel, rows, min_int(nr, nc - jr), kc, aTile, rs, cs, b + jr * kc, nr,
+                                         C + ir * ldc + jc + jr, ldc, overwrite);
+                            }
+                        continue;
+                    }
+                    for (int ir = m0; ir < m1; ir += mr) {
+                        int rows = min_int(mr, m1 - ir);
+                        TILE_OF_A(ir, rows, aTile, rs, cs)
+                        for (int jr = 0; jr < nc; jr += nr) {
+                            int cols = min_int(nr, nc - jr);
+                            const float *bPanel = b + jr * kc;
+                            ptrdiff_t bStride = nr;
+                            if (inPlaceB && cols == nr) {
+                                bPanel = B + pc * rsB + jc + jr, bStride = rsB;
+                            } else if (inPlaceB) {
+                                pack_b(kc, nr, nr, B, rsB, csB, pc, jc + jr, jc + nc, b);
+                                bPanel = b;
+                            }
+                            run_tile(kernel, rows, cols, kc, aTile, rs, cs, bPanel, bStride, C + ir * ldc + jc + jr,
+                                     ldc, overwrite);
                         }
-                        run_tile(kernel, rows, cols, kc, aTile, rs, cs, bPanel, bStride, C + ir * ldc + jc + jr, ldc, overwrite);
                     }
                 }
             }
@@ -552,7 +559,8 @@ void ck_sgemm_scatter_add(int M, int N, int K, const float *A, ptrdiff_t rsA, pt
     int kcStep = ck_sgemm_k_block(K);
     // All of B, packed once: k-block by k-block, each block's nr-column panels side by side.
     float *b = scratch(&packB, &packBCapacity, (size_t)K * (size_t)np);
-    for (int pc = 0; pc < K; pc += kcStep) pack_b(min_int(kcStep, K - pc), np, nr, B, rsB, csB, pc, 0, N, b + (size_t)pc * np);
+    for (int pc = 0; pc < K; pc += kcStep)
+        pack_b(min_int(kcStep, K - pc), np, nr, B, rsB, csB, pc, 0, N, b + (size_t)pc * np);
     float *a = scratch(&packA, &packACapacity, (size_t)kcStep * (size_t)mr);
     float *tile = scratch(&rowsOfC, &rowsOfCCapacity, (size_t)mr * (size_t)np);
     for (int ir = m0; ir < m1; ir += mr) {

@@ -59,50 +59,37 @@ extension Tensor {
     /// ∂z = g ⊙ act'(z) and (when asked) ∂b = Σ_rows ∂z, summed in row order. Large sweeps are
     /// split by columns over the cores; each column is one thread's, so the bits never change.
     /// A sweep too narrow to split by columns (a convolution's 16, 8 or 1 channels over
-    /// N·Ho·Wo rows) is split by rows, and ∂b then summed over ∂z in row order on its own.
+    /// N·Ho·Wo rows) is split by rows instead, and ∂b then summed over ∂z in row order on its own.
     static func activationPullback(
         _ g: Tensor, output y: Tensor, _ activation: FusedActivation, biasGradient: Bool
     ) -> (Tensor, Tensor?) {
-        if activation == .identity { return (g, biasGradient ? g.sum(alongAxis: 0) : nil) }
+        if activation == .identity || g.count == 0 { return (g, biasGradient ? g.sum(alongAxis: 0) : nil) }
         let (rows, columns) = (g.rowCount, g.columnCount)
+        let large = g.count >= 1 << 16, byRows = large && columns < 16 * Parallel.threads
+        let parts = !large ? 1 : byRows ? Parallel.threads : Swift.min(Parallel.threads, columns / 16)
         var gz = [Float](unsafeUninitializedCapacity: g.count) { _, count in count = g.count }
-        if g.count >= 1 << 16 && columns < 16 * Parallel.threads {
-            let parts = Parallel.threads
-            g.scalars.withUnsafeBufferPointer { pg in
-                y.scalars.withUnsafeBufferPointer { py in
-                    gz.withUnsafeMutableBufferPointer { pz in
-                        let (G, Y, Z) = (pg.baseAddress!, py.baseAddress!, pz.baseAddress!)
-                        Parallel.forEach(parts) { part in
-                            let r0 = rows * part / parts, r1 = rows * (part + 1) / parts
-                            ck_bias_activation_pullback(
-                                G + r0 * columns, Y + r0 * columns, Z + r0 * columns, columns, Int32(r1 - r0), 0,
-                                Int32(columns), Int32(activation.kernelCode.rawValue), nil)
-                        }
-                    }
-                }
-            }
-            let dz = Tensor(shape: g.shape, scalars: gz)
-            return (dz, biasGradient ? dz.sum(alongAxis: 0) : nil)
-        }
-        var gb = [Float](repeating: 0, count: biasGradient ? columns : 0)
-        let parts = g.count < 1 << 16 ? 1 : Swift.min(Parallel.threads, Swift.max(1, columns / 16))
+        var gb = [Float](repeating: 0, count: biasGradient && !byRows ? columns : 0)
         g.scalars.withUnsafeBufferPointer { pg in
             y.scalars.withUnsafeBufferPointer { py in
                 gz.withUnsafeMutableBufferPointer { pz in
                     gb.withUnsafeMutableBufferPointer { pb in
-                        let (G, Y, Z, B) = (
-                            pg.baseAddress, py.baseAddress, pz.baseAddress, biasGradient ? pb.baseAddress : nil
-                        )
+                        let (G, Y, Z) = (pg.baseAddress!, py.baseAddress!, pz.baseAddress!)
+                        let B = biasGradient && !byRows ? pb.baseAddress : nil
                         Parallel.forEach(parts) { part in
-                            let n0 = columns * part / parts, n1 = columns * (part + 1) / parts
+                            let (r0, r1, n0, n1) =
+                                byRows
+                                ? (rows * part / parts, rows * (part + 1) / parts, 0, columns)
+                                : (0, rows, columns * part / parts, columns * (part + 1) / parts)
                             ck_bias_activation_pullback(
-                                G, Y, Z, columns, Int32(rows), Int32(n0), Int32(n1),
-                                Int32(activation.kernelCode.rawValue), B)
+                                G + r0 * columns, Y + r0 * columns, Z + r0 * columns, columns, Int32(r1 - r0),
+                                Int32(n0), Int32(n1), Int32(activation.kernelCode.rawValue), B)
                         }
                     }
                 }
             }
         }
-        return (Tensor(shape: g.shape, scalars: gz), biasGradient ? Tensor(shape: [columns], scalars: gb) : nil)
+        let dz = Tensor(shape: g.shape, scalars: gz)
+        guard biasGradient else { return (dz, nil) }
+        return (dz, byRows ? dz.sum(alongAxis: 0) : Tensor(shape: [columns], scalars: gb))
     }
 }
